@@ -1,0 +1,100 @@
+# netdiag — plain Makefile with pkg-config.
+#   make            build ./netdiag
+#   make check      ASan+UBSan build, unit + end-to-end tests, "N passed, N failed"
+#   make demo       diagnose the bundled example
+#   make bench      benchmarks (bench/README.md)
+#   make fuzz       libFuzzer targets (clang)
+# DEV=1 turns warnings into errors; SANITIZE=address,undefined instruments.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+O       ?= build
+PKG_CONFIG ?= pkg-config
+
+# Libraries each reached through one module of ours.
+PKGS    :=
+TESTPKGS := cmocka
+
+CSTD    := -std=c11 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wvla \
+           -Wno-unused-parameter -Wno-missing-field-initializers
+ifeq ($(DEV),1)
+WARN    += -Werror
+endif
+OPT     ?= -O2 -g
+CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) -Isrc -I$(O)/gen \
+             -DLOCALEDIR='"$(PREFIX)/share/locale"' $(CFLAGS)
+LDLIBS_ALL = $(LDLIBS) -lm -lpthread
+ifneq ($(strip $(PKGS)),)
+CFLAGS_ALL += $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LDLIBS_ALL += $(shell $(PKG_CONFIG) --libs $(PKGS))
+endif
+ifneq ($(SANITIZE),)
+CFLAGS_ALL += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRC := $(sort $(shell find src -name '*.c' ! -name main.c))
+LIB_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/obj/catalogue_gen.o
+FINDING_DOCS := $(sort $(wildcard docs/findings/*.md docs/findings/it/*.md))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
+
+.PHONY: all check unit e2e demo bench fuzz clean deps install
+
+all: netdiag
+
+netdiag: $(O)/netdiag
+	ln -sf $(O)/netdiag netdiag
+	ln -sf netdiag kubectl-netdiag
+
+$(O)/netdiag: $(O)/obj/main.o $(O)/libnetdiag.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(O)/libnetdiag.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(O)/obj/%.o: src/%.c $(O)/gen/catalogue_gen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(O)/gen/catalogue_gen.c: scripts/gencatalogue $(FINDING_DOCS)
+	@mkdir -p $(dir $@)
+	sh scripts/gencatalogue docs/findings > $@.tmp && mv $@.tmp $@
+
+$(O)/obj/catalogue_gen.o: $(O)/gen/catalogue_gen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(O)/tests/%: tests/unit/%.c $(O)/libnetdiag.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(shell $(PKG_CONFIG) --cflags $(TESTPKGS)) $(LDFLAGS) -o $@ $< \
+		$(O)/libnetdiag.a $(shell $(PKG_CONFIG) --libs $(TESTPKGS)) $(LDLIBS_ALL)
+
+deps:
+	@sh scripts/install-deps --check || sh scripts/install-deps
+
+# The test build: its own object directory, sanitizers on, warnings fatal.
+check: deps
+	$(MAKE) O=build/check SANITIZE=address,undefined DEV=1 OPT='-O1 -g' build/check/netdiag units
+	O=build/check sh tests/run.sh
+
+units: $(UNIT_BIN)
+
+demo: deps netdiag
+	./netdiag diagnose --snapshot examples/aks-kubenet-broken; test $$? -le 1
+
+bench: deps netdiag
+	sh bench/run.sh
+
+fuzz: deps
+	$(MAKE) -C fuzz
+
+install: netdiag
+	install -D -m 0755 $(O)/netdiag $(DESTDIR)$(PREFIX)/bin/netdiag
+	ln -sf netdiag $(DESTDIR)$(PREFIX)/bin/kubectl-netdiag
+
+clean:
+	rm -rf build netdiag kubectl-netdiag
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ND_ERR_H
+#define ND_ERR_H
+/*
+ * Errors are values. Library code fills a struct nd_err and returns -1 (or
+ * NULL); it never prints or exits. Only commands talk to the user.
+ *
+ * The message names what failed first and quotes it:
+ *   cannot read 'examples/x/cluster/pods.json': No such file or directory
+ */
+#include <stddef.h>
+
+struct nd_err {
+	char msg[1024];
+};
+
+/* Set the message (printf-style) and return -1, for `return nd_err_set(...)`. */
+int nd_err_set(struct nd_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Prefix the existing message with more context: "<prefix>: <old msg>". */
+int nd_err_prefix(struct nd_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Fatal allocation failure: the only place library code may end the process. */
+_Noreturn void nd_oom(size_t n);
+void *nd_xmalloc(size_t n);
+void *nd_xcalloc(size_t n, size_t size);
+void *nd_xrealloc(void *p, size_t n);
+char *nd_xstrdup(const char *s);
+/* Grow *arr (of *cap elements of size sz) so that it holds at least need. */
+void nd_grow(void **arr, size_t *cap, size_t need, size_t sz);
+#define ND_GROW(arr, cap, need) nd_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ND_INTERN_H
+#define ND_INTERN_H
+/*
+ * String interning. Equal byte strings (including embedded NULs) give the
+ * same pointer, so the model compares names, labels and namespaces by
+ * pointer. Interned strings are NUL-terminated and live as long as the
+ * table. nd_intern_len() gives the real length of a string that may hold a
+ * NUL (from a JSON "\u0000").
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+struct nd_intern;
+
+struct nd_intern *nd_intern_new(void);
+void nd_intern_free(struct nd_intern *t);
+const char *nd_intern(struct nd_intern *t, const char *s, size_t len);
+const char *nd_intern_cstr(struct nd_intern *t, const char *s);
+/* Length of a string returned by nd_intern (not valid on other strings). */
+size_t nd_intern_len(const char *interned);
+size_t nd_intern_count(const struct nd_intern *t);
+
+uint64_t nd_hash(const void *p, size_t n);
+
+#endif

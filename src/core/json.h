@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ND_JSON_H
+#define ND_JSON_H
+/*
+ * netdiag's JSON decoder, chosen by measurement (bench/README.md).
+ *
+ * Two layers:
+ *  - nd_json_parse(): parse one complete JSON text held in memory into a
+ *    small tree allocated from an arena. Used for one Kubernetes object at a
+ *    time (an item of a List, a config file), never for a whole list.
+ *  - nd_json_stream_fd(): read a file or pipe in chunks; if the top-level
+ *    value is an object with an "items" array (any *List kind), call back
+ *    once per element, each parsed into a fresh tree in a scratch arena that
+ *    is reset between elements. Any other top-level object is handed over
+ *    whole, once. Memory is bounded by the largest single element
+ *    (max_item), not by the size of the file.
+ *
+ * Rules, on purpose (see the reference facts, "JSON inputs that break
+ * parsers"):
+ *  - strict RFC 8259 grammar; trailing garbage after the top-level value is
+ *    an error;
+ *  - strings are validated as UTF-8 (overlongs, surrogates and bytes above
+ *    U+10FFFF rejected); "\u0000" is kept, strings carry their length;
+ *  - numbers are kept as text; convert with nd_json_i64() when arithmetic is
+ *    needed;
+ *  - duplicate keys: the last one wins in nd_json_get(), as with Go's
+ *    encoding/json which the API server and kubectl use;
+ *  - nesting deeper than ND_JSON_MAX_DEPTH is an error;
+ *  - every error names the byte offset from the start of the input.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct nd_arena;
+struct nd_err;
+
+#define ND_JSON_MAX_DEPTH 256
+
+enum nd_jtype {
+	ND_JNULL = 0,
+	ND_JFALSE,
+	ND_JTRUE,
+	ND_JNUM,
+	ND_JSTR,
+	ND_JARR,
+	ND_JOBJ,
+};
+
+struct nd_jmember;
+
+struct nd_json {
+	uint8_t type;   /* enum nd_jtype */
+	uint32_t n;     /* bytes of s (string/number), or count of items/members */
+	union {
+		const char *s;               /* ND_JSTR (decoded, NUL-terminated), ND_JNUM (text) */
+		struct nd_json *items;       /* ND_JARR */
+		struct nd_jmember *members;  /* ND_JOBJ, in input order */
+	} u;
+};
+
+struct nd_jmember {
+	const char *key;  /* decoded, NUL-terminated */
+	uint32_t klen;
+	struct nd_json val;
+};
+
+/*
+ * Parse buf[0..len) as one JSON text. base_off is added to offsets in error
+ * messages (the position of buf inside a larger file). Returns 0, or -1 with
+ * e filled ("invalid JSON at byte 1234: expected ':' after object key").
+ */
+int nd_json_parse(const char *buf, size_t len, size_t base_off,
+		  struct nd_arena *a, struct nd_json *out, struct nd_err *e);
+
+/* Member of an object by key (last duplicate wins), or NULL. */
+const struct nd_json *nd_json_get(const struct nd_json *obj, const char *key);
+/* Follow a path of keys: nd_json_path(o, "status", "podIP", NULL). */
+const struct nd_json *nd_json_path(const struct nd_json *v, ...);
+/* The string, or NULL when v is NULL or not a string. */
+const char *nd_json_str(const struct nd_json *v);
+/* True only for JSON true. */
+bool nd_json_true(const struct nd_json *v);
+/* Integer value: 0 on success, -1 when not an integer in [min, max]. */
+int nd_json_i64(const struct nd_json *v, int64_t min, int64_t max, int64_t *out);
+bool nd_json_is(const struct nd_json *v, enum nd_jtype t);
+const char *nd_json_type_name(enum nd_jtype t);
+
+/*
+ * Callback for each decoded object. off is the byte offset of the object in
+ * the stream. Return 0 to go on, -1 to stop with e filled.
+ */
+typedef int (*nd_json_item_fn)(const struct nd_json *obj, size_t off,
+			       void *ctx, struct nd_err *e);
+
+struct nd_json_stream_opts {
+	size_t chunk;      /* read size; default 1 MiB */
+	size_t max_item;   /* largest single element in bytes; default 64 MiB */
+};
+
+/*
+ * Stream a JSON document from fd (see the top of this file). Returns the
+ * number of objects handed to fn, or -1 with e filled; on error the objects
+ * before the bad one have already been delivered. name is used in messages.
+ */
+ssize_t nd_json_stream_fd(int fd, const char *name,
+			  const struct nd_json_stream_opts *opts,
+			  nd_json_item_fn fn, void *ctx, struct nd_err *e);
+ssize_t nd_json_stream_file(const char *path,
+			    const struct nd_json_stream_opts *opts,
+			    nd_json_item_fn fn, void *ctx, struct nd_err *e);
+
+/*
+ * Write s (n bytes, may contain NUL) as a JSON string literal with quotes
+ * into out (a FILE *). Invalid UTF-8 never reaches here: decoded strings are
+ * valid, and nd_json_write_str escapes control characters.
+ */
+#include <stdio.h>
+void nd_json_write_str(FILE *out, const char *s, size_t n);
+
+#endif

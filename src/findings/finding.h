@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ND_FINDING_H
+#define ND_FINDING_H
+/*
+ * The report: what ran (checks) and what was found (findings), kept in one
+ * arena. Checks add to it; the emitter (out/emit.h) prints it; nothing else
+ * prints.
+ *
+ * A finding's code must exist in the catalogue (catalogue.h); nd_finding_new
+ * takes its scenario and default severity from there. Evidence is a small
+ * tree of values (struct nd_val) so text and JSON come from one place.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+struct nd_arena;
+
+enum nd_sev { ND_SEV_INFO = 0, ND_SEV_WARNING, ND_SEV_ERROR };
+const char *nd_sev_name(enum nd_sev s);          /* "info", "warning", "error" */
+int nd_sev_parse(const char *s, enum nd_sev *out);
+
+enum nd_vtype { ND_V_STR, ND_V_INT, ND_V_BOOL, ND_V_NULL, ND_V_OBJ, ND_V_ARR };
+
+/* An evidence value. Objects keep their keys in insertion order. */
+struct nd_val {
+	uint8_t type;            /* enum nd_vtype */
+	const char *key;         /* when a member of an object */
+	union {
+		const char *s;
+		int64_t i;
+		bool b;
+	} u;
+	struct nd_val *first, *last, *next;   /* children (OBJ, ARR) / sibling */
+	uint32_t n;              /* number of children */
+};
+
+struct nd_report;
+
+/* Builders. Strings are copied into the report's arena; s may be NULL (null). */
+struct nd_val *nd_val_obj(struct nd_report *r);
+struct nd_val *nd_val_arr(struct nd_report *r);
+void nd_obj_str(struct nd_report *r, struct nd_val *o, const char *k, const char *s);
+void nd_obj_int(struct nd_report *r, struct nd_val *o, const char *k, int64_t i);
+void nd_obj_bool(struct nd_report *r, struct nd_val *o, const char *k, bool b);
+struct nd_val *nd_obj_obj(struct nd_report *r, struct nd_val *o, const char *k);
+struct nd_val *nd_obj_arr(struct nd_report *r, struct nd_val *o, const char *k);
+void nd_arr_str(struct nd_report *r, struct nd_val *a, const char *s);
+void nd_arr_int(struct nd_report *r, struct nd_val *a, int64_t i);
+struct nd_val *nd_arr_obj(struct nd_report *r, struct nd_val *a);
+
+struct nd_subject {
+	const char *kind;        /* Service, Pod, Node, NodeNetworkConfig, ... */
+	const char *ns;          /* NULL when cluster-scoped */
+	const char *name;
+};
+
+struct nd_finding {
+	const char *code;
+	const char *scenario;    /* "S1".."S4", from the catalogue */
+	enum nd_sev sev;
+	struct nd_subject subject;
+	const char *summary;     /* one line, translated */
+	struct nd_val *evidence; /* an object */
+	const char *remedy;      /* translated */
+	const char **commands;   /* exact commands to run */
+	uint32_t ncommands;
+	uint32_t seq;            /* insertion order, for stable sorting */
+};
+
+enum nd_check_status { ND_CHECK_PASS = 0, ND_CHECK_FAIL, ND_CHECK_SKIP, ND_CHECK_ERROR };
+const char *nd_check_status_name(enum nd_check_status s);
+
+struct nd_check {
+	const char *id;          /* "service-endpoints" */
+	const char *scenario;
+	enum nd_check_status status;
+	const char *reason;      /* why skipped / error text / short result */
+	int64_t duration_ms;
+};
+
+struct nd_source_info {
+	const char *mode;        /* live, snapshot, in-cluster, node */
+	const char *context;
+	const char *server;
+	const char *snapshot;    /* bundle directory */
+};
+
+struct nd_report {
+	struct nd_arena *arena;
+	struct nd_source_info source;
+	struct nd_finding **findings;
+	size_t nfindings, capf;
+	struct nd_check *checks;
+	size_t nchecks, capc;
+	/* internal: the check being run */
+	size_t cur_check;
+	size_t findings_at_start;
+	int64_t started_ns;
+};
+
+struct nd_report *nd_report_new(void);
+void nd_report_free(struct nd_report *r);
+
+/* Copy s into the report's arena. */
+const char *nd_report_strdup(struct nd_report *r, const char *s);
+const char *nd_report_printf(struct nd_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Start a check; every finding added until nd_check_end belongs to it.
+ * nd_check_end(r, status, reason): status PASS becomes FAIL by itself when
+ * the check added findings. nd_check_skip() records a check that did not run.
+ */
+void nd_check_begin(struct nd_report *r, const char *id, const char *scenario);
+void nd_check_end(struct nd_report *r, enum nd_check_status st, const char *reason);
+void nd_check_skip(struct nd_report *r, const char *id, const char *scenario,
+		   const char *reason);
+
+/*
+ * Add a finding for a catalogued code (aborts on an unknown code: that is a
+ * programming error caught by the tests). summary and remedy are printf
+ * formats; the result is copied.
+ */
+struct nd_finding *nd_finding_add(struct nd_report *r, const char *code,
+				  const char *kind, const char *ns, const char *name);
+void nd_finding_summary(struct nd_report *r, struct nd_finding *f, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void nd_finding_remedy(struct nd_report *r, struct nd_finding *f, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void nd_finding_command(struct nd_report *r, struct nd_finding *f, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Sort findings by scenario, severity (highest first), code, subject. */
+void nd_report_sort(struct nd_report *r);
+/* Count findings at or above sev. */
+size_t nd_report_count(const struct nd_report *r, enum nd_sev sev);
+
+#endif

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ND_HOSTLOCAL_H
+#define ND_HOSTLOCAL_H
+/*
+ * The CNI host-local IPAM store: <dataDir>/<network>/, one regular file
+ * per reserved IP named by the IP (Go's text form), holding
+ * "<containerID>\r\n<ifname>" (or only the container ID, older plugins).
+ * "lock" and "last_reserved_ip.<N>" are not entries.
+ *
+ * Reading never writes. A store is read fully or not at all: any entry
+ * that cannot be trusted (a name that is not an IP, a directory or a
+ * symlink where a file should be, an unreadable file, content that is not
+ * a container ID) makes nd_hostlocal_read fail with the file named, so no
+ * caller acts on a partial view.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nd_arena;
+struct nd_err;
+
+struct nd_hl_entry {
+	const char *ip;            /* the file name, as written */
+	const char *container_id;
+	const char *ifname;        /* NULL for the old single-line form */
+	int64_t mtime;             /* Unix seconds */
+	bool v6;
+};
+
+struct nd_hl_store {
+	const char *dir;
+	struct nd_hl_entry *entries;   /* sorted by address */
+	size_t n;
+	const char *last_reserved[4];  /* last_reserved_ip.0 .. .3 contents, or NULL */
+};
+
+int nd_hostlocal_read(const char *dir, struct nd_arena *a,
+		      struct nd_hl_store *out, struct nd_err *e);
+
+#endif
