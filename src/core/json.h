@@ -89,14 +89,19 @@ const char *nd_json_type_name(enum nd_jtype t);
 
 /*
  * Callback for each decoded object. off is the byte offset of the object in
- * the stream. Return 0 to go on, -1 to stop with e filled.
+ * the stream. list_kind is the List's "kind" when it came before "items"
+ * ("PodList" as the API server writes it), else NULL: items of an API list
+ * carry no kind of their own. Return 0 to go on, -1 to stop with e filled.
  */
 typedef int (*nd_json_item_fn)(const struct nd_json *obj, size_t off,
-			       void *ctx, struct nd_err *e);
+			       const char *list_kind, void *ctx, struct nd_err *e);
 
 struct nd_json_stream_opts {
 	size_t chunk;      /* read size; default 1 MiB */
 	size_t max_item;   /* largest single element in bytes; default 64 MiB */
+	bool keep_managed_fields;  /* default: "managedFields" members are
+				    * validated and dropped (never read, and
+				    * half of every object) */
 };
 
 /*

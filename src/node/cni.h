@@ -19,7 +19,8 @@ struct nd_cni_range {
 	const char *start;      /* rangeStart or NULL */
 	const char *end;        /* rangeEnd or NULL */
 	const char *gateway;    /* or NULL */
-	bool use_pod_cidr;      /* Calico's "subnet": "usePodCidr" */
+	bool use_pod_cidr;      /* Calico's "subnet": "usePodCidr" or "usePodCidrIPv6" */
+	bool pod_cidr_v6;       /* with use_pod_cidr: the node's IPv6 podCIDR */
 };
 
 struct nd_cni_net {
@@ -33,7 +34,18 @@ struct nd_cni_net {
 };
 
 /*
- * Read every config in dir. Files that fail to parse are listed in
+ * What fails a file: not JSON, not an object; a .conflist without a valid
+ * "name" or a "plugins" array of objects each with a "type"; a .conf/.json
+ * without "name" or "type". A network name must match the CNI spec's
+ * [a-zA-Z0-9][a-zA-Z0-9_.-]* (it is a directory name under dataDir). The
+ * IPAM section is read from the first plugin with a non-empty "ipam"
+ * object; an IPAM that host-local could not decode (a field of the wrong
+ * type, a subnet or address that does not parse) fails the file too.
+ * The old single form ("subnet", "rangeStart"... at the ipam level) becomes
+ * range set 0 ahead of "ranges", as host-local does. Files over 1 MiB fail.
+ *
+ * Read every config in dir (symlinks followed, as libcni does;
+ * subdirectories skipped). Files that fail to parse are listed in
  * *errors (one message each, naming the file) and skipped; the rest are
  * returned in libcni order. -1 only when dir cannot be read.
  */

@@ -1,0 +1,627 @@
+/* SPDX-License-Identifier: MIT */
+#include "core/json.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/json_internal.h"
+#include "core/num.h"
+#include "core/banned.h"
+
+/*
+ * A recursive-descent parser over a complete buffer. Children of arrays and
+ * objects are collected on scratch stacks and copied into the arena when
+ * the container closes, so each node is allocated once at its final size.
+ */
+struct parser {
+	const char *start, *p, *end;
+	size_t base;
+	struct nd_arena *a;      /* NULL: validate only */
+	struct nd_err *e;
+	int depth;
+	bool drop_managed;
+	struct nd_json *vs;      /* value stack */
+	size_t vn, vcap;
+	struct nd_jmember *ms;   /* member stack */
+	size_t mn, mcap;
+	char *sbuf;              /* string decode buffer */
+	size_t scap;
+};
+
+static int fail(struct parser *ps, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct parser *ps, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return nd_err_set(ps->e, "invalid JSON at byte %zu: %s",
+			  ps->base + (size_t)(ps->p - ps->start), what);
+}
+
+static inline void skip_ws(struct parser *ps)
+{
+	const char *p = ps->p, *end = ps->end;
+
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	ps->p = p;
+}
+
+static int hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Length of a valid UTF-8 sequence at p (< end), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c = p[0];
+
+	if (c < 0xC2)
+		return 0;
+	if (c < 0xE0) {
+		if (end - p < 2 || (p[1] & 0xC0) != 0x80)
+			return 0;
+		return 2;
+	}
+	if (c < 0xF0) {
+		if (end - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xE0 && p[1] < 0xA0)
+			return 0;       /* overlong */
+		if (c == 0xED && p[1] >= 0xA0)
+			return 0;       /* surrogate */
+		return 3;
+	}
+	if (c < 0xF5) {
+		if (end - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+		    (p[3] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xF0 && p[1] < 0x90)
+			return 0;       /* overlong */
+		if (c == 0xF4 && p[1] >= 0x90)
+			return 0;       /* above U+10FFFF */
+		return 4;
+	}
+	return 0;
+}
+
+static size_t put_utf8(char *d, unsigned cp)
+{
+	if (cp < 0x80) {
+		d[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		d[0] = (char)(0xC0 | (cp >> 6));
+		d[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		d[0] = (char)(0xE0 | (cp >> 12));
+		d[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		d[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	d[0] = (char)(0xF0 | (cp >> 18));
+	d[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	d[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	d[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/*
+ * Parse a string at ps->p (on the opening quote). When out is set, the
+ * decoded bytes are copied to the arena; escapes never lengthen the text,
+ * so a buffer of the raw length is enough.
+ */
+static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
+{
+	const unsigned char *p = (const unsigned char *)ps->p + 1;
+	const unsigned char *end = (const unsigned char *)ps->end;
+	const unsigned char *s0 = p;
+	char *d = NULL, *d0 = NULL;
+	bool want = out != NULL && ps->a != NULL;
+
+	/* fast path: plain ASCII up to the closing quote */
+	while (p < end && *p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x80)
+		p++;
+	if (p < end && *p == '"') {
+		if (want) {
+			size_t n = (size_t)(p - s0);
+
+			if (n > UINT32_MAX)
+				return fail(ps, "string too long");
+			*out = nd_arena_strndup(ps->a, (const char *)s0, n);
+			*outlen = (uint32_t)n;
+		}
+		ps->p = (const char *)p + 1;
+		return 0;
+	}
+	if (want) {
+		/* the rest of the string is at most end - s0 bytes */
+		const unsigned char *q = p;
+		size_t raw;
+
+		while (q < end && *q != '"') {
+			if (*q == '\\' && q + 1 < end)
+				q++;
+			q++;
+		}
+		raw = (size_t)(q - s0);
+		if (raw + 1 > ps->scap) {
+			ps->scap = raw + 1 > 4096 ? raw + 1 : 4096;
+			free(ps->sbuf);
+			ps->sbuf = nd_xmalloc(ps->scap);
+		}
+		d = d0 = ps->sbuf;
+		memcpy(d, s0, (size_t)(p - s0));
+		d += p - s0;
+	}
+	while (p < end) {
+		unsigned c = *p;
+
+		if (c == '"') {
+			if (want) {
+				size_t n = (size_t)(d - d0);
+
+				if (n > UINT32_MAX)
+					return fail(ps, "string too long");
+				*out = nd_arena_strndup(ps->a, d0, n);
+				*outlen = (uint32_t)n;
+			}
+			ps->p = (const char *)p + 1;
+			return 0;
+		}
+		if (c < 0x20) {
+			ps->p = (const char *)p;
+			return fail(ps, "control character 0x%02x in string", c);
+		}
+		if (c == '\\') {
+			unsigned cp;
+
+			if (p + 1 >= end)
+				break;
+			switch (p[1]) {
+			case '"': cp = '"'; break;
+			case '\\': cp = '\\'; break;
+			case '/': cp = '/'; break;
+			case 'b': cp = '\b'; break;
+			case 'f': cp = '\f'; break;
+			case 'n': cp = '\n'; break;
+			case 'r': cp = '\r'; break;
+			case 't': cp = '\t'; break;
+			case 'u':
+				if (end - p < 6 || hex4((const char *)p + 2, &cp) < 0) {
+					ps->p = (const char *)p;
+					return fail(ps, "bad \\u escape");
+				}
+				if (cp >= 0xD800 && cp <= 0xDBFF) {
+					unsigned lo;
+
+					if (end - p < 12 || p[6] != '\\' || p[7] != 'u' ||
+					    hex4((const char *)p + 8, &lo) < 0 ||
+					    lo < 0xDC00 || lo > 0xDFFF) {
+						ps->p = (const char *)p;
+						return fail(ps, "unpaired UTF-16 surrogate in \\u escape");
+					}
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+					p += 6;
+				} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+					ps->p = (const char *)p;
+					return fail(ps, "unpaired UTF-16 surrogate in \\u escape");
+				}
+				if (want)
+					d += put_utf8(d, cp);
+				p += 6;
+				continue;
+			default:
+				ps->p = (const char *)p;
+				return fail(ps, "bad escape '\\%c'", p[1] >= 0x20 && p[1] < 0x7f ? p[1] : '?');
+			}
+			if (want)
+				*d++ = (char)cp;
+			p += 2;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t n = utf8_len(p, end);
+
+			if (!n) {
+				ps->p = (const char *)p;
+				return fail(ps, "invalid UTF-8 in string");
+			}
+			if (want) {
+				memcpy(d, p, n);
+				d += n;
+			}
+			p += n;
+			continue;
+		}
+		if (want)
+			*d++ = (char)c;
+		p++;
+	}
+	ps->p = (const char *)p;
+	return fail(ps, "unterminated string");
+}
+
+static int parse_number(struct parser *ps, struct nd_json *v)
+{
+	const char *p = ps->p, *end = ps->end, *s = p;
+
+	if (p < end && *p == '-')
+		p++;
+	if (p >= end || *p < '0' || *p > '9')
+		return fail(ps, "invalid number");
+	if (*p == '0') {
+		p++;
+	} else {
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && *p == '.') {
+		p++;
+		if (p >= end || *p < '0' || *p > '9') {
+			ps->p = p;
+			return fail(ps, "invalid number: digit expected after '.'");
+		}
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || *p < '0' || *p > '9') {
+			ps->p = p;
+			return fail(ps, "invalid number: digit expected in exponent");
+		}
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (v) {
+		v->type = ND_JNUM;
+		v->n = (uint32_t)(p - s);
+		v->u.s = ps->a ? nd_arena_strndup(ps->a, s, (size_t)(p - s)) : NULL;
+	}
+	ps->p = p;
+	return 0;
+}
+
+static int parse_value(struct parser *ps, struct nd_json *v);
+
+static int parse_array(struct parser *ps, struct nd_json *v)
+{
+	size_t mark = ps->vn, n;
+
+	ps->p++;
+	skip_ws(ps);
+	if (ps->p < ps->end && *ps->p == ']') {
+		ps->p++;
+		goto done;
+	}
+	for (;;) {
+		struct nd_json item = {0};
+
+		if (parse_value(ps, v ? &item : NULL) < 0)
+			return -1;
+		if (v) {
+			ND_GROW(ps->vs, ps->vcap, ps->vn + 1);
+			ps->vs[ps->vn++] = item;
+		}
+		skip_ws(ps);
+		if (ps->p >= ps->end)
+			return fail(ps, "unterminated array");
+		if (*ps->p == ',') {
+			ps->p++;
+			skip_ws(ps);
+			continue;
+		}
+		if (*ps->p == ']') {
+			ps->p++;
+			break;
+		}
+		return fail(ps, "expected ',' or ']' in array");
+	}
+done:
+	if (v) {
+		n = ps->vn - mark;
+		v->type = ND_JARR;
+		v->n = (uint32_t)n;
+		v->u.items = NULL;
+		if (n) {
+			v->u.items = nd_arena_alloc(ps->a, n * sizeof(*v->u.items));
+			memcpy(v->u.items, ps->vs + mark, n * sizeof(*v->u.items));
+		}
+		ps->vn = mark;
+	}
+	return 0;
+}
+
+static int parse_object(struct parser *ps, struct nd_json *v)
+{
+	size_t mark = ps->mn, n;
+
+	ps->p++;
+	skip_ws(ps);
+	if (ps->p < ps->end && *ps->p == '}') {
+		ps->p++;
+		goto done;
+	}
+	for (;;) {
+		struct nd_jmember m = {0};
+		bool drop;
+
+		if (ps->p >= ps->end || *ps->p != '"')
+			return fail(ps, ps->p >= ps->end ? "unterminated object"
+							 : "expected a string key in object");
+		if (parse_string(ps, v ? &m.key : NULL, &m.klen) < 0)
+			return -1;
+		skip_ws(ps);
+		if (ps->p >= ps->end || *ps->p != ':')
+			return fail(ps, "expected ':' after object key");
+		ps->p++;
+		skip_ws(ps);
+		drop = v && ps->drop_managed && m.klen == 13 &&
+		       memcmp(m.key, "managedFields", 13) == 0;
+		if (parse_value(ps, v && !drop ? &m.val : NULL) < 0)
+			return -1;
+		if (v && !drop) {
+			ND_GROW(ps->ms, ps->mcap, ps->mn + 1);
+			ps->ms[ps->mn++] = m;
+		}
+		skip_ws(ps);
+		if (ps->p >= ps->end)
+			return fail(ps, "unterminated object");
+		if (*ps->p == ',') {
+			ps->p++;
+			skip_ws(ps);
+			continue;
+		}
+		if (*ps->p == '}') {
+			ps->p++;
+			break;
+		}
+		return fail(ps, "expected ',' or '}' in object");
+	}
+done:
+	if (v) {
+		n = ps->mn - mark;
+		v->type = ND_JOBJ;
+		v->n = (uint32_t)n;
+		v->u.members = NULL;
+		if (n) {
+			v->u.members = nd_arena_alloc(ps->a, n * sizeof(*v->u.members));
+			memcpy(v->u.members, ps->ms + mark, n * sizeof(*v->u.members));
+		}
+		ps->mn = mark;
+	}
+	return 0;
+}
+
+static int literal(struct parser *ps, const char *word, size_t n, enum nd_jtype t,
+		   struct nd_json *v)
+{
+	if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n) != 0)
+		return fail(ps, "unexpected '%c'", *ps->p >= 0x20 && *ps->p < 0x7f ? *ps->p : '?');
+	ps->p += n;
+	if (v)
+		v->type = (uint8_t)t;
+	return 0;
+}
+
+/* v == NULL: validate and skip. */
+static int parse_value(struct parser *ps, struct nd_json *v)
+{
+	int r;
+
+	skip_ws(ps);
+	if (ps->p >= ps->end)
+		return fail(ps, "unexpected end of input");
+	switch (*ps->p) {
+	case '{':
+	case '[':
+		if (++ps->depth > ND_JSON_MAX_DEPTH)
+			return fail(ps, "nesting deeper than %d", ND_JSON_MAX_DEPTH);
+		r = *ps->p == '{' ? parse_object(ps, v) : parse_array(ps, v);
+		ps->depth--;
+		return r;
+	case '"':
+		if (!v)
+			return parse_string(ps, NULL, NULL);
+		v->type = ND_JSTR;
+		return parse_string(ps, &v->u.s, &v->n);
+	case 't':
+		return literal(ps, "true", 4, ND_JTRUE, v);
+	case 'f':
+		return literal(ps, "false", 5, ND_JFALSE, v);
+	case 'n':
+		return literal(ps, "null", 4, ND_JNULL, v);
+	default:
+		if (*ps->p == '-' || (*ps->p >= '0' && *ps->p <= '9'))
+			return parse_number(ps, v);
+		return fail(ps, "unexpected '%c'", *ps->p >= 0x20 && *ps->p < 0x7f ? *ps->p : '?');
+	}
+}
+
+static void parser_release(struct parser *ps)
+{
+	free(ps->vs);
+	free(ps->ms);
+	free(ps->sbuf);
+}
+
+/* Parse exactly one value filling [buf, buf+len) but for white space. */
+static int parse_whole(struct parser *ps, const char *buf, size_t len, size_t base,
+		       struct nd_json *out)
+{
+	ps->start = ps->p = buf;
+	ps->end = buf + len;
+	ps->base = base;
+	ps->depth = 0;
+	ps->vn = ps->mn = 0;
+	if (parse_value(ps, out) < 0)
+		return -1;
+	skip_ws(ps);
+	if (ps->p != ps->end)
+		return fail(ps, "trailing data after the JSON value");
+	return 0;
+}
+
+int nd_json_parse(const char *buf, size_t len, size_t base_off,
+		  struct nd_arena *a, struct nd_json *out, struct nd_err *e)
+{
+	struct parser ps = {.a = a, .e = e};
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = parse_whole(&ps, buf, len, base_off, out);
+	parser_release(&ps);
+	return r;
+}
+
+/* ---- accessors ---- */
+
+const struct nd_json *nd_json_get(const struct nd_json *obj, const char *key)
+{
+	size_t klen;
+	uint32_t i;
+
+	if (!obj || obj->type != ND_JOBJ)
+		return NULL;
+	klen = strlen(key);
+	for (i = obj->n; i-- > 0;) {
+		const struct nd_jmember *m = &obj->u.members[i];
+
+		if (m->klen == klen && memcmp(m->key, key, klen) == 0)
+			return &m->val;
+	}
+	return NULL;
+}
+
+const struct nd_json *nd_json_path(const struct nd_json *v, ...)
+{
+	va_list ap;
+	const char *k;
+
+	va_start(ap, v);
+	while (v && (k = va_arg(ap, const char *)) != NULL)
+		v = nd_json_get(v, k);
+	va_end(ap);
+	return v;
+}
+
+const char *nd_json_str(const struct nd_json *v)
+{
+	return v && v->type == ND_JSTR ? v->u.s : NULL;
+}
+
+bool nd_json_true(const struct nd_json *v)
+{
+	return v && v->type == ND_JTRUE;
+}
+
+bool nd_json_is(const struct nd_json *v, enum nd_jtype t)
+{
+	return v && v->type == t;
+}
+
+int nd_json_i64(const struct nd_json *v, int64_t min, int64_t max, int64_t *out)
+{
+	if (!v || v->type != ND_JNUM)
+		return -1;
+	return nd_parse_i64(v->u.s, v->n, min, max, out);
+}
+
+const char *nd_json_type_name(enum nd_jtype t)
+{
+	static const char *const names[] = {
+		[ND_JNULL] = "null", [ND_JFALSE] = "a boolean", [ND_JTRUE] = "a boolean",
+		[ND_JNUM] = "a number", [ND_JSTR] = "a string", [ND_JARR] = "an array",
+		[ND_JOBJ] = "an object",
+	};
+	return (unsigned)t <= ND_JOBJ ? names[t] : "?";
+}
+
+void nd_json_write_str(FILE *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+
+	putc('"', out);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+			continue;
+		fwrite(s + run, 1, i - run, out);
+		run = i + 1;
+		switch (c) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
+		default:
+			fputs("\\u00", out);
+			putc(hex[c >> 4], out);
+			putc(hex[c & 15], out);
+		}
+	}
+	fwrite(s + run, 1, n - run, out);
+	putc('"', out);
+}
+
+/* ---- a reusable parser, for the stream (json_internal.h) ---- */
+
+struct parser *nd_jparser_new(struct nd_arena *a, struct nd_err *e, bool drop_managed)
+{
+	struct parser *ps = nd_xcalloc(1, sizeof(*ps));
+
+	ps->a = a;
+	ps->e = e;
+	ps->drop_managed = drop_managed;
+	return ps;
+}
+
+void nd_jparser_free(struct parser *ps)
+{
+	if (!ps)
+		return;
+	parser_release(ps);
+	free(ps);
+}
+
+int nd_jparser_parse(struct parser *ps, struct nd_arena *a, const char *buf, size_t len,
+		     size_t base, struct nd_json *out)
+{
+	ps->a = a;
+	memset(out, 0, sizeof(*out));
+	return parse_whole(ps, buf, len, base, out);
+}

@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: MIT */
+#include "core/json.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/json_internal.h"
+#include "core/banned.h"
+
+/*
+ * The reader keeps unconsumed bytes in buf[start, end). The value being
+ * looked at always begins at buf[start]; offsets inside it are relative to
+ * start, so they survive the buffer being moved or grown.
+ */
+struct rd {
+	int fd;
+	const char *name;
+	char *buf;
+	size_t cap, start, end;
+	size_t base;           /* file offset of buf[0] */
+	bool eof;
+	size_t chunk, max_item;
+	struct nd_err *e;
+};
+
+static size_t off_of(const struct rd *r, size_t i)
+{
+	return r->base + i;
+}
+
+/* Read more bytes. 1: got some, 0: end of file, -1: error. */
+static int fill(struct rd *r)
+{
+	ssize_t n;
+
+	if (r->eof)
+		return 0;
+	if (r->start > 0 && r->end == r->cap) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->base += r->start;
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->end == r->cap) {
+		size_t ncap = r->cap * 2;
+
+		if (r->end - r->start > r->max_item)
+			return nd_err_set(r->e, "'%s': a JSON value at byte %zu is larger than "
+					  "the %zu-byte limit", r->name, off_of(r, r->start),
+					  r->max_item);
+		r->buf = nd_xrealloc(r->buf, ncap);
+		r->cap = ncap;
+	}
+	for (;;) {
+		size_t want = r->cap - r->end;
+
+		if (want > r->chunk)
+			want = r->chunk;
+		n = read(r->fd, r->buf + r->end, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		break;
+	}
+	if (n < 0)
+		return nd_err_set(r->e, "cannot read '%s': %s", r->name, strerror(errno));
+	if (n == 0) {
+		r->eof = true;
+		return 0;
+	}
+	r->end += (size_t)n;
+	return 1;
+}
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* Skip white space. Returns the next byte, 0 at end of file, -1 on error. */
+static int peek(struct rd *r)
+{
+	for (;;) {
+		while (r->start < r->end && is_ws(r->buf[r->start]))
+			r->start++;
+		if (r->start < r->end)
+			return (unsigned char)r->buf[r->start];
+		{
+			int f = fill(r);
+
+			if (f <= 0)
+				return f;
+		}
+	}
+}
+
+static int unexpected(struct rd *r, const char *what)
+{
+	return nd_err_set(r->e, "'%s': invalid JSON at byte %zu: %s", r->name,
+			  off_of(r, r->start), what);
+}
+
+/*
+ * Find the end of the value starting at buf[start], reading more as
+ * needed. Sets *len to its length. Structure only: the parser validates.
+ */
+static int scan_value(struct rd *r, size_t *len)
+{
+	size_t off = 0;
+	long depth = 0;
+	bool in_str = false, esc = false, scalar;
+
+	scalar = r->buf[r->start] != '{' && r->buf[r->start] != '[' &&
+		 r->buf[r->start] != '"';
+	for (;;) {
+		const char *p = r->buf + r->start + off, *end = r->buf + r->end;
+
+		while (p < end) {
+			char c = *p;
+
+			if (in_str) {
+				/* fast skip of plain string bytes */
+				while (p < end && *p != '"' && *p != '\\')
+					p++;
+				if (p >= end)
+					break;
+				if (*p == '\\') {
+					if (p + 1 >= end) {
+						esc = true;
+						in_str = false;
+						p++;
+						break;
+					}
+					p += 2;
+					continue;
+				}
+				in_str = false;
+				p++;
+				if (depth == 0)
+					goto done;
+				continue;
+			}
+			if (esc) {
+				/* an escape split across reads: its second byte */
+				esc = false;
+				in_str = true;
+				p++;
+				continue;
+			}
+			if (scalar) {
+				if (is_ws(c) || c == ',' || c == ']' || c == '}' || c == '{' ||
+				    c == '[' || c == '"' || c == ':')
+					goto done_at;
+				p++;
+				continue;
+			}
+			switch (c) {
+			case '"':
+				in_str = true;
+				break;
+			case '{':
+			case '[':
+				depth++;
+				break;
+			case '}':
+			case ']':
+				depth--;
+				if (depth <= 0) {
+					p++;
+					goto done;
+				}
+				break;
+			default:
+				break;
+			}
+			p++;
+		}
+		off = (size_t)(p - (r->buf + r->start));
+		{
+			int f = fill(r);
+
+			if (f < 0)
+				return -1;
+			if (f == 0) {
+				if (scalar) {
+					*len = r->end - r->start;
+					return 0;
+				}
+				return nd_err_set(r->e, "'%s': invalid JSON at byte %zu: unexpected "
+						  "end of file inside a value that starts at byte %zu "
+						  "(truncated file?)", r->name, off_of(r, r->end),
+						  off_of(r, r->start));
+			}
+		}
+		continue;
+done_at:
+		*len = (size_t)(p - (r->buf + r->start));
+		return 0;
+done:
+		*len = (size_t)(p - (r->buf + r->start));
+		return 0;
+	}
+}
+
+struct member {
+	const char *key;
+	struct nd_json val;
+};
+
+/* Parse the value at buf[start] into a and consume it. */
+static int take_value(struct rd *r, struct parser *ps, struct nd_arena *a,
+		      struct nd_json *out, size_t *at)
+{
+	size_t len;
+
+	if (scan_value(r, &len) < 0)
+		return -1;
+	*at = off_of(r, r->start);
+	if (nd_jparser_parse(ps, a, r->buf + r->start, len, *at, out) < 0)
+		return nd_err_prefix(r->e, "'%s'", r->name);
+	r->start += len;
+	return 0;
+}
+
+/* After an element: ',' (not followed by close) or close. 1: more, 0: closed. */
+static int after_element(struct rd *r, char close)
+{
+	int c = peek(r);
+
+	if (c < 0)
+		return -1;
+	if (c == ',') {
+		r->start++;
+		c = peek(r);
+		if (c < 0)
+			return -1;
+		if (c == close)
+			return unexpected(r, "trailing comma");
+		if (c == 0)
+			return unexpected(r, "unexpected end of file (truncated file?)");
+		return 1;
+	}
+	if (c == close) {
+		r->start++;
+		return 0;
+	}
+	if (c == 0)
+		return unexpected(r, "unexpected end of file (truncated file?)");
+	return unexpected(r, close == ']' ? "expected ',' or ']' in array"
+					  : "expected ',' or '}' in object");
+}
+
+/* Stream the elements of an array whose '[' is at buf[start]. */
+static ssize_t stream_array(struct rd *r, struct parser *ps, struct nd_arena *scratch,
+			    const char *list_kind, nd_json_item_fn fn, void *ctx)
+{
+	ssize_t count = 0;
+	int c, more;
+
+	r->start++;
+	c = peek(r);
+	if (c < 0)
+		return -1;
+	if (c == ']') {
+		r->start++;
+		return 0;
+	}
+	if (c == 0)
+		return unexpected(r, "unexpected end of file (truncated file?)");
+	do {
+		struct nd_json item;
+		size_t at;
+
+		nd_arena_reset(scratch);
+		if (take_value(r, ps, scratch, &item, &at) < 0)
+			return -1;
+		if (fn(&item, at, list_kind, ctx, r->e) < 0)
+			return -1;
+		count++;
+		more = after_element(r, ']');
+		if (more < 0)
+			return -1;
+	} while (more);
+	return count;
+}
+
+static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
+		      nd_json_item_fn fn, void *ctx)
+{
+	struct nd_arena *top = nd_arena_new(64 * 1024);
+	struct nd_arena *scratch = nd_arena_new(256 * 1024);
+	struct parser *ps = nd_jparser_new(top, r->e, !o->keep_managed_fields);
+	struct member *mem = NULL;
+	size_t nmem = 0, capmem = 0, obj_at;
+	const char *list_kind = NULL;
+	bool seen_items = false;
+	ssize_t count = 0, got;
+	int c, more;
+
+	c = peek(r);
+	if (c <= 0) {
+		if (c == 0)
+			unexpected(r, "the file is empty");
+		goto fail;
+	}
+	obj_at = off_of(r, r->start);
+	if (c == '[') {
+		/* a bare array of objects (jq '.items' output) */
+		count = stream_array(r, ps, scratch, NULL, fn, ctx);
+		if (count < 0)
+			goto fail;
+		seen_items = true;
+		goto trailer;
+	}
+	if (c != '{') {
+		unexpected(r, "expected a Kubernetes object or List ('{')");
+		goto fail;
+	}
+	r->start++;
+	c = peek(r);
+	if (c < 0)
+		goto fail;
+	more = 1;
+	if (c == '}') {
+		r->start++;
+		more = 0;
+	}
+	while (more) {
+		struct nd_json key, val;
+		size_t at;
+
+		c = peek(r);
+		if (c < 0)
+			goto fail;
+		if (c != '"') {
+			unexpected(r, c == 0 ? "unexpected end of file (truncated file?)"
+					     : "expected a string key in object");
+			goto fail;
+		}
+		if (take_value(r, ps, top, &key, &at) < 0)
+			goto fail;
+		c = peek(r);
+		if (c < 0)
+			goto fail;
+		if (c != ':') {
+			unexpected(r, "expected ':' after object key");
+			goto fail;
+		}
+		r->start++;
+		c = peek(r);
+		if (c < 0)
+			goto fail;
+		if (c == 0) {
+			unexpected(r, "unexpected end of file (truncated file?)");
+			goto fail;
+		}
+		if (strcmp(key.u.s, "items") == 0 && key.n == 5) {
+			if (c != '[') {
+				unexpected(r, "\"items\" must be an array");
+				goto fail;
+			}
+			got = stream_array(r, ps, scratch, list_kind, fn, ctx);
+			if (got < 0)
+				goto fail;
+			count += got;
+			seen_items = true;
+		} else {
+			if (take_value(r, ps, top, &val, &at) < 0)
+				goto fail;
+			if (strcmp(key.u.s, "kind") == 0 && val.type == ND_JSTR)
+				list_kind = val.u.s;
+			ND_GROW(mem, capmem, nmem + 1);
+			mem[nmem].key = key.u.s;
+			mem[nmem].val = val;
+			nmem++;
+		}
+		more = after_element(r, '}');
+		if (more < 0)
+			goto fail;
+	}
+trailer:
+	c = peek(r);
+	if (c < 0)
+		goto fail;
+	if (c != 0) {
+		unexpected(r, "trailing data after the JSON value");
+		goto fail;
+	}
+	if (!seen_items) {
+		/* a single object: rebuild it from its members */
+		struct nd_json obj = {.type = ND_JOBJ, .n = (uint32_t)nmem};
+		size_t i;
+
+		obj.u.members = nd_arena_alloc(top, (nmem ? nmem : 1) * sizeof(*obj.u.members));
+		for (i = 0; i < nmem; i++) {
+			obj.u.members[i].key = mem[i].key;
+			obj.u.members[i].klen = (uint32_t)strlen(mem[i].key);
+			obj.u.members[i].val = mem[i].val;
+		}
+		if (fn(&obj, obj_at, NULL, ctx, r->e) < 0)
+			goto fail;
+		count = 1;
+	}
+	free(mem);
+	nd_jparser_free(ps);
+	nd_arena_free(scratch);
+	nd_arena_free(top);
+	return count;
+fail:
+	free(mem);
+	nd_jparser_free(ps);
+	nd_arena_free(scratch);
+	nd_arena_free(top);
+	return -1;
+}
+
+ssize_t nd_json_stream_fd(int fd, const char *name,
+			  const struct nd_json_stream_opts *opts,
+			  nd_json_item_fn fn, void *ctx, struct nd_err *e)
+{
+	static const struct nd_json_stream_opts defaults;
+	const struct nd_json_stream_opts *o = opts ? opts : &defaults;
+	struct rd r = {.fd = fd, .name = name, .e = e};
+	ssize_t n;
+
+	r.chunk = o->chunk ? o->chunk : 1 << 20;
+	r.max_item = o->max_item ? o->max_item : 64 << 20;
+	r.cap = r.chunk * 2;
+	r.buf = nd_xmalloc(r.cap);
+	n = stream(&r, o, fn, ctx);
+	free(r.buf);
+	return n;
+}
+
+ssize_t nd_json_stream_file(const char *path,
+			    const struct nd_json_stream_opts *opts,
+			    nd_json_item_fn fn, void *ctx, struct nd_err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return nd_err_set(e, "cannot open '%s': %s", path, strerror(errno));
+	n = nd_json_stream_fd(fd, path, opts, fn, ctx, e);
+	close(fd);
+	return n;
+}
