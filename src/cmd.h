@@ -73,6 +73,11 @@ int nd_usage_error(const struct nd_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const struct nd_cmd *nd_cmd_find(const char *name);
 
+/* Run the checks (src/cmd_diagnose.c) of the scenarios in which, narrowed by scope. */
+enum { ND_RUN_S2 = 1, ND_RUN_S3 = 2, ND_RUN_S4 = 4, ND_RUN_ALL = 7 };
+struct nd_scope;
+void nd_run_checks(struct nd_ctx *ctx, const struct nd_scope *scope, unsigned which);
+
 /* Commands, one file each (src/cmd_<name>.c). */
 int cmd_diagnose(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_explain(struct nd_ctx *ctx, int argc, char **argv);

@@ -110,6 +110,19 @@ const char *nd_intern(struct nd_intern *t, const char *s, size_t len)
 	return p;
 }
 
+const char *nd_intern_find(const struct nd_intern *t, const char *s, size_t len)
+{
+	uint64_t h = nd_hash(s, len);
+	size_t i;
+
+	for (i = h & (t->cap - 1); t->slots[i]; i = (i + 1) & (t->cap - 1)) {
+		if (t->hashes[i] == h && nd_intern_len(t->slots[i]) == len &&
+		    memcmp(t->slots[i], s, len) == 0)
+			return t->slots[i];
+	}
+	return NULL;
+}
+
 const char *nd_intern_cstr(struct nd_intern *t, const char *s)
 {
 	return s ? nd_intern(t, s, strlen(s)) : NULL;

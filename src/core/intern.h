@@ -17,6 +17,8 @@ struct nd_intern *nd_intern_new(void);
 void nd_intern_free(struct nd_intern *t);
 const char *nd_intern(struct nd_intern *t, const char *s, size_t len);
 const char *nd_intern_cstr(struct nd_intern *t, const char *s);
+/* The interned copy of s if there is one, else NULL; never inserts. */
+const char *nd_intern_find(const struct nd_intern *t, const char *s, size_t len);
 /* Length of a string returned by nd_intern (not valid on other strings). */
 size_t nd_intern_len(const char *interned);
 size_t nd_intern_count(const struct nd_intern *t);

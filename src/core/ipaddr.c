@@ -115,17 +115,11 @@ void nd_ip_format(const struct nd_ip *ip, char *buf, size_t len)
 void nd_cidr_format(const struct nd_cidr *c, char *buf, size_t len)
 {
 	char ip[64];
-	size_t n;
 
 	if (!buf || len == 0)
 		return;
 	nd_ip_format(&c->ip, ip, sizeof(ip));
-	n = strlen(ip);
-	if (n >= len) {
-		snprintf(buf, len, "%s", ip);
-		return;
-	}
-	snprintf(buf, len, "%s/%u", ip, c->prefix);
+	snprintf(buf, len, "%s/%u", ip, (unsigned)c->prefix);
 }
 
 static size_t ip_len(const struct nd_ip *ip)

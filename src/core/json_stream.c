@@ -215,7 +215,7 @@ struct member {
 static int take_value(struct rd *r, struct parser *ps, struct nd_arena *a,
 		      struct nd_json *out, size_t *at)
 {
-	size_t len;
+	size_t len = 0;
 
 	if (scan_value(r, &len) < 0)
 		return -1;

@@ -12,6 +12,15 @@
  * symlink where a file should be, an unreadable file, content that is not
  * a container ID) makes nd_hostlocal_read fail with the file named, so no
  * caller acts on a partial view.
+ *
+ * Details: an entry name must be the exact text host-local writes
+ * ("fd00::5", not "fd00:0::5"). Content has trailing whitespace trimmed;
+ * the container ID follows the CNI spec ([A-Za-z0-9][A-Za-z0-9_.-]*), the
+ * ifname is 1..15 bytes without blanks, '/' or ':'. An empty file fails.
+ * Files are opened with O_NOFOLLOW after lstat; each is at most 4 KiB, a
+ * store at most 2^20 entries. last_reserved_ip.<N> is not checked beyond
+ * lstat: its content is kept when it is an IP, NULL otherwise (host-local
+ * then starts from the range start); N over 3 is ignored.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,7 +39,7 @@ struct nd_hl_entry {
 
 struct nd_hl_store {
 	const char *dir;
-	struct nd_hl_entry *entries;   /* sorted by address */
+	struct nd_hl_entry *entries;   /* sorted by address, IPv4 first */
 	size_t n;
 	const char *last_reserved[4];  /* last_reserved_ip.0 .. .3 contents, or NULL */
 };

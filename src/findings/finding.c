@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: MIT */
+#include "findings/finding.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "findings/catalogue.h"
+#include "core/banned.h"
+
+const char *nd_sev_name(enum nd_sev s)
+{
+	return s == ND_SEV_ERROR ? "error" : s == ND_SEV_WARNING ? "warning" : "info";
+}
+
+int nd_sev_parse(const char *s, enum nd_sev *out)
+{
+	if (strcmp(s, "info") == 0)
+		*out = ND_SEV_INFO;
+	else if (strcmp(s, "warning") == 0)
+		*out = ND_SEV_WARNING;
+	else if (strcmp(s, "error") == 0)
+		*out = ND_SEV_ERROR;
+	else
+		return -1;
+	return 0;
+}
+
+const char *nd_check_status_name(enum nd_check_status s)
+{
+	static const char *const names[] = {"pass", "fail", "skip", "error"};
+
+	return (unsigned)s < 4 ? names[s] : "?";
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+struct nd_report *nd_report_new(void)
+{
+	struct nd_report *r = nd_xcalloc(1, sizeof(*r));
+
+	r->arena = nd_arena_new(64 * 1024);
+	r->cur_check = SIZE_MAX;
+	return r;
+}
+
+void nd_report_free(struct nd_report *r)
+{
+	if (!r)
+		return;
+	free(r->findings);
+	free(r->checks);
+	nd_arena_free(r->arena);
+	free(r);
+}
+
+const char *nd_report_strdup(struct nd_report *r, const char *s)
+{
+	return s ? nd_arena_strdup(r->arena, s) : NULL;
+}
+
+static const char *vfmt(struct nd_report *r, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+	char *p;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return "";
+	p = nd_arena_alloc(r->arena, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+const char *nd_report_printf(struct nd_report *r, const char *fmt, ...)
+{
+	va_list ap;
+	const char *s;
+
+	va_start(ap, fmt);
+	s = vfmt(r, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* ---- evidence values ---- */
+
+static struct nd_val *val_new(struct nd_report *r, enum nd_vtype t)
+{
+	struct nd_val *v = nd_arena_alloc(r->arena, sizeof(*v));
+
+	v->type = (uint8_t)t;
+	return v;
+}
+
+static void attach(struct nd_val *parent, struct nd_val *child)
+{
+	if (parent->last)
+		parent->last->next = child;
+	else
+		parent->first = child;
+	parent->last = child;
+	parent->n++;
+}
+
+struct nd_val *nd_val_obj(struct nd_report *r)
+{
+	return val_new(r, ND_V_OBJ);
+}
+
+struct nd_val *nd_val_arr(struct nd_report *r)
+{
+	return val_new(r, ND_V_ARR);
+}
+
+static struct nd_val *member(struct nd_report *r, struct nd_val *o, const char *k,
+			     enum nd_vtype t)
+{
+	struct nd_val *v = val_new(r, t);
+
+	v->key = nd_report_strdup(r, k);
+	attach(o, v);
+	return v;
+}
+
+void nd_obj_str(struct nd_report *r, struct nd_val *o, const char *k, const char *s)
+{
+	struct nd_val *v = member(r, o, k, s ? ND_V_STR : ND_V_NULL);
+
+	v->u.s = nd_report_strdup(r, s);
+}
+
+void nd_obj_int(struct nd_report *r, struct nd_val *o, const char *k, int64_t i)
+{
+	member(r, o, k, ND_V_INT)->u.i = i;
+}
+
+void nd_obj_bool(struct nd_report *r, struct nd_val *o, const char *k, bool b)
+{
+	member(r, o, k, ND_V_BOOL)->u.b = b;
+}
+
+struct nd_val *nd_obj_obj(struct nd_report *r, struct nd_val *o, const char *k)
+{
+	return member(r, o, k, ND_V_OBJ);
+}
+
+struct nd_val *nd_obj_arr(struct nd_report *r, struct nd_val *o, const char *k)
+{
+	return member(r, o, k, ND_V_ARR);
+}
+
+void nd_arr_str(struct nd_report *r, struct nd_val *a, const char *s)
+{
+	struct nd_val *v = val_new(r, s ? ND_V_STR : ND_V_NULL);
+
+	v->u.s = nd_report_strdup(r, s);
+	attach(a, v);
+}
+
+void nd_arr_int(struct nd_report *r, struct nd_val *a, int64_t i)
+{
+	struct nd_val *v = val_new(r, ND_V_INT);
+
+	v->u.i = i;
+	attach(a, v);
+}
+
+struct nd_val *nd_arr_obj(struct nd_report *r, struct nd_val *a)
+{
+	struct nd_val *v = val_new(r, ND_V_OBJ);
+
+	attach(a, v);
+	return v;
+}
+
+/* ---- checks ---- */
+
+void nd_check_begin(struct nd_report *r, const char *id, const char *scenario)
+{
+	struct nd_check *c;
+
+	ND_GROW(r->checks, r->capc, r->nchecks + 1);
+	c = &r->checks[r->nchecks];
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->scenario = scenario;
+	r->cur_check = r->nchecks++;
+	r->findings_at_start = r->nfindings;
+	r->started_ns = now_ns();
+}
+
+void nd_check_end(struct nd_report *r, enum nd_check_status st, const char *reason)
+{
+	struct nd_check *c;
+
+	if (r->cur_check == SIZE_MAX)
+		return;
+	c = &r->checks[r->cur_check];
+	if (st == ND_CHECK_PASS && r->nfindings > r->findings_at_start)
+		st = ND_CHECK_FAIL;
+	c->status = st;
+	c->reason = nd_report_strdup(r, reason);
+	c->duration_ms = (now_ns() - r->started_ns) / 1000000;
+	r->cur_check = SIZE_MAX;
+}
+
+void nd_check_skip(struct nd_report *r, const char *id, const char *scenario,
+		   const char *reason)
+{
+	nd_check_begin(r, id, scenario);
+	nd_check_end(r, ND_CHECK_SKIP, reason);
+}
+
+/* ---- findings ---- */
+
+struct nd_finding *nd_finding_add(struct nd_report *r, const char *code,
+				  const char *kind, const char *ns, const char *name)
+{
+	const struct nd_catentry *c = nd_catalogue_find(code);
+	struct nd_finding *f;
+
+	if (!c) {
+		fprintf(stderr, "netdiag: BUG: finding code '%s' is not in the catalogue\n", code);
+		abort();
+	}
+	f = nd_arena_alloc(r->arena, sizeof(*f));
+	f->code = c->code;
+	f->scenario = c->scenario;
+	nd_sev_parse(c->severity, &f->sev);
+	f->subject.kind = nd_report_strdup(r, kind);
+	f->subject.ns = nd_report_strdup(r, ns);
+	f->subject.name = nd_report_strdup(r, name);
+	f->evidence = nd_val_obj(r);
+	f->seq = (uint32_t)r->nfindings;
+	ND_GROW(r->findings, r->capf, r->nfindings + 1);
+	r->findings[r->nfindings++] = f;
+	return f;
+}
+
+void nd_finding_summary(struct nd_report *r, struct nd_finding *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	f->summary = vfmt(r, fmt, ap);
+	va_end(ap);
+}
+
+void nd_finding_remedy(struct nd_report *r, struct nd_finding *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	f->remedy = vfmt(r, fmt, ap);
+	va_end(ap);
+}
+
+void nd_finding_command(struct nd_report *r, struct nd_finding *f, const char *fmt, ...)
+{
+	va_list ap;
+	const char **cmds;
+
+	va_start(ap, fmt);
+	cmds = nd_arena_alloc(r->arena, (f->ncommands + 1) * sizeof(*cmds));
+	if (f->ncommands)
+		memcpy(cmds, f->commands, f->ncommands * sizeof(*cmds));
+	cmds[f->ncommands++] = vfmt(r, fmt, ap);
+	f->commands = cmds;
+	va_end(ap);
+}
+
+static int strcmp_null(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+	const struct nd_finding *a = *(struct nd_finding *const *)pa;
+	const struct nd_finding *b = *(struct nd_finding *const *)pb;
+	int c;
+
+	if ((c = strcmp(a->scenario, b->scenario)) != 0)
+		return c;
+	if (a->sev != b->sev)
+		return a->sev > b->sev ? -1 : 1;
+	if ((c = strcmp(a->code, b->code)) != 0)
+		return c;
+	if ((c = strcmp_null(a->subject.ns, b->subject.ns)) != 0)
+		return c;
+	if ((c = strcmp_null(a->subject.name, b->subject.name)) != 0)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void nd_report_sort(struct nd_report *r)
+{
+	if (r->nfindings > 1)
+		qsort(r->findings, r->nfindings, sizeof(*r->findings), cmp_finding);
+}
+
+size_t nd_report_count(const struct nd_report *r, enum nd_sev sev)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nfindings; i++)
+		n += r->findings[i]->sev >= sev;
+	return n;
+}

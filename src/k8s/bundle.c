@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: MIT */
+#include "k8s/bundle.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/err.h"
+#include "core/json.h"
+#include "k8s/model.h"
+#include "core/banned.h"
+
+#define MAX_ERRORS 200
+#define MAX_DEPTH 8
+
+static char *path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *p = nd_xmalloc(la + lb + 2);
+
+	memcpy(p, a, la);
+	p[la] = '/';
+	memcpy(p + la + 1, b, lb + 1);
+	return p;
+}
+
+static void add_error(struct nd_bundle *b, const char *file, const char *msg)
+{
+	if (b->nerrors >= MAX_ERRORS) {
+		b->errors_dropped++;
+		return;
+	}
+	b->errors = nd_xrealloc(b->errors, (b->nerrors + 1) * sizeof(*b->errors));
+	b->errors[b->nerrors].file = nd_xstrdup(file);
+	b->errors[b->nerrors].msg = nd_xstrdup(msg);
+	b->nerrors++;
+}
+
+struct load_ctx {
+	struct nd_bundle *b;
+	struct nd_model *m;
+	const char *file;
+};
+
+static int on_object(const struct nd_json *obj, size_t off, const char *list_kind,
+		     void *ctx, struct nd_err *e)
+{
+	struct load_ctx *lc = ctx;
+	struct nd_err oe;
+
+	lc->b->objects++;
+	if (nd_model_add_object(lc->m, obj, list_kind, &oe) < 0) {
+		char msg[sizeof(oe.msg) + 64];
+
+		snprintf(msg, sizeof(msg), "object at byte %zu: %s", off, oe.msg);
+		add_error(lc->b, lc->file, msg);
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names in dir, without . and .. ; NULL with e on failure. */
+static char **list_dir(const char *dir, size_t *n, struct nd_err *e)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	if (!d) {
+		nd_err_set(e, "cannot open '%s': %s", dir, strerror(errno));
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		ND_GROW(names, cap, *n + 1);
+		names[(*n)++] = nd_xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (*n)
+		qsort(names, *n, sizeof(*names), cmp_str);
+	else
+		names = nd_xcalloc(1, sizeof(*names));
+	return names;
+}
+
+static void free_names(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static void load_tree(struct nd_bundle *b, struct nd_model *m, const char *dir, int depth)
+{
+	struct nd_err e;
+	size_t n, i;
+	char **names = list_dir(dir, &n, &e);
+
+	if (!names) {
+		add_error(b, dir, e.msg);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		char *p = path_join(dir, names[i]);
+		size_t len = strlen(names[i]);
+		struct stat st;
+
+		if (stat(p, &st) < 0) {
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "cannot read '%s': %s", p, strerror(errno));
+			add_error(b, p, msg);
+		} else if (S_ISDIR(st.st_mode)) {
+			if (depth < MAX_DEPTH)
+				load_tree(b, m, p, depth + 1);
+		} else if (S_ISREG(st.st_mode) && len > 5 &&
+			   strcmp(names[i] + len - 5, ".json") == 0) {
+			struct load_ctx lc = {.b = b, .m = m, .file = p};
+
+			b->files++;
+			if (nd_json_stream_file(p, NULL, on_object, &lc, &e) < 0)
+				add_error(b, p, e.msg);
+		}
+		free(p);
+	}
+	free_names(names, n);
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int nd_bundle_load(const char *dir, struct nd_model *m, struct nd_bundle **out,
+		   struct nd_err *e)
+{
+	struct nd_bundle *b;
+	char *cluster, *nodes, *aks;
+	struct stat st;
+
+	*out = NULL;
+	if (stat(dir, &st) < 0)
+		return nd_err_set(e, "cannot open bundle '%s': %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return nd_err_set(e, "bundle '%s' is not a folder", dir);
+	cluster = path_join(dir, "cluster");
+	nodes = path_join(dir, "nodes");
+	aks = path_join(dir, "aks.json");
+	if (!is_dir(cluster) && !is_dir(nodes)) {
+		free(cluster);
+		free(nodes);
+		free(aks);
+		return nd_err_set(e, "'%s' is not a netdiag bundle: it has no cluster/ or nodes/ "
+				  "folder (see 'netdiag collect')", dir);
+	}
+	b = nd_xcalloc(1, sizeof(*b));
+	b->dir = nd_xstrdup(dir);
+	if (is_dir(cluster))
+		load_tree(b, m, cluster, 0);
+	if (stat(aks, &st) == 0 && S_ISREG(st.st_mode)) {
+		b->aks_path = aks;
+		aks = NULL;
+	}
+	if (is_dir(nodes)) {
+		size_t n, i;
+		char **names = list_dir(nodes, &n, e);
+
+		for (i = 0; names && i < n; i++) {
+			char *p = path_join(nodes, names[i]);
+
+			if (!is_dir(p)) {
+				free(p);
+				continue;
+			}
+			b->nodes = nd_xrealloc(b->nodes, (b->nnodes + 1) * sizeof(*b->nodes));
+			b->nodes[b->nnodes].name = nd_xstrdup(names[i]);
+			b->nodes[b->nnodes].dir = p;
+			b->nnodes++;
+		}
+		if (names)
+			free_names(names, n);
+		else
+			add_error(b, nodes, e->msg);
+	}
+	nd_model_finish(m);
+	free(cluster);
+	free(nodes);
+	free(aks);
+	*out = b;
+	return 0;
+}
+
+void nd_bundle_free(struct nd_bundle *b)
+{
+	size_t i;
+
+	if (!b)
+		return;
+	for (i = 0; i < b->nerrors; i++) {
+		free(b->errors[i].file);
+		free(b->errors[i].msg);
+	}
+	for (i = 0; i < b->nnodes; i++) {
+		free(b->nodes[i].name);
+		free(b->nodes[i].dir);
+	}
+	free(b->errors);
+	free(b->nodes);
+	free(b->aks_path);
+	free(b->dir);
+	free(b);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ND_BUNDLE_H
+#define ND_BUNDLE_H
+/*
+ * The offline bundle (DESIGN §2):
+ *   DIR/cluster/ **.json      kubectl -o json output: Lists or single objects,
+ *                            any kinds, any file names, in sub-folders too
+ *   DIR/aks.json             optional: az aks show output
+ *   DIR/nodes/<node>/...     optional: files copied from nodes
+ *
+ * nd_bundle_load() streams every cluster file into the model. A file that
+ * is malformed is recorded in errors[] (file, byte offset, what) and the
+ * objects read before the fault are kept; an object of a known kind with a
+ * wrong field type is recorded and dropped; everything else goes on.
+ */
+#include <stddef.h>
+
+struct nd_model;
+struct nd_err;
+
+struct nd_bundle_error {
+	char *file;
+	char *msg;
+};
+
+struct nd_bundle_node {
+	char *name;
+	char *dir;               /* DIR/nodes/<name> */
+};
+
+struct nd_bundle {
+	char *dir;
+	char *aks_path;          /* DIR/aks.json when present */
+	struct nd_bundle_node *nodes;
+	size_t nnodes;
+	struct nd_bundle_error *errors;
+	size_t nerrors;
+	size_t errors_dropped;   /* past the ceiling, counted only */
+	size_t files;            /* cluster files read */
+	size_t objects;          /* objects seen in them */
+};
+
+/*
+ * -1 with e filled when dir does not exist, is not a folder, or holds
+ * neither cluster/ nor nodes/. Loading problems inside are not failures:
+ * they are in b->errors.
+ */
+int nd_bundle_load(const char *dir, struct nd_model *m, struct nd_bundle **out,
+		   struct nd_err *e);
+void nd_bundle_free(struct nd_bundle *b);
+
+#endif

@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * netdiag: the command table, the global options, and the one place that
+ * sets up what a command needs, prints the report and picks the exit code.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "core/err.h"
+#include "core/i18n.h"
+#include "core/num.h"
+#include "k8s/bundle.h"
+#include "k8s/model.h"
+#include "out/emit.h"
+#include "core/banned.h"
+
+#ifndef ND_VERSION
+#define ND_VERSION "0.1.0"
+#endif
+
+static const struct nd_cmd commands[] = {
+	{"diagnose", cmd_diagnose, 0, 0, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
+	 "diagnose", N_("every check that applies from here (the default)")},
+	{"service", cmd_service, 1, 1, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
+	 "service NAME", N_("why a Service is unreachable (S3)")},
+	{"pod", cmd_pod, 1, 1, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
+	 "pod NAME", N_("why a pod has no IP or no network (S2)")},
+	{"ipam", cmd_ipam, 0, 0, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
+	 "ipam [--node N]", N_("IP address management on the nodes (S2)")},
+	{"explain", cmd_explain, 0, 1, ND_NEEDS_NOTHING,
+	 "explain [CODE]", N_("the catalogue entry of a finding code (all codes without one)")},
+};
+
+const struct nd_cmd *nd_cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int nd_usage_error(const struct nd_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "netdiag%s%s: ", cmd ? " " : "", cmd ? cmd->name : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmd)
+		fprintf(stderr, "%s: netdiag [global options] %s\n", _("usage"), cmd->usage);
+	else
+		fprintf(stderr, _("see 'netdiag --help'\n"));
+	return ND_EXIT_USAGE;
+}
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "%s: netdiag [global options] [command] [args]\n\n", _("usage"));
+	fprintf(out, "%s\n", _("Finds why a Kubernetes (AKS) cluster's network is broken: the cause, "
+			       "the evidence and the fix."));
+	fprintf(out, "\n%s\n", _("commands:"));
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-24s %s\n", commands[i].usage, _(commands[i].summary));
+	fprintf(out, "\n%s\n", _("global options:"));
+	fputs("  --snapshot DIR           read an offline bundle (DESIGN: DIR/cluster/*.json, ...)\n"
+	      "  --kubeconfig F --context C\n"
+	      "  -n NS, -A               namespace, all namespaces\n"
+	      "  --aks F                  az aks show output\n"
+	      "  --node-root DIR --node N\n"
+	      "  -o text|json             output format\n"
+	      "  --lang en|it             language of the text output\n"
+	      "  --timeout DUR            deadline for network calls (5s, 1m)\n"
+	      "  --fail-on info|warning|error   exit 1 at or above this severity (default warning)\n"
+	      "  --color auto|always|never\n"
+	      "  -v, -h/--help, --version\n", out);
+	fprintf(out, "\n%s\n", _("exit codes: 0 nothing at or above --fail-on, 1 findings, "
+				 "2 usage or input error, 3 no check could run"));
+}
+
+static unsigned edit_distance(const char *a, const char *b)
+{
+	unsigned d[32][32], i, j;
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > 30 || lb > 30)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			unsigned c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			d[i][j] = c;
+		}
+	return d[la][lb];
+}
+
+static int unknown_command(const char *name)
+{
+	size_t i, best = 0;
+	unsigned bd = 99;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		unsigned dd = edit_distance(name, commands[i].name);
+
+		if (dd < bd) {
+			bd = dd;
+			best = i;
+		}
+	}
+	if (bd <= 2)
+		return nd_usage_error(NULL, _("'%s' is not a command; did you mean '%s'?"), name,
+				      commands[best].name);
+	return nd_usage_error(NULL, _("'%s' is not a command"), name);
+}
+
+/* Global option with a value: "--opt V" or "--opt=V". Returns the value or NULL. */
+static const char *optval(int argc, char **argv, int *i, const char *lng, const char *shrt,
+			  bool *bad)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(lng);
+
+	if ((strcmp(a, lng) == 0 || (shrt && strcmp(a, shrt) == 0))) {
+		if (*i + 1 >= argc) {
+			nd_usage_error(NULL, _("option '%s' needs a value"), a);
+			*bad = true;
+			return NULL;
+		}
+		return argv[++*i];
+	}
+	if (strncmp(a, lng, n) == 0 && a[n] == '=')
+		return a + n + 1;
+	return NULL;
+}
+
+static int parse_globals(struct nd_ctx *ctx, int argc, char **argv, char **rest, int *nrest,
+			 const char **color)
+{
+	int i;
+
+	*nrest = 0;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v;
+		bool bad = false;
+
+#define OPT(l, s, field) \
+		if ((v = optval(argc, argv, &i, l, s, &bad)) != NULL) { field = v; continue; } \
+		if (bad) return ND_EXIT_USAGE;
+		OPT("--kubeconfig", NULL, ctx->kubeconfig)
+		OPT("--context", NULL, ctx->context)
+		OPT("--namespace", "-n", ctx->ns)
+		OPT("--snapshot", NULL, ctx->snapshot)
+		OPT("--aks", NULL, ctx->aks)
+		OPT("--node-root", NULL, ctx->node_root)
+		OPT("--node", NULL, ctx->node)
+		OPT("--lang", NULL, ctx->lang)
+		OPT("--color", NULL, *color)
+#undef OPT
+		if ((v = optval(argc, argv, &i, "--output", "-o", &bad)) != NULL) {
+			if (strcmp(v, "json") == 0)
+				ctx->format = ND_FMT_JSON;
+			else if (strcmp(v, "text") == 0)
+				ctx->format = ND_FMT_TEXT;
+			else
+				return nd_usage_error(NULL, _("-o takes text or json, not '%s'"), v);
+			continue;
+		}
+		if (bad)
+			return ND_EXIT_USAGE;
+		if ((v = optval(argc, argv, &i, "--timeout", NULL, &bad)) != NULL) {
+			if (nd_parse_duration_ms(v, &ctx->timeout_ms) < 0)
+				return nd_usage_error(NULL, _("--timeout takes a duration like 5s or "
+							     "1m30s, not '%s'"), v);
+			continue;
+		}
+		if (bad)
+			return ND_EXIT_USAGE;
+		if ((v = optval(argc, argv, &i, "--fail-on", NULL, &bad)) != NULL) {
+			if (nd_sev_parse(v, &ctx->fail_on) < 0)
+				return nd_usage_error(NULL, _("--fail-on takes info, warning or error, "
+							     "not '%s'"), v);
+			continue;
+		}
+		if (bad)
+			return ND_EXIT_USAGE;
+		if (strcmp(a, "-A") == 0 || strcmp(a, "--all-namespaces") == 0) {
+			ctx->all_ns = true;
+			continue;
+		}
+		if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+			ctx->verbose++;
+			continue;
+		}
+		if (strcmp(a, "--no-color") == 0) {
+			*color = "never";
+			continue;
+		}
+		rest[(*nrest)++] = argv[i];
+	}
+	if (ctx->lang && strcmp(ctx->lang, "en") != 0 && strcmp(ctx->lang, "it") != 0)
+		return nd_usage_error(NULL, _("--lang takes en or it, not '%s'"), ctx->lang);
+	if (strcmp(*color, "auto") != 0 && strcmp(*color, "always") != 0 &&
+	    strcmp(*color, "never") != 0)
+		return nd_usage_error(NULL, _("--color takes auto, always or never, not '%s'"),
+				      *color);
+	return ND_EXIT_OK;
+}
+
+/* Bundle problems become a check of their own and one finding per file. */
+static void report_bundle(struct nd_report *r, const struct nd_bundle *b)
+{
+	size_t i;
+
+	nd_check_begin(r, "bundle-load", "S0");
+	for (i = 0; i < b->nerrors; i++) {
+		struct nd_finding *f = nd_finding_add(r, "bundle-load-error", "File", NULL,
+						      b->errors[i].file);
+
+		nd_finding_summary(r, f, "%s", b->errors[i].msg);
+		nd_obj_str(r, f->evidence, "file", b->errors[i].file);
+		nd_obj_str(r, f->evidence, "error", b->errors[i].msg);
+		nd_finding_remedy(r, f, _("fix or re-collect the file: everything else in the "
+					  "bundle was still read"));
+	}
+	if (b->errors_dropped) {
+		struct nd_finding *f = nd_finding_add(r, "bundle-load-error", "Bundle", NULL, b->dir);
+
+		nd_finding_summary(r, f, _("%zu more problems in the bundle were not listed"),
+				   b->errors_dropped);
+		nd_obj_int(r, f->evidence, "not_listed", (int64_t)b->errors_dropped);
+	}
+	nd_check_end(r, b->nerrors ? ND_CHECK_ERROR : ND_CHECK_PASS,
+		     nd_report_printf(r, _("%zu files, %zu objects"), b->files, b->objects));
+}
+
+static int exit_code(const struct nd_ctx *ctx, const struct nd_report *r)
+{
+	size_t i, ran = 0;
+
+	for (i = 0; i < r->nchecks; i++)
+		if (strcmp(r->checks[i].id, "bundle-load") != 0 &&
+		    (r->checks[i].status == ND_CHECK_PASS || r->checks[i].status == ND_CHECK_FAIL))
+			ran++;
+	if (r->nchecks && !ran)
+		return ND_EXIT_NORUN;
+	return nd_report_count(r, ctx->fail_on) ? ND_EXIT_FINDINGS : ND_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct nd_ctx ctx = {.fail_on = ND_SEV_WARNING, .timeout_ms = 10000};
+	char **rest = nd_xcalloc((size_t)argc + 1, sizeof(*rest));
+	const char *color = "auto";
+	const struct nd_cmd *cmd;
+	int nrest, rc, i, npos = 0;
+	struct nd_err e;
+
+	rc = parse_globals(&ctx, argc, argv, rest, &nrest, &color);
+	nd_i18n_init(ctx.lang);
+	if (rc != ND_EXIT_OK)
+		goto out;
+	for (i = 0; i < nrest; i++) {
+		if (strcmp(rest[i], "-h") == 0 || strcmp(rest[i], "--help") == 0) {
+			cmd = nrest > 0 && rest[0][0] != '-' ? nd_cmd_find(rest[0]) : NULL;
+			if (cmd)
+				printf("%s: netdiag [global options] %s\n%s\n", _("usage"), cmd->usage,
+				       _(cmd->summary));
+			else
+				usage(stdout);
+			rc = ND_EXIT_OK;
+			goto out;
+		}
+		if (strcmp(rest[i], "--version") == 0) {
+			printf("netdiag %s\n", ND_VERSION);
+			rc = ND_EXIT_OK;
+			goto out;
+		}
+	}
+	if (nrest == 0 || rest[0][0] == '-') {
+		/* no command: diagnose */
+		memmove(rest + 1, rest, (size_t)nrest * sizeof(*rest));
+		rest[0] = (char *)"diagnose";
+		nrest++;
+	}
+	cmd = nd_cmd_find(rest[0]);
+	if (!cmd) {
+		rc = unknown_command(rest[0]);
+		goto out;
+	}
+	for (i = 1; i < nrest; i++)
+		npos += rest[i][0] != '-';
+	if (npos < cmd->min_args && cmd->min_args > 0) {
+		rc = nd_usage_error(cmd, _("missing argument"));
+		goto out;
+	}
+	ctx.color = strcmp(color, "always") == 0 ||
+		    (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+	if (cmd->needs & ND_NEEDS_REPORT) {
+		ctx.report = nd_report_new();
+		ctx.report->source.mode = "snapshot";
+		ctx.report->source.snapshot = ctx.snapshot;
+	}
+	if (cmd->needs & ND_NEEDS_MODEL) {
+		if (!ctx.snapshot) {
+			fprintf(stderr, "netdiag %s: %s\n", cmd->name,
+				_("no cluster to read: give a bundle with --snapshot DIR (this version "
+				  "reads offline bundles; see 'netdiag --help')"));
+			rc = ND_EXIT_NORUN;
+			goto out;
+		}
+		ctx.model = nd_model_new();
+		if (nd_bundle_load(ctx.snapshot, ctx.model, &ctx.bundle, &e) < 0) {
+			fprintf(stderr, "netdiag: %s\n", e.msg);
+			rc = ND_EXIT_USAGE;
+			goto out;
+		}
+		for (i = 0; i < (int)ctx.bundle->nerrors; i++)
+			fprintf(stderr, "netdiag: %s\n", ctx.bundle->errors[i].msg);
+		report_bundle(ctx.report, ctx.bundle);
+	}
+	rc = cmd->fn(&ctx, nrest, rest);
+	if (rc == ND_EXIT_OK && ctx.report) {
+		struct nd_emit_opts eo = {
+			.format = ctx.format == ND_FMT_JSON ? ND_EMIT_JSON : ND_EMIT_TEXT,
+			.color = ctx.color,
+			.verbose = ctx.verbose > 0,
+		};
+
+		nd_report_sort(ctx.report);
+		if (nd_emit_report(stdout, ctx.report, &eo) < 0) {
+			fprintf(stderr, "netdiag: %s\n", _("cannot write the report to standard output"));
+			rc = ND_EXIT_USAGE;
+			goto out;
+		}
+		rc = exit_code(&ctx, ctx.report);
+	}
+out:
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "netdiag: %s\n", _("cannot write to standard output"));
+		if (rc == ND_EXIT_OK)
+			rc = ND_EXIT_USAGE;
+	}
+	nd_report_free(ctx.report);
+	nd_bundle_free(ctx.bundle);
+	nd_model_free(ctx.model);
+	free(rest);
+	return rc;
+}

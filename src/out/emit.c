@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: MIT */
+#include "out/emit.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/json.h"
+#include "findings/catalogue.h"
+#include "core/banned.h"
+
+#define C_RED "\033[31m"
+#define C_YEL "\033[33m"
+#define C_CYA "\033[36m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+#define C_OFF "\033[0m"
+
+static void jstr(FILE *out, const char *s)
+{
+	if (!s)
+		fputs("null", out);
+	else
+		nd_json_write_str(out, s, strlen(s));
+}
+
+static void nl(FILE *out, int indent)
+{
+	if (indent < 0)
+		return;
+	putc('\n', out);
+	while (indent-- > 0)
+		putc(' ', out);
+}
+
+void nd_emit_val_json(FILE *out, const struct nd_val *v, int indent)
+{
+	const struct nd_val *c;
+	int in = indent < 0 ? -1 : indent + 2;
+
+	switch (v->type) {
+	case ND_V_STR:
+		jstr(out, v->u.s);
+		return;
+	case ND_V_INT:
+		fprintf(out, "%" PRId64, v->u.i);
+		return;
+	case ND_V_BOOL:
+		fputs(v->u.b ? "true" : "false", out);
+		return;
+	case ND_V_NULL:
+		fputs("null", out);
+		return;
+	default:
+		break;
+	}
+	putc(v->type == ND_V_OBJ ? '{' : '[', out);
+	for (c = v->first; c; c = c->next) {
+		nl(out, in);
+		if (v->type == ND_V_OBJ) {
+			jstr(out, c->key);
+			fputs(indent < 0 ? ":" : ": ", out);
+		}
+		nd_emit_val_json(out, c, in);
+		if (c->next)
+			putc(',', out);
+	}
+	if (v->first)
+		nl(out, indent);
+	putc(v->type == ND_V_OBJ ? '}' : ']', out);
+}
+
+static bool is_scalar(const struct nd_val *v)
+{
+	return v->type != ND_V_OBJ && v->type != ND_V_ARR;
+}
+
+static void scalar_text(FILE *out, const struct nd_val *v)
+{
+	switch (v->type) {
+	case ND_V_STR: fputs(v->u.s, out); break;
+	case ND_V_INT: fprintf(out, "%" PRId64, v->u.i); break;
+	case ND_V_BOOL: fputs(v->u.b ? "true" : "false", out); break;
+	default: fputs("-", out); break;
+	}
+}
+
+/* An object whose members are all scalars prints on one line: {a: 1, b: x}. */
+static bool flat(const struct nd_val *v)
+{
+	const struct nd_val *c;
+
+	if (v->type != ND_V_OBJ || v->n > 6)
+		return false;
+	for (c = v->first; c; c = c->next)
+		if (!is_scalar(c))
+			return false;
+	return true;
+}
+
+static void flat_text(FILE *out, const struct nd_val *v)
+{
+	const struct nd_val *c;
+
+	for (c = v->first; c; c = c->next) {
+		fprintf(out, "%s=", c->key);
+		scalar_text(out, c);
+		if (c->next)
+			fputs(" ", out);
+	}
+}
+
+void nd_emit_val_text(FILE *out, const struct nd_val *v, int indent)
+{
+	const struct nd_val *c;
+
+	for (c = v->first; c; c = c->next) {
+		fprintf(out, "%*s", indent, "");
+		if (v->type == ND_V_OBJ)
+			fprintf(out, "%s:", c->key);
+		else
+			fputs("-", out);
+		if (is_scalar(c)) {
+			putc(' ', out);
+			scalar_text(out, c);
+			putc('\n', out);
+		} else if (flat(c)) {
+			putc(' ', out);
+			flat_text(out, c);
+			putc('\n', out);
+		} else if (c->n == 0) {
+			fputs(c->type == ND_V_OBJ ? " {}\n" : " []\n", out);
+		} else if (c->type == ND_V_ARR && c->first && is_scalar(c->first) && c->n <= 8) {
+			const struct nd_val *x;
+
+			putc(' ', out);
+			for (x = c->first; x; x = x->next) {
+				scalar_text(out, x);
+				if (x->next)
+					fputs(", ", out);
+			}
+			putc('\n', out);
+		} else {
+			putc('\n', out);
+			nd_emit_val_text(out, c, indent + 2);
+		}
+	}
+}
+
+static const char *scenario_title(const char *s)
+{
+	if (strcmp(s, "S0") == 0)
+		return _("Input");
+	if (strcmp(s, "S1") == 0)
+		return _("A client cannot reach the API server");
+	if (strcmp(s, "S2") == 0)
+		return _("Pods cannot get an IP address");
+	if (strcmp(s, "S3") == 0)
+		return _("A Service is unreachable");
+	if (strcmp(s, "S4") == 0)
+		return _("Pods or nodes cannot reach the API server");
+	return s;
+}
+
+static const char *sev_color(enum nd_sev s)
+{
+	return s == ND_SEV_ERROR ? C_RED : s == ND_SEV_WARNING ? C_YEL : C_CYA;
+}
+
+static void text_finding(FILE *out, const struct nd_finding *f, bool color)
+{
+	uint32_t i;
+
+	fprintf(out, "  %s%-7s%s %s%s%s  %s %s%s%s\n",
+		color ? sev_color(f->sev) : "", nd_sev_name(f->sev), color ? C_OFF : "",
+		color ? C_BOLD : "", f->code, color ? C_OFF : "",
+		f->subject.kind ? f->subject.kind : "",
+		f->subject.ns ? f->subject.ns : "", f->subject.ns ? "/" : "",
+		f->subject.name ? f->subject.name : "");
+	if (f->summary)
+		fprintf(out, "          %s\n", f->summary);
+	if (f->evidence && f->evidence->n) {
+		fprintf(out, "          %s%s%s\n", color ? C_DIM : "", _("evidence:"),
+			color ? C_OFF : "");
+		nd_emit_val_text(out, f->evidence, 12);
+	}
+	if (f->remedy)
+		fprintf(out, "          %s %s\n", _("fix:"), f->remedy);
+	for (i = 0; i < f->ncommands; i++)
+		fprintf(out, "            $ %s\n", f->commands[i]);
+	putc('\n', out);
+}
+
+static int emit_text(FILE *out, const struct nd_report *r, const struct nd_emit_opts *o)
+{
+	const char *last = NULL;
+	size_t i, st[4] = {0};
+
+	if (r->source.snapshot)
+		fprintf(out, "netdiag: %s %s\n\n", _("snapshot"), r->source.snapshot);
+	for (i = 0; i < r->nfindings; i++) {
+		const struct nd_finding *f = r->findings[i];
+
+		if (!last || strcmp(last, f->scenario) != 0) {
+			fprintf(out, "%s%s  %s%s\n", o->color ? C_BOLD : "", f->scenario,
+				scenario_title(f->scenario), o->color ? C_OFF : "");
+			last = f->scenario;
+		}
+		text_finding(out, f, o->color);
+	}
+	if (!r->nfindings && r->nchecks)
+		fprintf(out, "%s\n\n", _("no problems found"));
+	for (i = 0; i < r->nchecks; i++) {
+		const struct nd_check *c = &r->checks[i];
+
+		st[c->status]++;
+		if (!o->verbose && (c->status == ND_CHECK_PASS || c->status == ND_CHECK_FAIL))
+			continue;
+		fprintf(out, "  %-5s %-28s %s%s%s\n", nd_check_status_name(c->status), c->id,
+			c->reason ? "(" : "", c->reason ? c->reason : "", c->reason ? ")" : "");
+	}
+	fprintf(out, "%s %zu %s, %zu %s, %zu %s, %zu %s\n", _("checks:"),
+		st[ND_CHECK_PASS], _("passed"), st[ND_CHECK_FAIL], _("failed"),
+		st[ND_CHECK_SKIP], _("skipped"), st[ND_CHECK_ERROR], _("errors"));
+	fprintf(out, "%s %zu %s, %zu %s, %zu %s\n", _("findings:"),
+		nd_report_count(r, ND_SEV_ERROR), _("error(s)"),
+		nd_report_count(r, ND_SEV_WARNING) - nd_report_count(r, ND_SEV_ERROR),
+		_("warning(s)"),
+		nd_report_count(r, ND_SEV_INFO) - nd_report_count(r, ND_SEV_WARNING), _("info"));
+	return 0;
+}
+
+static void kv_str(FILE *out, int indent, const char *k, const char *v, bool comma)
+{
+	nl(out, indent);
+	jstr(out, k);
+	fputs(": ", out);
+	jstr(out, v);
+	if (comma)
+		putc(',', out);
+}
+
+static int emit_json(FILE *out, const struct nd_report *r)
+{
+	size_t i;
+	uint32_t j;
+
+	fputs("{", out);
+	kv_str(out, 2, "schema", "netdiag/v1", true);
+	nl(out, 2);
+	fputs("\"source\": {", out);
+	kv_str(out, 4, "mode", r->source.mode ? r->source.mode : "snapshot", true);
+	kv_str(out, 4, "context", r->source.context, true);
+	kv_str(out, 4, "server", r->source.server, r->source.snapshot != NULL);
+	if (r->source.snapshot)
+		kv_str(out, 4, "snapshot", r->source.snapshot, false);
+	nl(out, 2);
+	fputs("},", out);
+	nl(out, 2);
+	fputs("\"checks\": [", out);
+	for (i = 0; i < r->nchecks; i++) {
+		const struct nd_check *c = &r->checks[i];
+
+		nl(out, 4);
+		fputs("{\"id\": ", out);
+		jstr(out, c->id);
+		fputs(", \"scenario\": ", out);
+		jstr(out, c->scenario);
+		fputs(", \"status\": ", out);
+		jstr(out, nd_check_status_name(c->status));
+		fputs(", \"reason\": ", out);
+		jstr(out, c->reason);
+		fprintf(out, ", \"duration_ms\": %" PRId64 "}%s", c->duration_ms,
+			i + 1 < r->nchecks ? "," : "");
+	}
+	if (r->nchecks)
+		nl(out, 2);
+	fputs("],", out);
+	nl(out, 2);
+	fputs("\"findings\": [", out);
+	for (i = 0; i < r->nfindings; i++) {
+		const struct nd_finding *f = r->findings[i];
+
+		nl(out, 4);
+		fputs("{", out);
+		kv_str(out, 6, "code", f->code, true);
+		kv_str(out, 6, "scenario", f->scenario, true);
+		kv_str(out, 6, "severity", nd_sev_name(f->sev), true);
+		nl(out, 6);
+		fputs("\"subject\": {\"kind\": ", out);
+		jstr(out, f->subject.kind);
+		fputs(", \"namespace\": ", out);
+		jstr(out, f->subject.ns);
+		fputs(", \"name\": ", out);
+		jstr(out, f->subject.name);
+		fputs("},", out);
+		kv_str(out, 6, "summary", f->summary, true);
+		nl(out, 6);
+		fputs("\"evidence\": ", out);
+		nd_emit_val_json(out, f->evidence, 6);
+		putc(',', out);
+		kv_str(out, 6, "remedy", f->remedy, true);
+		nl(out, 6);
+		fputs("\"commands\": [", out);
+		for (j = 0; j < f->ncommands; j++) {
+			jstr(out, f->commands[j]);
+			if (j + 1 < f->ncommands)
+				fputs(", ", out);
+		}
+		fputs("]", out);
+		nl(out, 4);
+		fputs(i + 1 < r->nfindings ? "}," : "}", out);
+	}
+	if (r->nfindings)
+		nl(out, 2);
+	fputs("],", out);
+	nl(out, 2);
+	fprintf(out, "\"summary\": {\"error\": %zu, \"warning\": %zu, \"info\": %zu}",
+		nd_report_count(r, ND_SEV_ERROR),
+		nd_report_count(r, ND_SEV_WARNING) - nd_report_count(r, ND_SEV_ERROR),
+		nd_report_count(r, ND_SEV_INFO) - nd_report_count(r, ND_SEV_WARNING));
+	fputs("\n}\n", out);
+	return 0;
+}
+
+int nd_emit_report(FILE *out, const struct nd_report *r, const struct nd_emit_opts *o)
+{
+	if (o->format == ND_EMIT_JSON)
+		emit_json(out, r);
+	else
+		emit_text(out, r, o);
+	fflush(out);
+	return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ND_EMIT_H
+#define ND_EMIT_H
+/*
+ * The one emitter. A report becomes text (grouped by scenario, colour only
+ * when asked) or JSON (schema netdiag/v1) from the same walk over the same
+ * fields; evidence trees print as indented "key: value" lines or as JSON.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "findings/finding.h"
+
+enum nd_emit_format { ND_EMIT_TEXT = 0, ND_EMIT_JSON };
+
+struct nd_emit_opts {
+	enum nd_emit_format format;
+	bool color;
+	bool verbose;        /* text: list every check, not only the ones that did not pass */
+};
+
+/* Print the report. Returns 0, or -1 when writing failed (ferror). */
+int nd_emit_report(FILE *out, const struct nd_report *r, const struct nd_emit_opts *o);
+/* A value as JSON (indent < 0: on one line). */
+void nd_emit_val_json(FILE *out, const struct nd_val *v, int indent);
+/* A value as indented text lines. */
+void nd_emit_val_text(FILE *out, const struct nd_val *v, int indent);
+
+#endif
