@@ -1,0 +1,43 @@
+# Sourced by tests/e2e/t_*.sh. Each case appends "ok NAME" or "not ok NAME"
+# to $RESULTS. $ND is the netdiag under test; $TOP the repository.
+: "${ND:?}" "${TOP:?}" "${RESULTS:?}"
+
+WORK=$(mktemp -d /tmp/netdiag-e2e.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT INT TERM
+
+ok() { echo "ok $1" >> "$RESULTS"; }
+not_ok() {
+	echo "not ok $1" >> "$RESULTS"
+	[ -n "${2:-}" ] && printf '%s\n' "$2" | head -n 30 | sed 's/^/    /' >&2
+	return 0
+}
+
+# check NAME CMD...: the command must succeed
+check() {
+	name=$1
+	shift
+	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$out"; fi
+}
+
+# check_rc NAME RC CMD...: the command must exit with RC
+check_rc() {
+	name=$1 want=$2
+	shift 2
+	out=$("$@" 2>&1)
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok "$name"; else not_ok "$name" "exit $got, want $want
+$out"; fi
+}
+
+# Copy a bundle to $WORK/NAME with every file dated 2025-05-02T09:00:00Z, so
+# outputs that show file times are stable. Prints the copy's name.
+stage() {
+	src=$1 name=$(basename "$1")
+	rm -rf "${WORK:?}/$name"
+	cp -R "$src" "$WORK/$name"
+	find "$WORK/$name" -exec touch -h -d '2025-05-02 09:00:00 UTC' {} +
+	echo "$name"
+}
+
+# JSON output with run-dependent fields zeroed.
+normalize_json() { sed 's/"duration_ms": [0-9]*/"duration_ms": 0/'; }

@@ -1,0 +1,40 @@
+#!/bin/sh
+# The command line contract: help, did-you-mean, exit codes, --fail-on, output formats.
+. "$TOP/tests/e2e/lib.sh"
+
+demo=$(stage "$TOP/examples/aks-kubenet-broken")
+cd "$WORK" || exit 1
+
+check_rc "help" 0 "$ND" --help
+check_rc "version" 0 "$ND" --version
+for c in diagnose service pod ipam explain; do
+	check_rc "help $c" 0 "$ND" "$c" -h
+done
+check "did-you-mean" sh -c "'$ND' diagnoze 2>&1 | grep -q \"did you mean 'diagnose'\""
+check_rc "unknown command is a usage error" 2 "$ND" frobnicate
+check_rc "bad -o" 2 "$ND" -o yaml diagnose --snapshot "$demo"
+check_rc "bad --fail-on" 2 "$ND" --fail-on fatal diagnose --snapshot "$demo"
+check_rc "missing bundle" 2 "$ND" diagnose --snapshot /nonexistent/netdiag-bundle
+check "missing bundle names it" sh -c "'$ND' diagnose --snapshot /nonexistent/x 2>&1 | grep -q \"'/nonexistent/x'\""
+check_rc "not a bundle" 2 "$ND" diagnose --snapshot "$TOP/src"
+check_rc "no source at all" 3 "$ND" diagnose
+check "usage error prints nothing on stdout" sh -c "test -z \"\$('$ND' -o yaml diagnose 2>/dev/null)\""
+check_rc "findings exit 1" 1 "$ND" diagnose --snapshot "$demo"
+check_rc "fail-on error still 1 (errors present)" 1 "$ND" --fail-on error diagnose --snapshot "$demo"
+check_rc "no command means diagnose" 1 "$ND" --snapshot "$demo"
+check "json parses" sh -c "'$ND' diagnose --snapshot '$demo' -o json | jq -e '.summary.error > 0'"
+check "text and json agree on the count" sh -c "
+	n=\$('$ND' diagnose --snapshot '$demo' -o json | jq '.findings | length')
+	t=\$('$ND' diagnose --snapshot '$demo' --color never | grep -cE '^  (error|warning|info) ')
+	test \"\$n\" = \"\$t\""
+check "no colour when not a tty" sh -c "! '$ND' diagnose --snapshot '$demo' | grep -q \"\$(printf '\\033')\""
+check "colour when asked" sh -c "'$ND' diagnose --snapshot '$demo' --color always | grep -q \"\$(printf '\\033')\""
+check_rc "unknown service" 2 "$ND" service nosuch --snapshot "$demo"
+check_rc "unknown pod" 2 "$ND" pod default/nosuch --snapshot "$demo"
+check_rc "unknown node" 2 "$ND" ipam --node nosuch --snapshot "$demo"
+check_rc "explain known" 0 "$ND" explain ipam-leak
+check_rc "explain unknown" 2 "$ND" explain ipam-leek
+check "explain did-you-mean" sh -c "'$ND' explain ipam-leek 2>&1 | grep -q \"did you mean 'ipam-leak'\""
+check "explain in Italian" sh -c "'$ND' --lang it explain ipam-leak | grep -q '## Significato'"
+check "explain lists every code" sh -c "test \$('$ND' explain | wc -l) -ge 30"
+check "stdout write error is reported" sh -c "! '$ND' diagnose --snapshot '$demo' > /dev/full 2>/dev/null"
