@@ -72,9 +72,9 @@ static void ports_val(struct nd_report *r, struct nd_val *ev, const struct nd_se
 		nd_obj_int(r, o, "port", p->port);
 		nd_obj_str(r, o, "protocol", nd_proto_name(p->proto));
 		if (p->target_name)
-			nd_obj_str(r, o, "targetPort", p->target_name);
+			nd_obj_str(r, o, "target_port", p->target_name);
 		else
-			nd_obj_int(r, o, "targetPort", p->target_num);
+			nd_obj_int(r, o, "target_port", p->target_num);
 	}
 }
 

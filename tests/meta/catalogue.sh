@@ -40,23 +40,25 @@ incluster-forbidden netpol-blocks-apiserver egress-blocked
 private-dns-unresolvable kube-apiserver-not-running
 "
 
-# Evidence fields the checks emit: "code field field ...", one code a line.
+# Evidence fields the checks emit (DESIGN section 4 and src/checks/*.c):
+# "code field field ...", one code a line. Keep in step with the checks.
 EVIDENCE_FIELDS="
-ipam-leak node network store_dir reserved running leaked ip container_id age_s
+bundle-load-error file error not_listed
 apiserver-client-ip-not-authorized client_ip authorized_ip_ranges
-netpol-denies source destination port policies
-incluster-forbidden user verb resource namespace
-service-no-endpoints service selector ports
+pod-ip-allocation-failed pod node cni out_of_addresses matched events last_message last_seen
+ipam-leak node network store_dir reserved running leaked_count leaked ip container_id reserved_at
+terminated-pods-hold-ips node network store_dir held_count held ip container_id pod phase
+ipam-pool-exhausted node network range capacity reserved leaked held_by_terminated_pods
+azure-cni-ip-shortage node requested allocated pods_using free pods_waiting max_ips
+azure-cni-subnet-full node subnet subnet_cidr nc_status requested allocated
+service-no-endpoints service selector ports target_port endpoint_slices endpoints_objects not_ready_addresses
 service-selector-mismatch selector nearest_pods pod matching differing key want have
-service-pods-not-ready selector pods pod phase ready node
-service-target-port-mismatch port target_port pods pod container_ports
-kube-proxy-not-running node daemonset pod reason
-kubernetes-service-no-endpoints service endpoints
-pod-ip-allocation-failed pod node cni events last_message last_seen
-terminated-pods-hold-ips node network store_dir held ip container_id pod phase
-ipam-pool-exhausted node network range capacity reserved
-azure-cni-ip-shortage node requested allocated pods_using free
-azure-cni-subnet-full node subnet subnet_cidr nc_status
+service-pods-not-ready selector pods pod phase ready node waiting
+service-target-port-mismatch port target_port pods pod container_ports pods_without_target pods_selected
+kube-proxy-not-running node daemonset pod node_ready reason
+netpol-denies source destination port policies
+kubernetes-service-no-endpoints service cluster_ip endpoints endpoint_slices endpoints_objects
+incluster-forbidden user verb resource namespace
 "
 
 nfail=0
@@ -112,6 +114,15 @@ for f in "$DOCS"/*.md; do
 	b=${f##*/}
 	[ -f "$DOCS/it/$b" ] || fail "$f: English page without an Italian page $DOCS/it/$b"
 done
+
+# --- every code the C sources emit has pages --------------------------------
+if [ -d src ]; then
+	src_codes=$(grep -rhoE 'nd_finding_add\([^,]*, *"[a-z0-9-]+"' src 2>/dev/null |
+		sed 's/.*"\([a-z0-9-]*\)"$/\1/' | sort -u)
+	for c in $src_codes; do
+		[ -f "$DOCS/$c.md" ] || fail "$c: used in src/ but has no page $DOCS/$c.md"
+	done
+fi
 
 # --- fixed sections ---------------------------------------------------------
 check_sections() { # file heading...
