@@ -8,10 +8,12 @@
  */
 #include "checks/checks.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/err.h"
 #include "core/i18n.h"
 #include "k8s/model.h"
 #include "core/banned.h"

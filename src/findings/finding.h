@@ -93,6 +93,9 @@ struct nd_report {
 	size_t nfindings, capf;
 	struct nd_check *checks;
 	size_t nchecks, capc;
+	/* A command's own answer (can-i, can-reach): printed as "verdict" in
+	 * JSON and as indented text before the findings. NULL for none. */
+	struct nd_val *verdict;
 	/* internal: the check being run */
 	size_t cur_check;
 	size_t findings_at_start;

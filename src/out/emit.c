@@ -198,6 +198,11 @@ static int emit_text(FILE *out, const struct nd_report *r, const struct nd_emit_
 
 	if (r->source.snapshot)
 		fprintf(out, "netdiag: %s %s\n\n", _("snapshot"), r->source.snapshot);
+	if (r->verdict) {
+		fprintf(out, "%s\n", _("verdict:"));
+		nd_emit_val_text(out, r->verdict, 2);
+		putc('\n', out);
+	}
 	for (i = 0; i < r->nfindings; i++) {
 		const struct nd_finding *f = r->findings[i];
 
@@ -256,6 +261,12 @@ static int emit_json(FILE *out, const struct nd_report *r)
 		kv_str(out, 4, "snapshot", r->source.snapshot, false);
 	nl(out, 2);
 	fputs("},", out);
+	if (r->verdict) {
+		nl(out, 2);
+		fputs("\"verdict\": ", out);
+		nd_emit_val_json(out, r->verdict, 2);
+		putc(',', out);
+	}
 	nl(out, 2);
 	fputs("\"checks\": [", out);
 	for (i = 0; i < r->nchecks; i++) {
