@@ -110,41 +110,53 @@ static void flat_text(FILE *out, const struct nd_val *v)
 	}
 }
 
+/* One member or item: "key: value", or "- value" in an array. */
+static void text_entry(FILE *out, const struct nd_val *c, bool in_arr, int indent, bool first_pad)
+{
+	if (first_pad)
+		fprintf(out, "%*s", indent, "");
+	if (in_arr)
+		fputs("-", out);
+	else
+		fprintf(out, "%s:", c->key);
+	if (!(c->n && !is_scalar(c) && !(in_arr && c->type == ND_V_OBJ) && !(flat(c) && !in_arr) &&
+	      !(c->type == ND_V_ARR && is_scalar(c->first) && c->n <= 8)))
+		putc(' ', out);
+	if (is_scalar(c)) {
+		scalar_text(out, c);
+		putc('\n', out);
+	} else if (c->n == 0) {
+		fputs(c->type == ND_V_OBJ ? "{}\n" : "[]\n", out);
+	} else if (flat(c) && !in_arr) {
+		flat_text(out, c);
+		putc('\n', out);
+	} else if (c->type == ND_V_ARR && is_scalar(c->first) && c->n <= 8) {
+		const struct nd_val *x;
+
+		for (x = c->first; x; x = x->next) {
+			scalar_text(out, x);
+			if (x->next)
+				fputs(", ", out);
+		}
+		putc('\n', out);
+	} else if (in_arr && c->type == ND_V_OBJ) {
+		/* YAML-like: the first member after the dash, the rest below it */
+		const struct nd_val *x;
+
+		for (x = c->first; x; x = x->next)
+			text_entry(out, x, false, indent + 2, x != c->first);
+	} else {
+		putc('\n', out);
+		nd_emit_val_text(out, c, indent + 2);
+	}
+}
+
 void nd_emit_val_text(FILE *out, const struct nd_val *v, int indent)
 {
 	const struct nd_val *c;
 
-	for (c = v->first; c; c = c->next) {
-		fprintf(out, "%*s", indent, "");
-		if (v->type == ND_V_OBJ)
-			fprintf(out, "%s:", c->key);
-		else
-			fputs("-", out);
-		if (is_scalar(c)) {
-			putc(' ', out);
-			scalar_text(out, c);
-			putc('\n', out);
-		} else if (flat(c)) {
-			putc(' ', out);
-			flat_text(out, c);
-			putc('\n', out);
-		} else if (c->n == 0) {
-			fputs(c->type == ND_V_OBJ ? " {}\n" : " []\n", out);
-		} else if (c->type == ND_V_ARR && c->first && is_scalar(c->first) && c->n <= 8) {
-			const struct nd_val *x;
-
-			putc(' ', out);
-			for (x = c->first; x; x = x->next) {
-				scalar_text(out, x);
-				if (x->next)
-					fputs(", ", out);
-			}
-			putc('\n', out);
-		} else {
-			putc('\n', out);
-			nd_emit_val_text(out, c, indent + 2);
-		}
-	}
+	for (c = v->first; c; c = c->next)
+		text_entry(out, c, v->type == ND_V_ARR, indent, true);
 }
 
 static const char *scenario_title(const char *s)
