@@ -29,6 +29,9 @@ struct parser {
 	size_t mn, mcap;
 	char *sbuf;              /* string decode buffer */
 	size_t scap;
+	bool inplace;            /* strings and numbers point into the (mutable) input */
+	char **zs;               /* with inplace: bytes to turn into NULs on success */
+	size_t zn, zcap;
 };
 
 static int fail(struct parser *ps, const char *fmt, ...)
@@ -46,11 +49,50 @@ static int fail(struct parser *ps, const char *fmt, ...)
 			  ps->base + (size_t)(ps->p - ps->start), what);
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+/* Bytes of w that are '"', '\\', below 0x20 or above 0x7f: non-zero when any (SWAR). */
+static inline uint64_t special8(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+
+	q = (q - ONES) & ~q;
+	b = (b - ONES) & ~b;
+	return (q | b | (w - ONES * 0x20) | w) & HIGH;
+}
+
+static inline bool is_ws(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
 static inline void skip_ws(struct parser *ps)
 {
 	const char *p = ps->p, *end = ps->end;
 
-	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* pretty-printed lists are mostly newlines and indentation: look at
+	 * eight bytes at a time and jump to the first one that is not a space */
+	while (end - p >= 8) {
+		uint64_t w, x;
+
+		memcpy(&w, p, 8);
+		x = w ^ (ONES * ' ');
+		if (!x) {
+			p += 8;
+			continue;
+		}
+		p += __builtin_ctzll(x) >> 3;
+		if (*p == '\n' || *p == '\r' || *p == '\t') {
+			p++;
+			continue;
+		}
+		ps->p = p;
+		return;
+	}
+#endif
+	while (p < end && is_ws(*p))
 		p++;
 	ps->p = p;
 }
@@ -148,7 +190,15 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 	char *d = NULL, *d0 = NULL;
 	bool want = out != NULL && ps->a != NULL;
 
-	/* fast path: plain ASCII up to the closing quote */
+	/* fast path: plain ASCII up to the closing quote, eight bytes at a time */
+	while (end - p >= 8) {
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		if (special8(w))
+			break;
+		p += 8;
+	}
 	while (p < end && *p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x80)
 		p++;
 	if (p < end && *p == '"') {
@@ -157,7 +207,14 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 
 			if (n > UINT32_MAX)
 				return fail(ps, "string too long");
-			*out = nd_arena_strndup(ps->a, (const char *)s0, n);
+			if (ps->inplace) {
+				/* the closing quote becomes the NUL once the parse succeeds */
+				*out = (const char *)s0;
+				ND_GROW(ps->zs, ps->zcap, ps->zn + 1);
+				ps->zs[ps->zn++] = (char *)p;
+			} else {
+				*out = nd_arena_strndup(ps->a, (const char *)s0, n);
+			}
 			*outlen = (uint32_t)n;
 		}
 		ps->p = (const char *)p + 1;
@@ -308,7 +365,14 @@ static int parse_number(struct parser *ps, struct nd_json *v)
 	if (v) {
 		v->type = ND_JNUM;
 		v->n = (uint32_t)(p - s);
-		v->u.s = ps->a ? nd_arena_strndup(ps->a, s, (size_t)(p - s)) : NULL;
+		if (ps->inplace && p < end) {
+			/* the delimiter after the number becomes its NUL */
+			v->u.s = s;
+			ND_GROW(ps->zs, ps->zcap, ps->zn + 1);
+			ps->zs[ps->zn++] = (char *)p;
+		} else {
+			v->u.s = ps->a ? nd_arena_strndup(ps->a, s, (size_t)(p - s)) : NULL;
+		}
 	}
 	ps->p = p;
 	return 0;
@@ -472,6 +536,7 @@ static int parse_value(struct parser *ps, struct nd_json *v)
 
 static void parser_release(struct parser *ps)
 {
+	free(ps->zs);
 	free(ps->vs);
 	free(ps->ms);
 	free(ps->sbuf);
@@ -616,6 +681,36 @@ void nd_jparser_free(struct parser *ps)
 		return;
 	parser_release(ps);
 	free(ps);
+}
+
+int nd_jparser_parse_prefix(struct parser *ps, struct nd_arena *a, char *buf, size_t len,
+			    size_t base, struct nd_json *out, size_t *used, bool *incomplete,
+			    bool *at_end, bool inplace)
+{
+	size_t i;
+
+	ps->a = a;
+	ps->inplace = inplace;
+	ps->zn = 0;
+	ps->start = ps->p = buf;
+	ps->end = buf + len;
+	ps->base = base;
+	ps->depth = 0;
+	ps->vn = ps->mn = 0;
+	memset(out, 0, sizeof(*out));
+	*incomplete = false;
+	if (parse_value(ps, out) < 0) {
+		/* stopped at (or just before) the end of what we have: more may come */
+		ps->inplace = false;
+		*incomplete = ps->end - ps->p <= 16;
+		*at_end = ps->p >= ps->end;
+		return -1;
+	}
+	ps->inplace = false;
+	for (i = 0; i < ps->zn; i++)
+		*ps->zs[i] = '\0';
+	*used = (size_t)(ps->p - buf);
+	return 0;
 }
 
 int nd_jparser_parse(struct parser *ps, struct nd_arena *a, const char *buf, size_t len,

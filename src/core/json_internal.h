@@ -17,4 +17,17 @@ void nd_jparser_free(struct parser *ps);
 int nd_jparser_parse(struct parser *ps, struct nd_arena *a, const char *buf, size_t len,
 		     size_t base, struct nd_json *out);
 
+/*
+ * Parse one value at the start of buf and set *used to its length; what
+ * follows it is not looked at. On failure, *incomplete says the parser ran
+ * into (or stopped within 16 bytes of) the end of buf, so the caller may read
+ * more and try again; *at_end that it stopped exactly there. With inplace,
+ * strings and numbers of the result point into buf, whose closing quotes and delimiters
+ * are overwritten with NULs on success: buf must stay as it is while the
+ * result is used.
+ */
+int nd_jparser_parse_prefix(struct parser *ps, struct nd_arena *a, char *buf, size_t len,
+			    size_t base, struct nd_json *out, size_t *used, bool *incomplete,
+			    bool *at_end, bool inplace);
+
 #endif

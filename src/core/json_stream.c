@@ -211,12 +211,55 @@ struct member {
 	struct nd_json val;
 };
 
-/* Parse the value at buf[start] into a and consume it. */
-static int take_value(struct rd *r, struct parser *ps, struct nd_arena *a,
+/* Read until at least want bytes are buffered past start, or end of file. */
+static int fill_to(struct rd *r, size_t want)
+{
+	while (r->end - r->start < want) {
+		int f = fill(r);
+
+		if (f <= 0)
+			return f;
+	}
+	return 1;
+}
+
+/*
+ * Parse the value at buf[start] into a and consume it. Objects and arrays
+ * are parsed straight from the buffer; when one runs past what has been
+ * read, more is read (at least doubling what is buffered, so a large value
+ * costs amortised linear time) and the parse starts again.
+ */
+static int take_value(struct rd *r, struct parser *ps, struct nd_arena *a, bool scratch,
 		      struct nd_json *out, size_t *at)
 {
 	size_t len = 0;
+	char c = r->buf[r->start];
 
+	if (c == '{' || c == '[') {
+		for (;;) {
+			bool incomplete, at_end;
+			size_t avail = r->end - r->start;
+			int f;
+
+			*at = off_of(r, r->start);
+			if (scratch)
+				nd_arena_reset(a);
+			if (nd_jparser_parse_prefix(ps, a, r->buf + r->start, avail, *at, out, &len,
+						    &incomplete, &at_end, scratch) == 0)
+				break;
+			if (at_end && r->eof)
+				return nd_err_set(r->e, "'%s': invalid JSON at byte %zu: unexpected "
+						  "end of file inside a value that starts at byte %zu "
+						  "(truncated file?)", r->name, off_of(r, r->end), *at);
+			if (!incomplete || r->eof)
+				return nd_err_prefix(r->e, "'%s'", r->name);
+			f = fill_to(r, avail * 2 > avail + 4096 ? avail * 2 : avail + 4096);
+			if (f < 0)
+				return -1;
+		}
+		r->start += len;
+		return 0;
+	}
 	if (scan_value(r, &len) < 0)
 		return -1;
 	*at = off_of(r, r->start);
@@ -276,7 +319,7 @@ static ssize_t stream_array(struct rd *r, struct parser *ps, struct nd_arena *sc
 		size_t at;
 
 		nd_arena_reset(scratch);
-		if (take_value(r, ps, scratch, &item, &at) < 0)
+		if (take_value(r, ps, scratch, true, &item, &at) < 0)
 			return -1;
 		if (fn(&item, at, list_kind, ctx, r->e) < 0)
 			return -1;
@@ -341,7 +384,7 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 					     : "expected a string key in object");
 			goto fail;
 		}
-		if (take_value(r, ps, top, &key, &at) < 0)
+		if (take_value(r, ps, top, false, &key, &at) < 0)
 			goto fail;
 		c = peek(r);
 		if (c < 0)
@@ -369,7 +412,7 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 			count += got;
 			seen_items = true;
 		} else {
-			if (take_value(r, ps, top, &val, &at) < 0)
+			if (take_value(r, ps, top, false, &val, &at) < 0)
 				goto fail;
 			if (strcmp(key.u.s, "kind") == 0 && val.type == ND_JSTR)
 				list_kind = val.u.s;
