@@ -366,10 +366,6 @@ def node_zone(node):
     return node["metadata"].get("labels", {}).get("topology.kubernetes.io/zone")
 
 
-def node_ips(node):
-    return [a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP"]
-
-
 # ---------------------------------------------------------------------------
 # Pod
 
@@ -865,19 +861,17 @@ def mirrored_slice(g, ep):
                              owner=owner_ref(g, "v1", "Endpoints", ns, name))}
 
 
-def kubernetes_service(g, cluster_ip, *, created, families=("IPv4",), cluster_ips=None, family_policy="SingleStack"):
-    """default/kubernetes: selector-less, port https 443, first IP of the service CIDR."""
-    return _kubernetes_service(g, cluster_ip, created, families, cluster_ips, family_policy)
-
-
-def _kubernetes_service(g, cluster_ip, created, families, cluster_ips, family_policy):
+def kubernetes_service(g, cluster_ip, *, created, families=("IPv4",), cluster_ips=None, family_policy="SingleStack",
+                       target=443):
+    """default/kubernetes: selector-less, port https 443, first IP of the service CIDR.
+    target: the API server's secure port (443 on AKS, 6443 on kubeadm)."""
     s = {"apiVersion": "v1", "kind": "Service",
          "metadata": meta(g, "Service", "default", "kubernetes", created=created,
                           labels={"component": "apiserver", "provider": "kubernetes"}),
          "spec": {"clusterIP": cluster_ip, "clusterIPs": list(cluster_ips or [cluster_ip]),
                   "internalTrafficPolicy": "Cluster", "ipFamilies": list(families),
                   "ipFamilyPolicy": family_policy,
-                  "ports": [svc_port(443, 443, "https")], "sessionAffinity": "None", "type": "ClusterIP"},
+                  "ports": [svc_port(443, target, "https")], "sessionAffinity": "None", "type": "ClusterIP"},
          "status": {"loadBalancer": {}}}
     return s
 
@@ -983,16 +977,6 @@ def deployment(g, ns, name, *, labels, selector, template_labels, pod_spec, repl
 
 # ---------------------------------------------------------------------------
 # Events
-
-def involved(g, kind, ns, name, *, api="v1", field_path=None, uid_kind=None):
-    d = {"apiVersion": api, "kind": kind, "name": name, "resourceVersion": str(4100000 + int(g.h("irv", ns, name)[:4], 16)),
-         "uid": g.uid(uid_kind or kind, ns or "", name)}
-    if ns:
-        d["namespace"] = ns
-    if field_path:
-        d["fieldPath"] = field_path
-    return d
-
 
 def event_legacy(g, ns, obj, *, reason, message, type_="Normal", count=1, first, last,
                  component="kubelet", host=None, name_parts=()):

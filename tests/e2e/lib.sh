@@ -14,29 +14,29 @@ not_ok() {
 
 # check NAME CMD...: the command must succeed
 check() {
-	name=$1
+	_c_name=$1
 	shift
-	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$out"; fi
+	if _c_out=$("$@" 2>&1); then ok "$_c_name"; else not_ok "$_c_name" "$_c_out"; fi
 }
 
 # check_rc NAME RC CMD...: the command must exit with RC
 check_rc() {
-	name=$1 want=$2
+	_c_name=$1 _c_want=$2
 	shift 2
-	out=$("$@" 2>&1)
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok "$name"; else not_ok "$name" "exit $got, want $want
-$out"; fi
+	_c_out=$("$@" 2>&1)
+	_c_got=$?
+	if [ "$_c_got" -eq "$_c_want" ]; then ok "$_c_name"; else not_ok "$_c_name" "exit $_c_got, want $_c_want
+$_c_out"; fi
 }
 
 # Copy a bundle to $WORK/NAME with every file dated 2025-05-02T09:00:00Z, so
 # outputs that show file times are stable. Prints the copy's name.
 stage() {
-	src=$1 name=$(basename "$1")
-	rm -rf "${WORK:?}/$name"
-	cp -R "$src" "$WORK/$name"
-	find "$WORK/$name" -exec touch -h -d '2025-05-02 09:00:00 UTC' {} +
-	echo "$name"
+	_s_name=$(basename "$1")
+	rm -rf "${WORK:?}/$_s_name"
+	cp -R "$1" "$WORK/$_s_name"
+	find "$WORK/$_s_name" -exec touch -h -d '2025-05-02 09:00:00 UTC' {} +
+	echo "$_s_name"
 }
 
 # JSON output with run-dependent fields zeroed.

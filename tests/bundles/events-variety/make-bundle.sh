@@ -143,6 +143,11 @@ core.append(event_legacy(g, "default", {"apiVersion": "v1", "kind": "Node", "nam
 ds = daemonset(g, "kube-system", "kube-proxy", labels=kp, selector=kp, template_labels=kp,
                pod_spec=template_spec([container("kube-proxy", "mcr.microsoft.com/oss/kubernetes/kube-proxy:v1.31.7", command=["kube-proxy", "--v=3"])],
                                       host_network=True), desired=3, ready=3, created=g.t(40 * DAY))
+ks = kubernetes_service(g, "10.0.0.1", created=g.t(40 * DAY))
+ke, kl = kubernetes_endpoints(g, ["203.0.113.61"], created=g.t(40 * DAY))
+write_list(ROOT + "/cluster/services.json", [ks])
+write_list(ROOT + "/cluster/endpoints.json", [ke])
+write_list(ROOT + "/cluster/endpointslices.json", [kl])
 key = lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"])
 write_list(ROOT + "/cluster/nodes.json", sorted(nodes, key=key))
 write_list(ROOT + "/cluster/pods.json", sorted(pods, key=key))
