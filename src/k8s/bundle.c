@@ -55,7 +55,8 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 	if (nd_model_add_object(lc->m, obj, list_kind, &oe) < 0) {
 		char msg[sizeof(oe.msg) + 64];
 
-		snprintf(msg, sizeof(msg), "object at byte %zu: %s", off, oe.msg);
+		snprintf(msg, sizeof(msg), "'%.*s': object at byte %zu: %s", 1000, lc->file, off,
+			 oe.msg);
 		add_error(lc->b, lc->file, msg);
 	}
 	return 0;
