@@ -53,7 +53,7 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 
 	lc->b->objects++;
 	if (nd_model_add_object(lc->m, obj, list_kind, &oe) < 0) {
-		char msg[sizeof(oe.msg) + 64];
+		char msg[sizeof(oe.msg) + 1100];
 
 		snprintf(msg, sizeof(msg), "'%.*s': object at byte %zu: %s", 1000, lc->file, off,
 			 oe.msg);
