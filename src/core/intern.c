@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "core/intern.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,8 @@ struct nd_intern {
 	const char **slots;
 	uint64_t *hashes;
 	size_t cap, n;
+	bool shared;
+	pthread_mutex_t lock;
 };
 
 uint64_t nd_hash(const void *p, size_t n)
@@ -40,6 +43,7 @@ struct nd_intern *nd_intern_new(void)
 	t->cap = 1024;
 	t->slots = nd_xcalloc(t->cap, sizeof(*t->slots));
 	t->hashes = nd_xcalloc(t->cap, sizeof(*t->hashes));
+	pthread_mutex_init(&t->lock, NULL);
 	return t;
 }
 
@@ -48,6 +52,7 @@ void nd_intern_free(struct nd_intern *t)
 	if (!t)
 		return;
 	nd_arena_free(t->arena);
+	pthread_mutex_destroy(&t->lock);
 	free(t->slots);
 	free(t->hashes);
 	free(t);
@@ -84,7 +89,7 @@ static void grow(struct nd_intern *t)
 	t->cap = ncap;
 }
 
-const char *nd_intern(struct nd_intern *t, const char *s, size_t len)
+static const char *intern_unlocked(struct nd_intern *t, const char *s, size_t len)
 {
 	uint64_t h = nd_hash(s, len);
 	size_t i;
@@ -110,7 +115,7 @@ const char *nd_intern(struct nd_intern *t, const char *s, size_t len)
 	return p;
 }
 
-const char *nd_intern_find(const struct nd_intern *t, const char *s, size_t len)
+static const char *find_unlocked(const struct nd_intern *t, const char *s, size_t len)
 {
 	uint64_t h = nd_hash(s, len);
 	size_t i;
@@ -131,4 +136,34 @@ const char *nd_intern_cstr(struct nd_intern *t, const char *s)
 size_t nd_intern_count(const struct nd_intern *t)
 {
 	return t->n;
+}
+
+const char *nd_intern(struct nd_intern *t, const char *s, size_t len)
+{
+	const char *r;
+
+	if (!t->shared)
+		return intern_unlocked(t, s, len);
+	pthread_mutex_lock(&t->lock);
+	r = intern_unlocked(t, s, len);
+	pthread_mutex_unlock(&t->lock);
+	return r;
+}
+
+const char *nd_intern_find(const struct nd_intern *t, const char *s, size_t len)
+{
+	struct nd_intern *w = (struct nd_intern *)t;
+	const char *r;
+
+	if (!t->shared)
+		return find_unlocked(t, s, len);
+	pthread_mutex_lock(&w->lock);
+	r = find_unlocked(t, s, len);
+	pthread_mutex_unlock(&w->lock);
+	return r;
+}
+
+void nd_intern_set_shared(struct nd_intern *t, bool on)
+{
+	t->shared = on;
 }

@@ -8,6 +8,7 @@
  * table. nd_intern_len() gives the real length of a string that may hold a
  * NUL (from a JSON "\u0000").
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,9 @@ const char *nd_intern_find(const struct nd_intern *t, const char *s, size_t len)
 /* Length of a string returned by nd_intern (not valid on other strings). */
 size_t nd_intern_len(const char *interned);
 size_t nd_intern_count(const struct nd_intern *t);
+/* While on, nd_intern and nd_intern_find take a lock: for two threads
+ * decoding into models that share one table. */
+void nd_intern_set_shared(struct nd_intern *t, bool on);
 
 uint64_t nd_hash(const void *p, size_t n);
 

@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +29,8 @@ struct rd {
 	bool eof;
 	size_t chunk, max_item;
 	struct nd_err *e;
+	struct spec *sp;       /* a second thread reading the second half, or NULL */
+	size_t size;           /* of the file, when known */
 };
 
 static size_t off_of(const struct rd *r, size_t i)
@@ -297,6 +302,8 @@ static int after_element(struct rd *r, char close)
 					  : "expected ',' or '}' in object");
 }
 
+static bool spec_meets(struct rd *r, size_t at);
+
 /* Stream the elements of an array whose '[' is at buf[start]. */
 static ssize_t stream_array(struct rd *r, struct parser *ps, struct nd_arena *scratch,
 			    const char *list_kind, nd_json_item_fn fn, void *ctx)
@@ -318,6 +325,8 @@ static ssize_t stream_array(struct rd *r, struct parser *ps, struct nd_arena *sc
 		struct nd_json item;
 		size_t at;
 
+		if (r->sp && spec_meets(r, off_of(r, r->start)))
+			return count;   /* the second thread did the rest, up to the ']' */
 		nd_arena_reset(scratch);
 		if (take_value(r, ps, scratch, true, &item, &at) < 0)
 			return -1;
@@ -490,5 +499,222 @@ ssize_t nd_json_stream_file(const char *path,
 		return nd_err_set(e, "cannot open '%s': %s", path, strerror(errno));
 	n = nd_json_stream_fd(fd, path, opts, fn, ctx, e);
 	close(fd);
+	return n;
+}
+
+/* ---- two threads on one large List ---- */
+
+enum { SP_SEARCHING, SP_RUNNING, SP_DONE, SP_FAILED };
+
+struct spec {
+	pthread_t th;
+	bool joined;
+	const char *path;
+	size_t mid, size;
+	const struct nd_json_stream_opts *o;
+	nd_json_item_fn fn;
+	void *ctx;
+	atomic_int state;
+	atomic_size_t start;    /* offset of the element the thread began with */
+	size_t end;             /* offset just past the List's ']' (SP_DONE) */
+	atomic_int stop;
+	ssize_t count;
+	bool used;
+	struct nd_err e;
+};
+
+#define SPEC_SEARCH_LIMIT ((size_t)16 << 20)
+#define SPEC_TAIL_LIMIT ((size_t)64 << 10)
+
+/* A plausible element: an object with a "kind" string and a "metadata" object. */
+static bool looks_like_item(const struct nd_json *v)
+{
+	return v->type == ND_JOBJ && nd_json_is(nd_json_get(v, "kind"), ND_JSTR) &&
+	       nd_json_is(nd_json_get(v, "metadata"), ND_JOBJ);
+}
+
+/*
+ * The next candidate at or after r->start: a '{' whose previous non-blank
+ * bytes are '}' and ','. Leaves r->start on it. 0 when found, -1 when not.
+ */
+static int next_candidate(struct rd *r, struct spec *sp)
+{
+	char prev1 = 0, prev2 = 0;
+
+	for (;;) {
+		while (r->start < r->end) {
+			char c = r->buf[r->start];
+
+			if (!is_ws(c)) {
+				if (c == '{' && prev1 == ',' && prev2 == '}')
+					return 0;
+				prev2 = prev1;
+				prev1 = c;
+			}
+			r->start++;
+		}
+		if (off_of(r, r->start) - sp->mid > SPEC_SEARCH_LIMIT || atomic_load(&sp->stop))
+			return -1;
+		/* keep nothing: the candidate is always at r->start when found */
+		r->base += r->start;
+		r->start = r->end = 0;
+		if (fill(r) <= 0)
+			return -1;
+	}
+}
+
+static void *spec_main(void *arg)
+{
+	struct spec *sp = arg;
+	struct rd r = {.name = sp->path, .e = &sp->e};
+	struct nd_arena *scratch = nd_arena_new(256 * 1024);
+	struct parser *ps = nd_jparser_new(scratch, &sp->e, !sp->o->keep_managed_fields);
+	struct nd_json item;
+	size_t at;
+	int state = SP_FAILED, more;
+
+	r.chunk = sp->o->chunk ? sp->o->chunk : 1 << 20;
+	r.max_item = sp->o->max_item ? sp->o->max_item : 64 << 20;
+	r.cap = r.chunk * 2;
+	r.buf = nd_xmalloc(r.cap);
+	r.fd = open(sp->path, O_RDONLY | O_CLOEXEC);
+	if (r.fd < 0 || lseek(r.fd, (off_t)sp->mid, SEEK_SET) < 0)
+		goto out;
+	r.base = sp->mid;
+	/* find an element that parses and looks like a Kubernetes object */
+	for (;;) {
+		if (next_candidate(&r, sp) < 0)
+			goto out;
+		at = off_of(&r, r.start);
+		nd_arena_reset(scratch);
+		if (take_value(&r, ps, scratch, true, &item, &at) == 0 && looks_like_item(&item))
+			break;
+		/* not one: look again just after the '{' that misled us */
+		r.start = at - r.base + 1;
+		if (r.start > r.end) {
+			r.base += r.end;
+			r.start = r.end = 0;
+		}
+	}
+	atomic_store(&sp->start, at);
+	atomic_store(&sp->state, SP_RUNNING);
+	for (;;) {
+		if (sp->fn(&item, at, NULL, sp->ctx, &sp->e) < 0)
+			goto out;
+		sp->count++;
+		more = after_element(&r, ']');
+		if (more < 0)
+			goto out;
+		if (!more)
+			break;
+		if (atomic_load(&sp->stop))
+			goto out;
+		nd_arena_reset(scratch);
+		if (take_value(&r, ps, scratch, true, &item, &at) < 0)
+			goto out;
+	}
+	/* the List's own ']' is close to the end of the file; a nested one is not */
+	sp->end = off_of(&r, r.start);
+	if (sp->size - sp->end <= SPEC_TAIL_LIMIT)
+		state = SP_DONE;
+out:
+	if (r.fd >= 0)
+		close(r.fd);
+	free(r.buf);
+	nd_jparser_free(ps);
+	nd_arena_free(scratch);
+	atomic_store(&sp->state, state);
+	return NULL;
+}
+
+static void spec_join(struct spec *sp)
+{
+	if (!sp->joined) {
+		pthread_join(sp->th, NULL);
+		sp->joined = true;
+	}
+}
+
+/*
+ * Called by the first thread before each element at offset at. True when
+ * the second thread began exactly there and finished the List: the reader
+ * then continues after the List's ']'.
+ */
+static bool spec_meets(struct rd *r, size_t at)
+{
+	struct spec *sp = r->sp;
+	int st = atomic_load(&sp->state);
+	size_t s;
+
+	if (st == SP_SEARCHING)
+		return false;
+	if (st == SP_FAILED) {
+		r->sp = NULL;
+		return false;
+	}
+	s = atomic_load(&sp->start);
+	if (at < s)
+		return false;
+	if (at > s) {
+		/* the second thread began inside an element: its work is void */
+		atomic_store(&sp->stop, 1);
+		r->sp = NULL;
+		return false;
+	}
+	spec_join(sp);
+	r->sp = NULL;
+	if (atomic_load(&sp->state) != SP_DONE)
+		return false;
+	/* go on after the ']' the second thread consumed */
+	if (lseek(r->fd, (off_t)sp->end, SEEK_SET) < 0)
+		return false;
+	r->base = sp->end;
+	r->start = r->end = 0;
+	r->eof = false;
+	sp->used = true;
+	return true;
+}
+
+ssize_t nd_json_stream_file_split(const char *path, const struct nd_json_stream_opts *opts,
+				  nd_json_item_fn fn, void *ctx, nd_json_item_fn fn2, void *ctx2,
+				  bool *used2, struct nd_err *e)
+{
+	static const struct nd_json_stream_opts defaults;
+	const struct nd_json_stream_opts *o = opts ? opts : &defaults;
+	struct spec sp = {.path = path, .o = o, .fn = fn2, .ctx = ctx2};
+	struct rd r = {.name = path, .e = e};
+	struct stat st;
+	ssize_t n;
+
+	*used2 = false;
+	r.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r.fd < 0)
+		return nd_err_set(e, "cannot open '%s': %s", path, strerror(errno));
+	r.chunk = o->chunk ? o->chunk : 1 << 20;
+	r.max_item = o->max_item ? o->max_item : 64 << 20;
+	r.cap = r.chunk * 2;
+	r.buf = nd_xmalloc(r.cap);
+	if (fstat(r.fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		sp.size = (size_t)st.st_size;
+		sp.mid = sp.size / 2;
+		atomic_init(&sp.state, SP_SEARCHING);
+		atomic_init(&sp.start, SIZE_MAX);
+		atomic_init(&sp.stop, 0);
+		if (pthread_create(&sp.th, NULL, spec_main, &sp) == 0)
+			r.sp = &sp;
+		else
+			sp.joined = true;
+	} else {
+		sp.joined = true;
+	}
+	n = stream(&r, o, fn, ctx);
+	atomic_store(&sp.stop, 1);
+	spec_join(&sp);
+	close(r.fd);
+	free(r.buf);
+	if (sp.used && n >= 0) {
+		*used2 = true;
+		n += sp.count;
+	}
 	return n;
 }

@@ -2,6 +2,8 @@
 #include "k8s/bundle.h"
 
 #include <dirent.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,8 @@
 #include <sys/stat.h>
 
 #include "core/err.h"
+#include "core/intern.h"
+#include "core/num.h"
 #include "core/json.h"
 #include "k8s/model.h"
 #include "core/banned.h"
@@ -103,6 +107,53 @@ static void free_names(char **names, size_t n)
 	free(names);
 }
 
+/*
+ * Files this large are read by two threads (nd_json_stream_file_split).
+ * NETDIAG_SPLIT_MIN (bytes) lowers the threshold, for tests.
+ */
+static size_t split_min(void)
+{
+	const char *v = getenv("NETDIAG_SPLIT_MIN");
+	int64_t n;
+
+	if (v && nd_parse_i64(v, strlen(v), 1, INT64_MAX, &n) == 0)
+		return (size_t)n;
+	return (size_t)64 << 20;
+}
+
+static void load_split(struct nd_bundle *b, struct nd_model *m, const char *path)
+{
+	struct nd_bundle b2 = {0};
+	struct nd_model *m2 = nd_model_new_child(m);
+	struct load_ctx lc = {.b = b, .m = m, .file = path};
+	struct load_ctx lc2 = {.b = &b2, .m = m2, .file = path};
+	struct nd_err e;
+	bool used2;
+	ssize_t n;
+	size_t i;
+
+	nd_intern_set_shared(m->strings, true);
+	n = nd_json_stream_file_split(path, NULL, on_object, &lc, on_object, &lc2, &used2, &e);
+	nd_intern_set_shared(m->strings, false);
+	if (used2) {
+		/* the second half's objects and problems come after the first's */
+		nd_model_absorb(m, m2);
+		b->objects += b2.objects;
+		for (i = 0; i < b2.nerrors; i++)
+			add_error(b, b2.errors[i].file, b2.errors[i].msg);
+		b->errors_dropped += b2.errors_dropped;
+	} else {
+		nd_model_free(m2);
+	}
+	for (i = 0; i < b2.nerrors; i++) {
+		free(b2.errors[i].file);
+		free(b2.errors[i].msg);
+	}
+	free(b2.errors);
+	if (n < 0)
+		add_error(b, path, e.msg);
+}
+
 static void load_tree(struct nd_bundle *b, struct nd_model *m, const char *dir, int depth)
 {
 	struct nd_err e;
@@ -131,8 +182,11 @@ static void load_tree(struct nd_bundle *b, struct nd_model *m, const char *dir, 
 			struct load_ctx lc = {.b = b, .m = m, .file = p};
 
 			b->files++;
-			if (nd_json_stream_file(p, NULL, on_object, &lc, &e) < 0)
+			if ((size_t)st.st_size >= split_min()) {
+				load_split(b, m, p);
+			} else if (nd_json_stream_file(p, NULL, on_object, &lc, &e) < 0) {
 				add_error(b, p, e.msg);
+			}
 		}
 		free(p);
 	}

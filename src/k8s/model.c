@@ -137,10 +137,63 @@ struct nd_model *nd_model_new(void)
 	return m;
 }
 
+struct nd_model *nd_model_new_child(struct nd_model *parent)
+{
+	struct nd_model *m = nd_xcalloc(1, sizeof(*m));
+
+	m->arena = nd_arena_new(1 << 20);
+	m->strings = parent->strings;
+	m->child = true;
+	return m;
+}
+
+#define APPEND(dst, src, vec) do { \
+	if ((src)->vec.n) { \
+		ND_GROW((dst)->vec.v, (dst)->vec.cap, (dst)->vec.n + (src)->vec.n); \
+		memcpy((dst)->vec.v + (dst)->vec.n, (src)->vec.v, \
+		       (src)->vec.n * sizeof(*(src)->vec.v)); \
+		(dst)->vec.n += (src)->vec.n; \
+	} \
+} while (0)
+
+void nd_model_absorb(struct nd_model *parent, struct nd_model *child)
+{
+	size_t i;
+
+	APPEND(parent, child, pods);
+	APPEND(parent, child, nodes);
+	APPEND(parent, child, namespaces);
+	APPEND(parent, child, services);
+	APPEND(parent, child, epsets);
+	APPEND(parent, child, events);
+	APPEND(parent, child, daemonsets);
+	APPEND(parent, child, netpols);
+	APPEND(parent, child, sas);
+	APPEND(parent, child, roles);
+	APPEND(parent, child, bindings);
+	APPEND(parent, child, nncs);
+	for (i = 0; i < ND_K__COUNT; i++)
+		parent->count[i] += child->count[i];
+	parent->skipped += child->skipped;
+	parent->arenas = nd_xrealloc(parent->arenas, (parent->narenas + child->narenas + 1) *
+				     sizeof(*parent->arenas));
+	parent->arenas[parent->narenas++] = child->arena;
+	for (i = 0; i < child->narenas; i++)
+		parent->arenas[parent->narenas++] = child->arenas[i];
+	child->arena = NULL;
+	child->narenas = 0;
+	nd_model_free(child);
+}
+
 void nd_model_free(struct nd_model *m)
 {
+	size_t i;
+
 	if (!m)
 		return;
+	for (i = 0; i < m->narenas; i++)
+		nd_arena_free(m->arenas[i]);
+	free(m->arenas);
 	free(m->pods.v);
 	free(m->nodes.v);
 	free(m->namespaces.v);
@@ -154,7 +207,8 @@ void nd_model_free(struct nd_model *m)
 	free(m->bindings.v);
 	free(m->nncs.v);
 	idx_free(m->idx);
-	nd_intern_free(m->strings);
+	if (!m->child)
+		nd_intern_free(m->strings);
 	nd_arena_free(m->arena);
 	free(m);
 }

@@ -307,10 +307,21 @@ struct nd_model {
 	size_t duplicates;           /* same kind/ns/name seen again; last one kept */
 
 	struct nd_idx *idx;          /* built by nd_model_finish() */
+	bool child;                  /* strings belong to the parent */
+	struct nd_arena **arenas;    /* absorbed children's arenas */
+	size_t narenas;
 };
 
 struct nd_model *nd_model_new(void);
 void nd_model_free(struct nd_model *m);
+/*
+ * A model that interns into parent's string table (which must be made
+ * shared, nd_intern_set_shared, while both are written at once) and has its
+ * own arena: a second thread decodes into it. nd_model_absorb() appends its
+ * objects to parent, in order, and frees it; nd_model_free() throws it away.
+ */
+struct nd_model *nd_model_new_child(struct nd_model *parent);
+void nd_model_absorb(struct nd_model *parent, struct nd_model *child);
 
 /*
  * Decode one Kubernetes object and keep it. Unknown kinds are counted in
