@@ -117,6 +117,52 @@ ssize_t nd_json_stream_file(const char *path,
 			    nd_json_item_fn fn, void *ctx, struct nd_err *e);
 
 /*
+ * The same decoder, pushed: for bytes that arrive from elsewhere (an HTTP
+ * body). Feed bytes in pieces of any size; each element of a List's
+ * "items" is handed to fn as soon as its last byte has arrived; a document
+ * that is not a List is handed over whole by nd_json_push_finish(). Memory
+ * is bounded by the largest single element (opts->max_item) plus one piece.
+ *
+ *   p = nd_json_push_new("pods page 3", NULL, fn, ctx);
+ *   nd_json_push_feed(p, bytes, n, &e) ...  (0, or -1 with e filled)
+ *   nd_json_push_finish(p, &e);             (objects handed to fn, or -1:
+ *                                            "unexpected end of input" when
+ *                                            the body was cut short)
+ *   nd_json_push_member(p, "metadata")      the List's other top-level
+ *                                            members, valid until free
+ *   nd_json_push_free(p);
+ *
+ * name is kept by pointer and used in messages. After an error every later
+ * call fails. nd_json_push_free(NULL) is a no-op.
+ */
+struct nd_json_push;
+struct nd_json_push *nd_json_push_new(const char *name, const struct nd_json_stream_opts *opts,
+				      nd_json_item_fn fn, void *ctx);
+int nd_json_push_feed(struct nd_json_push *p, const char *data, size_t n, struct nd_err *e);
+ssize_t nd_json_push_finish(struct nd_json_push *p, struct nd_err *e);
+const struct nd_json *nd_json_push_member(const struct nd_json_push *p, const char *key);
+/* True when the document had an "items" array (or was a bare array). */
+bool nd_json_push_is_list(const struct nd_json_push *p);
+void nd_json_push_free(struct nd_json_push *p);
+
+/*
+ * nd_json_stream_file on two cores, for a large List. A second thread
+ * starts half-way through the file, finds an element (an object with
+ * "kind" and "metadata" after "}," in the text) and decodes from there to
+ * the List's end with fn2/ctx2, while this thread decodes from the start
+ * with fn/ctx. The guess is checked, never trusted: only when this thread
+ * reaches exactly the element where the second began, and the second
+ * finished cleanly at the List's own ']', is its work used (*used2 set,
+ * and this thread skips to after that ']'). Otherwise *used2 is false: the
+ * caller must forget everything fn2 was given, and this thread has read
+ * the whole file itself. Either way fn saw a prefix, fn2 (when used) the
+ * rest, in order. fn and fn2 run at the same time on different threads.
+ */
+ssize_t nd_json_stream_file_split(const char *path, const struct nd_json_stream_opts *opts,
+				  nd_json_item_fn fn, void *ctx, nd_json_item_fn fn2, void *ctx2,
+				  bool *used2, struct nd_err *e);
+
+/*
  * Write s (n bytes, may contain NUL) as a JSON string literal with quotes
  * into out (a FILE *). Invalid UTF-8 never reaches here: decoded strings are
  * valid, and nd_json_write_str escapes control characters.
