@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -250,6 +251,26 @@ static void report_bundle(struct nd_report *r, const struct nd_bundle *b)
 		     nd_report_printf(r, _("%zu files, %zu objects"), b->files, b->objects));
 }
 
+/* A progress line on stderr, only on a terminal and only after a second. */
+struct progress {
+	struct timespec start;
+	bool shown;
+};
+
+static void show_progress(const char *file, size_t done, size_t total, void *arg)
+{
+	struct progress *p = arg;
+	struct timespec now;
+	const char *base = strrchr(file, '/');
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec - p->start.tv_sec < 1)
+		return;
+	fprintf(stderr, "\r\033[K%s %s %zu%%", _("netdiag: reading"), base ? base + 1 : file,
+		total ? done * 100 / total : 0);
+	p->shown = true;
+}
+
 static int exit_code(const struct nd_ctx *ctx, const struct nd_report *r)
 {
 	size_t i, ran = 0;
@@ -271,6 +292,7 @@ int main(int argc, char **argv)
 	const struct nd_cmd *cmd;
 	int nrest, rc, i, npos = 0;
 	struct nd_err e;
+	struct progress prog = {0};
 
 	rc = parse_globals(&ctx, argc, argv, rest, &nrest, &color);
 	nd_i18n_init(ctx.lang);
@@ -326,7 +348,14 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		ctx.model = nd_model_new();
-		if (nd_bundle_load(ctx.snapshot, ctx.model, &ctx.bundle, &e) < 0) {
+		if (isatty(STDERR_FILENO)) {
+			clock_gettime(CLOCK_MONOTONIC, &prog.start);
+			nd_bundle_set_progress(show_progress, &prog);
+		}
+		rc = nd_bundle_load(ctx.snapshot, ctx.model, &ctx.bundle, &e);
+		if (prog.shown)
+			fputs("\r\033[K", stderr);
+		if (rc < 0) {
 			fprintf(stderr, "netdiag: %s\n", e.msg);
 			rc = ND_EXIT_USAGE;
 			goto out;

@@ -47,7 +47,17 @@ struct load_ctx {
 	struct nd_bundle *b;
 	struct nd_model *m;
 	const char *file;
+	size_t size;            /* of the file, for progress; 0: no reports */
 };
+
+static nd_bundle_progress_fn progress_fn;
+static void *progress_arg;
+
+void nd_bundle_set_progress(nd_bundle_progress_fn fn, void *arg)
+{
+	progress_fn = fn;
+	progress_arg = arg;
+}
 
 static int on_object(const struct nd_json *obj, size_t off, const char *list_kind,
 		     void *ctx, struct nd_err *e)
@@ -56,6 +66,8 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 	struct nd_err oe;
 
 	lc->b->objects++;
+	if (progress_fn && lc->size && (lc->b->objects & 1023) == 0)
+		progress_fn(lc->file, off, lc->size, progress_arg);
 	if (nd_model_add_object(lc->m, obj, list_kind, &oe) < 0) {
 		char msg[sizeof(oe.msg) + 1100];
 
@@ -121,11 +133,11 @@ static size_t split_min(void)
 	return (size_t)64 << 20;
 }
 
-static void load_split(struct nd_bundle *b, struct nd_model *m, const char *path)
+static void load_split(struct nd_bundle *b, struct nd_model *m, const char *path, size_t size)
 {
 	struct nd_bundle b2 = {0};
 	struct nd_model *m2 = nd_model_new_child(m);
-	struct load_ctx lc = {.b = b, .m = m, .file = path};
+	struct load_ctx lc = {.b = b, .m = m, .file = path, .size = size};
 	struct load_ctx lc2 = {.b = &b2, .m = m2, .file = path};
 	struct nd_err e;
 	bool used2;
@@ -179,11 +191,11 @@ static void load_tree(struct nd_bundle *b, struct nd_model *m, const char *dir, 
 				load_tree(b, m, p, depth + 1);
 		} else if (S_ISREG(st.st_mode) && len > 5 &&
 			   strcmp(names[i] + len - 5, ".json") == 0) {
-			struct load_ctx lc = {.b = b, .m = m, .file = p};
+			struct load_ctx lc = {.b = b, .m = m, .file = p, .size = (size_t)st.st_size};
 
 			b->files++;
 			if ((size_t)st.st_size >= split_min()) {
-				load_split(b, m, p);
+				load_split(b, m, p, (size_t)st.st_size);
 			} else if (nd_json_stream_file(p, NULL, on_object, &lc, &e) < 0) {
 				add_error(b, p, e.msg);
 			}

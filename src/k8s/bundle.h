@@ -41,6 +41,13 @@ struct nd_bundle {
 };
 
 /*
+ * Progress, for a caller that shows it: called now and then while a file is
+ * read, with the bytes done of that file's total.
+ */
+typedef void (*nd_bundle_progress_fn)(const char *file, size_t done, size_t total, void *arg);
+void nd_bundle_set_progress(nd_bundle_progress_fn fn, void *arg);
+
+/*
  * -1 with e filled when dir does not exist, is not a folder, or holds
  * neither cluster/ nor nodes/. Loading problems inside are not failures:
  * they are in b->errors.
