@@ -102,6 +102,14 @@ struct nd_json_stream_opts {
 	bool keep_managed_fields;  /* default: "managedFields" members are
 				    * validated and dropped (never read, and
 				    * half of every object) */
+	/*
+	 * Members not to build, as dotted paths from each object's root
+	 * ("metadata.managedFields", "spec.containers.env"; arrays on the way
+	 * are passed through). NULL-terminated; when set it replaces the
+	 * managedFields default. Skipped values are validated like the rest;
+	 * only no tree is built for them.
+	 */
+	const char *const *skip_paths;
 };
 
 /*

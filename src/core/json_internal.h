@@ -10,8 +10,10 @@ struct nd_arena;
 struct nd_err;
 struct nd_json;
 
-/* A parser whose scratch stacks are kept between calls. */
-struct parser *nd_jparser_new(struct nd_arena *a, struct nd_err *e, bool drop_managed);
+/* A parser whose scratch stacks are kept between calls; skip_paths as in
+ * struct nd_json_stream_opts (NULL: build everything). */
+struct parser *nd_jparser_new(struct nd_arena *a, struct nd_err *e,
+			      const char *const *skip_paths);
 void nd_jparser_free(struct parser *ps);
 /* Parse exactly one value in buf (white space around it allowed) into a. */
 int nd_jparser_parse(struct parser *ps, struct nd_arena *a, const char *buf, size_t len,
@@ -29,5 +31,9 @@ int nd_jparser_parse(struct parser *ps, struct nd_arena *a, const char *buf, siz
 int nd_jparser_parse_prefix(struct parser *ps, struct nd_arena *a, char *buf, size_t len,
 			    size_t base, struct nd_json *out, size_t *used, bool *incomplete,
 			    bool *at_end, bool inplace);
+
+struct nd_json_stream_opts;
+/* The skip paths the options ask for (json_stream.c). */
+const char *const *nd_json_skip_paths(const struct nd_json_stream_opts *o);
 
 #endif

@@ -33,6 +33,15 @@ struct rd {
 	size_t size;           /* of the file, when known */
 };
 
+static const char *const default_skip[] = {"metadata.managedFields", NULL};
+
+const char *const *nd_json_skip_paths(const struct nd_json_stream_opts *o)
+{
+	if (o->skip_paths)
+		return o->skip_paths;
+	return o->keep_managed_fields ? NULL : default_skip;
+}
+
 static size_t off_of(const struct rd *r, size_t i)
 {
 	return r->base + i;
@@ -345,7 +354,7 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 {
 	struct nd_arena *top = nd_arena_new(64 * 1024);
 	struct nd_arena *scratch = nd_arena_new(256 * 1024);
-	struct parser *ps = nd_jparser_new(top, r->e, !o->keep_managed_fields);
+	struct parser *ps = nd_jparser_new(top, r->e, nd_json_skip_paths(o));
 	struct member *mem = NULL;
 	size_t nmem = 0, capmem = 0, obj_at;
 	const char *list_kind = NULL;
@@ -568,7 +577,7 @@ static void *spec_main(void *arg)
 	struct spec *sp = arg;
 	struct rd r = {.name = sp->path, .e = &sp->e};
 	struct nd_arena *scratch = nd_arena_new(256 * 1024);
-	struct parser *ps = nd_jparser_new(scratch, &sp->e, !sp->o->keep_managed_fields);
+	struct parser *ps = nd_jparser_new(scratch, &sp->e, nd_json_skip_paths(sp->o));
 	struct nd_json item;
 	size_t at;
 	int state = SP_FAILED, more;

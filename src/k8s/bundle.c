@@ -50,6 +50,35 @@ struct load_ctx {
 	size_t size;            /* of the file, for progress; 0: no reports */
 };
 
+/*
+ * What the model never reads, so the decoder checks it fast and builds
+ * nothing for it (nd_json_stream_opts.skip_paths): managedFields are half
+ * of every object; the rest is pod and node detail no check looks at.
+ * Paths are from each object's root, arrays passed through.
+ */
+#define CONTAINER_DETAIL(pfx) \
+	pfx ".env", pfx ".envFrom", pfx ".resources", pfx ".livenessProbe", \
+	pfx ".readinessProbe", pfx ".startupProbe", pfx ".volumeMounts", \
+	pfx ".volumeDevices", pfx ".securityContext", pfx ".lifecycle"
+static const char *const skip_paths[] = {
+	"metadata.managedFields",
+	"spec.volumes", "spec.tolerations", "spec.affinity", "spec.securityContext",
+	"spec.topologySpreadConstraints", "spec.dnsConfig", "spec.imagePullSecrets",
+	CONTAINER_DETAIL("spec.containers"),
+	"spec.containers.command", "spec.containers.args",
+	CONTAINER_DETAIL("spec.initContainers"),
+	CONTAINER_DETAIL("spec.ephemeralContainers"),
+	"spec.template.spec.volumes", "spec.template.spec.tolerations",
+	"spec.template.spec.affinity",
+	CONTAINER_DETAIL("spec.template.spec.containers"),
+	CONTAINER_DETAIL("spec.template.spec.initContainers"),
+	"status.containerStatuses.lastState", "status.containerStatuses.imageID",
+	"status.initContainerStatuses.lastState",
+	"status.images", "status.volumesAttached", "status.volumesInUse",
+	NULL,
+};
+static const struct nd_json_stream_opts stream_opts = {.skip_paths = skip_paths};
+
 static nd_bundle_progress_fn progress_fn;
 static void *progress_arg;
 
@@ -145,7 +174,8 @@ static void load_split(struct nd_bundle *b, struct nd_model *m, const char *path
 	size_t i;
 
 	nd_intern_set_shared(m->strings, true);
-	n = nd_json_stream_file_split(path, NULL, on_object, &lc, on_object, &lc2, &used2, &e);
+	n = nd_json_stream_file_split(path, &stream_opts, on_object, &lc, on_object, &lc2,
+				      &used2, &e);
 	nd_intern_set_shared(m->strings, false);
 	if (used2) {
 		/* the second half's objects and problems come after the first's */
@@ -196,7 +226,7 @@ static void load_tree(struct nd_bundle *b, struct nd_model *m, const char *dir, 
 			b->files++;
 			if ((size_t)st.st_size >= split_min()) {
 				load_split(b, m, p, (size_t)st.st_size);
-			} else if (nd_json_stream_file(p, NULL, on_object, &lc, &e) < 0) {
+			} else if (nd_json_stream_file(p, &stream_opts, on_object, &lc, &e) < 0) {
 				add_error(b, p, e.msg);
 			}
 		}

@@ -148,7 +148,7 @@ static int collect(const struct nd_json *o, size_t off, const char *lk, void *ct
 	if (g->n < 16) {
 		snprintf(g->names[g->n], 32, "%s", n ? n : "-");
 		snprintf(g->kinds[g->n], 32, "%s", lk ? lk : "-");
-		if (nd_json_get(o, "managedFields"))
+		if (nd_json_path(o, "metadata", "managedFields", NULL))
 			snprintf(g->names[g->n], 32, "MF");
 	}
 	g->n++;
@@ -175,7 +175,7 @@ static ssize_t stream_str(const char *s, size_t chunk, struct got *g, struct nd_
 static void test_stream_chunks(void **state)
 {
 	const char *list = "{\"kind\": \"PodList\", \"metadata\": {}, \"items\": [\n"
-			   "  {\"metadata\": {\"name\": \"a\\\"]}\"}, \"managedFields\": [{\"x\": 1}]},\n"
+			   "  {\"metadata\": {\"name\": \"a\\\"]}\", \"managedFields\": [{\"x\": 1}]}},\n"
 			   "  {\"metadata\": {\"name\": \"b\\\\\"}, \"s\": \"\\u00e9\xc3\xa9\"}\n"
 			   "]}\n";
 	size_t chunk;
