@@ -38,3 +38,14 @@ check "explain did-you-mean" sh -c "'$ND' explain ipam-leek 2>&1 | grep -q \"did
 check "explain in Italian" sh -c "'$ND' --lang it explain ipam-leak | grep -q '## Significato'"
 check "explain lists every code" sh -c "test \$('$ND' explain | wc -l) -ge 30"
 check "stdout write error is reported" sh -c "! '$ND' diagnose --snapshot '$demo' > /dev/full 2>/dev/null"
+
+# --fail-on against a bundle whose only finding is a warning
+mkdir -p warn/cluster
+printf '{"kind":"Service","apiVersion":"v1","metadata":{"name":"ext","namespace":"n"},"spec":{"ports":[{"port":5432}]}}' > warn/cluster/svc.json
+printf '{"kind":"Endpoints","apiVersion":"v1","metadata":{"name":"ext","namespace":"n"},"subsets":[{"addresses":[{"ip":"192.0.2.10"}],"ports":[{"port":5432}]}]}' > warn/cluster/ep.json
+printf '{"kind":"Pod",' > warn/cluster/broken.json
+check_rc "healthy selector-less Service: exit 0 with only a warning below --fail-on error" 0 "$ND" --fail-on error diagnose --snapshot warn
+check_rc "the same warning fails the default --fail-on warning" 1 "$ND" diagnose --snapshot warn
+rm warn/cluster/broken.json
+check_rc "nothing found: exit 0" 0 "$ND" --fail-on info diagnose --snapshot warn
+check "nothing found says so" sh -c "'$ND' diagnose --snapshot warn | grep -q 'no problems found'"
