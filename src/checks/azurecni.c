@@ -88,8 +88,10 @@ void nd_check_azure_cni(struct nd_check_env *env)
 			nd_finding_command(r, f, "az network vnet subnet show --ids <podSubnetId> "
 					   "--query addressPrefix");
 		}
+		/* every allocated IP in use, and either more asked for and not
+		 * granted, or pods of the node waiting for one */
 		if (!is_static && (int64_t)used >= allocated &&
-		    (n->requested > allocated || (waiting && full))) {
+		    (n->requested > allocated || waiting)) {
 			struct nd_finding *f = nd_finding_add(r, "azure-cni-ip-shortage",
 							      "NodeNetworkConfig", n->m.ns, n->m.name);
 
