@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/* Reading a decoded tree, and writing JSON strings. */
+#include "core/json.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "core/num.h"
+#include "core/banned.h"
+
+const struct nd_json *nd_json_get(const struct nd_json *obj, const char *key)
+{
+	size_t klen;
+	uint32_t i;
+
+	if (!obj || obj->type != ND_JOBJ)
+		return NULL;
+	klen = strlen(key);
+	for (i = obj->n; i-- > 0;) {
+		const struct nd_jmember *m = &obj->u.members[i];
+
+		if (m->klen == klen && memcmp(m->key, key, klen) == 0)
+			return &m->val;
+	}
+	return NULL;
+}
+
+const struct nd_json *nd_json_path(const struct nd_json *v, ...)
+{
+	va_list ap;
+	const char *k;
+
+	va_start(ap, v);
+	while (v && (k = va_arg(ap, const char *)) != NULL)
+		v = nd_json_get(v, k);
+	va_end(ap);
+	return v;
+}
+
+const char *nd_json_str(const struct nd_json *v)
+{
+	return v && v->type == ND_JSTR ? v->u.s : NULL;
+}
+
+bool nd_json_true(const struct nd_json *v)
+{
+	return v && v->type == ND_JTRUE;
+}
+
+bool nd_json_is(const struct nd_json *v, enum nd_jtype t)
+{
+	return v && v->type == t;
+}
+
+int nd_json_i64(const struct nd_json *v, int64_t min, int64_t max, int64_t *out)
+{
+	if (!v || v->type != ND_JNUM)
+		return -1;
+	return nd_parse_i64(v->u.s, v->n, min, max, out);
+}
+
+const char *nd_json_type_name(enum nd_jtype t)
+{
+	static const char *const names[] = {
+		[ND_JNULL] = "null", [ND_JFALSE] = "a boolean", [ND_JTRUE] = "a boolean",
+		[ND_JNUM] = "a number", [ND_JSTR] = "a string", [ND_JARR] = "an array",
+		[ND_JOBJ] = "an object",
+	};
+	return (unsigned)t <= ND_JOBJ ? names[t] : "?";
+}
+
+void nd_json_write_str(FILE *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+
+	putc('"', out);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+			continue;
+		fwrite(s + run, 1, i - run, out);
+		run = i + 1;
+		switch (c) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
+		default:
+			fputs("\\u00", out);
+			putc(hex[c >> 4], out);
+			putc(hex[c & 15], out);
+		}
+	}
+	fwrite(s + run, 1, n - run, out);
+	putc('"', out);
+}
+
