@@ -327,6 +327,7 @@ int main(int argc, char **argv)
 	}
 	if (model_build(&m, seed, nodes, pods, services, err, sizeof(err))) {
 		fprintf(stderr, "gen: %s\n", err);
+		model_free(&m);
 		return 2;
 	}
 	if ((size_t)snprintf(cluster, sizeof(cluster), "%s/cluster", out) >= sizeof(cluster) || mkdir_p(cluster)) {

@@ -52,7 +52,6 @@ void jw_int(struct jw *w, const char *key, int64_t v);
 void jw_bool(struct jw *w, const char *key, bool v);
 void jw_null(struct jw *w, const char *key);
 void jw_empty(struct jw *w, const char *key);          /* "key": {} */
-void jw_emptyarr(struct jw *w, const char *key);       /* "key": [] */
 void jw_fields(struct jw *w, ...);                     /* "k": {} for each, NULL ends */
 void jw_list_begin(struct jw *w);                      /* kubectl List header */
 void jw_list_end(struct jw *w);
@@ -154,7 +153,6 @@ static inline const char *pod_name(const struct model *m, const struct gpod *p)
 }
 int64_t pod_created(const struct model *m, uint32_t i);
 void sandbox_id(char out[65], const struct model *m, uint32_t pod);
-uint32_t deploy_index(const struct model *m, const struct gpod *p);
 
 /* ---- writers: each returns 0 or -1 (errno set) ------------------------- */
 

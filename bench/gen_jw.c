@@ -251,12 +251,6 @@ void jw_empty(struct jw *w, const char *key)
 	put(w, "{}", 2);
 }
 
-void jw_emptyarr(struct jw *w, const char *key)
-{
-	lead(w, key);
-	put(w, "[]", 2);
-}
-
 void jw_fields(struct jw *w, ...)
 {
 	va_list ap;

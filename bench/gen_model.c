@@ -81,12 +81,6 @@ static int add_name(struct model *m, size_t *cap, uint32_t *off, const char *s)
 	return 0;
 }
 
-uint32_t deploy_index(const struct model *m, const struct gpod *p)
-{
-	(void)m;
-	return p->kind == PK_APP || p->kind == PK_COREDNS ? p->owner : 0;
-}
-
 const char *pod_ns(const struct model *m, const struct gpod *p)
 {
 	switch (p->kind) {

@@ -31,18 +31,11 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <jansson.h>
-#include <json-c/json.h>
 #include <yajl/yajl_parse.h>
 
-#define CHUNK (1u << 20)
+#include "jsonlibs.h"
 
-struct result {
-	long long items;
-	unsigned long long bytes;
-};
-
-static int open_in(const char *path)
+int open_in(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -52,7 +45,7 @@ static int open_in(const char *path)
 }
 
 /* read() that retries on EINTR; -1 with a message on error. */
-static ssize_t read_some(int fd, const char *path, char *buf, size_t n)
+ssize_t read_some(int fd, const char *path, char *buf, size_t n)
 {
 	for (;;) {
 		ssize_t r = read(fd, buf, n);
@@ -154,6 +147,9 @@ static int mode_yajl(const char *path, struct result *res)
 		st = yajl_complete_parse(h);
 	if (n == 0 && st != yajl_status_ok) {
 		unsigned char *e = yajl_get_error(h, 0, NULL, 0);
+		size_t el = strlen((char *)e);
+		while (el && (e[el - 1] == '\n' || e[el - 1] == ' '))
+			e[--el] = 0;
 		fprintf(stderr, "jsonlibs: yajl: '%s': %s\n", path, (char *)e);
 		yajl_free_error(h, e);
 	}
@@ -226,79 +222,6 @@ static int mode_cjson(const char *path, struct result *res)
 	res->items = cJSON_IsArray(items) ? cJSON_GetArraySize(items) : -1;
 	cJSON_Delete(root);
 	free(buf);
-	return 0;
-}
-
-/* ---- jansson ------------------------------------------------------------ */
-
-static int mode_jansson(const char *path, struct result *res)
-{
-	json_error_t err;
-	json_t *root, *items;
-	FILE *f = fopen(path, "rbe");
-	struct stat sb;
-
-	if (!f) {
-		fprintf(stderr, "jsonlibs: cannot open '%s': %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fileno(f), &sb) == 0)
-		res->bytes = (unsigned long long)sb.st_size;
-	root = json_loadf(f, 0, &err);
-	if (ferror(f)) {
-		fprintf(stderr, "jsonlibs: cannot read '%s'\n", path);
-		fclose(f);
-		json_decref(root);
-		return -1;
-	}
-	fclose(f);
-	if (!root) {
-		fprintf(stderr, "jsonlibs: jansson: '%s': %s (line %d)\n", path, err.text, err.line);
-		return -1;
-	}
-	items = json_object_get(root, "items");
-	res->items = json_is_array(items) ? (long long)json_array_size(items) : -1;
-	json_decref(root);
-	return 0;
-}
-
-/* ---- json-c ------------------------------------------------------------- */
-
-static int mode_jsonc(const char *path, struct result *res)
-{
-	static char buf[CHUNK];
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *root = NULL, *items;
-	enum json_tokener_error jerr = json_tokener_continue;
-	ssize_t n = 0;
-	int fd = open_in(path);
-
-	if (fd < 0 || !tok) {
-		if (fd >= 0)
-			close(fd);
-		json_tokener_free(tok);
-		return -1;
-	}
-	while (!root && (n = read_some(fd, path, buf, sizeof(buf))) > 0) {
-		res->bytes += (unsigned long long)n;
-		root = json_tokener_parse_ex(tok, buf, (int)n);
-		jerr = json_tokener_get_error(tok);
-		if (!root && jerr != json_tokener_continue)
-			break;
-	}
-	close(fd);
-	if (!root) {
-		if (n >= 0)
-			fprintf(stderr, "jsonlibs: json-c: '%s': %s\n", path,
-				jerr == json_tokener_continue ? "unexpected end of input" :
-				json_tokener_error_desc(jerr));
-		json_tokener_free(tok);
-		return -1;
-	}
-	json_tokener_free(tok);
-	res->items = json_object_object_get_ex(root, "items", &items) && json_object_is_type(items, json_type_array) ?
-		(long long)json_object_array_length(items) : -1;
-	json_object_put(root);
 	return 0;
 }
 
