@@ -29,6 +29,9 @@ void *nd_xrealloc(void *p, size_t n);
 char *nd_xstrdup(const char *s);
 /* Grow *arr (of *cap elements of size sz) so that it holds at least need. */
 void nd_grow(void **arr, size_t *cap, size_t need, size_t sz);
-#define ND_GROW(arr, cap, need) nd_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+#define ND_GROW(arr, cap, need) do { \
+	if ((size_t)(need) > (cap)) \
+		nd_grow((void **)&(arr), &(cap), (need), sizeof(*(arr))); \
+} while (0)
 
 #endif
