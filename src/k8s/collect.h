@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ND_COLLECT_H
+#define ND_COLLECT_H
+/*
+ * Write a bundle (DESIGN §2) from the live API: DIR/cluster/<kind>.json,
+ * one List per kind netdiag reads, written object by object as pages
+ * arrive, and DIR/collect-info.json (server, context, what was read).
+ * An out path ending in .tar.gz (or .tgz) is written as a gzip'd tar of
+ * the same layout.
+ *
+ * What is never written: Secrets (not listed at all), managedFields, and
+ * values that look like credentials, replaced by "<redacted>":
+ *  - env[].value whose name looks secret (PASSWORD, TOKEN, KEY, SECRET,
+ *    CREDENTIAL, AUTH, CERT, PRIVATE, CONNECTION...);
+ *  - string members whose key looks secret (password, token, secret,
+ *    apiKey, privateKey...; not "...Name" references);
+ *  - the kubectl.kubernetes.io/last-applied-configuration annotation;
+ *  - "--flag=value" arguments whose flag looks secret.
+ * The kubeconfig's own credentials are never written.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include "k8s/live.h"
+
+struct nd_err;
+struct nd_kubeconfig;
+
+struct nd_collect_stats {
+	size_t objects, redacted, kinds_ok, kinds_failed;
+};
+
+/*
+ * out must not exist yet or be an empty folder. -1 with e filled when
+ * nothing could be written or no kind could be read; kinds that failed
+ * alone are in kinds[] and counted in st->kinds_failed.
+ */
+int nd_collect(struct nd_live *lv, const struct nd_kubeconfig *kc, struct nd_live_kind *kinds,
+	       size_t n, const char *out, struct nd_collect_stats *st, struct nd_err *e);
+
+/* Exposed for tests: write obj as JSON to f with the redactions above.
+ * Returns the number of values redacted. */
+size_t nd_collect_write_obj(FILE *f, const struct nd_json *obj, const char *kind,
+			    const char *api_version);
+/* Pack folder dir (relative names under prefix) into a .tar.gz at path. */
+int nd_targz_write(const char *path, const char *dir, const char *prefix, struct nd_err *e);
+
+#endif

@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: MIT */
+#include "k8s/live.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/err.h"
+#include "k8s/auth.h"
+#include "k8s/http.h"
+#include "k8s/kubeconfig.h"
+#include "core/banned.h"
+
+static const struct nd_live_kind kinds_tab[] = {
+	{ND_K_POD, "/api/v1/pods", "v1", "Pod", "pods"},
+	{ND_K_NODE, "/api/v1/nodes", "v1", "Node", "nodes"},
+	{ND_K_NAMESPACE, "/api/v1/namespaces", "v1", "Namespace", "namespaces"},
+	{ND_K_SERVICE, "/api/v1/services", "v1", "Service", "services"},
+	{ND_K_ENDPOINTS, "/api/v1/endpoints", "v1", "Endpoints", "endpoints"},
+	{ND_K_ENDPOINTSLICE, "/apis/discovery.k8s.io/v1/endpointslices", "discovery.k8s.io/v1",
+	 "EndpointSlice", "endpointslices"},
+	{ND_K_EVENT, "/api/v1/events", "v1", "Event", "events"},
+	{ND_K_DAEMONSET, "/apis/apps/v1/daemonsets", "apps/v1", "DaemonSet", "daemonsets"},
+	{ND_K_NETWORKPOLICY, "/apis/networking.k8s.io/v1/networkpolicies", "networking.k8s.io/v1",
+	 "NetworkPolicy", "networkpolicies"},
+	{ND_K_SERVICEACCOUNT, "/api/v1/serviceaccounts", "v1", "ServiceAccount", "serviceaccounts"},
+	{ND_K_ROLE, "/apis/rbac.authorization.k8s.io/v1/roles", "rbac.authorization.k8s.io/v1",
+	 "Role", "roles"},
+	{ND_K_CLUSTERROLE, "/apis/rbac.authorization.k8s.io/v1/clusterroles",
+	 "rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles"},
+	{ND_K_ROLEBINDING, "/apis/rbac.authorization.k8s.io/v1/rolebindings",
+	 "rbac.authorization.k8s.io/v1", "RoleBinding", "rolebindings"},
+	{ND_K_CLUSTERROLEBINDING, "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
+	 "rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "clusterrolebindings"},
+	{ND_K_NNC, "/apis/acn.azure.com/v1alpha/nodenetworkconfigs", "acn.azure.com/v1alpha",
+	 "NodeNetworkConfig", "nodenetworkconfigs"},
+};
+
+struct nd_live_kind *nd_live_kinds(size_t *n)
+{
+	struct nd_live_kind *k = nd_xmalloc(sizeof(kinds_tab));
+
+	memcpy(k, kinds_tab, sizeof(kinds_tab));
+	*n = sizeof(kinds_tab) / sizeof(kinds_tab[0]);
+	return k;
+}
+
+#define BIT(k) (1u << (k))
+static const struct {
+	const char *id;
+	uint32_t needs;
+	const char *codes;           /* the finding codes the check emits, space-separated */
+} check_needs[] = {
+	{"pod-ip-allocation", BIT(ND_K_POD) | BIT(ND_K_EVENT), "pod-ip-allocation-failed"},
+	{"ipam-store", BIT(ND_K_POD) | BIT(ND_K_NODE),
+	 "ipam-leak ipam-pool-exhausted terminated-pods-hold-ips"},
+	{"azure-cni-nnc", BIT(ND_K_NNC) | BIT(ND_K_POD), "azure-cni-ip-shortage azure-cni-subnet-full"},
+	{"service-endpoints", BIT(ND_K_SERVICE) | BIT(ND_K_ENDPOINTS) | BIT(ND_K_ENDPOINTSLICE) |
+			      BIT(ND_K_POD),
+	 "service-no-endpoints service-selector-mismatch service-pods-not-ready "
+	 "service-target-port-mismatch"},
+	{"kube-proxy", BIT(ND_K_DAEMONSET) | BIT(ND_K_NODE) | BIT(ND_K_POD), "kube-proxy-not-running"},
+	{"kubernetes-service", BIT(ND_K_SERVICE) | BIT(ND_K_ENDPOINTS) | BIT(ND_K_ENDPOINTSLICE),
+	 "kubernetes-service-no-endpoints"},
+};
+
+uint32_t nd_live_check_needs(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(check_needs) / sizeof(check_needs[0]); i++)
+		if (strcmp(check_needs[i].id, id) == 0)
+			return check_needs[i].needs;
+	return 0;
+}
+
+bool nd_live_check_emits(const char *id, const char *code)
+{
+	size_t i, n = strlen(code);
+
+	for (i = 0; i < sizeof(check_needs) / sizeof(check_needs[0]); i++) {
+		const char *c = check_needs[i].codes;
+
+		if (strcmp(check_needs[i].id, id) != 0)
+			continue;
+		while ((c = strstr(c, code)) != NULL) {
+			if ((c == check_needs[i].codes || c[-1] == ' ') && (c[n] == ' ' || !c[n]))
+				return true;
+			c += n;
+		}
+	}
+	return false;
+}
+
+struct nd_live {
+	const struct nd_kubeconfig *kc;
+	struct nd_live_opts o;
+	struct nd_auth *auth;
+	struct nd_http *http;
+	nd_json_item_fn fn;
+	void *fnctx;
+	unsigned running;
+};
+
+struct job {
+	struct nd_live *lv;
+	struct nd_live_kind *k;
+	char list_kind[96];
+	char *cont;
+	bool full, running, done, auth_retried;
+	unsigned attempts;
+	size_t skip_left, skip_at_start, delivered_attempt;
+	struct nd_json_push *push;
+	struct nd_err perr;
+	bool perr_set;
+	int64_t not_before, t0;
+};
+
+int nd_live_open(const struct nd_kubeconfig *kc, const struct nd_live_opts *o,
+		 struct nd_live **out, struct nd_err *e)
+{
+	struct nd_live *lv = nd_xcalloc(1, sizeof(*lv));
+	struct nd_http_config hc = {0};
+
+	*out = NULL;
+	lv->kc = kc;
+	if (o)
+		lv->o = *o;
+	if (!lv->o.timeout_ms)
+		lv->o.timeout_ms = 10000;
+	if (!lv->o.page_limit)
+		lv->o.page_limit = 500;
+	if (!lv->o.parallel)
+		lv->o.parallel = 4;
+	if (!lv->o.max_retries)
+		lv->o.max_retries = 5;
+	if (!lv->o.max_backoff_ms)
+		lv->o.max_backoff_ms = 10000;
+	hc.server = kc->server;
+	hc.ca_file = kc->ca_file;
+	hc.ca_data = kc->ca_data;
+	hc.ca_len = kc->ca_len;
+	hc.insecure = kc->insecure;
+	hc.tls_server_name = kc->tls_server_name;
+	hc.proxy = kc->proxy_url;
+	hc.connect_timeout_ms = lv->o.timeout_ms;
+	hc.timeout_ms = lv->o.timeout_ms;
+	hc.max_connections = (int)lv->o.parallel;
+	lv->http = nd_http_new(&hc, e);
+	if (!lv->http) {
+		free(lv);
+		return -1;
+	}
+	lv->auth = nd_auth_new(kc, 0);
+	*out = lv;
+	return 0;
+}
+
+void nd_live_free(struct nd_live *lv)
+{
+	if (!lv)
+		return;
+	nd_http_free(lv->http);
+	nd_auth_free(lv->auth);
+	free(lv);
+}
+
+const char *nd_live_protocol(const struct nd_live *lv)
+{
+	return nd_http_last_version(lv->http);
+}
+
+static int on_item(const struct nd_json *obj, size_t off, const char *list_kind, void *ctx,
+		   struct nd_err *e)
+{
+	struct job *j = ctx;
+
+	if (j->skip_left > 0) {
+		j->skip_left--;
+		return 0;
+	}
+	j->delivered_attempt++;
+	j->k->objects++;
+	return j->lv->fn(obj, off, list_kind ? list_kind : j->list_kind, j->lv->fnctx, e);
+}
+
+static int on_body(void *ctx, const char *p, size_t n)
+{
+	struct job *j = ctx;
+
+	if (nd_json_push_feed(j->push, p, n, &j->perr) < 0) {
+		j->perr_set = true;
+		return -1;
+	}
+	return 0;
+}
+
+static void urlenc(char *out, size_t outlen, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (; *s && o + 4 < outlen; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o] = '\0';
+}
+
+static void on_done(void *ctx, const struct nd_http_result *res);
+
+static void job_fail(struct job *j, const struct nd_api_error *ae, enum nd_live_state st)
+{
+	j->k->err = *ae;
+	j->k->state = st;
+	j->done = true;
+	j->k->ms = nd_now_ms() - j->t0;
+	if (j->lv->o.on_kind_done)
+		j->lv->o.on_kind_done(j->lv->o.progress_ctx, j->k);
+}
+
+static void job_fail_msg(struct job *j, const char *msg)
+{
+	struct nd_api_error ae;
+
+	memset(&ae, 0, sizeof(ae));
+	ae.fail = ND_HTTP_OTHER;
+	snprintf(ae.message, sizeof(ae.message), "%.511s", msg);
+	job_fail(j, &ae, ND_LIVE_ERROR);
+}
+
+static void start(struct job *j)
+{
+	struct nd_live *lv = j->lv;
+	char path[8192], enc[6144];
+	struct nd_http_req rq = {0};
+	struct nd_cred cr;
+	struct nd_err e;
+	int n;
+
+	if (nd_auth_get(lv->auth, &cr, &e) < 0) {
+		job_fail_msg(j, e.msg);
+		return;
+	}
+	if (j->full)
+		n = snprintf(path, sizeof(path), "%s", j->k->path);
+	else
+		n = snprintf(path, sizeof(path), "%s?limit=%u", j->k->path, lv->o.page_limit);
+	if (j->cont) {
+		urlenc(enc, sizeof(enc), j->cont);
+		snprintf(path + n, sizeof(path) - (size_t)n, "%scontinue=%s", j->full ? "?" : "&",
+			 enc);
+	}
+	nd_json_push_free(j->push);
+	j->push = nd_json_push_new(j->k->path, NULL, on_item, j);
+	j->perr_set = false;
+	j->skip_at_start = j->skip_left;
+	j->delivered_attempt = 0;
+	rq.path = path;
+	rq.bearer = cr.token;
+	rq.cert_data = cr.cert_data;
+	rq.cert_len = cr.cert_len;
+	rq.key_data = cr.key_data;
+	rq.key_len = cr.key_len;
+	rq.cert_file = cr.cert_file;
+	rq.key_file = cr.key_file;
+	rq.on_body = on_body;
+	rq.on_done = on_done;
+	rq.ctx = j;
+	if (nd_http_start(lv->http, &rq, &e) < 0) {
+		job_fail_msg(j, e.msg);
+		return;
+	}
+	j->running = true;
+	lv->running++;
+}
+
+/* Try the same request again later: the objects it handed on are skipped. */
+static bool retry(struct job *j, int64_t delay_ms)
+{
+	struct nd_live *lv = j->lv;
+
+	if (j->attempts >= lv->o.max_retries)
+		return false;
+	j->attempts++;
+	j->k->retries++;
+	j->skip_left = j->skip_at_start + j->delivered_attempt;
+	if (delay_ms < 0) {
+		int64_t b = 250LL << (j->attempts - 1);
+
+		delay_ms = b + (nd_now_ms() % (b / 2 + 1));
+	}
+	if (delay_ms > lv->o.max_backoff_ms)
+		delay_ms = lv->o.max_backoff_ms;
+	j->not_before = nd_now_ms() + delay_ms;
+	return true;
+}
+
+static void on_done(void *ctx, const struct nd_http_result *res)
+{
+	struct job *j = ctx;
+	struct nd_live *lv = j->lv;
+	struct nd_api_error ae;
+	char what[256];
+
+	j->running = false;
+	lv->running--;
+	snprintf(what, sizeof(what), "GET %s%s", j->k->path, j->cont ? " (continue)" : "");
+	if (res->status >= 200 && res->status < 300 && res->fail == ND_HTTP_OK) {
+		struct nd_err e;
+		const struct nd_json *md;
+		const char *c;
+
+		if (nd_json_push_finish(j->push, &e) < 0) {
+			if (res->content_type && !strstr(res->content_type, "json")) {
+				snprintf(ae.message, sizeof(ae.message), "%s: the server answered with "
+					 "'%s', not JSON: is it a Kubernetes API server?", what,
+					 res->content_type);
+				job_fail_msg(j, ae.message);
+				return;
+			}
+			if (retry(j, -1))
+				return;
+			job_fail_msg(j, e.msg);
+			return;
+		}
+		if (!nd_json_push_is_list(j->push)) {
+			const char *kind = nd_json_str(nd_json_push_member(j->push, "kind"));
+
+			snprintf(ae.message, sizeof(ae.message), "%s: the server answered with %s%s, "
+				 "not a list: is it a Kubernetes API server?", what,
+				 kind ? "a " : "an object without kind", kind ? kind : "");
+			job_fail_msg(j, ae.message);
+			return;
+		}
+		j->k->pages++;
+		j->attempts = 0;
+		md = nd_json_push_member(j->push, "metadata");
+		c = nd_json_str(nd_json_get(md, "continue"));
+		free(j->cont);
+		j->cont = c && c[0] ? nd_xstrdup(c) : NULL;
+		if (!j->cont) {
+			j->done = true;
+			j->k->ms = nd_now_ms() - j->t0;
+			if (lv->o.on_kind_done)
+				lv->o.on_kind_done(lv->o.progress_ctx, j->k);
+		}
+		j->not_before = 0;
+		return;
+	}
+	if (res->fail != ND_HTTP_OK && res->status < 300) {
+		/* transport: the body was cut, the connection broke, a deadline passed */
+		if (res->fail == ND_HTTP_ABORTED && j->perr_set) {
+			if (retry(j, -1))
+				return;
+			job_fail_msg(j, j->perr.msg);
+			return;
+		}
+		if ((res->fail == ND_HTTP_TRUNCATED || res->fail == ND_HTTP_OTHER ||
+		     (res->fail == ND_HTTP_TIMEOUT && j->attempts == 0)) && retry(j, -1))
+			return;
+		nd_api_error_from(&ae, res, what);
+		if (res->fail == ND_HTTP_TIMEOUT)
+			snprintf(ae.message, sizeof(ae.message), "%s: no complete answer within "
+				 "%lld ms (--timeout)", what, (long long)lv->o.timeout_ms);
+		job_fail(j, &ae, ND_LIVE_ERROR);
+		return;
+	}
+	nd_api_error_from(&ae, res, what);
+	switch (res->status) {
+	case 401:
+		if (!j->auth_retried && nd_auth_invalidate(lv->auth)) {
+			j->auth_retried = true;
+			j->skip_left = j->skip_at_start + j->delivered_attempt;
+			j->not_before = 0;
+			return;
+		}
+		job_fail(j, &ae, ND_LIVE_ERROR);
+		return;
+	case 403:
+		job_fail(j, &ae, ND_LIVE_FORBIDDEN);
+		return;
+	case 404:
+		/* a CRD that is not installed answers a Status; anything else is not Kubernetes */
+		job_fail(j, &ae, strcmp(ae.reason, "NotKubernetes") == 0 ? ND_LIVE_ERROR
+									 : ND_LIVE_ABSENT);
+		return;
+	case 410:
+		if (j->cont && j->k->restarts < 3) {
+			j->k->restarts++;
+			free(j->cont);
+			j->cont = NULL;
+			j->full = j->k->restarts >= 2;
+			j->skip_left = j->k->objects;
+			j->attempts = 0;
+			j->not_before = 0;
+			return;
+		}
+		job_fail(j, &ae, ND_LIVE_ERROR);
+		return;
+	case 429:
+	case 500:
+	case 502:
+	case 503:
+	case 504:
+		if (retry(j, res->retry_after_ms >= 0 ? res->retry_after_ms : -1))
+			return;
+		job_fail(j, &ae, ND_LIVE_ERROR);
+		return;
+	default:
+		job_fail(j, &ae, ND_LIVE_ERROR);
+		return;
+	}
+}
+
+int nd_live_list(struct nd_live *lv, struct nd_live_kind *kinds, size_t n,
+		 nd_json_item_fn fn, void *ctx, struct nd_err *e)
+{
+	struct job *jobs = nd_xcalloc(n ? n : 1, sizeof(*jobs));
+	size_t i, ok = 0, left = n;
+	const struct nd_live_kind *first_err = NULL;
+	bool any_forbidden = false;
+
+	lv->fn = fn;
+	lv->fnctx = ctx;
+	for (i = 0; i < n; i++) {
+		jobs[i].lv = lv;
+		jobs[i].k = &kinds[i];
+		jobs[i].t0 = nd_now_ms();
+		snprintf(jobs[i].list_kind, sizeof(jobs[i].list_kind), "%sList", kinds[i].kind_name);
+		kinds[i].state = ND_LIVE_OK;
+		kinds[i].objects = kinds[i].pages = 0;
+		kinds[i].retries = kinds[i].restarts = 0;
+	}
+	while (left > 0) {
+		int64_t now = nd_now_ms(), wait = 200;
+
+		left = 0;
+		for (i = 0; i < n; i++) {
+			struct job *j = &jobs[i];
+
+			if (j->done)
+				continue;
+			left++;
+			if (j->running)
+				continue;
+			if (j->not_before <= now && lv->running < lv->o.parallel) {
+				start(j);
+			} else if (j->not_before > now && j->not_before - now < wait) {
+				wait = j->not_before - now;
+			}
+		}
+		if (left == 0)
+			break;
+		if (lv->running == 0) {
+			struct timespec ts = {.tv_sec = wait / 1000, .tv_nsec = (wait % 1000) * 1000000};
+
+			nanosleep(&ts, NULL);
+		} else {
+			nd_http_poll(lv->http, wait);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (kinds[i].state == ND_LIVE_OK || kinds[i].state == ND_LIVE_ABSENT)
+			ok++;
+		else if (kinds[i].state == ND_LIVE_FORBIDDEN)
+			any_forbidden = true;
+		else if (!first_err)
+			first_err = &kinds[i];
+		nd_json_push_free(jobs[i].push);
+		free(jobs[i].cont);
+	}
+	free(jobs);
+	if (ok == 0 && !any_forbidden && first_err)
+		return nd_err_set(e, "cannot read the cluster from '%s': %s", lv->kc->server,
+				  first_err->err.message);
+	return (int)ok;
+}
+
+struct model_sink {
+	struct nd_model *m;
+};
+
+static int to_model(const struct nd_json *obj, size_t off, const char *list_kind, void *ctx,
+		    struct nd_err *e)
+{
+	struct model_sink *s = ctx;
+	struct nd_err oe;
+
+	/* an object with a wrong field is dropped, as from a bundle */
+	(void)nd_model_add_object(s->m, obj, list_kind, &oe);
+	return 0;
+}
+
+int nd_live_load_model(struct nd_live *lv, struct nd_model *m, struct nd_live_kind *kinds,
+		       size_t n, struct nd_err *e)
+{
+	struct model_sink s = {.m = m};
+	int rc = nd_live_list(lv, kinds, n, to_model, &s, e);
+
+	nd_model_finish(m);
+	return rc;
+}

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The live source as main.c sets it up for a command that needs the model:
+ * kubeconfig -> client -> every kind listed into the model, an "api-list"
+ * check with one finding per kind the user may not list, the
+ * insecure-skip-tls-verify warning, and after the checks ran, the checks
+ * that needed a kind that could not be read turned into skips.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "core/err.h"
+#include "core/i18n.h"
+#include "k8s/kubeconfig.h"
+#include "k8s/live.h"
+#include "k8s/model.h"
+#include "core/banned.h"
+
+struct nd_live_session {
+	struct nd_kubeconfig *kc;
+	struct nd_live *lv;
+	struct nd_live_kind *kinds;
+	size_t nkinds;
+	uint32_t unread;             /* kinds FORBIDDEN or ERROR */
+	size_t done, objects;
+	bool tty;
+};
+
+static void progress(void *ctx, const struct nd_live_kind *k)
+{
+	struct nd_live_session *s = ctx;
+
+	s->done++;
+	s->objects += k->objects;
+	if (s->tty)
+		fprintf(stderr, "\r%s: %zu/%zu kinds, %zu objects   ", _("listing"), s->done,
+			s->nkinds, s->objects);
+}
+
+int nd_kubeconfig_opts_from_ctx(const struct nd_ctx *ctx, struct nd_kubeconfig **kc,
+				struct nd_err *e)
+{
+	struct nd_kubeconfig_opts ko = {.path = ctx->kubeconfig, .context = ctx->context};
+
+	return nd_kubeconfig_load(&ko, kc, e);
+}
+
+static void forbidden_finding(struct nd_report *r, const struct nd_live_kind *k)
+{
+	const struct nd_api_error *ae = &k->err;
+	struct nd_finding *f = nd_finding_add(r, "apiserver-forbidden", "Resource", NULL, k->file);
+
+	nd_finding_summary(r, f, _("listing %s is forbidden for '%s': the checks that need them "
+				   "were skipped"), k->file, ae->user[0] ? ae->user : "?");
+	nd_obj_str(r, f->evidence, "user", ae->user[0] ? ae->user : NULL);
+	nd_obj_str(r, f->evidence, "verb", ae->verb[0] ? ae->verb : "list");
+	nd_obj_str(r, f->evidence, "resource", ae->resource[0] ? ae->resource : k->file);
+	nd_obj_str(r, f->evidence, "namespace", ae->ns[0] ? ae->ns : NULL);
+	nd_obj_str(r, f->evidence, "message", ae->message);
+	nd_finding_remedy(r, f, _("ask for read access to %s (a ClusterRole with get/list on "
+				  "them, bound to you), or run netdiag on a bundle collected by "
+				  "someone who has it"), k->file);
+	nd_finding_command(r, f, "kubectl auth can-i list %s -A",
+			   ae->resource[0] ? ae->resource : k->file);
+}
+
+int nd_live_source_open(struct nd_ctx *ctx, const char *cmdname)
+{
+	struct nd_live_session *s = nd_xcalloc(1, sizeof(*s));
+	struct nd_live_opts lo = {.timeout_ms = ctx->timeout_ms};
+	struct nd_report *r = ctx->report;
+	struct nd_err e;
+	size_t i;
+	int rc;
+
+	ctx->live = s;
+	if (nd_kubeconfig_opts_from_ctx(ctx, &s->kc, &e) < 0) {
+		fprintf(stderr, "netdiag %s: %s\n", cmdname, e.msg);
+		return ND_EXIT_NORUN;
+	}
+	lo.on_kind_done = progress;
+	if (getenv("NETDIAG_PAGE_LIMIT"))   /* tests: small pages */
+		lo.page_limit = (unsigned)strtoul(getenv("NETDIAG_PAGE_LIMIT"), NULL, 10);
+	lo.progress_ctx = s;
+	s->tty = isatty(STDERR_FILENO);
+	if (nd_live_open(s->kc, &lo, &s->lv, &e) < 0) {
+		fprintf(stderr, "netdiag %s: %s\n", cmdname, e.msg);
+		return ND_EXIT_USAGE;
+	}
+	s->kinds = nd_live_kinds(&s->nkinds);
+	ctx->model = nd_model_new();
+	rc = nd_live_load_model(s->lv, ctx->model, s->kinds, s->nkinds, &e);
+	if (s->tty)
+		fputs("\r\033[K", stderr);
+	if (rc < 0) {
+		fprintf(stderr, "netdiag %s: %s\n", cmdname, e.msg);
+		return ND_EXIT_NORUN;
+	}
+	if (!r)
+		return ND_EXIT_OK;
+	r->source.mode = s->kc->in_cluster ? "in-cluster" : "live";
+	r->source.context = nd_report_strdup(r, s->kc->context);
+	r->source.server = nd_report_strdup(r, s->kc->server);
+	r->source.snapshot = NULL;
+	nd_check_begin(r, "api-list", "S0");
+	if (s->kc->insecure) {
+		struct nd_finding *f = nd_finding_add(r, "apiserver-insecure-skip-tls-verify",
+						      "Cluster", NULL, s->kc->cluster);
+
+		nd_finding_summary(r, f, _("kubeconfig cluster '%s' turns off TLS verification of "
+					   "the API server"), s->kc->cluster);
+		nd_obj_str(r, f->evidence, "context", s->kc->context);
+		nd_obj_str(r, f->evidence, "cluster", s->kc->cluster);
+		nd_obj_str(r, f->evidence, "server", s->kc->server);
+		nd_obj_bool(r, f->evidence, "ca_present", s->kc->ca_file || s->kc->ca_data);
+		nd_finding_remedy(r, f, _("remove insecure-skip-tls-verify and give the entry the "
+					  "cluster's CA"));
+		nd_finding_command(r, f, "kubectl config unset clusters.%s.insecure-skip-tls-verify",
+				   s->kc->cluster);
+	}
+	for (i = 0; i < s->nkinds; i++) {
+		const struct nd_live_kind *k = &s->kinds[i];
+
+		if (k->state == ND_LIVE_FORBIDDEN) {
+			s->unread |= 1u << k->kind;
+			forbidden_finding(r, k);
+		} else if (k->state == ND_LIVE_ERROR) {
+			s->unread |= 1u << k->kind;
+			fprintf(stderr, "netdiag: %s\n", k->err.message);
+		}
+	}
+	{
+		size_t objs = 0, bad = 0;
+
+		for (i = 0; i < s->nkinds; i++) {
+			objs += s->kinds[i].objects;
+			bad += s->kinds[i].state == ND_LIVE_FORBIDDEN || s->kinds[i].state == ND_LIVE_ERROR;
+		}
+		nd_check_end(r, bad ? ND_CHECK_ERROR : ND_CHECK_PASS,
+			     nd_report_printf(r, _("%zu kinds listed from %s (%s), %zu objects, %zu "
+						   "could not be read"), s->nkinds - bad, s->kc->server,
+					      nd_live_protocol(s->lv), objs, bad));
+	}
+	return ND_EXIT_OK;
+}
+
+static const char *kind_file(const struct nd_live_session *s, uint32_t mask)
+{
+	size_t i;
+
+	for (i = 0; i < s->nkinds; i++)
+		if (mask & (1u << s->kinds[i].kind))
+			return s->kinds[i].file;
+	return "?";
+}
+
+void nd_live_source_after(struct nd_ctx *ctx)
+{
+	struct nd_live_session *s = ctx->live;
+	struct nd_report *r = ctx->report;
+	size_t i, j, o;
+
+	if (!s || !r || !s->unread)
+		return;
+	for (i = 0; i < r->nchecks; i++) {
+		struct nd_check *c = &r->checks[i];
+		uint32_t miss = nd_live_check_needs(c->id) & s->unread;
+
+		if (!miss || c->status == ND_CHECK_SKIP)
+			continue;
+		c->status = ND_CHECK_SKIP;
+		c->reason = nd_report_printf(r, _("cannot list %s from the API server (see "
+						  "api-list)"), kind_file(s, miss));
+		for (j = o = 0; j < r->nfindings; j++)
+			if (!nd_live_check_emits(c->id, r->findings[j]->code))
+				r->findings[o++] = r->findings[j];
+		r->nfindings = o;
+	}
+}
+
+void nd_live_source_free(struct nd_live_session *s)
+{
+	if (!s)
+		return;
+	nd_live_free(s->lv);
+	nd_kubeconfig_free(s->kc);
+	free(s->kinds);
+	free(s);
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ND_SERVE_API_H
+#define ND_SERVE_API_H
+/*
+ * The read-only Kubernetes API over a store, without any HTTP library:
+ * a request (method, path, the query parameters that matter, the user)
+ * goes in, a status code and a body come out. http.c puts it on the wire;
+ * tests call it directly.
+ *
+ * Answers: discovery (discovery.h); list and get of every resource, in a
+ * namespace or across all; labelSelector, fieldSelector, limit/continue;
+ * errors as Status objects (reference facts §9): 400 BadRequest, 403
+ * Forbidden (Secrets, and resources named in forbid[]), 404 NotFound,
+ * 405 MethodNotAllowed (any verb but GET/HEAD, and watch).
+ *
+ * A body is produced as it is sent: a list keeps its object indexes only
+ * and reads each object from the spool when its bytes are asked for.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nd_store;
+
+struct nd_body;
+uint64_t nd_body_size(const struct nd_body *b);
+/* Copy up to max bytes from offset pos; returns bytes copied, 0 at the end, -1 on error. */
+long nd_body_read(struct nd_body *b, uint64_t pos, char *buf, size_t max);
+void nd_body_free(struct nd_body *b);
+/* A body of n bytes at p (malloc'd; taken over). */
+struct nd_body *nd_body_bytes(char *p, size_t n);
+
+struct nd_api {
+	const struct nd_store *s;
+	const char *server;            /* "127.0.0.1:6443", for /api */
+	const char *const *forbid;     /* plurals answered 403 for every user */
+	size_t nforbid;
+};
+
+struct nd_api_req {
+	const char *method;            /* "GET" ... */
+	const char *path;              /* decoded path, no query */
+	const char *label_selector;    /* query parameters, NULL when absent */
+	const char *field_selector;
+	const char *limit;
+	const char *cont;
+	const char *watch;
+	const char *user;              /* authenticated user, for 403 messages */
+};
+
+struct nd_api_resp {
+	int code;
+	const char *content_type;
+	struct nd_body *body;          /* owned by the caller after nd_api_handle */
+};
+
+/* Paths anyone may read (like system:public-info-viewer): /version, /healthz, /livez, /readyz. */
+bool nd_api_public(const char *path);
+void nd_api_handle(const struct nd_api *api, const struct nd_api_req *rq,
+		   struct nd_api_resp *out);
+
+/*
+ * A Status body (kind Status, status Failure). details_json is the inside
+ * of "details" without braces ("\"name\":\"x\",\"kind\":\"pods\""), or NULL;
+ * cont, when not NULL, goes to metadata.continue.
+ */
+struct nd_body *nd_api_status(int code, const char *reason, const char *message,
+			      const char *details_json, const char *cont);
+
+#endif

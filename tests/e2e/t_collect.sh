@@ -1,0 +1,45 @@
+#!/bin/sh
+# collect from the real 'netdiag serve': the bundle (folder and .tar.gz)
+# gives the same findings as the served bundle; secrets are redacted and
+# the kubeconfig's token never lands in the bundle.
+. "$TOP/tests/e2e/lib.sh"
+
+SPID=
+trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
+
+B="$WORK/b"
+cp -R "$TOP/examples/aks-kubenet-broken" "$B"
+rm -rf "$B/nodes"
+# a pod carrying things that must not leave the cluster
+cat > "$B/cluster/secretive.json" <<'EOS'
+{"apiVersion":"v1","kind":"Pod","metadata":{"name":"leaky","namespace":"shop",
+ "annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\"env\":\"hunter2-annot\"}"}},
+ "spec":{"nodeName":"aks-nodepool1-12345678-vmss000001","containers":[{"name":"c","image":"x",
+  "args":["--db-password=hunter2-arg","--port=80"],
+  "env":[{"name":"DB_PASSWORD","value":"hunter2-env"},{"name":"LOG_LEVEL","value":"debug"}]}]},
+ "status":{"phase":"Running","podIP":"10.244.1.99"}}
+EOS
+"$ND" diagnose --snapshot "$B" -o json 2>/dev/null | jq -S '.findings' > "$WORK/want"
+
+"$ND" serve --snapshot "$B" --write-kubeconfig "$WORK/kc" > "$WORK/url" 2> "$WORK/serve.err" &
+SPID=$!
+i=0; while [ ! -s "$WORK/url" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+TOKEN=$(sed -n 's/^ *token: *"*\([^"]*\)"*$/\1/p' "$WORK/kc")
+
+NETDIAG_PAGE_LIMIT=7 "$ND" --kubeconfig "$WORK/kc" collect -o "$WORK/out" 2> "$WORK/collect.err"
+check "collect exit 0" test $? -eq 0
+check "collect progress on stderr" grep -q "pods: 58" "$WORK/collect.err"
+"$ND" diagnose --snapshot "$WORK/out" -o json 2>/dev/null | jq -S '.findings' > "$WORK/got"
+if out=$(diff -u "$WORK/want" "$WORK/got"); then ok "collect dir: same findings"; else not_ok "collect dir: same findings" "$out"; fi
+if grep -rq "hunter2" "$WORK/out"; then not_ok "collect redacts secrets" "$(grep -ro 'hunter2[^"]*' "$WORK/out")"; else ok "collect redacts secrets"; fi
+check "collect keeps harmless env" grep -q '"debug"' "$WORK/out/cluster/pods.json"
+check "collect keeps harmless args" grep -q '"--port=80"' "$WORK/out/cluster/pods.json"
+if [ -n "$TOKEN" ] && grep -rq "$TOKEN" "$WORK/out" "$WORK/collect.err"; then not_ok "token not in bundle"; else ok "token not in bundle"; fi
+check "collect-info" jq -e '.kinds | length > 10' "$WORK/out/collect-info.json"
+check_rc "collect refuses to overwrite" 3 "$ND" --kubeconfig "$WORK/kc" collect -o "$WORK/out"
+
+"$ND" --kubeconfig "$WORK/kc" collect -o "$WORK/b.tar.gz" 2> /dev/null
+mkdir -p "$WORK/x" && tar xzf "$WORK/b.tar.gz" -C "$WORK/x"
+"$ND" diagnose --snapshot "$WORK/x/b" -o json 2>/dev/null | jq -S '.findings' > "$WORK/got2"
+if out=$(diff -u "$WORK/want" "$WORK/got2"); then ok "collect tar.gz: same findings"; else not_ok "collect tar.gz: same findings" "$out"; fi
+check_rc "collect needs -o" 2 "$ND" --kubeconfig "$WORK/kc" collect
