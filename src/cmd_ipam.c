@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * netdiag ipam: S2 on a node (--node-root) or over a bundle's node files;
+ * `ipam release [--apply]` frees leaked host-local entries (the only
+ * command that writes, DESIGN §7); `ipam restore JOURNAL` undoes it.
+ */
+#include "cmd.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "checks/checks.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/i18n.h"
+#include "core/num.h"
+#include "k8s/bundle.h"
+#include "k8s/model.h"
+#include "node/cni.h"
+#include "node/hostlocal.h"
+#include "node/nodeenv.h"
+#include "node/release.h"
+#include "core/banned.h"
+
+#define DEFAULT_MIN_AGE_MS 60000
+
+struct relctx {
+	const struct nd_model *m;
+	const char *node;
+	struct nd_sandboxes sb;
+	int64_t cutoff;          /* entries written after this are kept */
+};
+
+/* The newest file time of the bundle's cluster/: when the pod list was taken. */
+static int64_t pods_as_of(const struct nd_ctx *ctx, struct nd_arena *a)
+{
+	char *dir;
+	DIR *d;
+	struct dirent *de;
+	int64_t t = 0;
+
+	if (!ctx->bundle)
+		return (int64_t)time(NULL);
+	dir = nd_arena_printf(a, "%s/cluster", ctx->bundle->dir);
+	d = opendir(dir);
+	if (!d)
+		return (int64_t)time(NULL);
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (de->d_name[0] != '.' &&
+		    stat(nd_arena_printf(a, "%s/%s", dir, de->d_name), &st) == 0 &&
+		    st.st_mtim.tv_sec > t)
+			t = st.st_mtim.tv_sec;
+	}
+	closedir(d);
+	return t ? t : (int64_t)time(NULL);
+}
+
+/* Why an entry must stay, or NULL when it may be freed. */
+static const char *keep_reason(const struct relctx *rc, const struct nd_hl_entry *en)
+{
+	const struct nd_pod *pod;
+
+	switch (nd_ipam_classify(rc->m, rc->node, en->ip, &pod)) {
+	case ND_HOLD_LIVE:
+		return "held by a live pod";
+	case ND_HOLD_TERMINATED:
+		return "held by a terminated pod that still exists";
+	case ND_HOLD_NONE:
+		break;
+	}
+	if (nd_sandbox_state(&rc->sb, en->container_id) == ND_SANDBOX_RUNNING)
+		return "its sandbox still runs on the node";
+	if (en->mtime > rc->cutoff)
+		return "reserved after the pod list was taken (or within --min-age)";
+	return NULL;
+}
+
+static bool recheck(void *ctx, const struct nd_hl_entry *en, const char **why)
+{
+	*why = keep_reason(ctx, en);
+	return *why == NULL;
+}
+
+static void item(struct nd_report *r, struct nd_val *arr, const char *ip, const char *cid,
+		 const char *why)
+{
+	struct nd_val *o = nd_arr_obj(r, arr);
+
+	nd_obj_str(r, o, "ip", ip);
+	nd_obj_str(r, o, "container_id", cid);
+	if (why)
+		nd_obj_str(r, o, "why", why);
+}
+
+static int fail(const char *sub, const char *msg)
+{
+	fprintf(stderr, "netdiag ipam %s: %s\n", sub, msg);
+	return ND_EXIT_USAGE;
+}
+
+static int cmd_release(struct nd_ctx *ctx, int argc, char **argv)
+{
+	const struct nd_cmd *cmd = nd_cmd_find("ipam");
+	struct nd_report *r = ctx->report;
+	struct nd_arena *a = nd_arena_new(64 * 1024);
+	struct nd_rel_opts o = {0};
+	struct nd_rel_plan *plan = NULL;
+	const struct nd_cni_net *net;
+	const char *store_dir, *from;
+	struct nd_hl_store st;
+	struct relctx rc = {.m = ctx->model};
+	struct nd_val *v, *freed, *kept;
+	int64_t min_age = DEFAULT_MIN_AGE_MS;
+	bool apply = false;
+	size_t nplan = 0, size = 0;
+	struct nd_err e;
+	int ret = ND_EXIT_USAGE;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--apply") == 0) {
+			apply = true;
+		} else if (strcmp(argv[i], "--min-age") == 0 && i + 1 < argc) {
+			if (nd_parse_duration_ms(argv[++i], &min_age) < 0) {
+				ret = nd_usage_error(cmd, _("--min-age takes a duration like 0s or 5m"));
+				goto out;
+			}
+		} else if (strcmp(argv[i], "--journal-dir") == 0 && i + 1 < argc) {
+			o.journal_dir = argv[++i];
+		} else {
+			ret = nd_usage_error(cmd, _("unexpected argument '%s'"), argv[i]);
+			goto out;
+		}
+	}
+	if (!ctx->node_root) {
+		ret = fail("release", _("runs on a node: give --node-root DIR ('/' on the node, "
+					"'/host' under kubectl debug)"));
+		goto out;
+	}
+	if (!ctx->have_source && !ctx->live) {
+		ret = fail("release", _("refusing to free anything without the node's pod list: "
+					"give --snapshot DIR"));
+		goto out;
+	}
+	rc.node = ctx->node;
+	if (!rc.node) {
+		if (nd_node_name(ctx->node_root, a, &rc.node, &from, &e) < 0) {
+			ret = fail("release", e.msg);
+			goto out;
+		}
+	}
+	if (!nd_model_node(ctx->model, rc.node) && !nd_model_pods_on_node(ctx->model, rc.node,
+									  &size)) {
+		ret = fail("release", nd_report_printf(r, _("node '%s' is neither a Node nor the "
+							    "node of any pod in the source; "
+							    "refusing to free anything"), rc.node));
+		goto out;
+	}
+	if (nd_node_hostlocal_store(ctx->node_root, a, &net, &store_dir, &e) < 0 ||
+	    nd_hostlocal_read(store_dir, a, &st, &e) < 0) {
+		ret = fail("release", nd_report_printf(r, _("%s; nothing was removed"), e.msg));
+		goto out;
+	}
+	nd_sandboxes_scan(ctx->node_root, strcmp(ctx->node_root, "/") == 0 ||
+			  strcmp(ctx->node_root, "/host") == 0, a, &rc.sb);
+	rc.cutoff = pods_as_of(ctx, a);
+	if (rc.cutoff > (int64_t)time(NULL))
+		rc.cutoff = (int64_t)time(NULL);
+	rc.cutoff -= min_age / 1000;
+	v = nd_val_obj(r);
+	nd_obj_str(r, v, "action", apply ? "release" : "release (dry run)");
+	nd_obj_str(r, v, "node", rc.node);
+	nd_obj_str(r, v, "network", net->name);
+	nd_obj_str(r, v, "store_dir", store_dir);
+	nd_obj_int(r, v, "reserved", (int64_t)st.n);
+	plan = nd_arena_alloc(a, (st.n + 1) * sizeof(*plan));
+	freed = nd_obj_arr(r, v, apply ? "freed" : "would_free");
+	kept = nd_obj_arr(r, v, "kept");
+	for (size_t i = 0; i < st.n; i++) {
+		const struct nd_pod *pod;
+		const char *why;
+
+		if (nd_ipam_classify(ctx->model, rc.node, st.entries[i].ip, &pod) != ND_HOLD_NONE)
+			continue;    /* not a leak: not listed */
+		why = keep_reason(&rc, &st.entries[i]);
+		if (why) {
+			item(r, kept, st.entries[i].ip, st.entries[i].container_id, why);
+			continue;
+		}
+		plan[nplan].ip = st.entries[i].ip;
+		plan[nplan++].container_id = st.entries[i].container_id;
+	}
+	nd_check_begin(r, "ipam-release", "S2");
+	if (!apply) {
+		for (size_t i = 0; i < nplan; i++)
+			item(r, freed, plan[i].ip, plan[i].container_id, NULL);
+		nd_obj_int(r, v, "would_free_count", (int64_t)nplan);
+		nd_check_end(r, ND_CHECK_PASS,
+			     nd_report_printf(r, _("%zu leaked entries would be freed; run again with "
+						   "--apply"), nplan));
+	} else {
+		struct nd_rel_result res;
+
+		o.network = net->name;
+		o.node = rc.node;
+		if (nd_release_apply(store_dir, plan, nplan, recheck, &rc, &o, a, &res, &e) < 0) {
+			nd_check_end(r, ND_CHECK_ERROR, nd_report_strdup(r, e.msg));
+			ret = fail("release", e.msg);
+			goto out;
+		}
+		for (size_t i = 0; i < res.n; i++) {
+			if (res.items[i].status == ND_REL_FREED)
+				item(r, freed, res.items[i].ip, res.items[i].container_id, NULL);
+			else
+				item(r, kept, res.items[i].ip, res.items[i].container_id,
+				     res.items[i].why ? res.items[i].why
+						      : nd_rel_status_name(res.items[i].status));
+		}
+		nd_obj_int(r, v, "freed_count", (int64_t)res.done);
+		nd_obj_str(r, v, "journal", res.journal);
+		if (res.journal)
+			nd_obj_str(r, v, "undo", nd_report_printf(r, "netdiag ipam restore %s",
+								  res.journal));
+		nd_check_end(r, ND_CHECK_PASS,
+			     nd_report_printf(r, _("%zu leaked entries freed"), res.done));
+	}
+	r->verdict = v;
+	ret = ND_EXIT_OK;
+out:
+	nd_arena_free(a);
+	return ret;
+}
+
+static int cmd_restore(struct nd_ctx *ctx, int argc, char **argv)
+{
+	const struct nd_cmd *cmd = nd_cmd_find("ipam");
+	struct nd_report *r = ctx->report;
+	struct nd_arena *a;
+	struct nd_rel_result res;
+	struct nd_val *v, *done, *other;
+	struct nd_err e;
+	size_t conflicts = 0;
+
+	if (argc != 3 || argv[2][0] == '-')
+		return nd_usage_error(cmd, _("ipam restore takes one journal file"));
+	a = nd_arena_new(16 * 1024);
+	if (nd_release_restore(argv[2], 0, a, &res, &e) < 0) {
+		nd_arena_free(a);
+		return fail("restore", e.msg);
+	}
+	nd_check_begin(r, "ipam-restore", "S2");
+	v = nd_val_obj(r);
+	nd_obj_str(r, v, "action", "restore");
+	nd_obj_str(r, v, "journal", res.journal);
+	nd_obj_str(r, v, "store_dir", res.store_dir);
+	nd_obj_int(r, v, "restored_count", (int64_t)res.done);
+	done = nd_obj_arr(r, v, "restored");
+	other = nd_obj_arr(r, v, "not_restored");
+	for (size_t i = 0; i < res.n; i++) {
+		const struct nd_rel_item *it = &res.items[i];
+
+		if (it->status == ND_REL_RESTORED) {
+			item(r, done, it->ip, it->container_id, NULL);
+		} else {
+			item(r, other, it->ip, it->container_id, nd_rel_status_name(it->status));
+			conflicts += it->status == ND_REL_CONFLICT;
+		}
+	}
+	r->verdict = v;
+	nd_check_end(r, conflicts ? ND_CHECK_FAIL : ND_CHECK_PASS,
+		     nd_report_printf(r, _("%zu entries restored, %zu taken by other containers "
+					   "since (left to them)"), res.done, conflicts));
+	nd_arena_free(a);
+	return ND_EXIT_OK;
+}
+
+int cmd_ipam(struct nd_ctx *ctx, int argc, char **argv)
+{
+	const struct nd_cmd *cmd = nd_cmd_find("ipam");
+	struct nd_scope scope = {0};
+
+	if (argc > 1 && strcmp(argv[1], "release") == 0)
+		return cmd_release(ctx, argc, argv);
+	if (argc > 1 && strcmp(argv[1], "restore") == 0)
+		return cmd_restore(ctx, argc, argv);
+	if (argc > 1)
+		return nd_usage_error(cmd, argv[1][0] == '-' ? _("unknown option '%s'")
+							      : _("unexpected argument '%s'"), argv[1]);
+	if (!ctx->node_root && !ctx->have_source && !ctx->live) {
+		fprintf(stderr, "netdiag ipam: %s\n",
+			_("nothing to read: give --node-root DIR on a node, or a bundle with "
+			  "--snapshot DIR"));
+		return ND_EXIT_NORUN;
+	}
+	if (!ctx->node_root && ctx->node && !nd_model_node(ctx->model, ctx->node)) {
+		fprintf(stderr, "netdiag ipam: %s\n",
+			nd_report_printf(ctx->report, _("Node '%s' is not in the source"), ctx->node));
+		return ND_EXIT_USAGE;
+	}
+	scope.node = ctx->node;
+	nd_run_checks(ctx, &scope, ND_RUN_S2);
+	return ND_EXIT_OK;
+}
