@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ND_NETPOL_REPORT_H
+#define ND_NETPOL_REPORT_H
+/*
+ * NetworkPolicy verdicts turned into report values (findings/finding.h),
+ * so `can-reach` and checks (service --from, diagnose) say the same thing.
+ * Everything is allocated in the report's arena.
+ */
+#include "findings/finding.h"
+#include "policy/netpol.h"
+
+/*
+ * The can-reach verdict object: allowed, source, destination, port,
+ * egress and ingress {isolated, allowed, policies, allowed_by, closest},
+ * reason, and fix (YAML) when denied.
+ */
+struct nd_val *nd_np_verdict_val(struct nd_report *r, const struct nd_np_engine *e,
+				 const struct nd_np_ep *src, const struct nd_np_ep *dst,
+				 const struct nd_np_port *q, const struct nd_np_verdict *v);
+/* The same, filling an object that already exists (an element of a list). */
+void nd_np_verdict_fill(struct nd_report *r, struct nd_val *o, const struct nd_np_engine *e,
+			const struct nd_np_ep *src, const struct nd_np_ep *dst,
+			const struct nd_np_port *q, const struct nd_np_verdict *v);
+/*
+ * A netpol-denies finding (evidence source, destination, port, policies)
+ * for a denied flow; NULL (nothing added) when v allows it.
+ */
+struct nd_finding *nd_np_add_finding(struct nd_report *r, const struct nd_np_engine *e,
+				     const struct nd_np_ep *src, const struct nd_np_ep *dst,
+				     const struct nd_np_port *q, const struct nd_np_verdict *v);
+
+#endif
