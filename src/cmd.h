@@ -20,6 +20,9 @@
 
 struct nd_model;
 struct nd_bundle;
+struct nd_live_session;
+struct nd_kubeconfig;
+struct nd_err;
 
 enum {
 	ND_EXIT_OK = 0,        /* nothing at or above --fail-on */
@@ -32,6 +35,8 @@ enum nd_needs {
 	ND_NEEDS_NOTHING = 0,
 	ND_NEEDS_MODEL = 1 << 0,   /* cluster objects: a bundle (--snapshot) or, later, the API */
 	ND_NEEDS_REPORT = 1 << 1,  /* prints a report (findings/checks) at the end */
+	ND_WANTS_MODEL = 1 << 2,   /* the model when a source is given, else an empty one
+				    * (ctx->have_source false): node commands */
 };
 
 enum nd_format { ND_FMT_TEXT = 0, ND_FMT_JSON };
@@ -53,10 +58,17 @@ struct nd_ctx {
 	enum nd_sev fail_on;
 	int verbose;
 
+	/* command options that reach the checks (diagnose) */
+	const char *iptables_file;   /* --iptables-save FILE */
+	const char *ipvs_file;       /* --ipvsadm FILE */
+	const char *nft_file;        /* --nft FILE */
+
 	/* set up by main.c according to the row's needs */
+	bool have_source;          /* the model was read from a source (not empty) */
 	struct nd_bundle *bundle;  /* when --snapshot */
 	struct nd_model *model;
 	struct nd_report *report;
+	struct nd_live_session *live;  /* when reading the API (k8s/livesrc.c) */
 };
 
 struct nd_cmd {
@@ -66,6 +78,7 @@ struct nd_cmd {
 	unsigned needs;            /* enum nd_needs */
 	const char *usage;         /* "service NAME [--from POD]" */
 	const char *summary;       /* one line for --help */
+	const char *help;          /* more text for 'netdiag CMD -h', or NULL */
 };
 
 /* Print "netdiag CMD: <message>" and the command's usage on stderr. */
@@ -78,11 +91,31 @@ enum { ND_RUN_S2 = 1, ND_RUN_S3 = 2, ND_RUN_S4 = 4, ND_RUN_ALL = 7 };
 struct nd_scope;
 void nd_run_checks(struct nd_ctx *ctx, const struct nd_scope *scope, unsigned which);
 
+/*
+ * The live source (src/k8s/livesrc.c), set up by main.c when a command
+ * needs the model and no --snapshot is given: resolves the kubeconfig
+ * (or in-cluster credentials), lists every kind into ctx->model, sets
+ * report.source and adds the "api-list" check. Returns an exit code
+ * (ND_EXIT_OK to go on) after printing what failed.
+ * nd_live_source_after() turns checks that needed a kind that could not
+ * be listed (403, error) into skips, dropping their findings.
+ */
+int nd_live_source_open(struct nd_ctx *ctx, const char *cmdname);
+void nd_live_source_after(struct nd_ctx *ctx);
+void nd_live_source_free(struct nd_live_session *s);
+int nd_kubeconfig_opts_from_ctx(const struct nd_ctx *ctx, struct nd_kubeconfig **kc,
+				struct nd_err *e);
+
 /* Commands, one file each (src/cmd_<name>.c). */
 int cmd_diagnose(struct nd_ctx *ctx, int argc, char **argv);
+int cmd_collect(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_explain(struct nd_ctx *ctx, int argc, char **argv);
+int cmd_serve(struct nd_ctx *ctx, int argc, char **argv);
+extern const char nd_serve_help[];     /* src/cmd_serve.c: options and fault switches */
 int cmd_service(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_pod(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_ipam(struct nd_ctx *ctx, int argc, char **argv);
+int cmd_canreach(struct nd_ctx *ctx, int argc, char **argv);
+int cmd_cani(struct nd_ctx *ctx, int argc, char **argv);
 
 #endif

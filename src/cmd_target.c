@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* netdiag service NAME, pod NAME, ipam: the checks of one scenario, narrowed to one object. */
+/* netdiag service NAME, pod NAME: the checks of one scenario, narrowed to one object. */
 #include "cmd.h"
 
 #include <stdio.h>
@@ -97,27 +97,6 @@ int cmd_pod(struct nd_ctx *ctx, int argc, char **argv)
 	scope.ns = ns;
 	scope.pod = name;
 	scope.node = p->node ? p->node : "";
-	nd_run_checks(ctx, &scope, ND_RUN_S2);
-	return ND_EXIT_OK;
-}
-
-int cmd_ipam(struct nd_ctx *ctx, int argc, char **argv)
-{
-	const struct nd_cmd *cmd = nd_cmd_find("ipam");
-	struct nd_scope scope = {0};
-	int rc;
-
-	one_arg(cmd, argc, argv, &rc);
-	if (rc != ND_EXIT_OK)
-		return rc;
-	if (argc > 1)
-		return nd_usage_error(cmd, _("unexpected argument '%s'"), argv[1]);
-	if (ctx->node && !nd_model_node(ctx->model, ctx->node)) {
-		fprintf(stderr, "netdiag ipam: %s\n",
-			nd_report_printf(ctx->report, _("Node '%s' is not in the source"), ctx->node));
-		return ND_EXIT_USAGE;
-	}
-	scope.node = ctx->node;
 	nd_run_checks(ctx, &scope, ND_RUN_S2);
 	return ND_EXIT_OK;
 }

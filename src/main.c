@@ -24,16 +24,29 @@
 #endif
 
 static const struct nd_cmd commands[] = {
-	{"diagnose", cmd_diagnose, 0, 0, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
-	 "diagnose", N_("every check that applies from here (the default)")},
+	{"diagnose", cmd_diagnose, 0, 0, ND_WANTS_MODEL | ND_NEEDS_REPORT,
+	 "diagnose [--iptables-save F] [--ipvsadm F] [--nft F]",
+	 N_("every check that applies from here (the default)")},
 	{"service", cmd_service, 1, 1, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
 	 "service NAME", N_("why a Service is unreachable (S3)")},
 	{"pod", cmd_pod, 1, 1, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
 	 "pod NAME", N_("why a pod has no IP or no network (S2)")},
-	{"ipam", cmd_ipam, 0, 0, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
-	 "ipam [--node N]", N_("IP address management on the nodes (S2)")},
+	{"ipam", cmd_ipam, 0, 2, ND_WANTS_MODEL | ND_NEEDS_REPORT,
+	 "ipam [--node N] | ipam release [--apply] [--min-age DUR] | ipam restore JOURNAL",
+	 N_("IP address management on the nodes (S2); release leaked addresses safely")},
+	{"can-reach", cmd_canreach, 0, 2, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
+	 "can-reach SRC DST[:PORT[/PROTO]] | --matrix [-n NS] --port P[/PROTO]",
+	 N_("NetworkPolicy verdict for a flow, with the deciding rules and the fix")},
+	{"can-i", cmd_cani, 2, 2, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
+	 "can-i VERB RESOURCE[/NAME]|/PATH --as SUBJECT [--as-group G]... [--subresource S]",
+	 N_("RBAC verdict with the binding, role and rule, or the grant that is missing")},
+	{"collect", cmd_collect, 0, 0, ND_NEEDS_NOTHING,
+	 "collect -o DIR|FILE.tar.gz", N_("write an offline bundle from the cluster (secrets never included)")},
 	{"explain", cmd_explain, 0, 1, ND_NEEDS_NOTHING,
 	 "explain [CODE]", N_("the catalogue entry of a finding code (all codes without one)")},
+	{"serve", cmd_serve, 0, 1, ND_NEEDS_NOTHING,
+	 "serve --snapshot DIR [--listen H:P] [--write-kubeconfig F] [options]",
+	 N_("serve a bundle as a read-only Kubernetes API (kubectl works on it)"), nd_serve_help},
 };
 
 const struct nd_cmd *nd_cmd_find(const char *name)
@@ -70,10 +83,15 @@ static void usage(FILE *out)
 	fprintf(out, "%s\n", _("Finds why a Kubernetes (AKS) cluster's network is broken: the cause, "
 			       "the evidence and the fix."));
 	fprintf(out, "\n%s\n", _("commands:"));
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-24s %s\n", commands[i].usage, _(commands[i].summary));
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strlen(commands[i].usage) > 24)
+			fprintf(out, "  %s\n  %-24s %s\n", commands[i].usage, "",
+				_(commands[i].summary));
+		else
+			fprintf(out, "  %-24s %s\n", commands[i].usage, _(commands[i].summary));
+	}
 	fprintf(out, "\n%s\n", _("global options:"));
-	fputs("  --snapshot DIR           read an offline bundle (DESIGN: DIR/cluster/*.json, ...)\n"
+	fputs("  --snapshot DIR           read an offline bundle (DIR/cluster/*.json, DIR/nodes/...)\n"
 	      "  --kubeconfig F --context C\n"
 	      "  -n NS, -A               namespace, all namespaces\n"
 	      "  --aks F                  az aks show output\n"
@@ -174,6 +192,15 @@ static int parse_globals(struct nd_ctx *ctx, int argc, char **argv, char **rest,
 		OPT("--lang", NULL, ctx->lang)
 		OPT("--color", NULL, *color)
 #undef OPT
+		if (*nrest > 0 && strcmp(rest[0], "collect") == 0 &&
+		    (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
+		     strncmp(a, "--output=", 9) == 0)) {
+			/* collect -o DIR: its own option, not the output format */
+			rest[(*nrest)++] = argv[i];
+			if (strchr(a, '=') == NULL && i + 1 < argc)
+				rest[(*nrest)++] = argv[++i];
+			continue;
+		}
 		if ((v = optval(argc, argv, &i, "--output", "-o", &bad)) != NULL) {
 			if (strcmp(v, "json") == 0)
 				ctx->format = ND_FMT_JSON;
@@ -277,6 +304,7 @@ static int exit_code(const struct nd_ctx *ctx, const struct nd_report *r)
 
 	for (i = 0; i < r->nchecks; i++)
 		if (strcmp(r->checks[i].id, "bundle-load") != 0 &&
+		    strcmp(r->checks[i].id, "api-list") != 0 &&
 		    (r->checks[i].status == ND_CHECK_PASS || r->checks[i].status == ND_CHECK_FAIL))
 			ran++;
 	if (r->nchecks && !ran)
@@ -306,6 +334,8 @@ int main(int argc, char **argv)
 				       _(cmd->summary));
 			else
 				usage(stdout);
+			if (cmd && cmd->help)
+				printf("\n%s", cmd->help);
 			rc = ND_EXIT_OK;
 			goto out;
 		}
@@ -336,16 +366,21 @@ int main(int argc, char **argv)
 		    (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
 	if (cmd->needs & ND_NEEDS_REPORT) {
 		ctx.report = nd_report_new();
-		ctx.report->source.mode = "snapshot";
+		ctx.report->source.mode = ctx.node_root ? "node" : "snapshot";
 		ctx.report->source.snapshot = ctx.snapshot;
 	}
-	if (cmd->needs & ND_NEEDS_MODEL) {
+	/* On a node without a bundle (the API source is not read there yet), and
+	 * for `ipam restore` (the journal is all it needs): an empty model. */
+	if ((cmd->needs & ND_WANTS_MODEL) && !ctx.snapshot &&
+	    (ctx.node_root || (nrest > 1 && strcmp(rest[1], "restore") == 0))) {
+		ctx.model = nd_model_new();
+		nd_model_finish(ctx.model);
+	} else if (cmd->needs & (ND_NEEDS_MODEL | ND_WANTS_MODEL)) {
 		if (!ctx.snapshot) {
-			fprintf(stderr, "netdiag %s: %s\n", cmd->name,
-				_("no cluster to read: give a bundle with --snapshot DIR (this version "
-				  "reads offline bundles; see 'netdiag --help')"));
-			rc = ND_EXIT_NORUN;
-			goto out;
+			rc = nd_live_source_open(&ctx, cmd->name);
+			if (rc != ND_EXIT_OK)
+				goto out;
+			goto run;
 		}
 		ctx.model = nd_model_new();
 		if (isatty(STDERR_FILENO)) {
@@ -363,8 +398,11 @@ int main(int argc, char **argv)
 		for (i = 0; i < (int)ctx.bundle->nerrors; i++)
 			fprintf(stderr, "netdiag: %s\n", ctx.bundle->errors[i].msg);
 		report_bundle(ctx.report, ctx.bundle);
+		ctx.have_source = true;
 	}
+run:
 	rc = cmd->fn(&ctx, nrest, rest);
+	nd_live_source_after(&ctx);
 	if (rc == ND_EXIT_OK && ctx.report) {
 		struct nd_emit_opts eo = {
 			.format = ctx.format == ND_FMT_JSON ? ND_EMIT_JSON : ND_EMIT_TEXT,
@@ -389,6 +427,7 @@ out:
 	nd_report_free(ctx.report);
 	nd_bundle_free(ctx.bundle);
 	nd_model_free(ctx.model);
+	nd_live_source_free(ctx.live);
 	free(rest);
 	return rc;
 }

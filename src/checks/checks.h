@@ -13,6 +13,7 @@
 
 struct nd_model;
 struct nd_bundle;
+struct nd_pod;
 
 struct nd_scope {
 	const char *ns;
@@ -27,6 +28,14 @@ struct nd_check_env {
 	struct nd_report *r;
 	struct nd_scope scope;
 	int64_t now;                   /* Unix seconds, for ages */
+	/* on a node (--node-root): the node's file system, and scope.node is
+	 * the node's name (from --node or the kubelet kubeconfig) */
+	const char *node_root;
+	const char *node_error;        /* why the node's name is unknown, or NULL */
+	bool have_pods;                /* the model holds a pod list (a source was read) */
+	/* kube-proxy rules: files given on the command line, else (on a node)
+	 * `iptables-save` is run; bundles: nodes/<node>/iptables-save.txt ... */
+	const char *iptables_file, *ipvs_file, *nft_file;
 };
 
 /* S3 */
@@ -37,6 +46,18 @@ void nd_check_kube_proxy(struct nd_check_env *env);
 void nd_check_pod_ip(struct nd_check_env *env);          /* FailedCreatePodSandBox */
 void nd_check_ipam_stores(struct nd_check_env *env);     /* bundled host-local stores */
 void nd_check_azure_cni(struct nd_check_env *env);       /* NodeNetworkConfig */
+void nd_check_node_ipam(struct nd_check_env *env);       /* --node-root: live store, azure-vnet-ipam.json */
+void nd_check_kube_proxy_rules(struct nd_check_env *env); /* S3: the node's rules vs endpoints */
+
+/*
+ * How a reserved IP on node is held (S2, DESIGN §1): by a live pod of the
+ * node, by a pod of the node that has terminated (*pod set), or by none
+ * (a leak). hostNetwork pods never hold a store IP. Shared by the checks
+ * and `ipam release`, so both decide alike.
+ */
+enum nd_ipam_hold { ND_HOLD_LIVE = 0, ND_HOLD_TERMINATED, ND_HOLD_NONE };
+enum nd_ipam_hold nd_ipam_classify(const struct nd_model *m, const char *node, const char *ip,
+				   const struct nd_pod **pod);
 
 /* Classify a sandbox-creation message: the CNI it names, and whether it says
  * the pool is out of addresses. Returns false when the message is not a pod

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/err.h"
@@ -23,6 +24,8 @@
 #include "k8s/model.h"
 #include "node/cni.h"
 #include "node/hostlocal.h"
+#include "node/azurevnet.h"
+#include "node/nodeenv.h"
 #include "core/banned.h"
 
 #define MAX_LISTED 50
@@ -168,22 +171,196 @@ static uint64_t range_capacity(const struct nd_cni_range *rg, const struct nd_no
 	return cap;
 }
 
-static void check_node(struct nd_check_env *env, const struct nd_bundle_node *bn,
-		       struct nd_arena *a, size_t *stores, size_t *errors)
+enum nd_ipam_hold nd_ipam_classify(const struct nd_model *m, const char *node, const char *ip,
+				   const struct nd_pod **pod)
+{
+	size_t nh, k;
+	const uint32_t *hx = nd_model_pods_by_ip(m, ip, &nh);
+	const struct nd_pod *term = NULL;
+
+	*pod = NULL;
+	for (k = 0; k < nh; k++) {
+		const struct nd_pod *p = &m->pods.v[hx[k]];
+
+		if (p->host_network || !p->node || strcmp(p->node, node) != 0)
+			continue;
+		if (nd_pod_is_live(p)) {
+			*pod = p;
+			return ND_HOLD_LIVE;
+		}
+		if (!term)
+			term = p;
+	}
+	*pod = term;
+	return term ? ND_HOLD_TERMINATED : ND_HOLD_NONE;
+}
+
+/* One host-local store of one node, wherever it was read from. */
+struct store_view {
+	const char *node;
+	const char *network;
+	const char *store_dir;
+	const struct nd_cni_net *net;      /* NULL when no config named it */
+	const struct nd_hl_store *st;
+	const struct nd_sandboxes *sb;     /* on a node; NULL in a bundle */
+};
+
+static void attach(struct nd_val *obj, struct nd_val *v, const char *key)
+{
+	v->key = key;
+	if (obj->last)
+		obj->last->next = v;
+	else
+		obj->first = v;
+	obj->last = v;
+	obj->n++;
+}
+
+static void report_store(struct nd_check_env *env, const struct store_view *v,
+			 struct nd_arena *a)
 {
 	const struct nd_model *m = env->m;
 	struct nd_report *r = env->r;
-	const struct nd_node *node = nd_model_node(m, bn->name);
-	const struct nd_cni_net *net;
-	const char *netname, *store_dir;
-	char *why;
-	struct nd_hl_store st;
-	struct nd_err e;
+	const struct nd_node *node = nd_model_node(m, v->node);
+	const struct nd_hl_store *st = v->st;
 	size_t i, running = 0, nleak = 0, nterm = 0, npods;
 	const uint32_t *pix;
 	struct nd_val *leaked = NULL, *held = NULL;
 	struct nd_finding *fl = NULL, *ft = NULL;
 	uint32_t ri;
+
+	pix = nd_model_pods_on_node(m, v->node, &npods);
+	for (i = 0; i < npods; i++) {
+		const struct nd_pod *p = &m->pods.v[pix[i]];
+
+		running += !p->host_network && p->nips && nd_pod_is_live(p);
+	}
+	for (i = 0; i < st->n; i++) {
+		const struct nd_hl_entry *en = &st->entries[i];
+		const struct nd_pod *pod;
+		enum nd_ipam_hold h = nd_ipam_classify(m, v->node, en->ip, &pod);
+		struct nd_val *o;
+
+		if (h == ND_HOLD_LIVE)
+			continue;
+		if (h == ND_HOLD_TERMINATED) {
+			if (!ft) {
+				ft = nd_finding_add(r, "terminated-pods-hold-ips", "Node", NULL, v->node);
+				held = nd_val_arr(r);
+			}
+			if (nterm++ < MAX_LISTED) {
+				o = nd_arr_obj(r, held);
+				nd_obj_str(r, o, "ip", en->ip);
+				nd_obj_str(r, o, "container_id", en->container_id);
+				nd_obj_str(r, o, "pod", nd_report_printf(r, "%s/%s", pod->m.ns,
+									 pod->m.name));
+				nd_obj_str(r, o, "phase", pod->phase);
+			}
+			continue;
+		}
+		if (!fl) {
+			fl = nd_finding_add(r, "ipam-leak", "Node", NULL, v->node);
+			leaked = nd_val_arr(r);
+		}
+		if (nleak++ < MAX_LISTED) {
+			o = nd_arr_obj(r, leaked);
+			nd_obj_str(r, o, "ip", en->ip);
+			nd_obj_str(r, o, "container_id", en->container_id);
+			nd_obj_str(r, o, "reserved_at", rfc3339(r, en->mtime));
+			if (v->sb) {
+				nd_obj_int(r, o, "age_seconds",
+					   en->mtime && env->now > en->mtime ? env->now - en->mtime : 0);
+				nd_obj_str(r, o, "sandbox",
+					   nd_sandbox_name(nd_sandbox_state(v->sb, en->container_id)));
+			}
+		}
+	}
+	if (fl) {
+		nd_obj_str(r, fl->evidence, "node", v->node);
+		nd_obj_str(r, fl->evidence, "network", v->network);
+		nd_obj_str(r, fl->evidence, "store_dir", v->store_dir);
+		nd_obj_int(r, fl->evidence, "reserved", (int64_t)st->n);
+		nd_obj_int(r, fl->evidence, "running", (int64_t)running);
+		nd_obj_int(r, fl->evidence, "leaked_count", (int64_t)nleak);
+		attach(fl->evidence, leaked, "leaked");
+		if (v->sb) {
+			nd_obj_str(r, fl->evidence, "sandbox_sources", v->sb->sources);
+			if (v->sb->has_netns_dir)
+				nd_obj_int(r, fl->evidence, "netns_count", (int64_t)v->sb->netns);
+		}
+		nd_finding_summary(r, fl, _("%zu of %zu addresses reserved in network '%s' on node "
+					    "%s belong to no pod: the CNI plugin never released them"),
+				   nleak, st->n, v->network, v->node);
+		nd_finding_remedy(r, fl, _("free the leaked entries with 'netdiag ipam release' on "
+					   "the node (it takes the store's lock and keeps a journal); "
+					   "never delete the store by hand"));
+		nd_finding_command(r, fl, "kubectl debug node/%s -it --image=<netdiag image> -- "
+				   "netdiag ipam release --node-root /host --node %s", v->node,
+				   v->node);
+	}
+	if (ft) {
+		nd_obj_str(r, ft->evidence, "node", v->node);
+		nd_obj_str(r, ft->evidence, "network", v->network);
+		nd_obj_str(r, ft->evidence, "store_dir", v->store_dir);
+		nd_obj_int(r, ft->evidence, "held_count", (int64_t)nterm);
+		attach(ft->evidence, held, "held");
+		nd_finding_summary(r, ft, _("%zu address(es) on node %s are still held by pods that "
+					    "have terminated: pods are created faster than finished "
+					    "ones are collected"), nterm, v->node);
+		nd_finding_remedy(r, ft, _("delete the finished pods (or lower the controller's "
+					   "terminated-pod-gc-threshold; use Job ttlSecondsAfterFinished)"));
+		nd_finding_command(r, ft, "kubectl delete pods -A --field-selector "
+				   "spec.nodeName=%s,status.phase=Succeeded", v->node);
+		nd_finding_command(r, ft, "kubectl delete pods -A --field-selector "
+				   "spec.nodeName=%s,status.phase=Failed", v->node);
+	}
+	/* a full range */
+	for (ri = 0; v->net && ri < v->net->nranges; ri++) {
+		const char *text = NULL;
+		struct nd_cidr c;
+		uint64_t cap = range_capacity(&v->net->ranges[ri], node, &c, &text, a);
+		size_t used = 0;
+
+		if (!cap || !text)
+			continue;
+		for (i = 0; i < st->n; i++) {
+			struct nd_ip ip;
+
+			if (nd_ip_parse(st->entries[i].ip, &ip) == 0 && nd_cidr_contains(&c, &ip))
+				used++;
+		}
+		if (used >= cap) {
+			struct nd_finding *f = nd_finding_add(r, "ipam-pool-exhausted", "Node", NULL,
+							      v->node);
+
+			nd_obj_str(r, f->evidence, "node", v->node);
+			nd_obj_str(r, f->evidence, "network", v->network);
+			nd_obj_str(r, f->evidence, "range", text);
+			nd_obj_int(r, f->evidence, "capacity", (int64_t)cap);
+			nd_obj_int(r, f->evidence, "reserved", (int64_t)used);
+			nd_obj_int(r, f->evidence, "leaked", (int64_t)nleak);
+			nd_obj_int(r, f->evidence, "held_by_terminated_pods", (int64_t)nterm);
+			nd_finding_summary(r, f, _("every address of %s on node %s is reserved (%zu "
+						   "of %llu): new pods there cannot get an IP"),
+					   text, v->node, used, (unsigned long long)cap);
+			nd_finding_remedy(r, f, _("free leaked and terminated-pod addresses first; if "
+						  "the node really runs that many pods, lower maxPods "
+						  "or give nodes a larger pod CIDR"));
+			nd_finding_command(r, f, "netdiag ipam --node %s", v->node);
+		}
+	}
+}
+
+static void check_node(struct nd_check_env *env, const struct nd_bundle_node *bn,
+		       struct nd_arena *a, size_t *stores, size_t *errors)
+{
+	struct nd_report *r = env->r;
+	const struct nd_cni_net *net;
+	const char *netname, *store_dir;
+	char *why;
+	struct nd_hl_store st;
+	struct nd_err e;
+	struct store_view v;
 
 	net = find_network(a, bn->dir, &netname, &why);
 	if (!net) {
@@ -199,152 +376,23 @@ static void check_node(struct nd_check_env *env, const struct nd_bundle_node *bn
 		return;
 	(*stores)++;
 	if (nd_hostlocal_read(store_dir, a, &st, &e) < 0) {
-		(*errors)++;
-		{
-			struct nd_finding *f = nd_finding_add(r, "bundle-load-error", "Node", NULL,
-							      bn->name);
+		struct nd_finding *f = nd_finding_add(r, "bundle-load-error", "Node", NULL,
+						      bn->name);
 
-			nd_finding_summary(r, f, _("the host-local store of node %s cannot be "
-						   "trusted, so it was not compared: %s"), bn->name,
-					   e.msg);
-			nd_obj_str(r, f->evidence, "file", store_dir);
-			nd_obj_str(r, f->evidence, "error", e.msg);
-		}
+		(*errors)++;
+		nd_finding_summary(r, f, _("the host-local store of node %s cannot be trusted, so "
+					   "it was not compared: %s"), bn->name, e.msg);
+		nd_obj_str(r, f->evidence, "file", store_dir);
+		nd_obj_str(r, f->evidence, "error", e.msg);
 		return;
 	}
-	pix = nd_model_pods_on_node(m, bn->name, &npods);
-	for (i = 0; i < npods; i++) {
-		const struct nd_pod *p = &m->pods.v[pix[i]];
-
-		running += !p->host_network && p->nips && nd_pod_is_live(p);
-	}
-	for (i = 0; i < st.n; i++) {
-		const struct nd_hl_entry *en = &st.entries[i];
-		size_t nh, k;
-		const uint32_t *hx = nd_model_pods_by_ip(m, en->ip, &nh);
-		const struct nd_pod *term = NULL;
-		bool live = false;
-
-		for (k = 0; k < nh; k++) {
-			const struct nd_pod *p = &m->pods.v[hx[k]];
-
-			if (p->host_network || !p->node || strcmp(p->node, bn->name) != 0)
-				continue;
-			if (nd_pod_is_live(p))
-				live = true;
-			else if (!term)
-				term = p;
-		}
-		if (live)
-			continue;
-		if (term) {
-			struct nd_val *o;
-
-			if (!ft) {
-				ft = nd_finding_add(r, "terminated-pods-hold-ips", "Node", NULL, bn->name);
-				held = nd_val_arr(r);
-			}
-			if (nterm++ < MAX_LISTED) {
-				o = nd_arr_obj(r, held);
-				nd_obj_str(r, o, "ip", en->ip);
-				nd_obj_str(r, o, "container_id", en->container_id);
-				nd_obj_str(r, o, "pod", nd_report_printf(r, "%s/%s", term->m.ns,
-									 term->m.name));
-				nd_obj_str(r, o, "phase", term->phase);
-			}
-		} else {
-			struct nd_val *o;
-
-			if (!fl) {
-				fl = nd_finding_add(r, "ipam-leak", "Node", NULL, bn->name);
-				leaked = nd_val_arr(r);
-			}
-			if (nleak++ < MAX_LISTED) {
-				o = nd_arr_obj(r, leaked);
-				nd_obj_str(r, o, "ip", en->ip);
-				nd_obj_str(r, o, "container_id", en->container_id);
-				nd_obj_str(r, o, "reserved_at", rfc3339(r, en->mtime));
-			}
-		}
-	}
-	if (fl) {
-		nd_obj_str(r, fl->evidence, "node", bn->name);
-		nd_obj_str(r, fl->evidence, "network", netname);
-		nd_obj_str(r, fl->evidence, "store_dir", store_dir);
-		nd_obj_int(r, fl->evidence, "reserved", (int64_t)st.n);
-		nd_obj_int(r, fl->evidence, "running", (int64_t)running);
-		nd_obj_int(r, fl->evidence, "leaked_count", (int64_t)nleak);
-		leaked->key = "leaked";
-		if (fl->evidence->last)
-			fl->evidence->last->next = leaked;
-		else
-			fl->evidence->first = leaked;
-		fl->evidence->last = leaked;
-		fl->evidence->n++;
-		nd_finding_summary(r, fl, _("%zu of %zu addresses reserved in network '%s' on node "
-					    "%s belong to no pod: the CNI plugin never released them"),
-				   nleak, st.n, netname, bn->name);
-		nd_finding_remedy(r, fl, _("free the leaked entries with 'netdiag ipam release' on "
-					   "the node (it takes the store's lock and keeps a journal); "
-					   "never delete the store by hand"));
-		nd_finding_command(r, fl, "kubectl debug node/%s -it --image=<netdiag image> -- "
-				   "netdiag ipam release --node-root /host --node %s", bn->name,
-				   bn->name);
-	}
-	if (ft) {
-		nd_obj_str(r, ft->evidence, "node", bn->name);
-		nd_obj_str(r, ft->evidence, "network", netname);
-		nd_obj_str(r, ft->evidence, "store_dir", store_dir);
-		nd_obj_int(r, ft->evidence, "held_count", (int64_t)nterm);
-		held->key = "held";
-		ft->evidence->last->next = held;
-		ft->evidence->last = held;
-		ft->evidence->n++;
-		nd_finding_summary(r, ft, _("%zu address(es) on node %s are still held by pods that "
-					    "have terminated: pods are created faster than finished "
-					    "ones are collected"), nterm, bn->name);
-		nd_finding_remedy(r, ft, _("delete the finished pods (or lower the controller's "
-					   "terminated-pod-gc-threshold; use Job ttlSecondsAfterFinished)"));
-		nd_finding_command(r, ft, "kubectl delete pods -A --field-selector "
-				   "spec.nodeName=%s,status.phase=Succeeded", bn->name);
-		nd_finding_command(r, ft, "kubectl delete pods -A --field-selector "
-				   "spec.nodeName=%s,status.phase=Failed", bn->name);
-	}
-	/* a full range */
-	for (ri = 0; net && ri < net->nranges; ri++) {
-		const char *text = NULL;
-		struct nd_cidr c;
-		uint64_t cap = range_capacity(&net->ranges[ri], node, &c, &text, a);
-		size_t used = 0;
-
-		if (!cap || !text)
-			continue;
-		for (i = 0; i < st.n; i++) {
-			struct nd_ip ip;
-
-			if (nd_ip_parse(st.entries[i].ip, &ip) == 0 && nd_cidr_contains(&c, &ip))
-				used++;
-		}
-		if (used >= cap) {
-			struct nd_finding *f = nd_finding_add(r, "ipam-pool-exhausted", "Node", NULL,
-							      bn->name);
-
-			nd_obj_str(r, f->evidence, "node", bn->name);
-			nd_obj_str(r, f->evidence, "network", netname);
-			nd_obj_str(r, f->evidence, "range", text);
-			nd_obj_int(r, f->evidence, "capacity", (int64_t)cap);
-			nd_obj_int(r, f->evidence, "reserved", (int64_t)used);
-			nd_obj_int(r, f->evidence, "leaked", (int64_t)nleak);
-			nd_obj_int(r, f->evidence, "held_by_terminated_pods", (int64_t)nterm);
-			nd_finding_summary(r, f, _("every address of %s on node %s is reserved (%zu "
-						   "of %llu): new pods there cannot get an IP"),
-					   text, bn->name, used, (unsigned long long)cap);
-			nd_finding_remedy(r, f, _("free leaked and terminated-pod addresses first; if "
-						  "the node really runs that many pods, lower maxPods "
-						  "or give nodes a larger pod CIDR"));
-			nd_finding_command(r, f, "netdiag ipam --node %s", bn->name);
-		}
-	}
+	memset(&v, 0, sizeof(v));
+	v.node = bn->name;
+	v.network = netname;
+	v.store_dir = store_dir;
+	v.net = net;
+	v.st = &st;
+	report_store(env, &v, a);
 }
 
 void nd_check_ipam_stores(struct nd_check_env *env)
@@ -353,6 +401,11 @@ void nd_check_ipam_stores(struct nd_check_env *env)
 	struct nd_arena *a;
 	size_t i, stores = 0, errors = 0;
 
+	if (env->node_root) {
+		nd_check_skip(r, "ipam-store", "S2",
+			      _("on a node: its live store is read instead of bundled copies"));
+		return;
+	}
 	if (!env->b || !env->b->nnodes) {
 		nd_check_skip(r, "ipam-store", "S2",
 			      _("no node files in the source (bundle nodes/<node>/cni/...)"));
@@ -371,4 +424,132 @@ void nd_check_ipam_stores(struct nd_check_env *env)
 	else
 		nd_check_end(r, errors ? ND_CHECK_ERROR : ND_CHECK_PASS,
 			     nd_report_printf(r, _("%zu host-local stores compared"), stores));
+}
+
+/* Azure CNI v1: addresses the state file marks InUse that no pod of the node holds. */
+static void check_azure_vnet(struct nd_check_env *env, struct nd_arena *a)
+{
+	struct nd_report *r = env->r;
+	const char *path = nd_node_path(a, env->node_root, "var/run/azure-vnet-ipam.json");
+	struct nd_azv_state st;
+	struct nd_finding *f = NULL;
+	struct nd_val *leaked = NULL;
+	struct nd_err e;
+	size_t nleak = 0;
+
+	if (access(path, F_OK) != 0) {
+		nd_check_skip(r, "azure-vnet-ipam", "S2",
+			      _("no Azure CNI v1 state (var/run/azure-vnet-ipam.json) on the node"));
+		return;
+	}
+	nd_check_begin(r, "azure-vnet-ipam", "S2");
+	if (nd_azv_read(path, a, &st, &e) < 0) {
+		nd_check_end(r, ND_CHECK_ERROR, nd_report_strdup(r, e.msg));
+		return;
+	}
+	if (!env->have_pods) {
+		nd_check_end(r, ND_CHECK_SKIP,
+			     nd_report_printf(r, _("%zu of %zu addresses in use; no pod list to "
+						   "compare with (give --snapshot)"), st.in_use, st.n));
+		return;
+	}
+	for (size_t i = 0; i < st.n; i++) {
+		const struct nd_pod *pod;
+
+		if (!st.addrs[i].in_use ||
+		    nd_ipam_classify(env->m, env->scope.node, st.addrs[i].addr, &pod) != ND_HOLD_NONE)
+			continue;
+		if (!f) {
+			f = nd_finding_add(r, "ipam-leak", "Node", NULL, env->scope.node);
+			leaked = nd_val_arr(r);
+		}
+		if (nleak++ < MAX_LISTED) {
+			struct nd_val *o = nd_arr_obj(r, leaked);
+
+			nd_obj_str(r, o, "ip", st.addrs[i].addr);
+			nd_obj_str(r, o, "container_id", st.addrs[i].id);
+			nd_obj_str(r, o, "pool", st.addrs[i].pool);
+		}
+	}
+	if (f) {
+		nd_obj_str(r, f->evidence, "node", env->scope.node);
+		nd_obj_str(r, f->evidence, "network", "azure-vnet");
+		nd_obj_str(r, f->evidence, "store_dir", path);
+		nd_obj_int(r, f->evidence, "reserved", (int64_t)st.in_use);
+		nd_obj_int(r, f->evidence, "leaked_count", (int64_t)nleak);
+		attach(f->evidence, leaked, "leaked");
+		nd_finding_summary(r, f, _("%zu of %zu addresses Azure CNI marks in use on node %s "
+					   "belong to no pod: the plugin never released them"),
+				   nleak, st.in_use, env->scope.node);
+		nd_finding_remedy(r, f, _("netdiag does not edit Azure CNI's state file; reimage "
+					  "or replace the node, and open a support request with "
+					  "the 'leaked' list if it comes back"));
+		nd_finding_command(r, f, "az vmss reimage --instance-ids <id> -g <node-resource-group> "
+				   "-n <vmss>");
+	}
+	nd_check_end(r, ND_CHECK_PASS, nd_report_printf(r, _("%zu addresses in use in %zu pools"),
+							 st.in_use, st.pools));
+}
+
+void nd_check_node_ipam(struct nd_check_env *env)
+{
+	struct nd_report *r = env->r;
+	const struct nd_cni_net *net;
+	const char *store_dir;
+	struct nd_hl_store st;
+	struct nd_sandboxes sb;
+	struct store_view v;
+	struct nd_arena *a;
+	struct nd_err e;
+	bool proc;
+
+	if (!env->node_root) {
+		nd_check_skip(r, "ipam-node", "S2", _("not on a node (no --node-root)"));
+		return;
+	}
+	a = nd_arena_new(64 * 1024);
+	nd_check_begin(r, "ipam-node", "S2");
+	if (!env->scope.node) {
+		nd_check_end(r, ND_CHECK_ERROR, nd_report_strdup(r, env->node_error));
+		goto out;
+	}
+	if (env->have_pods && !nd_model_node(env->m, env->scope.node) &&
+	    !nd_model_pods_on_node(env->m, env->scope.node, &(size_t){0})) {
+		nd_check_end(r, ND_CHECK_ERROR,
+			     nd_report_printf(r, _("node '%s' is neither a Node nor the node of any "
+						   "pod in the source: wrong --node?"),
+					      env->scope.node));
+		goto out;
+	}
+	if (nd_node_hostlocal_store(env->node_root, a, &net, &store_dir, &e) < 0) {
+		nd_check_end(r, ND_CHECK_SKIP, nd_report_strdup(r, e.msg));
+		goto azure;
+	}
+	if (nd_hostlocal_read(store_dir, a, &st, &e) < 0) {
+		nd_check_end(r, ND_CHECK_ERROR,
+			     nd_report_printf(r, _("the store was not compared: %s"), e.msg));
+		goto azure;
+	}
+	if (!env->have_pods) {
+		nd_check_end(r, ND_CHECK_SKIP,
+			     nd_report_printf(r, _("%zu addresses reserved in '%s'; no pod list to "
+						   "compare with (give --snapshot)"), st.n, store_dir));
+		goto azure;
+	}
+	proc = strcmp(env->node_root, "/") == 0 || strcmp(env->node_root, "/host") == 0;
+	nd_sandboxes_scan(env->node_root, proc, a, &sb);
+	memset(&v, 0, sizeof(v));
+	v.node = env->scope.node;
+	v.network = net->name;
+	v.store_dir = store_dir;
+	v.net = net;
+	v.st = &st;
+	v.sb = &sb;
+	report_store(env, &v, a);
+	nd_check_end(r, ND_CHECK_PASS,
+		     nd_report_printf(r, _("%zu addresses reserved in '%s'"), st.n, store_dir));
+azure:
+	check_azure_vnet(env, a);
+out:
+	nd_arena_free(a);
 }
