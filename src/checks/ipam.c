@@ -37,18 +37,6 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static const char *rfc3339(struct nd_report *r, int64_t t)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-	char buf[32];
-
-	if (!t || !gmtime_r(&tt, &tm))
-		return NULL;
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return nd_report_strdup(r, buf);
-}
-
 /* The name of the only sub-folder of dir, or NULL. */
 static const char *only_subdir(struct nd_arena *a, const char *dir)
 {
@@ -266,7 +254,7 @@ static void report_store(struct nd_check_env *env, const struct store_view *v,
 			o = nd_arr_obj(r, leaked);
 			nd_obj_str(r, o, "ip", en->ip);
 			nd_obj_str(r, o, "container_id", en->container_id);
-			nd_obj_str(r, o, "reserved_at", rfc3339(r, en->mtime));
+			nd_obj_str(r, o, "reserved_at", nd_report_time(r, en->mtime));
 			if (v->sb) {
 				nd_obj_int(r, o, "age_seconds",
 					   en->mtime && env->now > en->mtime ? env->now - en->mtime : 0);

@@ -63,18 +63,6 @@ bool nd_classify_sandbox_message(const char *msg, struct nd_cni_signature *out)
 	return false;
 }
 
-static const char *rfc3339(struct nd_report *r, int64_t t)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-	char buf[32];
-
-	if (!t || !gmtime_r(&tt, &tm))
-		return NULL;
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return nd_report_strdup(r, buf);
-}
-
 static bool waiting_for_ip(const struct nd_pod *p)
 {
 	if (p->host_network || p->nips || !p->node || p->m.deleting)
@@ -138,7 +126,7 @@ void nd_check_pod_ip(struct nd_check_env *env)
 		nd_obj_str(r, f->evidence, "matched", sig.match);
 		nd_obj_int(r, f->evidence, "events", count);
 		nd_obj_str(r, f->evidence, "last_message", last->message);
-		nd_obj_str(r, f->evidence, "last_seen", rfc3339(r, last->last));
+		nd_obj_str(r, f->evidence, "last_seen", nd_report_time(r, last->last));
 		if (sig.exhausted)
 			nd_finding_summary(r, f, _("the pod has no IP: %s on node %s is out of "
 						   "addresses (%lld sandbox failures)"),

@@ -96,6 +96,18 @@ const char *nd_report_printf(struct nd_report *r, const char *fmt, ...)
 	return s;
 }
 
+const char *nd_report_time(struct nd_report *r, int64_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	char buf[32];
+
+	if (!t || !gmtime_r(&tt, &tm))
+		return NULL;
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return nd_report_strdup(r, buf);
+}
+
 /* ---- evidence values ---- */
 
 static struct nd_val *val_new(struct nd_report *r, enum nd_vtype t)

@@ -109,6 +109,9 @@ void nd_report_free(struct nd_report *r);
 const char *nd_report_strdup(struct nd_report *r, const char *s);
 const char *nd_report_printf(struct nd_report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Unix seconds as RFC 3339 UTC ("2025-05-02T09:24:40Z") in the report's
+ * arena; NULL for 0 (unknown). */
+const char *nd_report_time(struct nd_report *r, int64_t t);
 
 /*
  * Start a check; every finding added until nd_check_end belongs to it.

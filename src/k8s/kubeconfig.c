@@ -10,6 +10,7 @@
 #include <yaml.h>
 
 #include "core/err.h"
+#include "core/base64.h"
 #include "core/banned.h"
 
 #define MAX_FILES 64
@@ -210,55 +211,17 @@ static char *rel_path(const struct kfile *f, const char *p)
 	return r;
 }
 
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
 char *nd_base64_decode(const char *s, size_t *len)
 {
-	size_t n = strlen(s), o = 0;
-	char *out = nd_xmalloc(n / 4 * 3 + 4);
-	uint32_t acc = 0;
-	int bits = 0;
+	size_t n = strlen(s);
+	unsigned char *out = nd_xmalloc(n / 4 * 3 + 4);
 
-	for (; *s; s++) {
-		int v;
-
-		if (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
-			continue;
-		if (*s == '=')
-			break;
-		v = b64val((unsigned char)*s);
-		if (v < 0) {
-			free(out);
-			return NULL;
-		}
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (char)((acc >> bits) & 0xff);
-		}
+	if (nd_b64_decode(s, n, out, n / 4 * 3 + 3, len) < 0) {
+		free(out);
+		return NULL;
 	}
-	for (; *s; s++)
-		if (*s != '=' && *s != ' ' && *s != '\n' && *s != '\r' && *s != '\t') {
-			free(out);
-			return NULL;
-		}
-	out[o] = '\0';
-	*len = o;
-	return out;
+	out[*len] = '\0';
+	return (char *)out;
 }
 
 static int data_field(struct nd_kubeconfig *kc, yaml_document_t *d, yaml_node_t *m,

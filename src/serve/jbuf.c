@@ -8,6 +8,7 @@
 
 #include "core/err.h"
 #include "core/json.h"
+#include "core/base64.h"
 #include "core/banned.h"
 
 void nd_jbuf_init(struct nd_jbuf *b, size_t max)
@@ -190,69 +191,23 @@ void nd_jbuf_json(struct nd_jbuf *b, const struct nd_json *v)
 	}
 }
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 void nd_jbuf_base64(struct nd_jbuf *b, const void *data, size_t n)
 {
+	char q[4 * 48 + 1];
 	const unsigned char *p = data;
-	size_t i;
 
-	for (i = 0; i + 2 < n; i += 3) {
-		char q[4] = {b64[p[i] >> 2], b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)],
-			     b64[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)], b64[p[i + 2] & 63]};
+	/* in pieces of 144 bytes: 192 characters each, padding only at the end */
+	while (n) {
+		size_t k = n > 144 ? 144 : n;
 
-		nd_jbuf_add(b, q, 4);
+		nd_b64_encode(p, k, q);
+		nd_jbuf_add(b, q, ND_B64_LEN(k));
+		p += k;
+		n -= k;
 	}
-	if (n - i == 1) {
-		char q[4] = {b64[p[i] >> 2], b64[(p[i] & 3) << 4], '=', '='};
-
-		nd_jbuf_add(b, q, 4);
-	} else if (n - i == 2) {
-		char q[4] = {b64[p[i] >> 2], b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)],
-			     b64[(p[i + 1] & 15) << 2], '='};
-
-		nd_jbuf_add(b, q, 4);
-	}
-}
-
-static int b64val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
 }
 
 int nd_jbuf_b64decode(const char *s, size_t n, unsigned char *out, size_t max, size_t *outlen)
 {
-	unsigned acc = 0;
-	int bits = 0;
-	size_t i, o = 0;
-
-	while (n && s[n - 1] == '=')
-		n--;
-	for (i = 0; i < n; i++) {
-		int v = b64val(s[i]);
-
-		if (v < 0)
-			return -1;
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o >= max)
-				return -1;
-			out[o++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	*outlen = o;
-	return 0;
+	return nd_b64_decode(s, n, out, max, outlen);
 }
