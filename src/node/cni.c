@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/ipaddr.h"
 #include "core/json.h"
+#include "core/file.h"
 #include "core/banned.h"
 
 #define CNI_MAX_FILE  (1u << 20)   /* a config over 1 MiB is not a config */
@@ -280,54 +281,6 @@ out:
 	return r;
 }
 
-/* Read a whole config: regular file (after symlinks), at most CNI_MAX_FILE bytes. */
-static int read_config(const char *path, char **buf, size_t *len, struct nd_err *e)
-{
-	struct stat st;
-	char *b = NULL;
-	size_t n = 0;
-	int fd, r = -1;
-
-	/* O_NONBLOCK so that a FIFO named *.conf cannot hang the open. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		nd_err_set(e, "'%s': not a regular file", path);
-		goto out;
-	}
-	b = nd_xmalloc(CNI_MAX_FILE + 1);
-	for (;;) {
-		ssize_t got = read(fd, b + n, CNI_MAX_FILE + 1 - n);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
-			goto out;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-		if (n > CNI_MAX_FILE) {
-			nd_err_set(e, "'%s': larger than 1 MiB, not a CNI config", path);
-			goto out;
-		}
-	}
-	*buf = b;
-	*len = n;
-	b = NULL;
-	r = 0;
-out:
-	free(b);
-	close(fd);
-	return r;
-}
-
 static int cmp_name(const void *x, const void *y)
 {
 	/* Go's sort.Strings: byte order, no locale. */
@@ -419,7 +372,7 @@ int nd_cni_load_dir(const char *dir, struct nd_arena *a,
 		size_t len = 0;
 
 		fe.msg[0] = '\0';
-		if (read_config(path, &buf, &len, &fe) == 0 &&
+		if (nd_read_file(path, CNI_MAX_FILE, &buf, &len, &fe) == 0 &&
 		    nd_cni_parse(path, buf, len, a, &(*out)[*n], &fe) == 0)
 			(*n)++;
 		else

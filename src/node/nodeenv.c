@@ -37,56 +37,6 @@ char *nd_node_path(struct nd_arena *a, const char *root, const char *rel)
 	return nd_arena_printf(a, "%.*s/%s", (int)rl, root, rel);
 }
 
-int nd_read_file(const char *path, size_t max, char **buf, size_t *len, struct nd_err *e)
-{
-	struct stat st;
-	char *b = NULL;
-	size_t n = 0, cap = 0;
-	int fd, r = -1;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		nd_err_set(e, "cannot read '%s': %s", path,
-			   S_ISDIR(st.st_mode) ? "a directory, not a file" : "not a regular file");
-		goto out;
-	}
-	for (;;) {
-		ssize_t got;
-
-		if (n + 1 >= cap) {
-			cap = cap ? cap * 2 : 65536;
-			b = nd_xrealloc(b, cap + 1);
-		}
-		got = read(fd, b + n, cap - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
-			goto out;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-		if (n > max) {
-			nd_err_set(e, "'%s': larger than %zu bytes", path, max);
-			goto out;
-		}
-	}
-	if (!b)
-		b = nd_xmalloc(1);
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	b = NULL;
-	r = 0;
-out:
-	free(b);
-	close(fd);
-	return r;
-}
-
 static bool name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||

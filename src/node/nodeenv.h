@@ -18,17 +18,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/file.h"
+
 struct nd_arena;
 struct nd_err;
 
 /* "<root>/<rel>" without doubled slashes; rel may start with '/'. */
 char *nd_node_path(struct nd_arena *a, const char *root, const char *rel);
 
-/*
- * Read a regular file (symlinks followed) of at most max bytes into a
- * malloc'd, NUL-terminated buffer the caller frees. -1 with e naming it.
- */
-int nd_read_file(const char *path, size_t max, char **buf, size_t *len, struct nd_err *e);
+
 
 /*
  * The node's name from the kubelet's kubeconfig under root. *from is set to

@@ -264,7 +264,7 @@ static void test_parse_too_big(void **state)
 	memset(buf, ' ', len);
 	memcpy(buf, LOOPBACK_CONF, strlen(LOOPBACK_CONF));
 	assert_int_equal(nd_cni_parse("big.conf", buf, len, a, &net, &e), -1);
-	assert_string_equal(e.msg, "'big.conf': larger than 1 MiB, not a CNI config");
+	assert_non_null(strstr(e.msg, "big.conf': larger than 1 MiB"));
 	/* Exactly 1 MiB is still a config. */
 	assert_int_equal(nd_cni_parse("big.conf", buf, len - 1, a, &net, &e), 0);
 	assert_string_equal(net.name, "lo");
