@@ -39,6 +39,9 @@ LIB_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/obj/catalogue_gen.o
 FINDING_DOCS := $(sort $(wildcard docs/findings/*.md docs/findings/it/*.md))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
+# Message catalogues (po/LINGUAS), written next to the binary: $(O)/locale.
+PO_LANGS := $(shell cat po/LINGUAS)
+MO_FILES := $(patsubst %,$(O)/locale/%/LC_MESSAGES/netdiag.mo,$(PO_LANGS))
 
 .PHONY: all check unit e2e demo bench fuzz clean deps install
 
@@ -50,6 +53,12 @@ netdiag: $(O)/netdiag
 
 $(O)/netdiag: $(O)/obj/main.o $(O)/libnetdiag.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(O)/netdiag: | $(MO_FILES)
+
+$(O)/locale/%/LC_MESSAGES/netdiag.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@.$$$$.tmp $< && mv -f $@.$$$$.tmp $@
 
 $(O)/libnetdiag.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -93,6 +102,10 @@ fuzz: deps
 install: netdiag
 	install -D -m 0755 $(O)/netdiag $(DESTDIR)$(PREFIX)/bin/netdiag
 	ln -sf netdiag $(DESTDIR)$(PREFIX)/bin/kubectl-netdiag
+	for l in $(PO_LANGS); do \
+		install -D -m 0644 $(O)/locale/$$l/LC_MESSAGES/netdiag.mo \
+			$(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/netdiag.mo || exit 1; \
+	done
 
 clean:
 	rm -rf build netdiag kubectl-netdiag

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bench/gen -o DIR [--nodes N] [--pods N] [--services N] [--seed N]
- *               [--nodes-dir[=K]] [-q]
+ *               [--policies N] [--nodes-dir[=K]] [-q]
  *
  * Writes a synthetic offline bundle (DESIGN.md §2 layout):
  *   DIR/cluster/{pods,nodes,services,endpointslices,endpoints,events,
  *                daemonsets,namespaces,nnc}.json
+ * and with --policies N (N > 0) DIR/cluster/networkpolicies.json;
+ * --policies-only writes that file alone (same model, same policies);
  * and with --nodes-dir, for the first K nodes (default 50):
  *   DIR/nodes/<node>/cni/net.d/10-containerd-net.conflist   (kubenet)
  *   DIR/nodes/<node>/cni/networks/kubenet/<ip>              (host-local store)
@@ -28,8 +30,10 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: gen -o DIR [--nodes N] [--pods N] [--services N] [--seed N] [--nodes-dir[=K]] [-q]\n"
-	"  defaults: --nodes 5000 --pods 150000 --services 10000 --seed 1; --nodes-dir K=50\n";
+	"usage: gen -o DIR [--nodes N] [--pods N] [--services N] [--seed N] [--policies N]\n"
+	"           [--policies-only] [--nodes-dir[=K]] [-q]\n"
+	"  defaults: --nodes 5000 --pods 150000 --services 10000 --seed 1 --policies 0;\n"
+	"  --nodes-dir K=50\n";
 
 static bool quiet;
 
@@ -281,8 +285,8 @@ static double now_s(void)
 int main(int argc, char **argv)
 {
 	const char *out = NULL;
-	uint32_t nodes = 5000, pods = 150000, services = 10000, seed = 1, nd = 0;
-	bool nodes_dir = false;
+	uint32_t nodes = 5000, pods = 150000, services = 10000, seed = 1, nd = 0, npol = 0;
+	bool nodes_dir = false, pol_only = false;
 	char err[256], cluster[4096];
 	struct model m;
 	double t0 = now_s();
@@ -304,6 +308,12 @@ int main(int argc, char **argv)
 			if (parse_u32(a, v, 100000000u, dst))
 				return 2;
 			i++;
+		} else if (!strcmp(a, "--policies")) {
+			if (parse_u32(a, v, 1000000u, &npol))
+				return 2;
+			i++;
+		} else if (!strcmp(a, "--policies-only")) {
+			pol_only = true;
 		} else if (!strcmp(a, "--nodes-dir")) {
 			nodes_dir = true;
 			nd = 50;
@@ -335,6 +345,20 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (pol_only) {
+		char path[4096];
+
+		if (!npol || (size_t)snprintf(path, sizeof(path), "%s/networkpolicies.json", cluster) >= sizeof(path) ||
+		    write_netpols(&m, path, npol)) {
+			fprintf(stderr, "gen: --policies-only needs --policies N and a writable '%s'\n", cluster);
+			return 1;
+		}
+		if (!quiet)
+			fprintf(stderr, "gen: %s/networkpolicies.json: %u NetworkPolicies over %u namespaces in %.1f s\n",
+				cluster, npol, m.nns, now_s() - t0);
+		model_free(&m);
+		return 0;
+	}
 	/* pods.json is ~90% of the bytes: write it here, the rest in a child */
 	fflush(NULL);
 	pid_t pid = fork();
@@ -346,6 +370,15 @@ int main(int argc, char **argv)
 		int rc = 0;
 		for (size_t k = 0; k < sizeof(others) / sizeof(others[0]) && !rc; k++)
 			rc = run_one(&m, cluster, &others[k]);
+		if (!rc && npol) {
+			char path[4096];
+
+			if ((size_t)snprintf(path, sizeof(path), "%s/networkpolicies.json", cluster) >= sizeof(path) ||
+			    write_netpols(&m, path, npol)) {
+				fprintf(stderr, "gen: cannot write '%s/networkpolicies.json'\n", cluster);
+				rc = -1;
+			}
+		}
 		if (!rc && nodes_dir)
 			rc = write_nodes_dir(&m, out, nd);
 		_exit(rc ? 1 : 0);
@@ -372,8 +405,8 @@ int main(int argc, char **argv)
 			done += m.pods[i].phase == PH_SUCCEEDED || m.pods[i].phase == PH_FAILED;
 		}
 		fprintf(stderr, "gen: %s: %u nodes, %u pods (%u hostNetwork, %u Succeeded/Failed, %u Pending), "
-			"%u services, %u namespaces, seed %u%s in %.1f s\n",
-			out, m.nnodes, m.npods, hostnet, done, pending, m.nsvcs, m.nns, seed,
+			"%u services, %u namespaces, %u NetworkPolicies, seed %u%s in %.1f s\n",
+			out, m.nnodes, m.npods, hostnet, done, pending, m.nsvcs, m.nns, npol, seed,
 			nodes_dir ? ", nodes dir" : "", now_s() - t0);
 	}
 	model_free(&m);

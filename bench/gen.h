@@ -165,5 +165,7 @@ int write_services(const struct model *m, const char *path);
 int write_slices(const struct model *m, const char *path);
 int write_endpoints(const struct model *m, const char *path);
 int write_events(const struct model *m, const char *path);
+/* networkpolicies.json: n NetworkPolicies over the model (gen_netpol.c) */
+int write_netpols(const struct model *m, const char *path, uint32_t n);
 
 #endif

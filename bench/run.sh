@@ -12,6 +12,12 @@
 #   BENCH_SKIP_JQ=1     do not run the jq pipeline
 #   BENCH_LIBS=1        also time yajl, cJSON, jansson, json-c on pods.json
 #   BENCH_HYPERFINE=1   also run hyperfine on plain read and netdiag
+#   BENCH_SKIP_LIVE=1   do not serve the bundle and compare live netdiag with kubectl
+#   BENCH_KUBECTL_TIMEOUT  seconds kubectl may take before it is stopped (1800)
+#   BENCH_SKIP_NETPOL=1 do not run the NetworkPolicy benchmarks
+#   BENCH_NP_NODES / BENCH_NP_PODS / BENCH_NP_SERVICES / BENCH_NP_POLICIES
+#                       the policy matrix bundle (167 / 5000 / 334 / 500)
+#   BENCH_CR_POLICIES   policies added to the big bundle for one can-reach (5000)
 #   NETDIAG             the binary to measure (./netdiag)
 # Results: a table on stdout, the same in bench/results-<date>.txt.
 # shellcheck disable=SC2016  # sh -c scripts take their arguments as $1..
@@ -176,6 +182,157 @@ if [ "$LIBS" = 1 ]; then
 	done
 fi
 
+# (f) live: netdiag serve on the bundle, then live netdiag and kubectl against it
+SERVE_PID=""
+stop_serve() {
+	if [ -n "$SERVE_PID" ]; then
+		kill "$SERVE_PID" 2>/dev/null || true
+		wait "$SERVE_PID" 2>/dev/null || true
+		SERVE_PID=""
+	fi
+}
+trap stop_serve EXIT
+trap 'stop_serve; exit 130' INT TERM
+LV_S="" LV_MB="" KC_S="" KC_MB="" KC_NOTE="" LV_NOTE=""
+KC_TIMEOUT=${BENCH_KUBECTL_TIMEOUT:-1800}
+if [ "${BENCH_SKIP_LIVE:-0}" != 1 ]; then
+	if [ -z "$ND_S" ]; then
+		LV_NOTE="skipped: netdiag did not run on the snapshot"
+	elif ! command -v kubectl >/dev/null 2>&1; then
+		LV_NOTE="skipped: kubectl is not installed"
+	else
+		SKC="$LOG/serve.kubeconfig"
+		rm -f "$SKC" "$LOG/serve.url"
+		say "starting netdiag serve on $DATA (indexing takes a while)"
+		t0=$(date +%s%N)
+		"$NETDIAG" serve --snapshot "$DATA" --listen 127.0.0.1:0 --write-kubeconfig "$SKC" \
+			> "$LOG/serve.url" 2> "$LOG/serve.err" &
+		SERVE_PID=$!
+		i=0
+		while [ ! -s "$LOG/serve.url" ] && kill -0 "$SERVE_PID" 2>/dev/null && [ $i -lt 6000 ]; do
+			sleep 0.2
+			i=$((i + 1))
+		done
+		SERVE_READY=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+		if [ ! -s "$LOG/serve.url" ] || [ ! -s "$SKC" ]; then
+			LV_NOTE="serve did not start: $(head -c 160 "$LOG/serve.err" | tr '\n' ' ')"
+			stop_serve
+		else
+			SERVE_RSS=$(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVE_PID/status")
+			row "netdiag serve: ready (index + spool)" "$SERVE_READY" "$SERVE_RSS" \
+				"$(head -n 1 "$LOG/serve.url"); $(sed -n 's/.*(\(spool [^,]*\),.*/\1/p' "$LOG/serve.err")"
+			repeat_measure live sh -c 'ulimit -v "$1" && exec "$2" --kubeconfig "$3" diagnose -o json > /dev/null' \
+				sh "$MEM_LIMIT_KB" "$NETDIAG" "$SKC"
+			if [ "$RC" = 0 ] || [ "$RC" = 1 ]; then
+				LV_S=$WALL LV_MB=$RSS
+				row "netdiag live diagnose -o json (over serve)" "$LV_S" "$LV_MB" "exit $RC (0/1 = ran)"
+			else
+				LV_NOTE="live netdiag failed ($RC), see $LOG/live.1.time"
+				row "netdiag live diagnose -o json (over serve)" "-" "-" "$LV_NOTE"
+			fi
+			# kubectl keeps the whole list in memory before it prints: guard it
+			# with the same ulimit -v and a timeout, and record what happened
+			measure kubectl sh -c 'ulimit -v "$1" && exec timeout "$2" kubectl --kubeconfig "$3" get pods -A -o json > /dev/null' \
+				sh "$MEM_LIMIT_KB" "$KC_TIMEOUT" "$SKC" 2> "$LOG/kubectl.err" || true
+			if [ "$RC" = 0 ]; then
+				KC_S=$WALL KC_MB=$RSS
+				row "kubectl get pods -A -o json (over serve)" "$KC_S" "$KC_MB" "exit 0; $(kubectl version --client 2>/dev/null | sed -n 's/^Client Version: //p')"
+			else
+				case $RC in
+				124) KC_NOTE="stopped after the ${KC_TIMEOUT} s timeout" ;;
+				*) KC_NOTE="failed ($RC, ulimit -v $((MEM_LIMIT_KB / 1024)) MiB): $({ grep -m 1 -E '^(fatal error|error|Error)|out of memory' "$LOG/kubectl.err" || head -c 120 "$LOG/kubectl.err"; } | tr '\n' ' ')" ;;
+				esac
+				row "kubectl get pods -A -o json (over serve)" "$WALL" "$RSS" "$KC_NOTE"
+				KC_PART_S=$WALL KC_PART_MB=$RSS
+			fi
+			SERVE_RSS=$(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVE_PID/status")
+			row "netdiag serve: peak after both clients" "-" "$SERVE_RSS" "the server, not counted above"
+			stop_serve
+		fi
+	fi
+	[ -n "$LV_NOTE" ] && [ -z "$LV_S" ] && say "live: $LV_NOTE"
+fi
+
+# (g) NetworkPolicy engine: the full matrix of a 5000-pod cluster with 500
+# policies (bench/npbench on netdiag's library), and one can-reach question
+# on the big bundle with policies added
+NP_NOTE="" NPM_S="" CR_S=""
+if [ "${BENCH_SKIP_NETPOL:-0}" != 1 ]; then
+	NPN=${BENCH_NP_NODES:-167} NPP=${BENCH_NP_PODS:-5000} NPS=${BENCH_NP_SERVICES:-334}
+	NPK=${BENCH_NP_POLICIES:-500} CRK=${BENCH_CR_POLICIES:-5000}
+	ND_O=${BENCH_ND_O:-$(dirname "$(readlink -f "$NETDIAG")")}
+	NPDATA="$B/data/np-n$NPN-p$NPP-s$NPS-k$NPK-seed$SEED"
+	NPPARAMS="nodes=$NPN pods=$NPP services=$NPS policies=$NPK seed=$SEED gen=$(cat "$B"/gen*.[ch] | cksum | cut -d' ' -f1)"
+	if [ -f "$NPDATA/.params" ] && [ "$(cat "$NPDATA/.params")" = "$NPPARAMS" ]; then
+		say "reusing $NPDATA"
+	else
+		rm -rf "$NPDATA"
+		mkdir -p "$NPDATA"
+		"$B/gen" -q -o "$NPDATA" --nodes "$NPN" --pods "$NPP" --services "$NPS" --policies "$NPK" --seed "$SEED"
+		printf '%s\n' "$NPPARAMS" > "$NPDATA/.params"
+	fi
+	if [ ! -f "$ND_O/libnetdiag.a" ]; then
+		NP_NOTE="pending: $ND_O/libnetdiag.a missing (run make)"
+	elif ! make -s -C "$B" npbench ND_O="$ND_O" >&2; then
+		NP_NOTE="npbench did not build against $ND_O/libnetdiag.a"
+	fi
+	if [ -z "$NP_NOTE" ]; then
+		measure npbench "$B/npbench" "$NPDATA" 80/TCP > "$LOG/npbench.out" 2>&1 || true
+		v() { sed -n "s/^$1 //p" "$LOG/npbench.out"; }
+		if [ "$RC" = 0 ]; then
+			NPM_S=$WALL NPM_MB=$RSS
+			row "npbench: load $NPP pods, $NPK policies + matrix" "$NPM_S" "$NPM_MB" \
+				"load $(v load_ms) ms"
+			row "  of which nd_np_matrix on 80/TCP" "$(awk -v m="$(v matrix_ms)" 'BEGIN { printf "%.3f", m / 1000 }')" "-" \
+				"$(v matrix_pods) pods, $(v classes) classes, $(v allowed)/$(v cells) allowed, $(v refined_pairs) pairs refined"
+			row "  matrix cells checked by nd_np_evaluate" "-" "-" "$(v checked_cells) random cells, $(v mismatches) mismatches"
+		else
+			row "npbench: $NPP pods, $NPK policies" "$WALL" "$RSS" "failed ($RC): $(tail -c 120 "$LOG/npbench.out" | tr '\n' ' ')"
+		fi
+		# one question on the big bundle: its cluster files linked, plus policies
+		CRDATA="$DATA-k$CRK"
+		rm -rf "$CRDATA"
+		mkdir -p "$CRDATA/cluster"
+		for f in "$DATA"/cluster/*.json; do ln -s "$f" "$CRDATA/cluster/"; done
+		"$B/gen" -q -o "$CRDATA" --nodes "$NODES" --pods "$PODS" --services "$SVCS" --seed "$SEED" \
+			--policies "$CRK" --policies-only
+		# two Running, non-hostNetwork app pods in different namespaces, the first in pods.json
+		PAIR=$(awk '
+			/^                "name": "/ { split($0, a, "\""); name = a[4]; hn = 0; next }
+			/^                "namespace": "/ { split($0, a, "\""); ns = a[4]; next }
+			/^                "hostNetwork": true/ { hn = 1; next }
+			/^                "phase": "Running"/ {
+				if (hn || ns ~ /^kube-/ || ns == "default") next
+				if (!src) { src = ns "/" name; sns = ns; next }
+				if (ns != sns) { print src, ns "/" name; exit }
+			}' "$PODS_JSON")
+		# shellcheck disable=SC2086  # two words, split on purpose
+		set -- $PAIR
+		if [ $# -eq 2 ]; then
+			warm
+			measure canreach sh -c 'ulimit -v "$1" && exec "$2" --snapshot "$3" can-reach "$4" "$5:80" -o json > "$6"' \
+				sh "$MEM_LIMIT_KB" "$NETDIAG" "$CRDATA" "$1" "$2" "$LOG/canreach.json"
+			if [ "$RC" = 0 ] || [ "$RC" = 1 ]; then
+				CR_S=$WALL CR_MB=$RSS
+				row "netdiag can-reach (bundle + $CRK policies)" "$CR_S" "$CR_MB" \
+					"$1 -> $2:80 allowed=$(sed -n 's/.*"allowed": *\(true\|false\).*/\1/p' "$LOG/canreach.json" | head -n 1)"
+			else
+				row "netdiag can-reach (bundle + $CRK policies)" "$WALL" "$RSS" "failed ($RC)"
+			fi
+			measure npbench-pair "$B/npbench" "$CRDATA" 80/TCP --no-matrix --pair "$1" "$2" \
+				> "$LOG/npbench-pair.out" 2>&1 || true
+			if [ "$RC" = 0 ]; then
+				row "  npbench: the same question, engine only" "-" "$RSS" \
+					"question $(sed -n 's/^pair_ms //p' "$LOG/npbench-pair.out") ms; load $(sed -n 's/^load_ms //p' "$LOG/npbench-pair.out") ms, index $(sed -n 's/^engine_ms //p' "$LOG/npbench-pair.out") ms"
+			fi
+		else
+			row "netdiag can-reach (bundle + policies)" "-" "-" "no two Running pods found in $PODS_JSON"
+		fi
+	else
+		row "NetworkPolicy benchmarks" "-" "-" "$NP_NOTE"
+	fi
+fi
+
 # (e) optional: hyperfine's mean and spread for the two fast commands
 HF=""
 if [ "${BENCH_HYPERFINE:-0}" = 1 ] && command -v hyperfine >/dev/null 2>&1; then
@@ -189,7 +346,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else
 verdict() {
 	[ "$1" = "-" ] && { echo "n/a"; return; }
 	awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
-		ok = (op == "<=") ? v <= t : (op == ">=") ? v >= t : v < t
+		ok = (op == "<=") ? v <= t : (op == ">=") ? v >= t : (op == ">") ? v > t : v < t
 		print ok ? "PASS" : "MISS" }'
 }
 pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "?"; }
@@ -208,7 +365,7 @@ PBYTES=$(wc -c < "$PODS_JSON")
 	echo "bundle:  $DATA"
 	echo "         $NODES nodes, $PODS pods, $SVCS services, seed $SEED"
 	echo "         cluster/*.json $((BYTES / 1048576)) MiB, pods.json $((PBYTES / 1048576)) MiB"
-	echo "runs:    plain read and netdiag: median of $REPEAT after a warm-up read; jq once"
+	echo "runs:    plain read, netdiag, live netdiag: median of $REPEAT after a warm-up read; jq, kubectl, npbench, can-reach once"
 	echo
 	printf '%-44s %10s %10s  %s\n' "measurement" "wall s" "peak MB" "note"
 	printf '%s' "$ROWS"
@@ -226,6 +383,20 @@ PBYTES=$(wc -c < "$PODS_JSON")
 		printf '  %-36s %7s MB target < 300 MB %s\n' "netdiag peak RSS" "$ND_MB" "$(verdict "$ND_MB" "<" 300)"
 	else
 		echo "  netdiag: $ND_NOTE"
+	fi
+	if [ -n "$LV_S" ] && [ -n "$KC_S" ]; then
+		r3=$(ratio "$KC_S" "$LV_S")
+		r4=$(ratio "$KC_MB" "$LV_MB")
+		printf '  %-36s %8sx  target > 1x     %s\n' "kubectl / live netdiag, wall" "$r3" "$(verdict "$r3" ">" 1)"
+		printf '  %-36s %8sx  target > 5x     %s\n' "kubectl / live netdiag, peak RSS" "$r4" "$(verdict "$r4" ">" 5)"
+	elif [ -n "$LV_S" ] && [ -n "$KC_NOTE" ]; then
+		# kubectl stopped early: what it used until then is a lower bound
+		r3=$(ratio "$KC_PART_S" "$LV_S")
+		r4=$(ratio "$KC_PART_MB" "$LV_MB")
+		printf '  %-36s %7sx  target > 1x     %s (kubectl did not finish: a lower bound)\n' "kubectl / live netdiag, wall" ">=$r3" "$(verdict "$r3" ">" 1)"
+		printf '  %-36s %7sx  target > 5x     %s (kubectl did not finish: a lower bound)\n' "kubectl / live netdiag, peak RSS" ">=$r4" "$(verdict "$r4" ">" 5)"
+	elif [ -n "$LV_NOTE" ]; then
+		echo "  live: $LV_NOTE"
 	fi
 	if [ -n "$HF" ]; then
 		echo

@@ -63,6 +63,14 @@ struct nd_ctx {
 	const char *ipvs_file;       /* --ipvsadm FILE */
 	const char *nft_file;        /* --nft FILE */
 
+	/* S1 (src/cmd_apiserver.c): the client's egress IP and the AKS profile */
+	const char *client_ip;       /* --client-ip IP */
+	const char *egress_ip_url;   /* --egress-ip-url URL (an echo service the user names) */
+	const char *resource_group;  /* --resource-group RG, with --name: runs az aks show */
+	const char *cluster_name;    /* --name NAME */
+	bool s1_done;                /* the S1 checks ran (before the live source) */
+	bool s1_unreachable;         /* ... and found the API server unusable */
+
 	/* set up by main.c according to the row's needs */
 	bool have_source;          /* the model was read from a source (not empty) */
 	struct nd_bundle *bundle;  /* when --snapshot */
@@ -87,7 +95,7 @@ int nd_usage_error(const struct nd_cmd *cmd, const char *fmt, ...)
 const struct nd_cmd *nd_cmd_find(const char *name);
 
 /* Run the checks (src/cmd_diagnose.c) of the scenarios in which, narrowed by scope. */
-enum { ND_RUN_S2 = 1, ND_RUN_S3 = 2, ND_RUN_S4 = 4, ND_RUN_ALL = 7 };
+enum { ND_RUN_S2 = 1, ND_RUN_S3 = 2, ND_RUN_S4 = 4, ND_RUN_S1 = 8, ND_RUN_ALL = 15 };
 struct nd_scope;
 void nd_run_checks(struct nd_ctx *ctx, const struct nd_scope *scope, unsigned which);
 
@@ -117,5 +125,17 @@ int cmd_pod(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_ipam(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_canreach(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_cani(struct nd_ctx *ctx, int argc, char **argv);
+int cmd_apiserver(struct nd_ctx *ctx, int argc, char **argv);
+extern const char nd_apiserver_help[];
+
+/*
+ * S1 (src/cmd_apiserver.c): read the AKS profile and the client's egress
+ * IP, probe the API server unless offline (a --snapshot, or no_probe), and
+ * add the S1 checks to ctx->report, all within ctx->timeout_ms. Sets
+ * ctx->s1_done, and ctx->s1_unreachable when the probe found the API
+ * server unusable (then *why says how, for stderr). Returns ND_EXIT_OK or
+ * ND_EXIT_USAGE (a bad --client-ip, an unreadable --aks file: printed).
+ */
+int nd_apiserver_checks(struct nd_ctx *ctx, bool no_probe, bool in_diagnose, const char **why);
 
 #endif

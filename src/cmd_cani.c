@@ -7,8 +7,13 @@
  * resource.group; the namespace is -n (default "default"), none with -A or
  * for cluster-scoped kinds. --as system:serviceaccount:NS:NAME is a service
  * account (with its implied groups unless --as-group is given).
- * Decided offline from the Roles and bindings in the source; asking the API
- * server (SubjectAccessReview) needs the live client, not here yet.
+ * Decided from the Roles and bindings in the source. Live (no --snapshot),
+ * the API server is asked too: a SelfSubjectAccessReview when SUBJECT is
+ * the caller (SelfSubjectReview says who that is; --as may then be left
+ * out), else a SubjectAccessReview for SUBJECT with the groups the engine
+ * used. Its answer goes to the verdict as "api_server", and "disagree":
+ * true when it differs from the RBAC engine's: another authorizer (a
+ * webhook such as Azure RBAC for Kubernetes) decides there.
  */
 #include "cmd.h"
 
@@ -17,10 +22,91 @@
 
 #include "core/err.h"
 #include "core/i18n.h"
+#include "k8s/live.h"
 #include "k8s/model.h"
 #include "policy/rbac.h"
 #include "policy/rbac_report.h"
 #include "core/banned.h"
+
+/*
+ * The API server refuses what the RBAC objects allow: the refusal is the
+ * fact (apiserver-forbidden), another authorizer made it.
+ */
+static void webhook_denies(struct nd_report *r, const struct nd_rbac_user *u,
+			   const struct nd_rbac_req *q, const char *reason)
+{
+	struct nd_finding *f = nd_finding_add(r, "apiserver-forbidden", "User", NULL, u->name);
+	const char *res = !q->resource ? q->path : q->group && *q->group
+			  ? nd_report_printf(r, "%s.%s", q->resource, q->group) : q->resource;
+
+	nd_finding_summary(r, f, _("the API server denies %s to '%s' although its RBAC objects "
+				   "allow it: another authorizer (such as Azure RBAC) decides"),
+			   nd_rbac_req_text(q, r->arena), u->name);
+	nd_obj_str(r, f->evidence, "user", u->name);
+	nd_obj_str(r, f->evidence, "verb", q->verb);
+	nd_obj_str(r, f->evidence, "resource", res);
+	nd_obj_str(r, f->evidence, "namespace", q->resource && q->ns && *q->ns ? q->ns : NULL);
+	nd_obj_str(r, f->evidence, "message", reason);
+	nd_finding_remedy(r, f, _("the grant is missing in the other authorizer: with Azure RBAC "
+				  "for Kubernetes, assign the user a role on the cluster or the "
+				  "namespace (az role assignment create)"));
+	nd_finding_command(r, f, "kubectl auth can-i %s %s%s%s --as %s", q->verb, res,
+			   q->resource && q->ns && *q->ns ? " -n " : "",
+			   q->resource && q->ns && *q->ns ? q->ns : "", u->name);
+}
+
+/* Ask the API server the same question; its answer into the verdict v, as the check rbac-api-server. */
+static void ask_server(struct nd_ctx *ctx, struct nd_live *lv, const struct nd_whoami *me,
+		       const struct nd_rbac_user *u, uint32_t given_groups,
+		       const struct nd_rbac_req *q, const struct nd_rbac_result *res,
+		       struct nd_val *v)
+{
+	struct nd_report *r = ctx->report;
+	struct nd_access_review rq = {
+		.verb = q->verb, .group = q->group, .resource = q->resource,
+		.subresource = q->subresource, .name = q->name, .ns = q->ns, .path = q->path,
+	};
+	struct nd_access_answer ans;
+	struct nd_api_error ae;
+	struct nd_val *o;
+
+	/* the caller as they are: a self review; anyone else, or other groups: SubjectAccessReview */
+	if (!me->user || strcmp(me->user, u->name) != 0 || given_groups) {
+		rq.user = u->name;
+		rq.groups = u->groups;
+		rq.ngroups = u->ngroups;
+	}
+	nd_check_begin(r, "rbac-api-server", "S4");
+	o = nd_obj_obj(r, v, "api_server");
+	if (nd_live_access_review(lv, &rq, &ans, &ae) < 0) {
+		nd_obj_str(r, o, "allowed", NULL);
+		nd_obj_str(r, o, "review", rq.user ? "SubjectAccessReview" : "SelfSubjectAccessReview");
+		nd_obj_str(r, o, "error", ae.message);
+		if (ae.http)
+			nd_obj_int(r, o, "http", ae.http);
+		nd_check_end(r, ND_CHECK_ERROR,
+			     nd_report_printf(r, _("cannot ask the API server: %s"), ae.message));
+		return;
+	}
+	nd_obj_bool(r, o, "allowed", ans.allowed);
+	nd_obj_str(r, o, "reason", ans.reason);
+	nd_obj_str(r, o, "review", ans.self ? "SelfSubjectAccessReview" : "SubjectAccessReview");
+	if (ans.denied)
+		nd_obj_bool(r, o, "denied", true);
+	if (ans.evaluation_error[0])
+		nd_obj_str(r, o, "evaluation_error", ans.evaluation_error);
+	nd_obj_bool(r, v, "disagree", ans.allowed != res->allowed);
+	if (!ans.allowed && res->allowed)
+		webhook_denies(r, u, q, ans.reason);
+	nd_check_end(r, ND_CHECK_PASS,
+		     ans.allowed == res->allowed
+		     ? nd_report_printf(r, _("the API server agrees: %s"),
+					ans.allowed ? _("allowed") : _("denied"))
+		     : nd_report_printf(r, _("the API server disagrees: it says %s, the RBAC objects "
+					    "say %s (another authorizer, such as an Azure RBAC "
+					    "webhook, decides)"), ans.allowed ? _("allowed") : _("denied"),
+					res->allowed ? _("allowed") : _("denied")));
+}
 
 int cmd_cani(struct nd_ctx *ctx, int argc, char **argv)
 {
@@ -34,6 +120,8 @@ int cmd_cani(struct nd_ctx *ctx, int argc, char **argv)
 	struct nd_rbac_result res;
 	struct nd_rbac *e;
 	struct nd_err err;
+	struct nd_live *lv = nd_live_session_client(ctx->live);
+	struct nd_whoami me = {0};
 	int i, npos = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -62,6 +150,19 @@ int cmd_cani(struct nd_ctx *ctx, int argc, char **argv)
 	}
 	if (npos != 2)
 		return nd_usage_error(cmd, _("need VERB and RESOURCE (or a /path)"));
+	if (lv) {
+		struct nd_api_error ae;
+
+		/* who the caller is: the default SUBJECT, and whether a self review fits */
+		if (nd_live_whoami(lv, r->arena, &me, &ae) < 0 && (!as || !*as))
+			return nd_usage_error(cmd, _("--as SUBJECT is required: the API server did not "
+						     "say who you are (%s)"), ae.message);
+		if ((!as || !*as) && me.user) {
+			as = me.user;
+			for (i = 0; i < (int)me.ngroups && ngroups < ND_RBAC_MAX_GROUPS; i++)
+				groups[ngroups++] = me.groups[i];
+		}
+	}
 	if (!as || !*as)
 		return nd_usage_error(cmd, _("--as SUBJECT is required: offline, netdiag cannot know "
 					     "who you are (e.g. --as system:serviceaccount:NS:NAME)"));
@@ -91,6 +192,9 @@ int cmd_cani(struct nd_ctx *ctx, int argc, char **argv)
 	r->verdict = nd_rbac_verdict_val(r, &u, &q, &res);
 	nd_rbac_add_finding(r, &u, &q, &res);
 	nd_check_end(r, ND_CHECK_PASS, res.allowed ? _("allowed") : _("denied"));
+	if (lv)
+		ask_server(ctx, lv, &me, &u,
+			   as == me.user ? 0 : ngroups, &q, &res, r->verdict);
 	nd_rbac_free(e);
 	return ND_EXIT_OK;
 }

@@ -49,6 +49,12 @@ void nd_run_checks(struct nd_ctx *ctx, const struct nd_scope *scope, unsigned wh
 		node_name(ctx, &env);
 	if (!env.scope.node)
 		env.scope.node = ctx->node;
+	if ((which & ND_RUN_S1) && !ctx->s1_done) {
+		const char *why;
+
+		/* with a bundle (or no API): the offline part, S1 comes first */
+		nd_apiserver_checks(ctx, true, true, &why);
+	}
 	if (which & ND_RUN_S2) {
 		nd_check_pod_ip(&env);
 		nd_check_ipam_stores(&env);
@@ -78,6 +84,13 @@ int cmd_diagnose(struct nd_ctx *ctx, int argc, char **argv)
 		if (i + 1 >= argc)
 			return nd_usage_error(cmd, _("option '%s' needs a value"), argv[i]);
 		*slot = argv[++i];
+	}
+	if (!ctx->s1_done) {
+		const char *why;
+		int rc = nd_apiserver_checks(ctx, true, true, &why);
+
+		if (rc != ND_EXIT_OK)
+			return rc;
 	}
 	nd_run_checks(ctx, NULL, ND_RUN_ALL);
 	return ND_EXIT_OK;

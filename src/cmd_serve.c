@@ -49,8 +49,12 @@ const char nd_serve_help[] =
 	"  --fault-410-continue     the first request with a continue token gets 410 Expired\n"
 	"  --fault-truncate-path PREFIX  cut responses on these paths after half the body\n"
 	"  --fault-500-path PREFIX  answer 500 InternalError on these paths\n"
+	"  --fault-sar-deny         every access review answers allowed: false (a webhook\n"
+	"                           authorizer disagreeing with the bundle's RBAC)\n"
 	"\n"
-	"Secrets are never served (403). Stops on SIGTERM or SIGINT.\n";
+	"Secrets are never served (403). Read-only: the only requests with a body it\n"
+	"answers are access reviews (POST selfsubjectreviews, selfsubjectaccessreviews,\n"
+	"subjectaccessreviews), decided by the bundle's RBAC. Stops on SIGTERM or SIGINT.\n";
 
 struct serve_args {
 	const char *dir, *listen, *cert, *key, *client_ca, *token, *user, *kubeconfig, *spool;
@@ -81,6 +85,10 @@ static int parse_args(const struct nd_cmd *cmd, int argc, char **argv, struct se
 		name[nl] = '\0';
 		if (strcmp(name, "--fault-410-continue") == 0 && !eq) {
 			a->faults.expire_continue = true;
+			continue;
+		}
+		if (strcmp(name, "--fault-sar-deny") == 0 && !eq) {
+			a->faults.sar_deny = true;
 			continue;
 		}
 		if (eq) {

@@ -3,12 +3,18 @@
 #include "cmd.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "checks/checks.h"
+#include "core/err.h"
 #include "core/i18n.h"
 #include "k8s/model.h"
+#include "policy/netpol.h"
+#include "policy/netpol_report.h"
 #include "core/banned.h"
+
+#define FROM_MAX_FINDINGS 20   /* denied endpoint flows reported as findings */
 
 /* "ns/name" or "name" with -n (default "default"). Returns the name part. */
 static const char *split_name(const struct nd_ctx *ctx, const char *arg, char *ns, size_t nslen)
@@ -47,23 +53,173 @@ static const char *one_arg(const struct nd_cmd *cmd, int argc, char **argv, int 
 	return name;
 }
 
+/*
+ * The target port of Service port sp on one endpoint: a named targetPort is
+ * resolved on the endpoint's pod (name and protocol), else taken from the
+ * endpoint port of the same name; a number as written. 0 when it resolves
+ * to nothing (service-target-port-mismatch says so).
+ */
+static int32_t target_port(const struct nd_svcport *sp, const struct nd_epset *es,
+			   const struct nd_pod *p)
+{
+	uint32_t i;
+
+	if (!sp->target_name)
+		return sp->target_num ? sp->target_num : sp->port;
+	for (i = 0; p && i < p->nports; i++)
+		if (p->ports[i].name && strcmp(p->ports[i].name, sp->target_name) == 0 &&
+		    p->ports[i].proto == sp->proto)
+			return p->ports[i].port;
+	for (i = 0; i < es->nports; i++)
+		if (es->ports[i].proto == sp->proto &&
+		    (es->nports == 1 || (es->ports[i].name && sp->name &&
+					 strcmp(es->ports[i].name, sp->name) == 0)))
+			return es->ports[i].port;
+	return 0;
+}
+
+static const struct nd_pod *endpoint_pod(const struct nd_model *m, const char *ns,
+					 const struct nd_epaddr *ad)
+{
+	const struct nd_pod *p = ad->pod ? nd_model_pod(m, ns, ad->pod) : NULL;
+	const uint32_t *v;
+	size_t n, i;
+
+	if (p)
+		return p;
+	v = nd_model_pods_by_ip(m, ad->ip, &n);
+	for (i = 0; i < n; i++)
+		if (nd_pod_is_live(&m->pods.v[v[i]]))
+			return &m->pods.v[v[i]];
+	return NULL;
+}
+
+/* Whether the address was already evaluated (an IP in both a slice and Endpoints). */
+static bool seen_ip(const char **seen, size_t n, const char *ip)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(seen[i], ip) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * service --from: the NetworkPolicy verdict from src to every ready
+ * endpoint on each Service port's target port, as the "service-netpol"
+ * check; a netpol-denies finding per denied flow (at most FROM_MAX_FINDINGS).
+ */
+static void from_check(struct nd_ctx *ctx, const struct nd_np_engine *e,
+		       const struct nd_service *svc, const struct nd_np_ep *src)
+{
+	const struct nd_model *m = ctx->model;
+	struct nd_report *r = ctx->report;
+	const uint32_t *sets;
+	const char **seen = NULL;
+	size_t nsets, i, nseen = 0, cap = 0, flows = 0, denied = 0, unresolved = 0;
+	bool slices = false;
+	uint32_t j, k;
+
+	nd_check_begin(r, "service-netpol", "S3");
+	sets = nd_model_epsets_of(m, svc->m.ns, svc->m.name, &nsets);
+	for (i = 0; i < nsets; i++)
+		slices |= m->epsets.v[sets[i]].is_slice;
+	for (i = 0; i < nsets; i++) {
+		const struct nd_epset *es = &m->epsets.v[sets[i]];
+
+		if (slices && !es->is_slice)
+			continue;   /* slices are what kube-proxy reads */
+		for (j = 0; j < es->naddrs; j++) {
+			const struct nd_epaddr *ad = &es->addrs[j];
+			const struct nd_pod *p;
+			struct nd_np_ep dst;
+
+			if (!ad->ready || !ad->ip || seen_ip(seen, nseen, ad->ip))
+				continue;
+			ND_GROW(seen, cap, nseen + 1);
+			seen[nseen++] = ad->ip;
+			p = endpoint_pod(m, svc->m.ns, ad);
+			nd_np_ep_pod(&dst, p);
+			if (nd_ip_parse(ad->ip, &dst.ip) < 0)
+				continue;
+			for (k = 0; k < svc->nports; k++) {
+				struct nd_np_port q = {.proto = svc->ports[k].proto};
+				struct nd_np_verdict v;
+
+				q.port = target_port(&svc->ports[k], es, p);
+				if (!q.port) {
+					unresolved++;
+					continue;
+				}
+				nd_np_evaluate(e, src, &dst, &q, r->arena, &v);
+				flows++;
+				if (!v.allowed && denied++ < FROM_MAX_FINDINGS)
+					nd_np_add_finding(r, e, src, &dst, &q, &v);
+			}
+		}
+	}
+	free(seen);
+	if (!flows) {
+		nd_check_end(r, ND_CHECK_SKIP,
+			     unresolved ? _("no ready endpoint declares the Service's target ports")
+					: _("the Service has no ready endpoints to evaluate"));
+		return;
+	}
+	nd_check_end(r, ND_CHECK_PASS,
+		     nd_report_printf(r, _("from %s: %zu of %zu endpoint flows allowed by "
+					   "NetworkPolicy"), nd_np_ep_name(src, r->arena),
+				      flows - denied, flows));
+}
+
 int cmd_service(struct nd_ctx *ctx, int argc, char **argv)
 {
 	const struct nd_cmd *cmd = nd_cmd_find("service");
 	char ns[256];
 	struct nd_scope scope = {0};
-	const char *arg, *name;
-	int rc;
+	const struct nd_service *svc;
+	const char *arg = NULL, *name, *from = NULL;
+	struct nd_np_engine *e = NULL;
+	struct nd_np_ep src;
+	struct nd_err err;
+	int i;
 
-	arg = one_arg(cmd, argc, argv, &rc);
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--from") == 0) {
+			if (i + 1 >= argc)
+				return nd_usage_error(cmd, _("option '%s' needs a value"), a);
+			from = argv[++i];
+		} else if (strncmp(a, "--from=", 7) == 0) {
+			from = a + 7;
+		} else if (a[0] == '-') {
+			return nd_usage_error(cmd, _("unknown option '%s'"), a);
+		} else if (arg) {
+			return nd_usage_error(cmd, _("unexpected argument '%s'"), a);
+		} else {
+			arg = a;
+		}
+	}
 	if (!arg)
-		return rc;
+		return nd_usage_error(cmd, _("missing argument"));
+	if (from && !*from)
+		return nd_usage_error(cmd, _("--from needs NAMESPACE/POD or an IP address"));
 	name = split_name(ctx, arg, ns, sizeof(ns));
-	if (!nd_model_service(ctx->model, ns, name)) {
+	svc = nd_model_service(ctx->model, ns, name);
+	if (!svc) {
 		fprintf(stderr, "netdiag service: %s\n",
 			nd_report_printf(ctx->report, _("Service '%s/%s' is not in the source"), ns,
 					 name));
 		return ND_EXIT_USAGE;
+	}
+	if (from) {
+		/* checked before any check runs: a usage error prints no report */
+		e = nd_np_engine_new(ctx->model);
+		if (nd_np_ep_parse(e, from, ctx->ns, &src, &err) < 0) {
+			nd_np_engine_free(e);
+			return nd_usage_error(cmd, "--from: %s", err.msg);
+		}
 	}
 	scope.ns = ns;
 	scope.service = name;
@@ -72,6 +228,9 @@ int cmd_service(struct nd_ctx *ctx, int argc, char **argv)
 		nd_run_checks(ctx, &scope, ND_RUN_S4);
 	else
 		nd_run_checks(ctx, &scope, ND_RUN_S3);
+	if (e)
+		from_check(ctx, e, svc, &src);
+	nd_np_engine_free(e);
 	return ND_EXIT_OK;
 }
 

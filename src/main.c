@@ -27,8 +27,12 @@ static const struct nd_cmd commands[] = {
 	{"diagnose", cmd_diagnose, 0, 0, ND_WANTS_MODEL | ND_NEEDS_REPORT,
 	 "diagnose [--iptables-save F] [--ipvsadm F] [--nft F]",
 	 N_("every check that applies from here (the default)")},
+	{"apiserver", cmd_apiserver, 0, 0, ND_NEEDS_REPORT,
+	 "apiserver [--aks F | --resource-group RG --name N] [--client-ip IP | --egress-ip-url URL]",
+	 N_("why this machine cannot reach the API server (S1)"), nd_apiserver_help},
 	{"service", cmd_service, 1, 1, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
-	 "service NAME", N_("why a Service is unreachable (S3)")},
+	 "service NAME [--from NAMESPACE/POD]",
+	 N_("why a Service is unreachable (S3); with --from, NetworkPolicy from that pod too")},
 	{"pod", cmd_pod, 1, 1, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
 	 "pod NAME", N_("why a pod has no IP or no network (S2)")},
 	{"ipam", cmd_ipam, 0, 2, ND_WANTS_MODEL | ND_NEEDS_REPORT,
@@ -39,7 +43,8 @@ static const struct nd_cmd commands[] = {
 	 N_("NetworkPolicy verdict for a flow, with the deciding rules and the fix")},
 	{"can-i", cmd_cani, 2, 2, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
 	 "can-i VERB RESOURCE[/NAME]|/PATH --as SUBJECT [--as-group G]... [--subresource S]",
-	 N_("RBAC verdict with the binding, role and rule, or the grant that is missing")},
+	 N_("RBAC verdict with the binding, role and rule, or the grant that is missing; "
+	    "live, the API server's answer too")},
 	{"collect", cmd_collect, 0, 0, ND_NEEDS_NOTHING,
 	 "collect -o DIR|FILE.tar.gz", N_("write an offline bundle from the cluster (secrets never included)")},
 	{"explain", cmd_explain, 0, 1, ND_NEEDS_NOTHING,
@@ -95,6 +100,8 @@ static void usage(FILE *out)
 	      "  --kubeconfig F --context C\n"
 	      "  -n NS, -A               namespace, all namespaces\n"
 	      "  --aks F                  az aks show output\n"
+	      "  --resource-group RG --name N   run az aks show instead\n"
+	      "  --client-ip IP, --egress-ip-url URL   this client's egress IP (S1)\n"
 	      "  --node-root DIR --node N\n"
 	      "  -o text|json             output format\n"
 	      "  --lang en|it             language of the text output\n"
@@ -191,6 +198,10 @@ static int parse_globals(struct nd_ctx *ctx, int argc, char **argv, char **rest,
 		OPT("--node", NULL, ctx->node)
 		OPT("--lang", NULL, ctx->lang)
 		OPT("--color", NULL, *color)
+		OPT("--client-ip", NULL, ctx->client_ip)
+		OPT("--egress-ip-url", NULL, ctx->egress_ip_url)
+		OPT("--resource-group", NULL, ctx->resource_group)
+		OPT("--name", NULL, ctx->cluster_name)
 #undef OPT
 		if (*nrest > 0 && strcmp(rest[0], "collect") == 0 &&
 		    (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
@@ -376,6 +387,23 @@ int main(int argc, char **argv)
 		ctx.model = nd_model_new();
 		nd_model_finish(ctx.model);
 	} else if (cmd->needs & (ND_NEEDS_MODEL | ND_WANTS_MODEL)) {
+		if (!ctx.snapshot && cmd->fn == cmd_diagnose) {
+			/* S1 first: when the API server cannot be used, say why and
+			 * run what needs no cluster instead of failing on the list */
+			const char *why;
+
+			rc = nd_apiserver_checks(&ctx, false, true, &why);
+			if (rc != ND_EXIT_OK)
+				goto out;
+			if (ctx.s1_unreachable) {
+				fprintf(stderr, "netdiag %s: %s\n", cmd->name, why);
+				nd_check_skip(ctx.report, "api-list", "S0",
+					      _("the API server cannot be used: see the S1 checks"));
+				ctx.model = nd_model_new();
+				nd_model_finish(ctx.model);
+				goto run;
+			}
+		}
 		if (!ctx.snapshot) {
 			rc = nd_live_source_open(&ctx, cmd->name);
 			if (rc != ND_EXIT_OK)
@@ -417,6 +445,9 @@ run:
 			goto out;
 		}
 		rc = exit_code(&ctx, ctx.report);
+		/* diagnose could not read the cluster: 3 as before, the report says why */
+		if (ctx.s1_unreachable && !ctx.snapshot && cmd->fn == cmd_diagnose)
+			rc = ND_EXIT_NORUN;
 	}
 out:
 	if (fflush(stdout) != 0 || ferror(stdout)) {

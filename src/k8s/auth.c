@@ -12,6 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/json.h"
@@ -38,6 +44,9 @@ struct nd_auth {
 	/* token file cache */
 	char *f_token;
 	int64_t f_read_at;
+	/* the kubeconfig client certificate's validity window, checked once */
+	bool cert_checked;
+	char cert_problem[512];      /* "" when it is in its window (or unreadable) */
 };
 
 struct nd_auth *nd_auth_new(const struct nd_kubeconfig *kc, int64_t exec_timeout_ms)
@@ -463,6 +472,56 @@ out:
 	return rc;
 }
 
+static void asn1_iso(const ASN1_TIME *t, char *out, size_t n)
+{
+	struct tm tm;
+
+	if (!t || ASN1_TIME_to_tm(t, &tm) != 1 || !strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, n, "an unreadable date");
+}
+
+/*
+ * An API server refuses a client certificate outside its validity window
+ * with a bare 401 "Unauthorized"; say which certificate and when instead.
+ * Only when the certificate is the user's only credential: with a token as
+ * well, the server may still authenticate the token. A certificate that
+ * cannot be read is left to libcurl, which names the problem.
+ */
+static void check_cert_window(struct nd_auth *a)
+{
+	const struct nd_kubeconfig *kc = a->kc;
+	BIO *bio;
+	X509 *x = NULL;
+	char when[40];
+	const char *from = kc->cert_data ? "client-certificate-data" : kc->cert_file;
+
+	a->cert_checked = true;
+	a->cert_problem[0] = '\0';
+	if (kc->cert_data)
+		bio = BIO_new_mem_buf(kc->cert_data, (int)kc->cert_len);
+	else
+		bio = BIO_new_file(kc->cert_file, "r");
+	if (bio)
+		x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	ERR_clear_error();
+	if (!x)
+		return;
+	if (X509_cmp_current_time(X509_get0_notAfter(x)) < 0) {
+		asn1_iso(X509_get0_notAfter(x), when, sizeof(when));
+		snprintf(a->cert_problem, sizeof(a->cert_problem),
+			 "the client certificate of kubeconfig user '%s' (%s) expired on %s; "
+			 "the API server refuses it: get new credentials (on AKS: az aks "
+			 "get-credentials)", kc->user ? kc->user : "", from, when);
+	} else if (X509_cmp_current_time(X509_get0_notBefore(x)) > 0) {
+		asn1_iso(X509_get0_notBefore(x), when, sizeof(when));
+		snprintf(a->cert_problem, sizeof(a->cert_problem),
+			 "the client certificate of kubeconfig user '%s' (%s) is not valid before "
+			 "%s: check this machine's clock", kc->user ? kc->user : "", from, when);
+	}
+	X509_free(x);
+}
+
 int nd_auth_get(struct nd_auth *a, struct nd_cred *out, struct nd_err *e)
 {
 	const struct nd_kubeconfig *kc = a->kc;
@@ -479,6 +538,12 @@ int nd_auth_get(struct nd_auth *a, struct nd_cred *out, struct nd_err *e)
 		out->cert_file = kc->cert_file;
 		out->key_file = kc->key_file;
 		out->source = "client-certificate";
+	}
+	if (out->cert_data || out->cert_file) {
+		if (!kc->exec && !kc->token && !kc->token_file && !a->cert_checked)
+			check_cert_window(a);
+		if (a->cert_problem[0])
+			return nd_err_set(e, "%s", a->cert_problem);
 	}
 	if (kc->exec) {
 		if (a->have_exec && a->x_expires && a->x_expires <= (int64_t)time(NULL) + 10)

@@ -265,6 +265,7 @@ int nd_http_start(struct nd_http *h, const struct nd_http_req *req, struct nd_er
 	x->req = *req;
 	x->req.path = nd_xstrdup(req->path);
 	x->req.bearer = NULL;
+	x->req.body = NULL;
 	x->retry_after_ms = -1;
 	x->easy = c = curl_easy_init();
 	if (!c)
@@ -321,6 +322,11 @@ int nd_http_start(struct nd_http *h, const struct nd_http_req *req, struct nd_er
 		curl_easy_setopt(c, CURLOPT_SSLKEY, req->key_file);
 	}
 	x->hdrs = curl_slist_append(NULL, "Accept: application/json");
+	if (req->body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+		curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, req->body);
+		x->hdrs = curl_slist_append(x->hdrs, "Content-Type: application/json");
+	}
 	if (req->bearer) {
 		size_t bl = strlen(req->bearer) + 32;
 

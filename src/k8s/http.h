@@ -74,6 +74,10 @@ struct nd_http_req {
 	int (*on_body)(void *ctx, const char *p, size_t n);
 	void (*on_done)(void *ctx, const struct nd_http_result *res);
 	void *ctx;
+	/* A POST (a create, such as a SubjectAccessReview) when body is set:
+	 * body_len bytes of JSON, copied at start; NULL for a GET. */
+	const char *body;
+	size_t body_len;
 };
 
 struct nd_http;

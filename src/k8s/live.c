@@ -6,10 +6,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/arena.h"
 #include "core/err.h"
 #include "k8s/auth.h"
 #include "k8s/http.h"
 #include "k8s/kubeconfig.h"
+#include "serve/jbuf.h"
 #include "core/banned.h"
 
 static const struct nd_live_kind kinds_tab[] = {
@@ -63,6 +65,8 @@ static const struct {
 	{"kube-proxy", BIT(ND_K_DAEMONSET) | BIT(ND_K_NODE) | BIT(ND_K_POD), "kube-proxy-not-running"},
 	{"kubernetes-service", BIT(ND_K_SERVICE) | BIT(ND_K_ENDPOINTS) | BIT(ND_K_ENDPOINTSLICE),
 	 "kubernetes-service-no-endpoints"},
+	{"service-netpol", BIT(ND_K_POD) | BIT(ND_K_NAMESPACE) | BIT(ND_K_NETWORKPOLICY) |
+			   BIT(ND_K_ENDPOINTS) | BIT(ND_K_ENDPOINTSLICE), "netpol-denies"},
 };
 
 uint32_t nd_live_check_needs(const char *id)
@@ -508,5 +512,242 @@ int nd_live_load_model(struct nd_live *lv, struct nd_model *m, struct nd_live_ki
 	int rc = nd_live_list(lv, kinds, n, to_model, &s, e);
 
 	nd_model_finish(m);
+	return rc;
+}
+
+/* ---- one request at a time: access reviews ---- */
+
+struct post {
+	char *buf;
+	size_t len, max;
+	bool over, done;
+	struct nd_http_result res;
+	char *err_body;              /* a copy of the non-2xx body */
+};
+
+static int post_body(void *ctx, const char *p, size_t n)
+{
+	struct post *po = ctx;
+
+	if (po->len + n > po->max) {
+		po->over = true;
+		return -1;
+	}
+	po->buf = nd_xrealloc(po->buf, po->len + n + 1);
+	memcpy(po->buf + po->len, p, n);
+	po->len += n;
+	po->buf[po->len] = '\0';
+	return 0;
+}
+
+static void post_done(void *ctx, const struct nd_http_result *res)
+{
+	struct post *po = ctx;
+
+	po->res = *res;
+	po->res.body = NULL;
+	po->res.content_type = NULL;
+	if (res->body) {
+		po->err_body = nd_xmalloc(res->body_len + 1);
+		memcpy(po->err_body, res->body, res->body_len);
+		po->err_body[res->body_len] = '\0';
+		po->res.body = po->err_body;
+	}
+	po->done = true;
+}
+
+int nd_live_post(struct nd_live *lv, const char *path, const char *body, size_t len,
+		 size_t max, char **out, size_t *outlen, struct nd_api_error *ae)
+{
+	struct post po;
+	char what[300];
+	int attempt;
+
+	*out = NULL;
+	*outlen = 0;
+	snprintf(what, sizeof(what), "POST %s", path);
+	for (attempt = 0; attempt < 2; attempt++) {
+		struct nd_http_req rq = {0};
+		struct nd_cred cr;
+		struct nd_err e;
+
+		memset(&po, 0, sizeof(po));
+		po.max = max ? max : (1u << 20);
+		memset(ae, 0, sizeof(*ae));
+		if (nd_auth_get(lv->auth, &cr, &e) < 0 ||
+		    (rq = (struct nd_http_req){.path = path, .bearer = cr.token,
+					       .cert_data = cr.cert_data, .cert_len = cr.cert_len,
+					       .key_data = cr.key_data, .key_len = cr.key_len,
+					       .cert_file = cr.cert_file, .key_file = cr.key_file,
+					       .on_body = post_body, .on_done = post_done, .ctx = &po,
+					       .body = body, .body_len = len},
+		     nd_http_start(lv->http, &rq, &e) < 0)) {
+			ae->fail = ND_HTTP_OTHER;
+			snprintf(ae->message, sizeof(ae->message), "%.200s: %.300s", what, e.msg);
+			return -1;
+		}
+		while (!po.done)
+			nd_http_poll(lv->http, 200);
+		if (po.res.status >= 200 && po.res.status < 300 && po.res.fail == ND_HTTP_OK) {
+			free(po.err_body);
+			*out = po.buf ? po.buf : nd_xstrdup("");
+			*outlen = po.len;
+			return 0;
+		}
+		nd_api_error_from(ae, &po.res, what);
+		if (po.over)
+			snprintf(ae->message, sizeof(ae->message), "%s: answer larger than %zu bytes",
+				 what, po.max);
+		free(po.buf);
+		free(po.err_body);
+		if (po.res.status != 401 || !nd_auth_invalidate(lv->auth))
+			break;
+	}
+	return -1;
+}
+
+/* Parse a 2xx answer of the POST at what; NULL with ae filled when it is not JSON. */
+static const struct nd_json *answer(const char *buf, size_t len, const char *what,
+				    struct nd_arena *a, struct nd_json *root,
+				    struct nd_api_error *ae)
+{
+	struct nd_err e;
+
+	if (nd_json_parse(buf, len, 0, a, root, &e) < 0 || !nd_json_is(root, ND_JOBJ)) {
+		memset(ae, 0, sizeof(*ae));
+		ae->http = 200;
+		snprintf(ae->message, sizeof(ae->message), "%s: the answer is not a JSON object",
+			 what);
+		return NULL;
+	}
+	return root;
+}
+
+int nd_live_whoami(struct nd_live *lv, struct nd_arena *a, struct nd_whoami *out,
+		   struct nd_api_error *ae)
+{
+	static const char path[] = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
+	static const char req[] = "{\"apiVersion\":\"authentication.k8s.io/v1\","
+				  "\"kind\":\"SelfSubjectReview\",\"metadata\":{}}";
+	const struct nd_json *ui, *gr;
+	struct nd_json root;
+	char *buf;
+	size_t len;
+	uint32_t i;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (nd_live_post(lv, path, req, sizeof(req) - 1, 0, &buf, &len, ae) < 0)
+		return -1;
+	if (!answer(buf, len, "POST selfsubjectreviews", a, &root, ae))
+		goto out;
+	ui = nd_json_path(&root, "status", "userInfo", NULL);
+	out->user = nd_json_str(nd_json_get(ui, "username"));
+	if (!out->user) {
+		memset(ae, 0, sizeof(*ae));
+		snprintf(ae->message, sizeof(ae->message),
+			 "POST selfsubjectreviews: no status.userInfo.username in the answer");
+		goto out;
+	}
+	out->user = nd_arena_strdup(a, out->user);
+	gr = nd_json_get(ui, "groups");
+	if (nd_json_is(gr, ND_JARR) && gr->n) {
+		out->groups = nd_arena_alloc(a, gr->n * sizeof(*out->groups));
+		for (i = 0; i < gr->n; i++)
+			if (nd_json_str(&gr->u.items[i]))
+				out->groups[out->ngroups++] = nd_arena_strdup(a, gr->u.items[i].u.s);
+	}
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+static void attr(struct nd_jbuf *b, bool *comma, const char *key, const char *v)
+{
+	if (!v || !*v)
+		return;
+	nd_jbuf_key(b, *comma, key);
+	nd_jbuf_cstr(b, v);
+	*comma = true;
+}
+
+int nd_live_access_review(struct nd_live *lv, const struct nd_access_review *q,
+			  struct nd_access_answer *out, struct nd_api_error *ae)
+{
+	const char *path = q->user ? "/apis/authorization.k8s.io/v1/subjectaccessreviews"
+				   : "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+	struct nd_arena *a = nd_arena_new(0);
+	const struct nd_json *st;
+	struct nd_json root;
+	struct nd_jbuf b;
+	bool comma = false;
+	char *buf = NULL, *req;
+	size_t len, rlen;
+	uint32_t i;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->self = !q->user;
+	nd_jbuf_init(&b, 64 * 1024);
+	nd_jbuf_printf(&b, "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"%s\","
+		       "\"metadata\":{},\"spec\":{",
+		       q->user ? "SubjectAccessReview" : "SelfSubjectAccessReview");
+	if (q->user) {
+		nd_jbuf_key(&b, false, "user");
+		nd_jbuf_cstr(&b, q->user);
+		nd_jbuf_adds(&b, ",\"groups\":[");
+		for (i = 0; i < q->ngroups; i++) {
+			if (i)
+				nd_jbuf_addc(&b, ',');
+			nd_jbuf_cstr(&b, q->groups[i]);
+		}
+		nd_jbuf_adds(&b, "],");
+	}
+	nd_jbuf_adds(&b, q->path ? "\"nonResourceAttributes\":{" : "\"resourceAttributes\":{");
+	attr(&b, &comma, "verb", q->verb);
+	if (q->path) {
+		attr(&b, &comma, "path", q->path);
+	} else {
+		attr(&b, &comma, "namespace", q->ns);
+		attr(&b, &comma, "group", q->group);
+		attr(&b, &comma, "resource", q->resource);
+		attr(&b, &comma, "subresource", q->subresource);
+		attr(&b, &comma, "name", q->name);
+	}
+	nd_jbuf_adds(&b, "}}}");
+	if (b.toobig) {
+		nd_jbuf_release(&b);
+		memset(ae, 0, sizeof(*ae));
+		snprintf(ae->message, sizeof(ae->message), "access review request too large");
+		goto out;
+	}
+	req = nd_jbuf_detach(&b, &rlen);
+	rc = nd_live_post(lv, path, req, rlen, 0, &buf, &len, ae);
+	free(req);
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	if (!answer(buf, len, q->user ? "POST subjectaccessreviews" : "POST selfsubjectaccessreviews",
+		    a, &root, ae))
+		goto out;
+	st = nd_json_get(&root, "status");
+	if (!nd_json_is(st, ND_JOBJ)) {
+		memset(ae, 0, sizeof(*ae));
+		snprintf(ae->message, sizeof(ae->message), "POST %s: no status in the answer",
+			 strrchr(path, '/') + 1);
+		goto out;
+	}
+	out->allowed = nd_json_true(nd_json_get(st, "allowed"));
+	out->denied = nd_json_true(nd_json_get(st, "denied"));
+	snprintf(out->reason, sizeof(out->reason), "%s",
+		 nd_json_str(nd_json_get(st, "reason")) ? nd_json_get(st, "reason")->u.s : "");
+	snprintf(out->evaluation_error, sizeof(out->evaluation_error), "%s",
+		 nd_json_str(nd_json_get(st, "evaluationError")) ?
+		 nd_json_get(st, "evaluationError")->u.s : "");
+	rc = 0;
+out:
+	free(buf);
+	nd_arena_free(a);
 	return rc;
 }

@@ -86,4 +86,51 @@ uint32_t nd_live_check_needs(const char *check_id);
 /* Whether check_id is the check that emits finding code (same table). */
 bool nd_live_check_emits(const char *check_id, const char *code);
 
+/* ---- one request at a time ---- */
+/*
+ * POST body (len bytes of JSON) to path and wait for the answer: a create
+ * such as an access review. The 2xx body (at most max bytes; 0: 1 MiB) goes
+ * to *out (malloc'd, NUL-terminated; the caller frees). A 401 gets fresh
+ * credentials and one retry. Returns 0, or -1 with ae filled (the HTTP
+ * status and the Status reason and message, or the transport failure).
+ */
+int nd_live_post(struct nd_live *lv, const char *path, const char *body, size_t len,
+		 size_t max, char **out, size_t *outlen, struct nd_api_error *ae);
+
+/* Who the API server says the caller is (SelfSubjectReview, kubectl auth whoami). */
+struct nd_whoami {
+	const char *user;            /* from the arena */
+	const char **groups;
+	uint32_t ngroups;
+};
+struct nd_arena;
+int nd_live_whoami(struct nd_live *lv, struct nd_arena *a, struct nd_whoami *out,
+		   struct nd_api_error *ae);
+
+/*
+ * An access review: SubjectAccessReview for user (with groups as given:
+ * the API server adds none), or SelfSubjectAccessReview for the caller
+ * when user is NULL. A resource request (resource set) or a path.
+ */
+struct nd_access_review {
+	const char *user;
+	const char *const *groups;
+	uint32_t ngroups;
+	const char *verb, *group, *resource, *subresource, *name, *ns;
+	const char *path;            /* non-resource request */
+};
+struct nd_access_answer {
+	bool self;                   /* answered as SelfSubjectAccessReview */
+	bool allowed, denied;        /* status.allowed, status.denied */
+	char reason[512];            /* status.reason, "" when none */
+	char evaluation_error[512];  /* status.evaluationError */
+};
+/* 0 with out filled, or -1 with ae (403: the caller may not ask; 404: not served). */
+int nd_live_access_review(struct nd_live *lv, const struct nd_access_review *q,
+			  struct nd_access_answer *out, struct nd_api_error *ae);
+
+/* The client of a live session set up by nd_live_source_open() (cmd.h), or NULL. */
+struct nd_live_session;
+struct nd_live *nd_live_session_client(const struct nd_live_session *s);
+
 #endif

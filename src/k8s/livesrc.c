@@ -17,6 +17,8 @@
 #include "k8s/kubeconfig.h"
 #include "k8s/live.h"
 #include "k8s/model.h"
+#include "policy/rbac.h"
+#include "policy/rbac_report.h"
 #include "core/banned.h"
 
 struct nd_live_session {
@@ -65,6 +67,49 @@ static void forbidden_finding(struct nd_report *r, const struct nd_live_kind *k)
 				  "someone who has it"), k->file);
 	nd_finding_command(r, f, "kubectl auth can-i list %s -A",
 			   ae->resource[0] ? ae->resource : k->file);
+}
+
+/*
+ * A 403 for a service account becomes the can-i question it asks
+ * (rbac_forbidden.c), answered by the RBAC objects that were listed: an
+ * incluster-forbidden finding with the bindings it has and the grant that
+ * is missing. Only when every RBAC kind could be read (a partial set would
+ * give a wrong answer); apiserver-forbidden keeps the raw fact. When RBAC
+ * allows what the server refused, another authorizer (a webhook such as
+ * Azure RBAC) decided: nothing is added.
+ */
+static void forbidden_as_rbac(struct nd_ctx *ctx, const struct nd_live_session *s)
+{
+	static const enum nd_kind need[] = {ND_K_ROLE, ND_K_CLUSTERROLE, ND_K_ROLEBINDING,
+					    ND_K_CLUSTERROLEBINDING};
+	struct nd_report *r = ctx->report;
+	struct nd_rbac *e = NULL;
+	size_t i, j, have = 0;
+
+	for (i = 0; i < s->nkinds; i++)
+		for (j = 0; j < sizeof(need) / sizeof(need[0]); j++)
+			have += s->kinds[i].kind == need[j] && s->kinds[i].state == ND_LIVE_OK;
+	if (have != sizeof(need) / sizeof(need[0]))
+		return;
+	for (i = 0; i < s->nkinds; i++) {
+		const struct nd_live_kind *k = &s->kinds[i];
+		struct nd_forbidden f;
+		struct nd_rbac_user u;
+		struct nd_rbac_req q;
+		struct nd_rbac_result res;
+		struct nd_err err;
+
+		if (k->state != ND_LIVE_FORBIDDEN ||
+		    nd_rbac_parse_status(k->err.message, strlen(k->err.message), &f, &err) < 0 ||
+		    f.non_resource || strncmp(f.user, "system:serviceaccount:", 22) != 0)
+			continue;
+		nd_rbac_forbidden_request(&f, r->arena, &u, &q);
+		if (!e)
+			e = nd_rbac_new(ctx->model);
+		nd_rbac_check(e, &u, &q, r->arena, &res);
+		nd_rbac_add_finding(r, &u, &q, &res);
+	}
+	nd_rbac_free(e);
 }
 
 int nd_live_source_open(struct nd_ctx *ctx, const char *cmdname)
@@ -132,6 +177,7 @@ int nd_live_source_open(struct nd_ctx *ctx, const char *cmdname)
 			fprintf(stderr, "netdiag: %s\n", k->err.message);
 		}
 	}
+	forbidden_as_rbac(ctx, s);
 	{
 		size_t objs = 0, bad = 0;
 
@@ -179,6 +225,11 @@ void nd_live_source_after(struct nd_ctx *ctx)
 				r->findings[o++] = r->findings[j];
 		r->nfindings = o;
 	}
+}
+
+struct nd_live *nd_live_session_client(const struct nd_live_session *s)
+{
+	return s ? s->lv : NULL;
 }
 
 void nd_live_source_free(struct nd_live_session *s)

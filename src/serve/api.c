@@ -473,6 +473,10 @@ void nd_api_handle(const struct nd_api *api, const struct nd_api_req *rq, struct
 	struct nd_jbuf b;
 
 	memset(out, 0, sizeof(*out));
+	if (nd_sar_path(rq->method, rq->path)) {
+		nd_sar_handle(api, rq, out);
+		return;
+	}
 	nd_jbuf_init(&b, MAX_DOC);
 	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
 		status(out, 405, "MethodNotAllowed", NULL,

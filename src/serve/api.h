@@ -12,6 +12,9 @@
  * errors as Status objects (reference facts §9): 400 BadRequest, 403
  * Forbidden (Secrets, and resources named in forbid[]), 404 NotFound,
  * 405 MethodNotAllowed (any verb but GET/HEAD, and watch).
+ * The one exception to read-only: access reviews (sar.c) are POSTed, as
+ * on a real API server, and answered from the bundle's RBAC objects;
+ * nothing is stored.
  *
  * A body is produced as it is sent: a list keeps its object indexes only
  * and reads each object from the spool when its bytes are asked for.
@@ -30,11 +33,15 @@ void nd_body_free(struct nd_body *b);
 /* A body of n bytes at p (malloc'd; taken over). */
 struct nd_body *nd_body_bytes(char *p, size_t n);
 
+struct nd_serve_rbac;
+
 struct nd_api {
 	const struct nd_store *s;
 	const char *server;            /* "127.0.0.1:6443", for /api */
 	const char *const *forbid;     /* plurals answered 403 for every user */
 	size_t nforbid;
+	const struct nd_serve_rbac *rbac;  /* access reviews (sar.c); NULL: 404 */
+	bool sar_deny;                 /* fault: every access review says no */
 };
 
 struct nd_api_req {
@@ -46,6 +53,9 @@ struct nd_api_req {
 	const char *cont;
 	const char *watch;
 	const char *user;              /* authenticated user, for 403 messages */
+	const char *body;              /* POST body (access reviews), or NULL */
+	size_t body_len;
+	bool body_toobig;              /* the body passed the server's ceiling */
 };
 
 struct nd_api_resp {
@@ -66,5 +76,25 @@ void nd_api_handle(const struct nd_api *api, const struct nd_api_req *rq,
  */
 struct nd_body *nd_api_status(int code, const char *reason, const char *message,
 			      const char *details_json, const char *cont);
+
+/* ---- access reviews (sar.c) ---- */
+/*
+ * The RBAC objects of the store (Roles, ClusterRoles and their bindings)
+ * decoded into a model with an RBAC engine, built once at start; NULL when
+ * the store holds none (then access reviews answer 404, as when the API is
+ * not served). Immutable after it is made: threads share it.
+ */
+struct nd_serve_rbac *nd_serve_rbac_new(const struct nd_store *s);
+void nd_serve_rbac_free(struct nd_serve_rbac *r);
+/* Whether method/path is an access review this server answers. */
+bool nd_sar_path(const char *method, const char *path);
+/*
+ * POST /apis/authentication.k8s.io/v1/selfsubjectreviews (who rq->user is),
+ * /apis/authorization.k8s.io/v1/selfsubjectaccessreviews (rq->user) and
+ * subjectaccessreviews (spec.user, spec.groups): 201 with the review and
+ * its status, or 400 for a body that is not a review.
+ */
+void nd_sar_handle(const struct nd_api *api, const struct nd_api_req *rq,
+		   struct nd_api_resp *out);
 
 #endif

@@ -13,7 +13,7 @@ static bool prefixed(const char *path, const char *prefix)
 bool nd_faults_any(const struct nd_faults *f)
 {
 	return f->latency_ms > 0 || f->hang_prefix || f->every_429 || f->expire_continue ||
-	       f->truncate_prefix || f->fail500_prefix;
+	       f->truncate_prefix || f->fail500_prefix || f->sar_deny;
 }
 
 enum nd_fault nd_fault_pick(const struct nd_faults *f, struct nd_fault_state *st,

@@ -17,6 +17,10 @@
  *   truncate_prefix   responses on these paths stop after half the body
  *                     (the connection is closed short of Content-Length)
  *   fail500_prefix    requests on these paths get 500 InternalError
+ *   sar_deny          every access review (SubjectAccessReview,
+ *                     SelfSubjectAccessReview) answers allowed: false, as a
+ *                     webhook authorizer (Azure RBAC) that disagrees with
+ *                     the bundle's RBAC would
  */
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -29,6 +33,7 @@ struct nd_faults {
 	bool expire_continue;
 	const char *truncate_prefix;
 	const char *fail500_prefix;
+	bool sar_deny;
 };
 
 struct nd_fault_state {

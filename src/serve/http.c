@@ -20,10 +20,12 @@
 #include "core/err.h"
 #include "core/num.h"
 #include "serve/api.h"
+#include "serve/jbuf.h"
 #include "serve/tls.h"
 #include "core/banned.h"
 
 #define BLOCK_SIZE (64u << 10)
+#define UPLOAD_MAX (64u << 10)   /* POST bodies (access reviews) */
 #define HANG_MAX_MS (3600 * 1000)
 
 struct nd_server {
@@ -33,10 +35,30 @@ struct nd_server {
 	struct nd_api api;
 	struct nd_tls_verifier *verifier;
 	struct nd_fault_state fs;
+	struct nd_serve_rbac *rbac;   /* access reviews (sar.c) */
 	atomic_bool stopping;
 	uint16_t port;
 	char server_addr[300];
 };
+
+/* The body of a POST being read (access reviews); other requests carry none. */
+struct upload {
+	struct nd_jbuf b;
+};
+
+static int no_upload;          /* req_cls of every request but a POST */
+
+static void upload_done(void *cls, struct MHD_Connection *c, void **req_cls,
+			enum MHD_RequestTerminationCode toe)
+{
+	struct upload *up = *req_cls;
+
+	if (!up || *req_cls == (void *)&no_upload)
+		return;
+	nd_jbuf_release(&up->b);
+	free(up);
+	*req_cls = NULL;
+}
 
 struct stream {
 	struct nd_body *body;
@@ -243,7 +265,6 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 			       const char *method, const char *version, const char *upload_data,
 			       size_t *upload_data_size, void **req_cls)
 {
-	static int started;
 	struct nd_server *srv = cls;
 	struct nd_api_req rq = {0};
 	struct nd_api_resp rs;
@@ -252,12 +273,30 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	struct nd_err e;
 
 	if (!*req_cls) {
-		*req_cls = &started;
+		if (strcmp(method, "POST") == 0) {
+			struct upload *up = nd_xcalloc(1, sizeof(*up));
+
+			nd_jbuf_init(&up->b, UPLOAD_MAX);
+			*req_cls = up;
+		} else {
+			*req_cls = &no_upload;
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		*upload_data_size = 0;    /* read-only: request bodies are dropped */
+		/* read-only: bodies are kept (bounded) only for POSTs, which only
+		 * access reviews answer; any other body is dropped */
+		if (*req_cls != (void *)&no_upload)
+			nd_jbuf_add(&((struct upload *)*req_cls)->b, upload_data, *upload_data_size);
+		*upload_data_size = 0;
 		return MHD_YES;
+	}
+	if (*req_cls != (void *)&no_upload) {
+		struct upload *up = *req_cls;
+
+		rq.body = up->b.p ? up->b.p : "";
+		rq.body_len = up->b.len;
+		rq.body_toobig = up->b.toobig;
 	}
 	if (srv->o.faults.latency_ms > 0)
 		nap(srv, srv->o.faults.latency_ms);
@@ -311,7 +350,7 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 	struct nd_server *srv;
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 			 MHD_USE_POLL;
-	struct MHD_OptionItem opts[8];
+	struct MHD_OptionItem opts[10];
 	int fd, n = 0;
 
 	*out = NULL;
@@ -338,10 +377,13 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 	srv->api.server = srv->server_addr;
 	srv->api.forbid = o->forbid;
 	srv->api.nforbid = o->nforbid;
+	srv->api.sar_deny = o->faults.sar_deny;
+	srv->api.rbac = srv->rbac = nd_serve_rbac_new(s);
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
 					    o->max_connections ? o->max_connections : 256, NULL};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 300, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)upload_done, NULL};
 	if (o->cert_pem) {
 		flags |= MHD_USE_TLS;
 		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)o->key_pem};
@@ -355,6 +397,7 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 				  MHD_OPTION_END);
 	if (!srv->d) {
 		close(fd);
+		nd_serve_rbac_free(srv->rbac);
 		nd_tls_verifier_free(srv->verifier);
 		free(srv);
 		return nd_err_set(e, "cannot start the HTTP server on %s:%u (libmicrohttpd refused "
@@ -375,6 +418,7 @@ void nd_server_stop(struct nd_server *srv)
 		return;
 	atomic_store(&srv->stopping, true);
 	MHD_stop_daemon(srv->d);
+	nd_serve_rbac_free(srv->rbac);
 	nd_tls_verifier_free(srv->verifier);
 	free(srv);
 }

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/* The DNS stage: the only module that talks to c-ares. */
+#include "probe/probe.h"
+
+#include <ares.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "core/err.h"
+#include "core/ipaddr.h"
+#include "k8s/http.h"
+#include "core/banned.h"
+
+const char *nd_dns_error_name(enum nd_dns_error e)
+{
+	switch (e) {
+	case ND_DNS_OK: return "ok";
+	case ND_DNS_NXDOMAIN: return "NXDOMAIN";
+	case ND_DNS_NODATA: return "no address";
+	case ND_DNS_SERVFAIL: return "SERVFAIL";
+	case ND_DNS_REFUSED: return "REFUSED";
+	case ND_DNS_TIMEOUT: return "timeout";
+	case ND_DNS_OTHER: break;
+	}
+	return "error";
+}
+
+struct lookup {
+	struct nd_dns_result *out;
+	bool done;
+};
+
+static void add_addr(struct nd_dns_result *r, int family, const void *a)
+{
+	char buf[46];
+	size_t i;
+
+	if (r->naddrs >= ND_PROBE_MAX_ADDRS)
+		return;
+	if (!inet_ntop(family, a, buf, sizeof(buf)))
+		return;
+	for (i = 0; i < r->naddrs; i++)
+		if (strcmp(r->addrs[i], buf) == 0)
+			return;
+	snprintf(r->addrs[r->naddrs], sizeof(r->addrs[0]), "%s", buf);
+	r->families[r->naddrs++] = family == AF_INET6 ? 6 : 4;
+}
+
+static void on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinfo *res)
+{
+	struct lookup *l = arg;
+	struct nd_dns_result *r = l->out;
+	const struct ares_addrinfo_node *n;
+
+	(void)timeouts;
+	l->done = true;
+	switch (status) {
+	case ARES_SUCCESS: r->error = ND_DNS_OK; break;
+	case ARES_ENOTFOUND: r->error = ND_DNS_NXDOMAIN; break;
+	case ARES_ENODATA: r->error = ND_DNS_NODATA; break;
+	case ARES_ESERVFAIL: r->error = ND_DNS_SERVFAIL; break;
+	case ARES_EREFUSED: r->error = ND_DNS_REFUSED; break;
+	case ARES_ETIMEOUT: case ARES_ECANCELLED: case ARES_EDESTRUCTION:
+		r->error = ND_DNS_TIMEOUT; break;
+	default: r->error = ND_DNS_OTHER; break;
+	}
+	snprintf(r->detail, sizeof(r->detail), "%s", ares_strerror(status));
+	for (n = res ? res->nodes : NULL; n; n = n->ai_next) {
+		if (n->ai_family == AF_INET)
+			add_addr(r, AF_INET, &((const struct sockaddr_in *)(const void *)n->ai_addr)->sin_addr);
+		else if (n->ai_family == AF_INET6)
+			add_addr(r, AF_INET6,
+				 &((const struct sockaddr_in6 *)(const void *)n->ai_addr)->sin6_addr);
+	}
+	if (res)
+		ares_freeaddrinfo(res);
+	if (r->error == ND_DNS_OK && r->naddrs == 0)
+		r->error = ND_DNS_NODATA;
+}
+
+static void list_servers(ares_channel ch, struct nd_dns_result *r)
+{
+	struct ares_addr_port_node *list = NULL, *n;
+	char ip[46];
+
+	if (ares_get_servers_ports(ch, &list) != ARES_SUCCESS)
+		return;
+	for (n = list; n && r->nservers < ND_PROBE_MAX_SERVERS; n = n->next) {
+		if (!inet_ntop(n->family, &n->addr, ip, sizeof(ip)))
+			continue;
+		snprintf(r->servers[r->nservers++], sizeof(r->servers[0]),
+			 n->family == AF_INET6 ? "[%s]:%d" : "%s:%d", ip,
+			 n->udp_port ? n->udp_port : 53);
+	}
+	ares_free_data(list);
+}
+
+#define RD(bits, i) (((unsigned)(bits) >> (i)) & 1u)
+#define WR(bits, i) (((unsigned)(bits) >> ((i) + ARES_GETSOCK_MAXNUM)) & 1u)
+
+/* Drive the channel on an epoll set until the lookup ends or the deadline passes. */
+static void run(ares_channel ch, struct lookup *l, int64_t deadline)
+{
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	if (ep < 0) {
+		ares_cancel(ch);
+		return;
+	}
+	while (!l->done) {
+		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+		struct epoll_event evs[ARES_GETSOCK_MAXNUM];
+		struct timeval tv, maxtv, *tvp;
+		int64_t left = nd_probe_left(deadline), wait;
+		int bits, i, n;
+
+		if (left <= 0) {
+			ares_cancel(ch);
+			break;
+		}
+		maxtv.tv_sec = (time_t)(left / 1000);
+		maxtv.tv_usec = (suseconds_t)(left % 1000) * 1000;
+		tvp = ares_timeout(ch, &maxtv, &tv);
+		wait = (int64_t)tvp->tv_sec * 1000 + tvp->tv_usec / 1000 + 1;
+		/* the ARES_GETSOCK_* macros shift a signed 1 into bit 31: test bits unsigned */
+		bits = ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
+		for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+			struct epoll_event ev = {0};
+
+			if (!RD(bits, i) && !WR(bits, i))
+				continue;
+			ev.events = (RD(bits, i) ? EPOLLIN : 0) |
+				    (WR(bits, i) ? EPOLLOUT : 0);
+			ev.data.fd = socks[i];
+			if (epoll_ctl(ep, EPOLL_CTL_ADD, socks[i], &ev) < 0 && errno == EEXIST)
+				epoll_ctl(ep, EPOLL_CTL_MOD, socks[i], &ev);
+		}
+		n = epoll_wait(ep, evs, ARES_GETSOCK_MAXNUM, (int)(wait < left ? wait : left));
+		if (n < 0 && errno != EINTR)
+			n = 0;
+		if (n <= 0)
+			ares_process_fd(ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+		for (i = 0; i < n; i++)
+			ares_process_fd(ch, (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+					    ? evs[i].data.fd : ARES_SOCKET_BAD,
+					(evs[i].events & EPOLLOUT) ? evs[i].data.fd : ARES_SOCKET_BAD);
+		/* sockets c-ares closed must leave the set: rebuild it each round */
+		for (i = 0; i < ARES_GETSOCK_MAXNUM; i++)
+			if (RD(bits, i) || WR(bits, i))
+				epoll_ctl(ep, EPOLL_CTL_DEL, socks[i], NULL);
+	}
+	close(ep);
+}
+
+int nd_dns_lookup(const char *host, const char *servers, int64_t timeout_ms,
+		  struct nd_dns_result *out, struct nd_err *e)
+{
+	static bool inited;
+	struct ares_options opts = {0};
+	struct ares_addrinfo_hints hints = {0};
+	struct lookup l = {.out = out};
+	ares_channel ch;
+	struct nd_ip ip;
+	int64_t t0 = nd_now_ms();
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->status = ND_STAGE_FAIL;
+	if (nd_ip_parse(host, &ip) == 0) {
+		out->literal = true;
+		nd_ip_format(&ip, out->addrs[0], sizeof(out->addrs[0]));
+		out->families[0] = ip.family;
+		out->naddrs = 1;
+		out->status = ND_STAGE_PASS;
+		return 0;
+	}
+	if (!inited) {
+		if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS)
+			return nd_err_set(e, "cannot start the DNS resolver: %s", ares_strerror(rc));
+		inited = true;
+	}
+	/* one try per server of at most a third of the time, so two servers fit */
+	opts.timeout = (int)(timeout_ms / 3 > 0 ? (timeout_ms / 3 < 3000 ? timeout_ms / 3 : 3000) : 1);
+	opts.tries = 2;
+	rc = ares_init_options(&ch, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
+	if (rc != ARES_SUCCESS)
+		return nd_err_set(e, "cannot start the DNS resolver: %s", ares_strerror(rc));
+	if (servers && (rc = ares_set_servers_ports_csv(ch, servers)) != ARES_SUCCESS) {
+		ares_destroy(ch);
+		return nd_err_set(e, "bad DNS server list '%s': %s", servers, ares_strerror(rc));
+	}
+	list_servers(ch, out);
+	hints.ai_family = AF_UNSPEC;
+	ares_getaddrinfo(ch, host, NULL, &hints, on_addrinfo, &l);
+	run(ch, &l, t0 + timeout_ms);
+	ares_destroy(ch);      /* calls the callback with ARES_EDESTRUCTION if still pending */
+	if (!l.done)
+		out->error = ND_DNS_TIMEOUT;
+	out->ms = nd_now_ms() - t0;
+	out->status = out->error == ND_DNS_OK ? ND_STAGE_PASS : ND_STAGE_FAIL;
+	return 0;
+}
