@@ -24,6 +24,7 @@
 #include "core/num.h"
 #include "k8s/http.h"
 #include "k8s/kubeconfig.h"
+#include "core/base64.h"
 #include "core/banned.h"
 
 extern char **environ;
@@ -147,35 +148,6 @@ static int read_token_file(struct nd_auth *a, struct nd_err *e)
 
 /* ---- exec plugin ---- */
 
-static void b64(struct nd_arena *ar, const char *in, size_t n, char **out)
-{
-	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char *o = nd_arena_alloc(ar, (n + 2) / 3 * 4 + 1);
-	size_t i, j = 0;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		uint32_t v = (uint32_t)(unsigned char)in[i] << 16 |
-			     (uint32_t)(unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
-
-		o[j++] = t[v >> 18];
-		o[j++] = t[(v >> 12) & 63];
-		o[j++] = t[(v >> 6) & 63];
-		o[j++] = t[v & 63];
-	}
-	if (i < n) {
-		uint32_t v = (uint32_t)(unsigned char)in[i] << 16;
-
-		if (i + 1 < n)
-			v |= (uint32_t)(unsigned char)in[i + 1] << 8;
-		o[j++] = t[v >> 18];
-		o[j++] = t[(v >> 12) & 63];
-		o[j++] = i + 1 < n ? t[(v >> 6) & 63] : '=';
-		o[j++] = '=';
-	}
-	o[j] = '\0';
-	*out = o;
-}
-
 /* Append a JSON string literal (s is a config value: escape quotes, backslashes, controls). */
 static void jstr(char **buf, size_t *len, size_t *cap, const char *s)
 {
@@ -231,8 +203,10 @@ static char *exec_info(const struct nd_kubeconfig *kc, bool interactive)
 		}
 		if (kc->insecure)
 			jraw(&b, &len, &cap, ",\"insecure-skip-tls-verify\":true");
-		if (kc->ca_data)
-			b64(ar, kc->ca_data, kc->ca_len, &ca);
+		if (kc->ca_data) {
+			ca = nd_arena_alloc(ar, ND_B64_LEN(kc->ca_len) + 1);
+			nd_b64_encode(kc->ca_data, kc->ca_len, ca);
+		}
 		if (ca) {
 			jraw(&b, &len, &cap, ",\"certificate-authority-data\":\"");
 			jraw(&b, &len, &cap, ca);
