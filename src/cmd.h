@@ -16,6 +16,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include "checks/registry.h"
 #include "findings/finding.h"
 
 struct nd_model;
@@ -94,10 +95,15 @@ int nd_usage_error(const struct nd_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const struct nd_cmd *nd_cmd_find(const char *name);
 
-/* Run the checks (src/cmd_diagnose.c) of the scenarios in which, narrowed by scope. */
-enum { ND_RUN_S2 = 1, ND_RUN_S3 = 2, ND_RUN_S4 = 4, ND_RUN_S1 = 8, ND_RUN_ALL = 15 };
-struct nd_scope;
+/* Run the registry's checks (src/cmd_diagnose.c) of the scenarios in which
+ * (ND_RUN_*), narrowed by scope. */
 void nd_run_checks(struct nd_ctx *ctx, const struct nd_scope *scope, unsigned which);
+/*
+ * For a check a command runs itself (a registry row with .by): true when
+ * its needs are met on ctx's source, else its skip is recorded with the
+ * reason and the command must not decide (no verdict from part of the data).
+ */
+bool nd_check_runnable(struct nd_ctx *ctx, const char *id);
 
 /*
  * The live source (src/k8s/livesrc.c), set up by main.c when a command
@@ -105,11 +111,12 @@ void nd_run_checks(struct nd_ctx *ctx, const struct nd_scope *scope, unsigned wh
  * (or in-cluster credentials), lists every kind into ctx->model, sets
  * report.source and adds the "api-list" check. Returns an exit code
  * (ND_EXIT_OK to go on) after printing what failed.
- * nd_live_source_after() turns checks that needed a kind that could not
- * be listed (403, error) into skips, dropping their findings.
+ * nd_live_source_unread() says, per kind, why it could not be listed (403,
+ * error): the runner skips the checks that need it before they run.
  */
 int nd_live_source_open(struct nd_ctx *ctx, const char *cmdname);
-void nd_live_source_after(struct nd_ctx *ctx);
+void nd_live_source_unread(const struct nd_live_session *s, struct nd_report *r,
+			   const char *why[ND_K__COUNT]);
 void nd_live_source_free(struct nd_live_session *s);
 int nd_kubeconfig_opts_from_ctx(const struct nd_ctx *ctx, struct nd_kubeconfig **kc,
 				struct nd_err *e);

@@ -284,6 +284,8 @@ int cmd_canreach(struct nd_ctx *ctx, int argc, char **argv)
 		return nd_usage_error(cmd, _("--matrix takes no SRC or DST"));
 	if (!want_matrix && npos != 2)
 		return nd_usage_error(cmd, _("need SRC and DST (or --matrix)"));
+	if (!nd_check_runnable(ctx, "netpol-can-reach"))
+		return ND_EXIT_OK;
 	e = nd_np_engine_new(ctx->model);
 	nd_check_begin(ctx->report, "netpol-can-reach", "S3");
 	if (want_matrix) {

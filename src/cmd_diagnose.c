@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* netdiag diagnose: every check that applies to the source, in scenario order. */
+/* netdiag diagnose: every check of the registry that applies to the source, in its order. */
 #include "cmd.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "checks/checks.h"
+#include "checks/registry.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/i18n.h"
+#include "k8s/bundle.h"
 #include "node/nodeenv.h"
+#include "node/source.h"
 #include "core/banned.h"
 
 /* On a node without --node: the kubelet's kubeconfig names it. */
@@ -27,47 +31,84 @@ static void node_name(struct nd_ctx *ctx, struct nd_check_env *env)
 		env->node_error = nd_report_strdup(ctx->report, e.msg);
 }
 
+/* The checks' view of ctx: the model, the node-data source, what could not be read. */
+static void make_env(struct nd_ctx *ctx, const struct nd_scope *scope, struct nd_check_env *env,
+		     struct nd_node_src **nodes, struct nd_node_dir **dirs)
+{
+	memset(env, 0, sizeof(*env));
+	env->m = ctx->model;
+	env->r = ctx->report;
+	env->now = (int64_t)time(NULL);
+	if (scope)
+		env->scope = *scope;
+	if (!env->scope.ns && ctx->ns && !ctx->all_ns)
+		env->scope.ns = ctx->ns;
+	env->have_pods = ctx->have_source || ctx->live;
+	if (ctx->node_root && !ctx->node)
+		node_name(ctx, env);
+	if (!env->scope.node)
+		env->scope.node = ctx->node;
+	*dirs = NULL;
+	if (ctx->node_root || ctx->iptables_file || ctx->ipvs_file || ctx->nft_file) {
+		const char *files[ND_RULES__COUNT] = {
+			[ND_RULES_IPTABLES] = ctx->iptables_file,
+			[ND_RULES_IPVS] = ctx->ipvs_file,
+			[ND_RULES_NFT] = ctx->nft_file,
+		};
+
+		*nodes = nd_node_src_local(ctx->node_root, env->scope.node, files);
+	} else if (ctx->bundle && ctx->bundle->nnodes) {
+		*dirs = nd_xcalloc(ctx->bundle->nnodes, sizeof(**dirs));
+		for (size_t i = 0; i < ctx->bundle->nnodes; i++) {
+			(*dirs)[i].name = ctx->bundle->nodes[i].name;
+			(*dirs)[i].dir = ctx->bundle->nodes[i].dir;
+		}
+		*nodes = nd_node_src_dirs(*dirs, ctx->bundle->nnodes);
+	} else {
+		*nodes = NULL;
+	}
+	env->nodes = *nodes;
+	if (ctx->live)
+		nd_live_source_unread(ctx->live, ctx->report, env->unread);
+}
+
 void nd_run_checks(struct nd_ctx *ctx, const struct nd_scope *scope, unsigned which)
 {
-	struct nd_check_env env = {
-		.m = ctx->model,
-		.b = ctx->bundle,
-		.r = ctx->report,
-		.now = (int64_t)time(NULL),
-	};
+	struct nd_check_env env;
+	struct nd_node_src *nodes;
+	struct nd_node_dir *dirs;
 
-	if (scope)
-		env.scope = *scope;
-	if (!env.scope.ns && ctx->ns && !ctx->all_ns)
-		env.scope.ns = ctx->ns;
-	env.node_root = ctx->node_root;
-	env.have_pods = ctx->have_source || ctx->live;
-	env.iptables_file = ctx->iptables_file;
-	env.ipvs_file = ctx->ipvs_file;
-	env.nft_file = ctx->nft_file;
-	if (ctx->node_root && !ctx->node)
-		node_name(ctx, &env);
-	if (!env.scope.node)
-		env.scope.node = ctx->node;
+	make_env(ctx, scope, &env, &nodes, &dirs);
 	if ((which & ND_RUN_S1) && !ctx->s1_done) {
 		const char *why;
 
 		/* with a bundle (or no API): the offline part, S1 comes first */
 		nd_apiserver_checks(ctx, true, true, &why);
 	}
-	if (which & ND_RUN_S2) {
-		nd_check_pod_ip(&env);
-		nd_check_ipam_stores(&env);
-		nd_check_node_ipam(&env);
-		nd_check_azure_cni(&env);
+	nd_checks_run(&env, which);
+	nd_node_src_free(nodes);
+	free(dirs);
+}
+
+bool nd_check_runnable(struct nd_ctx *ctx, const char *id)
+{
+	const struct nd_check_def *d = nd_check_def_find(id);
+	struct nd_check_env env;
+	struct nd_node_src *nodes;
+	struct nd_node_dir *dirs;
+	const char *unmet;
+
+	if (!d) {
+		fprintf(stderr, "netdiag: BUG: check '%s' has no registry row\n", id);
+		abort();
 	}
-	if (which & ND_RUN_S3) {
-		nd_check_services(&env);
-		nd_check_kube_proxy(&env);
-		nd_check_kube_proxy_rules(&env);
-	}
-	if (which & ND_RUN_S4)
-		nd_check_kubernetes_service(&env);
+	make_env(ctx, NULL, &env, &nodes, &dirs);
+	unmet = nd_check_unmet(d, &env);
+	if (unmet)
+		nd_check_skip(ctx->report, d->id, d->scenario, unmet);
+	nd_node_src_free(nodes);
+	free(dirs);
+	return !unmet;
 }
 
 int cmd_diagnose(struct nd_ctx *ctx, int argc, char **argv)

@@ -121,6 +121,8 @@ static void from_check(struct nd_ctx *ctx, const struct nd_np_engine *e,
 	bool slices = false;
 	uint32_t j, k;
 
+	if (!nd_check_runnable(ctx, "service-netpol"))
+		return;
 	nd_check_begin(r, "service-netpol", "S3");
 	sets = nd_model_epsets_of(m, svc->m.ns, svc->m.name, &nsets);
 	for (i = 0; i < nsets; i++)

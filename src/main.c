@@ -430,7 +430,8 @@ int main(int argc, char **argv)
 	}
 run:
 	rc = cmd->fn(&ctx, nrest, rest);
-	nd_live_source_after(&ctx);
+	if (ctx.report)
+		nd_checks_audit(ctx.report);
 	if (rc == ND_EXIT_OK && ctx.report) {
 		struct nd_emit_opts eo = {
 			.format = ctx.format == ND_FMT_JSON ? ND_EMIT_JSON : ND_EMIT_TEXT,

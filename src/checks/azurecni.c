@@ -33,19 +33,17 @@ static size_t pods_using(const struct nd_model *m, const char *node, size_t *wai
 	return used;
 }
 
-void nd_check_azure_cni(struct nd_check_env *env)
+enum nd_check_status nd_check_azure_cni(struct nd_check_env *env, const char **why)
 {
 	const struct nd_model *m = env->m;
 	struct nd_report *r = env->r;
 	size_t i;
 
 	if (!m->nncs.n) {
-		nd_check_skip(r, "azure-cni-nnc", "S2",
-			      _("no NodeNetworkConfig objects in the source (not Azure CNI "
-				"dynamic IP allocation, or 'kubectl get nnc -A' was not collected)"));
-		return;
+		*why = _("no NodeNetworkConfig objects in the source (not Azure CNI dynamic IP "
+			 "allocation, or 'kubectl get nnc -A' was not collected)");
+		return ND_CHECK_SKIP;
 	}
-	nd_check_begin(r, "azure-cni-nnc", "S2");
 	for (i = 0; i < m->nncs.n; i++) {
 		const struct nd_nnc *n = &m->nncs.v[i];
 		int64_t allocated = 0;
@@ -114,6 +112,6 @@ void nd_check_azure_cni(struct nd_check_env *env)
 					   n->m.ns ? n->m.ns : "kube-system", n->m.name);
 		}
 	}
-	nd_check_end(r, ND_CHECK_PASS,
-		     nd_report_printf(r, _("%zu NodeNetworkConfigs looked at"), m->nncs.n));
+	*why = nd_report_printf(r, _("%zu NodeNetworkConfigs looked at"), m->nncs.n);
+	return ND_CHECK_PASS;
 }

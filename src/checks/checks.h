@@ -2,18 +2,18 @@
 #ifndef ND_CHECKS_H
 #define ND_CHECKS_H
 /*
- * Checks read the model (and bundled node files), and add checks[] entries
- * and findings to the report. They never print. Each check declares what it
- * needs and records a skip with the reason when that is missing.
+ * Checks are functions of the model and the node-data source: they add
+ * findings to the report and return their status. They never print and do
+ * no I/O. What each needs is its row in registry.c; the runner skips a
+ * check whose needs are missing before calling it.
  *
  * A scope narrows what is looked at: a namespace, one Service, one pod, one
  * node. NULL fields mean everything.
  */
 #include "findings/finding.h"
+#include "k8s/model.h"
 
-struct nd_model;
-struct nd_bundle;
-struct nd_pod;
+struct nd_node_src;
 
 struct nd_scope {
 	const char *ns;
@@ -24,30 +24,34 @@ struct nd_scope {
 
 struct nd_check_env {
 	const struct nd_model *m;
-	const struct nd_bundle *b;     /* NULL when not reading a bundle */
 	struct nd_report *r;
 	struct nd_scope scope;
 	int64_t now;                   /* Unix seconds, for ages */
-	/* on a node (--node-root): the node's file system, and scope.node is
-	 * the node's name (from --node or the kubelet kubeconfig) */
-	const char *node_root;
-	const char *node_error;        /* why the node's name is unknown, or NULL */
+	/* node data (node/source.h): a bundle's node folders, or this node
+	 * (--node-root, rule dumps); NULL when the source has none */
+	const struct nd_node_src *nodes;
+	const char *node_error;        /* on a node: why its name is unknown, or NULL */
 	bool have_pods;                /* the model holds a pod list (a source was read) */
-	/* kube-proxy rules: files given on the command line, else (on a node)
-	 * `iptables-save` is run; bundles: nodes/<node>/iptables-save.txt ... */
-	const char *iptables_file, *ipvs_file, *nft_file;
+	/* what the cluster source could not read: per kind, why (NULL: read) */
+	const char *unread[ND_K__COUNT];
 };
 
-/* S3 */
-void nd_check_services(struct nd_check_env *env);        /* endpoints, selector, readiness, ports */
-void nd_check_kubernetes_service(struct nd_check_env *env);
-void nd_check_kube_proxy(struct nd_check_env *env);
+/*
+ * The checks the runner calls (registry.c has their rows): each returns its
+ * status and sets *why to a short result or the reason it did not decide.
+ */
 /* S2 */
-void nd_check_pod_ip(struct nd_check_env *env);          /* FailedCreatePodSandBox */
-void nd_check_ipam_stores(struct nd_check_env *env);     /* bundled host-local stores */
-void nd_check_azure_cni(struct nd_check_env *env);       /* NodeNetworkConfig */
-void nd_check_node_ipam(struct nd_check_env *env);       /* --node-root: live store, azure-vnet-ipam.json */
-void nd_check_kube_proxy_rules(struct nd_check_env *env); /* S3: the node's rules vs endpoints */
+enum nd_check_status nd_check_pod_ip(struct nd_check_env *env, const char **why);
+enum nd_check_status nd_check_ipam_stores(struct nd_check_env *env, const char **why);
+enum nd_check_status nd_check_node_ipam(struct nd_check_env *env, const char **why);
+enum nd_check_status nd_check_azure_vnet(struct nd_check_env *env, const char **why);
+enum nd_check_status nd_check_azure_cni(struct nd_check_env *env, const char **why);
+/* S3 */
+enum nd_check_status nd_check_services(struct nd_check_env *env, const char **why);
+enum nd_check_status nd_check_kube_proxy(struct nd_check_env *env, const char **why);
+enum nd_check_status nd_check_kube_proxy_rules(struct nd_check_env *env, const char **why);
+/* S4 */
+enum nd_check_status nd_check_kubernetes_service(struct nd_check_env *env, const char **why);
 
 /*
  * How a reserved IP on node is held (S2, DESIGN §1): by a live pod of the

@@ -8,90 +8,24 @@
  */
 #include "checks/checks.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/i18n.h"
 #include "core/ipaddr.h"
-#include "k8s/bundle.h"
 #include "k8s/model.h"
 #include "node/cni.h"
 #include "node/hostlocal.h"
 #include "node/azurevnet.h"
 #include "node/nodeenv.h"
+#include "node/source.h"
 #include "core/banned.h"
 
 #define MAX_LISTED 50
-
-static bool is_dir(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The name of the only sub-folder of dir, or NULL. */
-static const char *only_subdir(struct nd_arena *a, const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	const char *found = NULL;
-	int n = 0;
-
-	if (!d)
-		return NULL;
-	while ((de = readdir(d)) != NULL) {
-		char *p;
-
-		if (de->d_name[0] == '.')
-			continue;
-		p = nd_arena_printf(a, "%s/%s", dir, de->d_name);
-		if (is_dir(p)) {
-			found = nd_arena_strdup(a, de->d_name);
-			n++;
-		}
-	}
-	closedir(d);
-	return n == 1 ? found : NULL;
-}
-
-/* The host-local network of a node: from its net.d, else the only store folder. */
-static const struct nd_cni_net *find_network(struct nd_arena *a, const char *nodedir,
-					     const char **netname, char **why)
-{
-	char *netd = nd_arena_printf(a, "%s/cni/net.d", nodedir);
-	struct nd_cni_net *nets = NULL;
-	char **errs = NULL;
-	size_t n = 0, nerr = 0, i;
-	struct nd_err e;
-
-	*netname = NULL;
-	*why = NULL;
-	if (is_dir(netd) && nd_cni_load_dir(netd, a, &nets, &n, &errs, &nerr, &e) == 0) {
-		for (i = 0; i < n; i++) {
-			if (nets[i].ipam_type && strcmp(nets[i].ipam_type, "host-local") == 0) {
-				*netname = nets[i].name;
-				return &nets[i];
-			}
-		}
-		if (n) {
-			*why = nd_arena_printf(a, _("the node's CNI network '%s' (%s) does not use "
-						    "host-local IPAM"), nets[0].name,
-					       nets[0].plugin ? nets[0].plugin : "?");
-			return NULL;
-		}
-		if (nerr)
-			*why = nd_arena_strdup(a, errs[0]);
-	}
-	return NULL;
-}
 
 /* How many addresses host-local can hand out from a range. */
 static uint64_t range_capacity(const struct nd_cni_range *rg, const struct nd_node *node,
@@ -339,43 +273,35 @@ static void report_store(struct nd_check_env *env, const struct store_view *v,
 	}
 }
 
-static void check_node(struct nd_check_env *env, const struct nd_bundle_node *bn,
-		       struct nd_arena *a, size_t *stores, size_t *errors)
+/* One node of the source: its host-local store against the pods of the node. */
+static void check_node(struct nd_check_env *env, size_t i, struct nd_arena *a, size_t *stores,
+		       size_t *errors)
 {
 	struct nd_report *r = env->r;
+	const char *name = nd_node_src_name(env->nodes, i);
 	const struct nd_cni_net *net;
 	const char *netname, *store_dir;
-	char *why;
 	struct nd_hl_store st;
 	struct nd_err e;
 	struct store_view v;
+	int rc;
 
-	net = find_network(a, bn->dir, &netname, &why);
-	if (!net) {
-		if (why)
-			return;       /* not a host-local node: nothing to compare */
-		/* no net.d was copied: a single store folder still names the network */
-		netname = only_subdir(a, nd_arena_printf(a, "%s/cni/networks", bn->dir));
-		if (!netname)
-			return;
-	}
-	store_dir = nd_arena_printf(a, "%s/cni/networks/%s", bn->dir, netname);
-	if (!is_dir(store_dir))
-		return;
+	rc = nd_node_src_hostlocal(env->nodes, i, a, &net, &netname, &store_dir, &st, NULL, &e);
+	if (rc == ND_NS_ABSENT)
+		return;       /* not a host-local node: nothing to compare */
 	(*stores)++;
-	if (nd_hostlocal_read(store_dir, a, &st, &e) < 0) {
-		struct nd_finding *f = nd_finding_add(r, "bundle-load-error", "Node", NULL,
-						      bn->name);
+	if (rc == ND_NS_ERROR) {
+		struct nd_finding *f = nd_finding_add(r, "bundle-load-error", "Node", NULL, name);
 
 		(*errors)++;
 		nd_finding_summary(r, f, _("the host-local store of node %s cannot be trusted, so "
-					   "it was not compared: %s"), bn->name, e.msg);
+					   "it was not compared: %s"), name, e.msg);
 		nd_obj_str(r, f->evidence, "file", store_dir);
 		nd_obj_str(r, f->evidence, "error", e.msg);
 		return;
 	}
 	memset(&v, 0, sizeof(v));
-	v.node = bn->name;
+	v.node = name;
 	v.network = netname;
 	v.store_dir = store_dir;
 	v.net = net;
@@ -383,63 +309,80 @@ static void check_node(struct nd_check_env *env, const struct nd_bundle_node *bn
 	report_store(env, &v, a);
 }
 
-void nd_check_ipam_stores(struct nd_check_env *env)
+enum nd_check_status nd_check_ipam_stores(struct nd_check_env *env, const char **why)
 {
 	struct nd_report *r = env->r;
 	struct nd_arena *a;
-	size_t i, stores = 0, errors = 0;
+	size_t i, n, stores = 0, errors = 0;
 
-	if (env->node_root) {
-		nd_check_skip(r, "ipam-store", "S2",
-			      _("on a node: its live store is read instead of bundled copies"));
-		return;
+	if (nd_node_src_is_local(env->nodes)) {
+		*why = _("on a node: its live store is read instead of bundled copies");
+		return ND_CHECK_SKIP;
 	}
-	if (!env->b || !env->b->nnodes) {
-		nd_check_skip(r, "ipam-store", "S2",
-			      _("no node files in the source (bundle nodes/<node>/cni/...)"));
-		return;
-	}
-	nd_check_begin(r, "ipam-store", "S2");
 	a = nd_arena_new(64 * 1024);
-	for (i = 0; i < env->b->nnodes; i++) {
-		if (env->scope.node && strcmp(env->scope.node, env->b->nodes[i].name) != 0)
+	n = nd_node_src_count(env->nodes);
+	for (i = 0; i < n; i++) {
+		if (env->scope.node && strcmp(env->scope.node, nd_node_src_name(env->nodes, i)) != 0)
 			continue;
-		check_node(env, &env->b->nodes[i], a, &stores, &errors);
+		check_node(env, i, a, &stores, &errors);
 	}
 	nd_arena_free(a);
-	if (!stores)
-		nd_check_end(r, ND_CHECK_SKIP, _("no host-local store among the node files"));
-	else
-		nd_check_end(r, errors ? ND_CHECK_ERROR : ND_CHECK_PASS,
-			     nd_report_printf(r, _("%zu host-local stores compared"), stores));
+	if (!stores) {
+		*why = _("no host-local store among the node files");
+		return ND_CHECK_SKIP;
+	}
+	*why = nd_report_printf(r, _("%zu host-local stores compared"), stores);
+	return errors ? ND_CHECK_ERROR : ND_CHECK_PASS;
+}
+
+/* On a node: it has a name, and the source knows it (else the comparison would lie). */
+static const char *node_unknown(const struct nd_check_env *env)
+{
+	if (!env->scope.node)
+		return nd_report_strdup(env->r, env->node_error ? env->node_error
+						: _("the node's name is unknown (give --node)"));
+	if (env->have_pods && !nd_model_node(env->m, env->scope.node) &&
+	    !nd_model_pods_on_node(env->m, env->scope.node, &(size_t){0}))
+		return nd_report_printf(env->r, _("node '%s' is neither a Node nor the node of any "
+						  "pod in the source: wrong --node?"),
+					env->scope.node);
+	return NULL;
 }
 
 /* Azure CNI v1: addresses the state file marks InUse that no pod of the node holds. */
-static void check_azure_vnet(struct nd_check_env *env, struct nd_arena *a)
+enum nd_check_status nd_check_azure_vnet(struct nd_check_env *env, const char **why)
 {
 	struct nd_report *r = env->r;
-	const char *path = nd_node_path(a, env->node_root, "var/run/azure-vnet-ipam.json");
+	struct nd_arena *a = nd_arena_new(64 * 1024);
+	const char *path;
 	struct nd_azv_state st;
 	struct nd_finding *f = NULL;
 	struct nd_val *leaked = NULL;
 	struct nd_err e;
+	enum nd_check_status ret = ND_CHECK_PASS;
 	size_t nleak = 0;
+	int rc;
 
-	if (access(path, F_OK) != 0) {
-		nd_check_skip(r, "azure-vnet-ipam", "S2",
-			      _("no Azure CNI v1 state (var/run/azure-vnet-ipam.json) on the node"));
-		return;
+	rc = nd_node_src_azure_vnet(env->nodes, 0, a, &path, &st, &e);
+	if (rc == ND_NS_ABSENT) {
+		*why = _("no Azure CNI v1 state (var/run/azure-vnet-ipam.json) on the node");
+		ret = ND_CHECK_SKIP;
+		goto out;
 	}
-	nd_check_begin(r, "azure-vnet-ipam", "S2");
-	if (nd_azv_read(path, a, &st, &e) < 0) {
-		nd_check_end(r, ND_CHECK_ERROR, nd_report_strdup(r, e.msg));
-		return;
+	if (rc == ND_NS_ERROR) {
+		*why = nd_report_strdup(r, e.msg);
+		ret = ND_CHECK_ERROR;
+		goto out;
+	}
+	if ((*why = node_unknown(env)) != NULL) {
+		ret = ND_CHECK_ERROR;
+		goto out;
 	}
 	if (!env->have_pods) {
-		nd_check_end(r, ND_CHECK_SKIP,
-			     nd_report_printf(r, _("%zu of %zu addresses in use; no pod list to "
-						   "compare with (give --snapshot)"), st.in_use, st.n));
-		return;
+		*why = nd_report_printf(r, _("%zu of %zu addresses in use; no pod list to compare "
+					     "with (give --snapshot)"), st.in_use, st.n);
+		ret = ND_CHECK_SKIP;
+		goto out;
 	}
 	for (size_t i = 0; i < st.n; i++) {
 		const struct nd_pod *pod;
@@ -475,69 +418,57 @@ static void check_azure_vnet(struct nd_check_env *env, struct nd_arena *a)
 		nd_finding_command(r, f, "az vmss reimage --instance-ids <id> -g <node-resource-group> "
 				   "-n <vmss>");
 	}
-	nd_check_end(r, ND_CHECK_PASS, nd_report_printf(r, _("%zu addresses in use in %zu pools"),
-							 st.in_use, st.pools));
+	*why = nd_report_printf(r, _("%zu addresses in use in %zu pools"), st.in_use, st.pools);
+out:
+	nd_arena_free(a);
+	return ret;
 }
 
-void nd_check_node_ipam(struct nd_check_env *env)
+/* On a node (--node-root): its live store, with its live sandboxes. */
+enum nd_check_status nd_check_node_ipam(struct nd_check_env *env, const char **why)
 {
 	struct nd_report *r = env->r;
 	const struct nd_cni_net *net;
-	const char *store_dir;
+	const char *netname, *store_dir, *absent;
 	struct nd_hl_store st;
 	struct nd_sandboxes sb;
 	struct store_view v;
 	struct nd_arena *a;
 	struct nd_err e;
-	bool proc;
+	enum nd_check_status ret = ND_CHECK_PASS;
+	int rc;
 
-	if (!env->node_root) {
-		nd_check_skip(r, "ipam-node", "S2", _("not on a node (no --node-root)"));
-		return;
-	}
+	if ((*why = node_unknown(env)) != NULL)
+		return ND_CHECK_ERROR;
 	a = nd_arena_new(64 * 1024);
-	nd_check_begin(r, "ipam-node", "S2");
-	if (!env->scope.node) {
-		nd_check_end(r, ND_CHECK_ERROR, nd_report_strdup(r, env->node_error));
+	rc = nd_node_src_hostlocal(env->nodes, 0, a, &net, &netname, &store_dir, &st, &absent, &e);
+	if (rc == ND_NS_ABSENT) {
+		*why = nd_report_strdup(r, absent ? absent : _("no host-local store on the node"));
+		ret = ND_CHECK_SKIP;
 		goto out;
 	}
-	if (env->have_pods && !nd_model_node(env->m, env->scope.node) &&
-	    !nd_model_pods_on_node(env->m, env->scope.node, &(size_t){0})) {
-		nd_check_end(r, ND_CHECK_ERROR,
-			     nd_report_printf(r, _("node '%s' is neither a Node nor the node of any "
-						   "pod in the source: wrong --node?"),
-					      env->scope.node));
+	if (rc == ND_NS_ERROR) {
+		*why = nd_report_printf(r, _("the store was not compared: %s"), e.msg);
+		ret = ND_CHECK_ERROR;
 		goto out;
-	}
-	if (nd_node_hostlocal_store(env->node_root, a, &net, &store_dir, &e) < 0) {
-		nd_check_end(r, ND_CHECK_SKIP, nd_report_strdup(r, e.msg));
-		goto azure;
-	}
-	if (nd_hostlocal_read(store_dir, a, &st, &e) < 0) {
-		nd_check_end(r, ND_CHECK_ERROR,
-			     nd_report_printf(r, _("the store was not compared: %s"), e.msg));
-		goto azure;
 	}
 	if (!env->have_pods) {
-		nd_check_end(r, ND_CHECK_SKIP,
-			     nd_report_printf(r, _("%zu addresses reserved in '%s'; no pod list to "
-						   "compare with (give --snapshot)"), st.n, store_dir));
-		goto azure;
+		*why = nd_report_printf(r, _("%zu addresses reserved in '%s'; no pod list to compare "
+					     "with (give --snapshot)"), st.n, store_dir);
+		ret = ND_CHECK_SKIP;
+		goto out;
 	}
-	proc = strcmp(env->node_root, "/") == 0 || strcmp(env->node_root, "/host") == 0;
-	nd_sandboxes_scan(env->node_root, proc, a, &sb);
+	nd_node_src_sandboxes(env->nodes, 0, a, &sb);
 	memset(&v, 0, sizeof(v));
 	v.node = env->scope.node;
-	v.network = net->name;
+	v.network = netname;
 	v.store_dir = store_dir;
 	v.net = net;
 	v.st = &st;
 	v.sb = &sb;
 	report_store(env, &v, a);
-	nd_check_end(r, ND_CHECK_PASS,
-		     nd_report_printf(r, _("%zu addresses reserved in '%s'"), st.n, store_dir));
-azure:
-	check_azure_vnet(env, a);
+	*why = nd_report_printf(r, _("%zu addresses reserved in '%s'"), st.n, store_dir);
 out:
 	nd_arena_free(a);
+	return ret;
 }

@@ -75,7 +75,7 @@ static bool node_selected(const struct nd_daemonset *ds, const struct nd_node *n
 	return true;
 }
 
-void nd_check_kube_proxy(struct nd_check_env *env)
+enum nd_check_status nd_check_kube_proxy(struct nd_check_env *env, const char **why)
 {
 	const struct nd_model *m = env->m;
 	struct nd_report *r = env->r;
@@ -87,21 +87,18 @@ void nd_check_kube_proxy(struct nd_check_env *env)
 		ks_pods += m->pods.v[i].m.ns && strcmp(m->pods.v[i].m.ns, "kube-system") == 0;
 	}
 	if (!ds && !kp_pods && cilium_present(m)) {
-		nd_check_skip(r, "kube-proxy", "S3",
-			      _("Cilium replaces kube-proxy in this cluster: no kube-proxy rules "
-				"are expected"));
-		return;
+		*why = _("Cilium replaces kube-proxy in this cluster: no kube-proxy rules are "
+			 "expected");
+		return ND_CHECK_SKIP;
 	}
 	if (!m->nodes.n) {
-		nd_check_skip(r, "kube-proxy", "S3", _("no Nodes in the source"));
-		return;
+		*why = _("no Nodes in the source");
+		return ND_CHECK_SKIP;
 	}
 	if (!ds && !ks_pods) {
-		nd_check_skip(r, "kube-proxy", "S3",
-			      _("no kube-system pods or DaemonSets in the source"));
-		return;
+		*why = _("no kube-system pods or DaemonSets in the source");
+		return ND_CHECK_SKIP;
 	}
-	nd_check_begin(r, "kube-proxy", "S3");
 	for (i = 0; i < m->nodes.n; i++) {
 		const struct nd_node *n = &m->nodes.v[i];
 		const struct nd_pod *found = NULL;
@@ -136,15 +133,15 @@ void nd_check_kube_proxy(struct nd_check_env *env)
 		nd_obj_str(r, f->evidence, "pod", found ? found->m.name : NULL);
 		nd_obj_bool(r, f->evidence, "node_ready", n->ready);
 		if (found) {
-			const char *why = nd_report_printf(r, _("kube-proxy pod %s is not ready "
+			const char *cause = nd_report_printf(r, _("kube-proxy pod %s is not ready "
 								"(phase %s%s%s)"), found->m.name,
 							   found->phase ? found->phase : "?",
 							   found->waiting ? ", " : "",
 							   found->waiting ? found->waiting : "");
 
-			nd_obj_str(r, f->evidence, "reason", why);
+			nd_obj_str(r, f->evidence, "reason", cause);
 			nd_finding_summary(r, f, _("%s: Services do not work from pods on this node"),
-					   why);
+					   cause);
 			nd_finding_command(r, f, "kubectl describe pod -n kube-system %s",
 					   found->m.name);
 			nd_finding_command(r, f, "kubectl logs -n kube-system %s", found->m.name);
@@ -164,5 +161,6 @@ void nd_check_kube_proxy(struct nd_check_env *env)
 					  "events and logs); on AKS a node image upgrade or a "
 					  "reimage restores it"));
 	}
-	nd_check_end(r, ND_CHECK_PASS, nd_report_printf(r, _("%zu nodes looked at"), nodes));
+	*why = nd_report_printf(r, _("%zu nodes looked at"), nodes);
+	return ND_CHECK_PASS;
 }

@@ -14,29 +14,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/i18n.h"
 #include "core/ipaddr.h"
-#include "k8s/bundle.h"
 #include "k8s/model.h"
 #include "node/iptables.h"
 #include "node/ipvs.h"
 #include "node/kpchains.h"
 #include "node/nft.h"
-#include "node/nodeenv.h"
+#include "node/source.h"
 #include "core/banned.h"
 
-#define RULES_MAX   (256u << 20)
 #define MAX_LISTED  50
 
 enum mode { M_NONE = 0, M_IPTABLES, M_IPVS, M_NFT };
 
 struct rules {
 	enum mode mode;
-	const char *source;
+	const char *source;                   /* the dump the mode was read from */
+	const char *origin[ND_RULES__COUNT];  /* where each dump came from */
 	struct nd_iptables ipt;
 	struct nd_ipvs ipvs;
 	struct nd_nft nft;
@@ -107,20 +105,32 @@ static int load_text(struct rules *r, enum mode kind, const char *name, const ch
 	return 0;
 }
 
-static int load_file(struct rules *r, enum mode kind, const char *path, bool optional,
+/* Node i's dumps of every kind the source has; -1 with e on one it cannot read or parse. */
+static int load_node(struct rules *rl, const struct nd_node_src *src, size_t i,
 		     struct nd_arena *a, struct nd_err *e)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	int rc;
+	static const enum mode modes[ND_RULES__COUNT] = {
+		[ND_RULES_IPTABLES] = M_IPTABLES, [ND_RULES_IPVS] = M_IPVS, [ND_RULES_NFT] = M_NFT,
+	};
 
-	if (!path || (optional && access(path, F_OK) != 0))
-		return 0;
-	if (nd_read_file(path, RULES_MAX, &buf, &len, e) < 0)
-		return -1;
-	rc = load_text(r, kind, path, buf, len, a, e);
-	free(buf);
-	return rc;
+	memset(rl, 0, sizeof(*rl));
+	for (int k = 0; k < ND_RULES__COUNT; k++) {
+		char *buf;
+		size_t len;
+		const char *origin;
+		int rc = nd_node_src_rules(src, i, (enum nd_rules_kind)k, a, &buf, &len, &origin, e);
+
+		if (rc == ND_NS_ABSENT)
+			continue;
+		if (rc == ND_NS_ERROR)
+			return -1;
+		rc = load_text(rl, modes[k], origin, buf, len, a, e);
+		free(buf);
+		if (rc < 0)
+			return -1;
+		rl->origin[k] = origin;
+	}
+	return 0;
 }
 
 /* Which data plane the rules show. */
@@ -136,6 +146,10 @@ static void pick_mode(struct rules *r)
 		r->mode = M_IPTABLES;
 	else
 		r->mode = M_NONE;
+	r->source = r->mode == M_IPVS ? r->origin[ND_RULES_IPVS]
+		    : r->mode == M_NFT ? r->origin[ND_RULES_NFT] : r->origin[ND_RULES_IPTABLES];
+	for (int k = 0; !r->source && k < ND_RULES__COUNT; k++)
+		r->source = r->origin[k];
 }
 
 static const char *mode_name(enum mode m)
@@ -421,91 +435,58 @@ static void run_node(struct nd_check_env *env, const char *node, struct rules *r
 	check_node_rules(env, node, rl, a, ports, rejects);
 }
 
-void nd_check_kube_proxy_rules(struct nd_check_env *env)
+enum nd_check_status nd_check_kube_proxy_rules(struct nd_check_env *env, const char **why)
 {
 	struct nd_report *r = env->r;
+	const struct nd_node_src *src = env->nodes;
+	bool local = nd_node_src_is_local(src);
 	struct nd_arena *a;
 	struct nd_err e;
-	size_t nodes = 0, ports = 0, rejects = 0, errors = 0;
-	const char *skip = NULL, *err = NULL;
-	bool on_node = env->node_root || env->iptables_file || env->ipvs_file || env->nft_file;
+	size_t i, n = nd_node_src_count(src), nodes = 0, ports = 0, rejects = 0, errors = 0;
+	const char *skip = NULL;
+	enum nd_check_status st;
 
-	if (!on_node && (!env->b || !env->b->nnodes)) {
-		nd_check_skip(r, "kube-proxy-rules", "S3",
-			      _("no node rules in the source (--node-root, --iptables-save FILE, "
-				"or a bundle's nodes/<node>/iptables-save.txt)"));
-		return;
-	}
 	a = nd_arena_new(256 * 1024);
-	nd_check_begin(r, "kube-proxy-rules", "S3");
-	if (on_node) {
+	for (i = 0; i < n; i++) {
+		const char *node = nd_node_src_name(src, i);
 		struct rules rl;
-		const char *node = env->scope.node ? env->scope.node : "(this node)";
 
-		memset(&rl, 0, sizeof(rl));
-		if (load_file(&rl, M_IPTABLES, env->iptables_file, false, a, &e) < 0 ||
-		    load_file(&rl, M_IPVS, env->ipvs_file, false, a, &e) < 0 ||
-		    load_file(&rl, M_NFT, env->nft_file, false, a, &e) < 0) {
-			err = nd_report_strdup(r, e.msg);
-			goto out;
+		if (local) {
+			if (!node)
+				node = env->scope.node ? env->scope.node : "(this node)";
+		} else if (env->scope.node && strcmp(env->scope.node, node) != 0) {
+			continue;
 		}
-		rl.source = env->iptables_file ? env->iptables_file
-			    : env->ipvs_file ? env->ipvs_file : env->nft_file;
-		if (!rl.source) {
-			static const char *const argv[] = {"iptables-save", NULL};
-			char *buf = NULL;
-			size_t len = 0;
-
-			if (nd_run_capture(argv, RULES_MAX, 30000, &buf, &len, &e) < 0 ||
-			    load_text(&rl, M_IPTABLES, "iptables-save (live)", buf, len, a, &e) < 0) {
-				free(buf);
-				err = nd_report_strdup(r, e.msg);
-				goto out;
+		if (load_node(&rl, src, i, a, &e) < 0) {
+			if (local) {
+				/* this node's only dump: nothing was compared */
+				*why = nd_report_strdup(r, e.msg);
+				nd_arena_free(a);
+				return ND_CHECK_ERROR;
 			}
-			free(buf);
-			rl.source = "iptables-save (live)";
+			struct nd_finding *f = nd_finding_add(r, "bundle-load-error", "Node", NULL,
+							      node);
+
+			nd_finding_summary(r, f, "%s", e.msg);
+			nd_obj_str(r, f->evidence, "error", e.msg);
+			errors++;
+			continue;
 		}
+		if (!rl.have_ipt && !rl.have_ipvs && !rl.have_nft)
+			continue;
 		run_node(env, node, &rl, a, &nodes, &ports, &rejects, &skip);
-	} else {
-		for (size_t i = 0; i < env->b->nnodes; i++) {
-			const struct nd_bundle_node *bn = &env->b->nodes[i];
-			const char *ipt = nd_arena_printf(a, "%s/iptables-save.txt", bn->dir);
-			const char *ipv = nd_arena_printf(a, "%s/ipvsadm.txt", bn->dir);
-			const char *nft = nd_arena_printf(a, "%s/nft.txt", bn->dir);
-			struct rules rl;
-
-			if (env->scope.node && strcmp(env->scope.node, bn->name) != 0)
-				continue;
-			memset(&rl, 0, sizeof(rl));
-			if (load_file(&rl, M_IPTABLES, ipt, true, a, &e) < 0 ||
-			    load_file(&rl, M_IPVS, ipv, true, a, &e) < 0 ||
-			    load_file(&rl, M_NFT, nft, true, a, &e) < 0) {
-				struct nd_finding *f = nd_finding_add(r, "bundle-load-error", "Node",
-								      NULL, bn->name);
-
-				nd_finding_summary(r, f, "%s", e.msg);
-				nd_obj_str(r, f->evidence, "error", e.msg);
-				errors++;
-				continue;
-			}
-			if (!rl.have_ipt && !rl.have_ipvs && !rl.have_nft)
-				continue;
-			rl.source = rl.have_ipvs ? ipv : rl.have_nft ? nft : ipt;
-			run_node(env, bn->name, &rl, a, &nodes, &ports, &rejects, &skip);
-		}
 	}
-out:
-	if (err)
-		nd_check_end(r, ND_CHECK_ERROR, err);
-	else if (!nodes && skip)
-		nd_check_end(r, ND_CHECK_SKIP, skip);
-	else if (!nodes)
-		nd_check_end(r, errors ? ND_CHECK_ERROR : ND_CHECK_SKIP,
-			     _("no node rules in the bundle's node files"));
-	else
-		nd_check_end(r, errors ? ND_CHECK_ERROR : ND_CHECK_PASS,
-			     nd_report_printf(r, _("%zu Service ports compared on %zu node(s); %zu "
-						   "without endpoints rejected as expected"),
-					      ports, nodes, rejects));
+	if (!nodes && skip) {
+		*why = skip;
+		st = ND_CHECK_SKIP;
+	} else if (!nodes) {
+		*why = _("no node rules in the bundle's node files");
+		st = errors ? ND_CHECK_ERROR : ND_CHECK_SKIP;
+	} else {
+		*why = nd_report_printf(r, _("%zu Service ports compared on %zu node(s); %zu without "
+					     "endpoints rejected as expected"), ports, nodes, rejects);
+		st = errors ? ND_CHECK_ERROR : ND_CHECK_PASS;
+	}
 	nd_arena_free(a);
+	return st;
 }

@@ -70,17 +70,16 @@ static bool waiting_for_ip(const struct nd_pod *p)
 	return !p->phase || strcmp(p->phase, "Pending") == 0;
 }
 
-void nd_check_pod_ip(struct nd_check_env *env)
+enum nd_check_status nd_check_pod_ip(struct nd_check_env *env, const char **why)
 {
 	const struct nd_model *m = env->m;
 	struct nd_report *r = env->r;
 	size_t i, stuck = 0;
 
 	if (!m->pods.n) {
-		nd_check_skip(r, "pod-ip-allocation", "S2", _("no Pods in the source"));
-		return;
+		*why = _("no Pods in the source");
+		return ND_CHECK_SKIP;
 	}
-	nd_check_begin(r, "pod-ip-allocation", "S2");
 	for (i = 0; i < m->pods.n; i++) {
 		const struct nd_pod *p = &m->pods.v[i];
 		const struct nd_event *last = NULL;
@@ -154,6 +153,6 @@ void nd_check_pod_ip(struct nd_check_env *env)
 		else
 			nd_finding_command(r, f, "netdiag ipam --node %s", p->node);
 	}
-	nd_check_end(r, ND_CHECK_PASS,
-		     nd_report_printf(r, _("%zu pods without an IP after sandbox failures"), stuck));
+	*why = nd_report_printf(r, _("%zu pods without an IP after sandbox failures"), stuck);
+	return ND_CHECK_PASS;
 }

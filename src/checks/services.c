@@ -387,12 +387,11 @@ static void check_one(struct nd_check_env *env, const struct nd_service *s)
 	free(matched);
 }
 
-void nd_check_services(struct nd_check_env *env)
+enum nd_check_status nd_check_services(struct nd_check_env *env, const char **why)
 {
 	const struct nd_model *m = env->m;
 	size_t i, seen = 0;
 
-	nd_check_begin(env->r, "service-endpoints", "S3");
 	for (i = 0; i < m->services.n; i++) {
 		const struct nd_service *s = &m->services.v[i];
 
@@ -406,14 +405,15 @@ void nd_check_services(struct nd_check_env *env)
 		seen++;
 		check_one(env, s);
 	}
-	if (!m->services.n)
-		nd_check_end(env->r, ND_CHECK_SKIP, _("no Services in the source"));
-	else
-		nd_check_end(env->r, ND_CHECK_PASS,
-			     nd_report_printf(env->r, _("%zu Services looked at"), seen));
+	if (!m->services.n) {
+		*why = _("no Services in the source");
+		return ND_CHECK_SKIP;
+	}
+	*why = nd_report_printf(env->r, _("%zu Services looked at"), seen);
+	return ND_CHECK_PASS;
 }
 
-void nd_check_kubernetes_service(struct nd_check_env *env)
+enum nd_check_status nd_check_kubernetes_service(struct nd_check_env *env, const char **why)
 {
 	const struct nd_service *s = nd_model_service(env->m, "default", "kubernetes");
 	struct epstate st;
@@ -423,11 +423,9 @@ void nd_check_kubernetes_service(struct nd_check_env *env)
 	if (!s)
 		s = nd_model_service(env->m, "default", "kubernetes-internal");
 	if (!s) {
-		nd_check_skip(r, "kubernetes-service", "S4",
-			      _("the default/kubernetes Service is not in the source"));
-		return;
+		*why = _("the default/kubernetes Service is not in the source");
+		return ND_CHECK_SKIP;
 	}
-	nd_check_begin(r, "kubernetes-service", "S4");
 	ep_state(env->m, s, &st);
 	if (!st.ready) {
 		f = nd_finding_add(r, "kubernetes-service-no-endpoints", "Service", s->m.ns,
@@ -449,5 +447,6 @@ void nd_check_kubernetes_service(struct nd_check_env *env)
 				   "kubernetes.io/service-name=%s -o wide", s->m.name);
 		nd_finding_command(r, f, "kubectl get --raw /readyz?verbose");
 	}
-	nd_check_end(r, ND_CHECK_PASS, NULL);
+	*why = NULL;
+	return ND_CHECK_PASS;
 }

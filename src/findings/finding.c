@@ -258,6 +258,7 @@ struct nd_finding *nd_finding_add(struct nd_report *r, const char *code,
 	f->subject.name = nd_report_strdup(r, name);
 	f->evidence = nd_val_obj(r);
 	f->seq = (uint32_t)r->nfindings;
+	f->check = r->cur_check != SIZE_MAX ? r->checks[r->cur_check].id : NULL;
 	ND_GROW(r->findings, r->capf, r->nfindings + 1);
 	r->findings[r->nfindings++] = f;
 	return f;

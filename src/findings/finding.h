@@ -66,6 +66,7 @@ struct nd_finding {
 	const char **commands;   /* exact commands to run */
 	uint32_t ncommands;
 	uint32_t seq;            /* insertion order, for stable sorting */
+	const char *check;       /* id of the check that added it, NULL outside one */
 };
 
 enum nd_check_status { ND_CHECK_PASS = 0, ND_CHECK_FAIL, ND_CHECK_SKIP, ND_CHECK_ERROR };

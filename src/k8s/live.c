@@ -48,55 +48,6 @@ struct nd_live_kind *nd_live_kinds(size_t *n)
 	return k;
 }
 
-#define BIT(k) (1u << (k))
-static const struct {
-	const char *id;
-	uint32_t needs;
-	const char *codes;           /* the finding codes the check emits, space-separated */
-} check_needs[] = {
-	{"pod-ip-allocation", BIT(ND_K_POD) | BIT(ND_K_EVENT), "pod-ip-allocation-failed"},
-	{"ipam-store", BIT(ND_K_POD) | BIT(ND_K_NODE),
-	 "ipam-leak ipam-pool-exhausted terminated-pods-hold-ips"},
-	{"azure-cni-nnc", BIT(ND_K_NNC) | BIT(ND_K_POD), "azure-cni-ip-shortage azure-cni-subnet-full"},
-	{"service-endpoints", BIT(ND_K_SERVICE) | BIT(ND_K_ENDPOINTS) | BIT(ND_K_ENDPOINTSLICE) |
-			      BIT(ND_K_POD),
-	 "service-no-endpoints service-selector-mismatch service-pods-not-ready "
-	 "service-target-port-mismatch"},
-	{"kube-proxy", BIT(ND_K_DAEMONSET) | BIT(ND_K_NODE) | BIT(ND_K_POD), "kube-proxy-not-running"},
-	{"kubernetes-service", BIT(ND_K_SERVICE) | BIT(ND_K_ENDPOINTS) | BIT(ND_K_ENDPOINTSLICE),
-	 "kubernetes-service-no-endpoints"},
-	{"service-netpol", BIT(ND_K_POD) | BIT(ND_K_NAMESPACE) | BIT(ND_K_NETWORKPOLICY) |
-			   BIT(ND_K_ENDPOINTS) | BIT(ND_K_ENDPOINTSLICE), "netpol-denies"},
-};
-
-uint32_t nd_live_check_needs(const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(check_needs) / sizeof(check_needs[0]); i++)
-		if (strcmp(check_needs[i].id, id) == 0)
-			return check_needs[i].needs;
-	return 0;
-}
-
-bool nd_live_check_emits(const char *id, const char *code)
-{
-	size_t i, n = strlen(code);
-
-	for (i = 0; i < sizeof(check_needs) / sizeof(check_needs[0]); i++) {
-		const char *c = check_needs[i].codes;
-
-		if (strcmp(check_needs[i].id, id) != 0)
-			continue;
-		while ((c = strstr(c, code)) != NULL) {
-			if ((c == check_needs[i].codes || c[-1] == ' ') && (c[n] == ' ' || !c[n]))
-				return true;
-			c += n;
-		}
-	}
-	return false;
-}
-
 struct nd_live {
 	const struct nd_kubeconfig *kc;
 	struct nd_live_opts o;

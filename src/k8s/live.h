@@ -78,14 +78,6 @@ int nd_live_load_model(struct nd_live *lv, struct nd_model *m, struct nd_live_ki
 /* The protocol the server answered with ("HTTP/2", "HTTP/1.1"). */
 const char *nd_live_protocol(const struct nd_live *lv);
 
-/*
- * Which kinds a check reads (for marking it skipped when one of them could
- * not be listed). Bit i = enum nd_kind i. 0 for unknown checks.
- */
-uint32_t nd_live_check_needs(const char *check_id);
-/* Whether check_id is the check that emits finding code (same table). */
-bool nd_live_check_emits(const char *check_id, const char *code);
-
 /* ---- one request at a time ---- */
 /*
  * POST body (len bytes of JSON) to path and wait for the answer: a create

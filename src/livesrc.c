@@ -3,8 +3,8 @@
  * The live source as main.c sets it up for a command that needs the model:
  * kubeconfig -> client -> every kind listed into the model, an "api-list"
  * check with one finding per kind the user may not list, the
- * insecure-skip-tls-verify warning, and after the checks ran, the checks
- * that needed a kind that could not be read turned into skips.
+ * insecure-skip-tls-verify warning, and the kinds it could not read (the
+ * check runner skips the checks that need them).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,37 +193,15 @@ int nd_live_source_open(struct nd_ctx *ctx, const char *cmdname)
 	return ND_EXIT_OK;
 }
 
-static const char *kind_file(const struct nd_live_session *s, uint32_t mask)
+void nd_live_source_unread(const struct nd_live_session *s, struct nd_report *r,
+			   const char *why[ND_K__COUNT])
 {
-	size_t i;
+	for (size_t i = 0; s && r && i < s->nkinds; i++) {
+		const struct nd_live_kind *k = &s->kinds[i];
 
-	for (i = 0; i < s->nkinds; i++)
-		if (mask & (1u << s->kinds[i].kind))
-			return s->kinds[i].file;
-	return "?";
-}
-
-void nd_live_source_after(struct nd_ctx *ctx)
-{
-	struct nd_live_session *s = ctx->live;
-	struct nd_report *r = ctx->report;
-	size_t i, j, o;
-
-	if (!s || !r || !s->unread)
-		return;
-	for (i = 0; i < r->nchecks; i++) {
-		struct nd_check *c = &r->checks[i];
-		uint32_t miss = nd_live_check_needs(c->id) & s->unread;
-
-		if (!miss || c->status == ND_CHECK_SKIP)
-			continue;
-		c->status = ND_CHECK_SKIP;
-		c->reason = nd_report_printf(r, _("cannot list %s from the API server (see "
-						  "api-list)"), kind_file(s, miss));
-		for (j = o = 0; j < r->nfindings; j++)
-			if (!nd_live_check_emits(c->id, r->findings[j]->code))
-				r->findings[o++] = r->findings[j];
-		r->nfindings = o;
+		if ((s->unread & (1u << k->kind)) && k->kind < ND_K__COUNT && !why[k->kind])
+			why[k->kind] = nd_report_printf(r, _("cannot list %s from the API server "
+							     "(see api-list)"), k->file);
 	}
 }
 

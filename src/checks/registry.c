@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The check registry (registry.h): every check netdiag has, what it needs,
+ * what it may find, and the runner that skips a check before it runs when
+ * a need is missing.
+ */
+#include "checks/registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "node/source.h"
+#include "core/banned.h"
+
+#define CODES(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define NO_CODES ((const char *const[]){NULL})
+
+#define K(k) ND_KIND(ND_K_##k)
+
+const struct nd_check_def nd_check_defs[] = {
+	/* S0: the sources report what they could not read */
+	{.id = "bundle-load", .scenario = "S0", .codes = CODES("bundle-load-error"),
+	 .by = "--snapshot"},
+	{.id = "api-list", .scenario = "S0", .at = ND_AT_ANY,
+	 .codes = CODES("apiserver-forbidden", "apiserver-insecure-skip-tls-verify",
+			"incluster-forbidden"),
+	 .by = "the live source"},
+
+	/* S1: the path from the workstation to the API server, in probe order */
+	{.id = "apiserver-probe", .scenario = "S1", .run = ND_RUN_S1, .at = ND_AT_WORKSTATION,
+	 .codes = NO_CODES, .by = "apiserver"},
+	{.id = "apiserver-dns", .scenario = "S1", .run = ND_RUN_S1, .at = ND_AT_WORKSTATION,
+	 .codes = CODES("apiserver-dns-failure"), .by = "apiserver"},
+	{.id = "apiserver-tcp", .scenario = "S1", .run = ND_RUN_S1, .at = ND_AT_WORKSTATION,
+	 .codes = CODES("apiserver-connect-refused", "apiserver-connect-timeout"),
+	 .by = "apiserver"},
+	{.id = "apiserver-tls", .scenario = "S1", .run = ND_RUN_S1, .at = ND_AT_WORKSTATION,
+	 .codes = CODES("apiserver-tls-untrusted", "apiserver-insecure-skip-tls-verify"),
+	 .by = "apiserver"},
+	{.id = "apiserver-version", .scenario = "S1", .run = ND_RUN_S1, .at = ND_AT_WORKSTATION,
+	 .codes = NO_CODES, .by = "apiserver"},
+	{.id = "apiserver-readyz", .scenario = "S1", .run = ND_RUN_S1, .at = ND_AT_WORKSTATION,
+	 .codes = NO_CODES, .by = "apiserver"},
+	{.id = "apiserver-auth", .scenario = "S1", .run = ND_RUN_S1, .at = ND_AT_WORKSTATION,
+	 .codes = CODES("apiserver-unauthorized", "apiserver-forbidden"), .by = "apiserver"},
+	{.id = "apiserver-authorized-ranges", .scenario = "S1", .run = ND_RUN_S1,
+	 .at = ND_AT_WORKSTATION,
+	 .codes = CODES("apiserver-client-ip-not-authorized", "apiserver-authorized-range-invalid"),
+	 .by = "apiserver"},
+	{.id = "apiserver-private-cluster", .scenario = "S1", .run = ND_RUN_S1,
+	 .at = ND_AT_WORKSTATION, .codes = CODES("apiserver-private-cluster"), .by = "apiserver"},
+
+	/* S2: pods cannot get an IP */
+	{.id = "pod-ip-allocation", .scenario = "S2", .run = ND_RUN_S2,
+	 .kinds = K(POD) | K(EVENT), .codes = CODES("pod-ip-allocation-failed"),
+	 .fn = nd_check_pod_ip},
+	{.id = "ipam-store", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(POD) | K(NODE),
+	 .node = ND_NODE_FILES,
+	 .no_data = N_("no node files in the source (bundle nodes/<node>/cni/...)"),
+	 .codes = CODES("ipam-leak", "ipam-pool-exhausted", "terminated-pods-hold-ips"),
+	 .fn = nd_check_ipam_stores},
+	{.id = "ipam-node", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(POD) | K(NODE),
+	 .node = ND_NODE_FILES, .at = ND_AT_NODE, .no_data = N_("not on a node (no --node-root)"),
+	 .codes = CODES("ipam-leak", "ipam-pool-exhausted", "terminated-pods-hold-ips"),
+	 .fn = nd_check_node_ipam},
+	{.id = "azure-vnet-ipam", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(POD),
+	 .node = ND_NODE_FILES, .at = ND_AT_NODE, .no_data = NULL /* not listed off a node */,
+	 .codes = CODES("ipam-leak"), .fn = nd_check_azure_vnet},
+	{.id = "azure-cni-nnc", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(NNC) | K(POD),
+	 .codes = CODES("azure-cni-ip-shortage", "azure-cni-subnet-full"),
+	 .fn = nd_check_azure_cni},
+	{.id = "ipam-release", .scenario = "S2", .at = ND_AT_NODE, .kinds = K(POD) | K(NODE),
+	 .node = ND_NODE_FILES, .codes = NO_CODES, .by = "ipam release"},
+	{.id = "ipam-restore", .scenario = "S2", .at = ND_AT_NODE, .node = ND_NODE_FILES,
+	 .codes = NO_CODES, .by = "ipam restore"},
+
+	/* S3: a Service is unreachable */
+	{.id = "service-endpoints", .scenario = "S3", .run = ND_RUN_S3,
+	 .kinds = K(SERVICE) | K(ENDPOINTS) | K(ENDPOINTSLICE) | K(POD),
+	 .codes = CODES("service-no-endpoints", "service-selector-mismatch",
+			"service-pods-not-ready", "service-target-port-mismatch"),
+	 .fn = nd_check_services},
+	{.id = "kube-proxy", .scenario = "S3", .run = ND_RUN_S3,
+	 .kinds = K(DAEMONSET) | K(NODE) | K(POD), .codes = CODES("kube-proxy-not-running"),
+	 .fn = nd_check_kube_proxy},
+	{.id = "kube-proxy-rules", .scenario = "S3", .run = ND_RUN_S3,
+	 .kinds = K(SERVICE) | K(ENDPOINTS) | K(ENDPOINTSLICE) | K(POD) | K(DAEMONSET),
+	 .node = ND_NODE_RULES,
+	 .no_data = N_("no node rules in the source (--node-root, --iptables-save FILE, or a "
+		       "bundle's nodes/<node>/iptables-save.txt)"),
+	 .codes = CODES("kube-proxy-rules-missing"), .fn = nd_check_kube_proxy_rules},
+	{.id = "service-netpol", .scenario = "S3",
+	 .kinds = K(POD) | K(NAMESPACE) | K(NETWORKPOLICY) | K(ENDPOINTS) | K(ENDPOINTSLICE),
+	 .codes = CODES("netpol-denies"), .by = "service --from"},
+	{.id = "netpol-can-reach", .scenario = "S3",
+	 .kinds = K(POD) | K(NAMESPACE) | K(NETWORKPOLICY) | K(SERVICE) | K(ENDPOINTS) |
+		  K(ENDPOINTSLICE),
+	 .codes = CODES("netpol-denies"), .by = "can-reach"},
+
+	/* S4: pods cannot reach the API server */
+	{.id = "kubernetes-service", .scenario = "S4", .run = ND_RUN_S4,
+	 .kinds = K(SERVICE) | K(ENDPOINTS) | K(ENDPOINTSLICE),
+	 .codes = CODES("kubernetes-service-no-endpoints"), .fn = nd_check_kubernetes_service},
+	{.id = "rbac-can-i", .scenario = "S4",
+	 .kinds = K(ROLE) | K(CLUSTERROLE) | K(ROLEBINDING) | K(CLUSTERROLEBINDING) |
+		  K(SERVICEACCOUNT),
+	 .codes = CODES("incluster-forbidden"), .by = "can-i"},
+	{.id = "rbac-api-server", .scenario = "S4", .codes = CODES("apiserver-forbidden"),
+	 .by = "can-i --ask-server"},
+};
+const size_t nd_ncheck_defs = sizeof(nd_check_defs) / sizeof(nd_check_defs[0]);
+
+/*
+ * Codes that more than one row declares, and why: the same fact seen from
+ * two places. tests/meta/registry.sh allows exactly these to be shared.
+ *   bundle-load-error    the bundle loader, and checks that read a bundle's node files
+ *   apiserver-forbidden  the probe's auth stage, the live listing, the server's can-i
+ *   apiserver-insecure-skip-tls-verify  the probe's TLS stage and the live listing
+ *   incluster-forbidden  can-i's answer, and a listing refused to a service account
+ *   ipam-leak, ipam-pool-exhausted, terminated-pods-hold-ips  a bundle's stores and this node's
+ *   netpol-denies        service --from and can-reach ask the same engine
+ */
+const char *const nd_shared_codes[] = {
+	"apiserver-forbidden", "apiserver-insecure-skip-tls-verify", "bundle-load-error",
+	"incluster-forbidden", "ipam-leak", "ipam-pool-exhausted", "netpol-denies",
+	"terminated-pods-hold-ips", NULL,
+};
+
+/* A check that reads node files reports one it cannot read with the source's code. */
+static const char *const source_codes[] = {"bundle-load-error", NULL};
+
+const struct nd_check_def *nd_check_def_find(const char *id)
+{
+	for (size_t i = 0; id && i < nd_ncheck_defs; i++)
+		if (strcmp(nd_check_defs[i].id, id) == 0)
+			return &nd_check_defs[i];
+	return NULL;
+}
+
+static bool in_list(const char *const *l, const char *code)
+{
+	for (; l && *l; l++)
+		if (strcmp(*l, code) == 0)
+			return true;
+	return false;
+}
+
+bool nd_check_def_emits(const struct nd_check_def *d, const char *code)
+{
+	return d && code && (in_list(d->codes, code) || (d->node && in_list(source_codes, code)));
+}
+
+const char *nd_check_unmet(const struct nd_check_def *d, const struct nd_check_env *env)
+{
+	/* a kind the source could not read: the check would decide on a part */
+	for (int k = 0; k < ND_K__COUNT; k++)
+		if ((d->kinds & ND_KIND(k)) && env->unread[k])
+			return env->unread[k];
+	if (d->at == ND_AT_NODE && !nd_node_src_is_local(env->nodes))
+		return d->no_data ? _(d->no_data) : "";
+	if ((d->node & ND_NODE_FILES) && !nd_node_src_has_files(env->nodes))
+		return d->no_data ? _(d->no_data) : "";
+	if ((d->node & ND_NODE_RULES) && !nd_node_src_has_rules(env->nodes))
+		return d->no_data ? _(d->no_data) : "";
+	return NULL;
+}
+
+void nd_checks_audit(const struct nd_report *r)
+{
+	for (size_t i = 0; i < r->nchecks; i++) {
+		if (nd_check_def_find(r->checks[i].id))
+			continue;
+		fprintf(stderr, "netdiag: BUG: check '%s' has no registry row\n", r->checks[i].id);
+		abort();
+	}
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct nd_finding *f = r->findings[i];
+
+		if (f->check && nd_check_def_emits(nd_check_def_find(f->check), f->code))
+			continue;
+		fprintf(stderr, "netdiag: BUG: finding '%s' added %s%s%s, whose registry row does "
+			"not declare it\n", f->code, f->check ? "by check '" : "outside any check",
+			f->check ? f->check : "", f->check ? "'" : "");
+		abort();
+	}
+}
+
+void nd_checks_run(struct nd_check_env *env, unsigned which)
+{
+	struct nd_report *r = env->r;
+
+	for (size_t i = 0; i < nd_ncheck_defs; i++) {
+		const struct nd_check_def *d = &nd_check_defs[i];
+		const char *why = NULL, *unmet;
+		enum nd_check_status st;
+
+		if (!d->fn || !(d->run & which))
+			continue;
+		unmet = nd_check_unmet(d, env);
+		if (unmet) {
+			/* a check that needs a node says nothing off a node unless told to */
+			if (*unmet)
+				nd_check_skip(r, d->id, d->scenario, unmet);
+			continue;
+		}
+		nd_check_begin(r, d->id, d->scenario);
+		st = d->fn(env, &why);
+		nd_check_end(r, st, why);
+	}
+}

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The node-data source (source.h): node folders laid out as a bundle, and
+ * this node at its root. Every read of a node's files for the checks is
+ * here.
+ */
+#include "node/source.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/file.h"
+#include "core/i18n.h"
+#include "node/azurevnet.h"
+#include "node/cni.h"
+#include "node/hostlocal.h"
+#include "node/nodeenv.h"
+#include "core/banned.h"
+
+struct nd_node_src {
+	bool local;
+	/* dirs */
+	const struct nd_node_dir *nodes;
+	size_t n;
+	/* local */
+	const char *root, *name;
+	const char *files[ND_RULES__COUNT];
+};
+
+struct nd_node_src *nd_node_src_dirs(const struct nd_node_dir *nodes, size_t n)
+{
+	struct nd_node_src *s = nd_xcalloc(1, sizeof(*s));
+
+	s->nodes = nodes;
+	s->n = n;
+	return s;
+}
+
+struct nd_node_src *nd_node_src_local(const char *root, const char *name,
+				      const char *const rule_files[ND_RULES__COUNT])
+{
+	struct nd_node_src *s = nd_xcalloc(1, sizeof(*s));
+
+	s->local = true;
+	s->root = root;
+	s->name = name;
+	s->n = 1;
+	for (int k = 0; rule_files && k < ND_RULES__COUNT; k++)
+		s->files[k] = rule_files[k];
+	return s;
+}
+
+void nd_node_src_free(struct nd_node_src *s)
+{
+	free(s);
+}
+
+size_t nd_node_src_count(const struct nd_node_src *s)
+{
+	return s ? s->n : 0;
+}
+
+const char *nd_node_src_name(const struct nd_node_src *s, size_t i)
+{
+	if (!s || i >= s->n)
+		return NULL;
+	return s->local ? s->name : s->nodes[i].name;
+}
+
+bool nd_node_src_is_local(const struct nd_node_src *s)
+{
+	return s && s->local;
+}
+
+static bool any_rule_file(const struct nd_node_src *s)
+{
+	for (int k = 0; k < ND_RULES__COUNT; k++)
+		if (s->files[k])
+			return true;
+	return false;
+}
+
+bool nd_node_src_has_files(const struct nd_node_src *s)
+{
+	return s && (s->local ? s->root != NULL : s->n > 0);
+}
+
+bool nd_node_src_has_rules(const struct nd_node_src *s)
+{
+	return s && (s->local ? s->root != NULL || any_rule_file(s) : s->n > 0);
+}
+
+const char *nd_node_src_root(const struct nd_node_src *s)
+{
+	return s && s->local ? s->root : NULL;
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The name of the only sub-folder of dir, or NULL. */
+static const char *only_subdir(struct nd_arena *a, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	const char *found = NULL;
+	int n = 0;
+
+	if (!d)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (is_dir(nd_arena_printf(a, "%s/%s", dir, de->d_name))) {
+			found = nd_arena_strdup(a, de->d_name);
+			n++;
+		}
+	}
+	closedir(d);
+	return n == 1 ? found : NULL;
+}
+
+/* A node folder's host-local network: from its net.d, else the only store folder. */
+static int dir_network(struct nd_arena *a, const char *nodedir, const struct nd_cni_net **net,
+		       const char **netname, const char **why)
+{
+	char *netd = nd_arena_printf(a, "%s/cni/net.d", nodedir);
+	struct nd_cni_net *nets = NULL;
+	char **errs = NULL;
+	size_t n = 0, nerr = 0, i;
+	struct nd_err e;
+
+	*net = NULL;
+	*netname = NULL;
+	if (is_dir(netd) && nd_cni_load_dir(netd, a, &nets, &n, &errs, &nerr, &e) == 0) {
+		for (i = 0; i < n; i++) {
+			if (nets[i].ipam_type && strcmp(nets[i].ipam_type, "host-local") == 0) {
+				*net = &nets[i];
+				*netname = nets[i].name;
+				return ND_NS_OK;
+			}
+		}
+		if (n) {
+			*why = nd_arena_printf(a, _("the node's CNI network '%s' (%s) does not use "
+						    "host-local IPAM"), nets[0].name,
+					       nets[0].plugin ? nets[0].plugin : "?");
+			return ND_NS_ABSENT;
+		}
+		if (nerr) {
+			*why = nd_arena_strdup(a, errs[0]);
+			return ND_NS_ABSENT;
+		}
+	}
+	/* no net.d was copied: a single store folder still names the network */
+	*netname = only_subdir(a, nd_arena_printf(a, "%s/cni/networks", nodedir));
+	return *netname ? ND_NS_OK : ND_NS_ABSENT;
+}
+
+int nd_node_src_hostlocal(const struct nd_node_src *s, size_t i, struct nd_arena *a,
+			  const struct nd_cni_net **net, const char **netname,
+			  const char **store_dir, struct nd_hl_store *st, const char **why,
+			  struct nd_err *e)
+{
+	const char *dummy;
+	int rc;
+
+	if (!why)
+		why = &dummy;
+	*why = NULL;
+	*net = NULL;
+	*netname = NULL;
+	*store_dir = NULL;
+	if (!s || i >= s->n)
+		return ND_NS_ABSENT;
+	if (s->local) {
+		if (!s->root)
+			return ND_NS_ABSENT;
+		if (nd_node_hostlocal_store(s->root, a, net, store_dir, e) < 0) {
+			*why = nd_arena_strdup(a, e->msg);
+			return ND_NS_ABSENT;
+		}
+		*netname = (*net)->name;
+	} else {
+		rc = dir_network(a, s->nodes[i].dir, net, netname, why);
+		if (rc != ND_NS_OK)
+			return rc;
+		*store_dir = nd_arena_printf(a, "%s/cni/networks/%s", s->nodes[i].dir, *netname);
+		if (!is_dir(*store_dir))
+			return ND_NS_ABSENT;
+	}
+	if (nd_hostlocal_read(*store_dir, a, st, e) < 0)
+		return ND_NS_ERROR;
+	return ND_NS_OK;
+}
+
+int nd_node_src_sandboxes(const struct nd_node_src *s, size_t i, struct nd_arena *a,
+			  struct nd_sandboxes *out)
+{
+	bool proc;
+
+	memset(out, 0, sizeof(*out));
+	if (!s || !s->local || !s->root || i >= s->n)
+		return ND_NS_ABSENT;
+	/* /proc is this machine's: only meaningful when root is the node's own */
+	proc = strcmp(s->root, "/") == 0 || strcmp(s->root, "/host") == 0;
+	nd_sandboxes_scan(s->root, proc, a, out);
+	return ND_NS_OK;
+}
+
+int nd_node_src_azure_vnet(const struct nd_node_src *s, size_t i, struct nd_arena *a,
+			   const char **path, struct nd_azv_state *st, struct nd_err *e)
+{
+	*path = NULL;
+	if (!s || i >= s->n)
+		return ND_NS_ABSENT;
+	if (s->local) {
+		if (!s->root)
+			return ND_NS_ABSENT;
+		*path = nd_node_path(a, s->root, "var/run/azure-vnet-ipam.json");
+	} else {
+		*path = nd_arena_printf(a, "%s/azure-vnet-ipam.json", s->nodes[i].dir);
+	}
+	if (access(*path, F_OK) != 0)
+		return ND_NS_ABSENT;
+	return nd_azv_read(*path, a, st, e) < 0 ? ND_NS_ERROR : ND_NS_OK;
+}
+
+static int read_rules(const char *path, bool optional, char **text, size_t *len,
+		      struct nd_err *e)
+{
+	if (optional && access(path, F_OK) != 0 && errno == ENOENT)
+		return ND_NS_ABSENT;
+	return nd_read_file(path, ND_RULES_MAX, text, len, e) < 0 ? ND_NS_ERROR : ND_NS_OK;
+}
+
+int nd_node_src_rules(const struct nd_node_src *s, size_t i, enum nd_rules_kind kind,
+		      struct nd_arena *a, char **text, size_t *len, const char **origin,
+		      struct nd_err *e)
+{
+	static const char *const bundle_file[ND_RULES__COUNT] = {"iptables-save.txt",
+								  "ipvsadm.txt", "nft.txt"};
+
+	*text = NULL;
+	*len = 0;
+	*origin = NULL;
+	if (!s || i >= s->n || kind < 0 || kind >= ND_RULES__COUNT)
+		return ND_NS_ABSENT;
+	if (!s->local) {
+		*origin = nd_arena_printf(a, "%s/%s", s->nodes[i].dir, bundle_file[kind]);
+		return read_rules(*origin, true, text, len, e);
+	}
+	if (s->files[kind]) {
+		*origin = s->files[kind];
+		return read_rules(*origin, false, text, len, e);
+	}
+	/* on a node without dumps given: read the live iptables rules */
+	if (kind == ND_RULES_IPTABLES && s->root && !any_rule_file(s)) {
+		static const char *const argv[] = {"iptables-save", NULL};
+
+		*origin = "iptables-save (live)";
+		return nd_run_capture(argv, ND_RULES_MAX, 30000, text, len, e) < 0 ? ND_NS_ERROR
+										   : ND_NS_OK;
+	}
+	return ND_NS_ABSENT;
+}
