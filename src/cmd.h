@@ -125,6 +125,7 @@ int nd_kubeconfig_opts_from_ctx(const struct nd_ctx *ctx, struct nd_kubeconfig *
 int cmd_diagnose(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_collect(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_explain(struct nd_ctx *ctx, int argc, char **argv);
+int cmd_checks(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_serve(struct nd_ctx *ctx, int argc, char **argv);
 extern const char nd_serve_help[];     /* src/cmd_serve.c: options and fault switches */
 int cmd_service(struct nd_ctx *ctx, int argc, char **argv);

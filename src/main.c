@@ -47,6 +47,8 @@ static const struct nd_cmd commands[] = {
 	    "live, the API server's answer too")},
 	{"collect", cmd_collect, 0, 0, ND_NEEDS_NOTHING,
 	 "collect -o DIR|FILE.tar.gz", N_("write an offline bundle from the cluster (secrets never included)")},
+	{"checks", cmd_checks, 0, 1, ND_NEEDS_REPORT,
+	 "checks [ID]", N_("the checks netdiag runs: what each needs and the codes it may find")},
 	{"explain", cmd_explain, 0, 1, ND_NEEDS_NOTHING,
 	 "explain [CODE]", N_("the catalogue entry of a finding code (all codes without one)")},
 	{"serve", cmd_serve, 0, 1, ND_NEEDS_NOTHING,

@@ -59,7 +59,8 @@ const struct nd_check_def nd_check_defs[] = {
 	{.id = "ipam-store", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(POD) | K(NODE),
 	 .node = ND_NODE_FILES,
 	 .no_data = N_("no node files in the source (bundle nodes/<node>/cni/...)"),
-	 .codes = CODES("ipam-leak", "ipam-pool-exhausted", "terminated-pods-hold-ips"),
+	 .codes = CODES("ipam-leak", "ipam-pool-exhausted", "terminated-pods-hold-ips",
+			"bundle-load-error"),
 	 .fn = nd_check_ipam_stores},
 	{.id = "ipam-node", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(POD) | K(NODE),
 	 .node = ND_NODE_FILES, .at = ND_AT_NODE, .no_data = N_("not on a node (no --node-root)"),
@@ -90,7 +91,8 @@ const struct nd_check_def nd_check_defs[] = {
 	 .node = ND_NODE_RULES,
 	 .no_data = N_("no node rules in the source (--node-root, --iptables-save FILE, or a "
 		       "bundle's nodes/<node>/iptables-save.txt)"),
-	 .codes = CODES("kube-proxy-rules-missing"), .fn = nd_check_kube_proxy_rules},
+	 .codes = CODES("kube-proxy-rules-missing", "bundle-load-error"),
+	 .fn = nd_check_kube_proxy_rules},
 	{.id = "service-netpol", .scenario = "S3",
 	 .kinds = K(POD) | K(NAMESPACE) | K(NETWORKPOLICY) | K(ENDPOINTS) | K(ENDPOINTSLICE),
 	 .codes = CODES("netpol-denies"), .by = "service --from"},
@@ -128,9 +130,6 @@ const char *const nd_shared_codes[] = {
 	"terminated-pods-hold-ips", NULL,
 };
 
-/* A check that reads node files reports one it cannot read with the source's code. */
-static const char *const source_codes[] = {"bundle-load-error", NULL};
-
 const struct nd_check_def *nd_check_def_find(const char *id)
 {
 	for (size_t i = 0; id && i < nd_ncheck_defs; i++)
@@ -149,7 +148,7 @@ static bool in_list(const char *const *l, const char *code)
 
 bool nd_check_def_emits(const struct nd_check_def *d, const char *code)
 {
-	return d && code && (in_list(d->codes, code) || (d->node && in_list(source_codes, code)));
+	return d && code && in_list(d->codes, code);
 }
 
 const char *nd_check_unmet(const struct nd_check_def *d, const struct nd_check_env *env)

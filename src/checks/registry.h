@@ -62,6 +62,8 @@ struct nd_check_def {
 
 extern const struct nd_check_def nd_check_defs[];
 extern const size_t nd_ncheck_defs;
+/* Codes more than one row declares (the same fact seen from two places), NULL-ended. */
+extern const char *const nd_shared_codes[];
 
 const struct nd_check_def *nd_check_def_find(const char *id);
 bool nd_check_def_emits(const struct nd_check_def *d, const char *code);

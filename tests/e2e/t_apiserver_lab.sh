@@ -27,11 +27,12 @@ if ! s1_up "$WORK"; then
 fi
 ok "s1 lab: set up"
 
-KC="$WORK/kc" BADCA="$WORK/badca.kc" BADTOK="$WORK/badtok.kc" PRIV="$WORK/priv.kc"
+KC="$WORK/kc" BADCA="$WORK/badca.kc" BADTOK="$WORK/badtok.kc" PRIV="$WORK/priv.kc" GONE="$WORK/gone.kc"
 s1_kubeconfig "$KC" "$S1_PUBLIC" "$WORK/ca.crt" s1-lab-token
 s1_kubeconfig "$BADCA" "$S1_PUBLIC" "$WORK/other.crt" s1-lab-token
 s1_kubeconfig "$BADTOK" "$S1_PUBLIC" "$WORK/ca.crt" expired-token
 s1_kubeconfig "$PRIV" "$S1_PRIVATE" "$WORK/ca.crt" s1-lab-token
+s1_kubeconfig "$GONE" "$S1_GONE" "$WORK/ca.crt" s1-lab-token
 
 # run NAME ARGS...: netdiag apiserver from the client namespace, JSON in $WORK/NAME.json
 run() {
@@ -118,6 +119,14 @@ run badtoken --kubeconfig "$BADTOK" --aks "$L/aks-open.json"
 expect badtoken "apiserver-unauthorized"
 jqcheck "401: user and kind of credential" badtoken \
 	'.findings[0].evidence | .auth == "token" and .user == "clusterUser_rg-lab_aks-lab"'
+
+# a deleted cluster's name: the lab resolver answers NXDOMAIN, nothing is dialled
+run gone --kubeconfig "$GONE" --aks "$L/aks-open.json" --timeout 3s
+expect gone "apiserver-dns-failure"
+jqcheck "NXDOMAIN: the name, the resolver, the stages not run" gone \
+	'(.findings[0].evidence | tostring | test("q1w2e3r4")) and
+	 (.checks[] | select(.id == "apiserver-dns") | .reason | test("203.0.113.1")) and
+	 (.checks[] | select(.id == "apiserver-tcp") | .status == "skip")'
 
 # the private FQDN resolves to the private endpoint, which has no route from here
 run private --kubeconfig "$PRIV" --aks "$L/aks-private.json" --timeout 3s

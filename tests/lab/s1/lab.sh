@@ -13,6 +13,7 @@
 S1P="nds1$$$(od -An -N2 -tx2 /dev/urandom | tr -d ' ')"
 S1C="${S1P}c" S1R="${S1P}r" S1A="${S1P}a"
 S1_PUBLIC=aks-lab-1a2b3c-x7k2m9qp.hcp.westeurope.azmk8s.io
+S1_GONE=aks-lab-deleted-0f0f0f-q1w2e3r4.hcp.westeurope.azmk8s.io   # NXDOMAIN
 S1_PRIVATE=aks-lab-private-4d5e6f.9a8b7c6d-1111-2222-3333-444455556666.privatelink.westeurope.azmk8s.io
 S1_CLIENT_IP=203.0.113.10
 S1_SERVER_IP=198.51.100.10
@@ -55,7 +56,7 @@ s1_up() {
 	ip netns exec "$S1R" dnsmasq --keep-in-foreground --no-resolv --no-hosts \
 		--bind-interfaces --listen-address=203.0.113.1 --except-interface=lo \
 		--user=root --pid-file= --log-facility=- --quiet-dhcp \
-		--address="/$S1_PUBLIC/$S1_SERVER_IP" --address="/$S1_PRIVATE/$S1_PRIVATE_IP" \
+		--address="/$S1_PUBLIC/$S1_SERVER_IP" --address="/$S1_PRIVATE/$S1_PRIVATE_IP" --address="/$S1_GONE/" \
 		> "$d/dnsmasq.log" 2>&1 &
 	S1_PIDS="$S1_PIDS $!"
 	ip netns exec "$S1R" socat TCP-LISTEN:8080,bind=203.0.113.1,fork,reuseaddr \
