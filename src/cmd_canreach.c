@@ -223,29 +223,13 @@ static int matrix(struct nd_ctx *ctx, const struct nd_cmd *cmd, const struct nd_
 	}
 	rows = nd_obj_arr(r, top, "allowed");
 	for (i = 0; i < mx.n; i++) {
-		if (ctx->format == ND_FMT_JSON) {
-			/* a row of booleans: elements made as objects, then typed */
-			struct nd_val *row = nd_arr_obj(r, rows);
+		/* a row of booleans per source, columns in pod order (text: X and .) */
+		struct nd_val *row = nd_arr_arr(r, rows);
 
-			row->type = ND_V_ARR;
-			for (j = 0; j < mx.n; j++) {
-				struct nd_val *b = nd_arr_obj(r, row);
-
-				b->type = ND_V_BOOL;
-				b->u.b = mx.allowed[i * mx.n + j];
-			}
-		} else {
-			/* text: one line per source, X = allowed, . = denied, columns in pod order */
-			char *line = nd_arena_alloc(r->arena, mx.n * 2 + 1);
-
-			for (j = 0; j < mx.n; j++) {
-				line[2 * j] = mx.allowed[i * mx.n + j] ? 'X' : '.';
-				line[2 * j + 1] = ' ';
-			}
-			nd_arr_str(r, rows, line);
-		}
-		for (j = 0; j < mx.n; j++)
+		for (j = 0; j < mx.n; j++) {
+			nd_arr_bool(r, row, mx.allowed[i * mx.n + j]);
 			yes += mx.allowed[i * mx.n + j];
+		}
 	}
 	nd_obj_int(r, top, "classes", (int64_t)mx.nclasses);
 	r->verdict = top;

@@ -127,17 +127,6 @@ struct store_view {
 	const struct nd_sandboxes *sb;     /* on a node; NULL in a bundle */
 };
 
-static void attach(struct nd_val *obj, struct nd_val *v, const char *key)
-{
-	v->key = key;
-	if (obj->last)
-		obj->last->next = v;
-	else
-		obj->first = v;
-	obj->last = v;
-	obj->n++;
-}
-
 static void report_store(struct nd_check_env *env, const struct store_view *v,
 			 struct nd_arena *a)
 {
@@ -204,7 +193,7 @@ static void report_store(struct nd_check_env *env, const struct store_view *v,
 		nd_obj_int(r, fl->evidence, "reserved", (int64_t)st->n);
 		nd_obj_int(r, fl->evidence, "running", (int64_t)running);
 		nd_obj_int(r, fl->evidence, "leaked_count", (int64_t)nleak);
-		attach(fl->evidence, leaked, "leaked");
+		nd_obj_put(r, fl->evidence, "leaked", leaked);
 		if (v->sb) {
 			nd_obj_str(r, fl->evidence, "sandbox_sources", v->sb->sources);
 			if (v->sb->has_netns_dir)
@@ -225,7 +214,7 @@ static void report_store(struct nd_check_env *env, const struct store_view *v,
 		nd_obj_str(r, ft->evidence, "network", v->network);
 		nd_obj_str(r, ft->evidence, "store_dir", v->store_dir);
 		nd_obj_int(r, ft->evidence, "held_count", (int64_t)nterm);
-		attach(ft->evidence, held, "held");
+		nd_obj_put(r, ft->evidence, "held", held);
 		nd_finding_summary(r, ft, _("%zu address(es) on node %s are still held by pods that "
 					    "have terminated: pods are created faster than finished "
 					    "ones are collected"), nterm, v->node);
@@ -408,7 +397,7 @@ enum nd_check_status nd_check_azure_vnet(struct nd_check_env *env, const char **
 		nd_obj_str(r, f->evidence, "store_dir", path);
 		nd_obj_int(r, f->evidence, "reserved", (int64_t)st.in_use);
 		nd_obj_int(r, f->evidence, "leaked_count", (int64_t)nleak);
-		attach(f->evidence, leaked, "leaked");
+		nd_obj_put(r, f->evidence, "leaked", leaked);
 		nd_finding_summary(r, f, _("%zu of %zu addresses Azure CNI marks in use on node %s "
 					   "belong to no pod: the plugin never released them"),
 				   nleak, st.in_use, env->scope.node);

@@ -165,6 +165,90 @@ void nd_obj_bool(struct nd_report *r, struct nd_val *o, const char *k, bool b)
 	member(r, o, k, ND_V_BOOL)->u.b = b;
 }
 
+struct nd_val *nd_arr_arr(struct nd_report *r, struct nd_val *a)
+{
+	struct nd_val *v = val_new(r, ND_V_ARR);
+
+	attach(a, v);
+	return v;
+}
+
+void nd_arr_bool(struct nd_report *r, struct nd_val *a, bool b)
+{
+	struct nd_val *v = val_new(r, ND_V_BOOL);
+
+	v->u.b = b;
+	attach(a, v);
+}
+
+void nd_obj_put(struct nd_report *r, struct nd_val *o, const char *k, struct nd_val *v)
+{
+	v->key = k ? nd_report_strdup(r, k) : NULL;
+	v->next = NULL;
+	attach(o, v);
+}
+
+struct nd_val *nd_report_tree(struct nd_report *r)
+{
+	struct nd_val *t, *o, *a;
+
+	if (r->tree)
+		return r->tree;
+	t = nd_val_obj(r);
+	nd_obj_str(r, t, "schema", "netdiag/v1");
+	o = nd_obj_obj(r, t, "source");
+	nd_obj_str(r, o, "mode", r->source.mode ? r->source.mode : "snapshot");
+	nd_obj_str(r, o, "context", r->source.context);
+	nd_obj_str(r, o, "server", r->source.server);
+	if (r->source.snapshot)
+		nd_obj_str(r, o, "snapshot", r->source.snapshot);
+	if (r->verdict)
+		nd_obj_put(r, t, "verdict", r->verdict);
+	a = nd_obj_arr(r, t, "checks");
+	for (size_t i = 0; i < r->nchecks; i++) {
+		const struct nd_check *c = &r->checks[i];
+
+		o = nd_arr_obj(r, a);
+		o->compact = true;
+		nd_obj_str(r, o, "id", c->id);
+		nd_obj_str(r, o, "scenario", c->scenario);
+		nd_obj_str(r, o, "status", nd_check_status_name(c->status));
+		nd_obj_str(r, o, "reason", c->reason);
+		nd_obj_int(r, o, "duration_ms", c->duration_ms);
+	}
+	a = nd_obj_arr(r, t, "findings");
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct nd_finding *f = r->findings[i];
+		struct nd_val *s, *cmds;
+
+		o = nd_arr_obj(r, a);
+		nd_obj_str(r, o, "code", f->code);
+		nd_obj_str(r, o, "scenario", f->scenario);
+		nd_obj_str(r, o, "severity", nd_sev_name(f->sev));
+		s = nd_obj_obj(r, o, "subject");
+		s->compact = true;
+		nd_obj_str(r, s, "kind", f->subject.kind);
+		nd_obj_str(r, s, "namespace", f->subject.ns);
+		nd_obj_str(r, s, "name", f->subject.name);
+		nd_obj_str(r, o, "summary", f->summary);
+		nd_obj_put(r, o, "evidence", f->evidence);
+		nd_obj_str(r, o, "remedy", f->remedy);
+		cmds = nd_obj_arr(r, o, "commands");
+		cmds->compact = true;
+		for (uint32_t j = 0; j < f->ncommands; j++)
+			nd_arr_str(r, cmds, f->commands[j]);
+	}
+	o = nd_obj_obj(r, t, "summary");
+	o->compact = true;
+	nd_obj_int(r, o, "error", (int64_t)nd_report_count(r, ND_SEV_ERROR));
+	nd_obj_int(r, o, "warning", (int64_t)(nd_report_count(r, ND_SEV_WARNING) -
+					      nd_report_count(r, ND_SEV_ERROR)));
+	nd_obj_int(r, o, "info", (int64_t)(nd_report_count(r, ND_SEV_INFO) -
+					   nd_report_count(r, ND_SEV_WARNING)));
+	r->tree = t;
+	return t;
+}
+
 struct nd_val *nd_obj_obj(struct nd_report *r, struct nd_val *o, const char *k)
 {
 	return member(r, o, k, ND_V_OBJ);

@@ -33,6 +33,7 @@ struct nd_val {
 	} u;
 	struct nd_val *first, *last, *next;   /* children (OBJ, ARR) / sibling */
 	uint32_t n;              /* number of children */
+	bool compact;            /* JSON: print on one line (a check, a subject) */
 };
 
 struct nd_report;
@@ -48,6 +49,11 @@ struct nd_val *nd_obj_arr(struct nd_report *r, struct nd_val *o, const char *k);
 void nd_arr_str(struct nd_report *r, struct nd_val *a, const char *s);
 void nd_arr_int(struct nd_report *r, struct nd_val *a, int64_t i);
 struct nd_val *nd_arr_obj(struct nd_report *r, struct nd_val *a);
+struct nd_val *nd_arr_arr(struct nd_report *r, struct nd_val *a);
+void nd_arr_bool(struct nd_report *r, struct nd_val *a, bool b);
+/* Put an existing value v (a root: not yet in any tree) into o under k, or
+ * into an array when k is NULL. */
+void nd_obj_put(struct nd_report *r, struct nd_val *o, const char *k, struct nd_val *v);
 
 struct nd_subject {
 	const char *kind;        /* Service, Pod, Node, NodeNetworkConfig, ... */
@@ -97,6 +103,8 @@ struct nd_report {
 	/* A command's own answer (can-i, can-reach): printed as "verdict" in
 	 * JSON and as indented text before the findings. NULL for none. */
 	struct nd_val *verdict;
+	/* the whole report as one value (nd_report_tree), built once */
+	struct nd_val *tree;
 	/* internal: the check being run */
 	size_t cur_check;
 	size_t findings_at_start;
@@ -104,6 +112,13 @@ struct nd_report {
 };
 
 struct nd_report *nd_report_new(void);
+/*
+ * The report as one tree, schema netdiag/v1: schema, source, verdict (when
+ * set), checks, findings, summary. The JSON output is a walk of it. Built
+ * on the first call (the evidence and verdict values move into it); the
+ * report must not grow afterwards.
+ */
+struct nd_val *nd_report_tree(struct nd_report *r);
 void nd_report_free(struct nd_report *r);
 
 /* Copy s into the report's arena. */

@@ -33,10 +33,37 @@ static void nl(FILE *out, int indent)
 		putc(' ', out);
 }
 
+/* A compact value: on one line, "a": 1, "b": [x, y] (as a check or a subject prints). */
+static void json_compact(FILE *out, const struct nd_val *v)
+{
+	const struct nd_val *c;
+
+	if (v->type != ND_V_OBJ && v->type != ND_V_ARR) {
+		nd_emit_val_json(out, v, -1);
+		return;
+	}
+	putc(v->type == ND_V_OBJ ? '{' : '[', out);
+	for (c = v->first; c; c = c->next) {
+		if (v->type == ND_V_OBJ) {
+			jstr(out, c->key);
+			fputs(": ", out);
+		}
+		json_compact(out, c);
+		if (c->next)
+			fputs(", ", out);
+	}
+	putc(v->type == ND_V_OBJ ? '}' : ']', out);
+}
+
 void nd_emit_val_json(FILE *out, const struct nd_val *v, int indent)
 {
 	const struct nd_val *c;
 	int in = indent < 0 ? -1 : indent + 2;
+
+	if (v->compact && indent >= 0) {
+		json_compact(out, v);
+		return;
+	}
 
 	switch (v->type) {
 	case ND_V_STR:
@@ -110,11 +137,29 @@ static void flat_text(FILE *out, const struct nd_val *v)
 	}
 }
 
+/* A row of booleans (a can-reach matrix row): "X . X", X for true. */
+static bool bool_row(const struct nd_val *v)
+{
+	if (v->type != ND_V_ARR || !v->n)
+		return false;
+	for (const struct nd_val *c = v->first; c; c = c->next)
+		if (c->type != ND_V_BOOL)
+			return false;
+	return true;
+}
+
 /* One member or item: "key: value", or "- value" in an array. */
 static void text_entry(FILE *out, const struct nd_val *c, bool in_arr, int indent, bool first_pad)
 {
 	if (first_pad)
 		fprintf(out, "%*s", indent, "");
+	if (in_arr && bool_row(c)) {
+		fputs("-", out);
+		for (const struct nd_val *x = c->first; x; x = x->next)
+			fputs(x->u.b ? " X" : " .", out);
+		putc('\n', out);
+		return;
+	}
 	if (in_arr)
 		fputs("-", out);
 	else
@@ -247,110 +292,12 @@ static int emit_text(FILE *out, const struct nd_report *r, const struct nd_emit_
 	return 0;
 }
 
-static void kv_str(FILE *out, int indent, const char *k, const char *v, bool comma)
+int nd_emit_report(FILE *out, struct nd_report *r, const struct nd_emit_opts *o)
 {
-	nl(out, indent);
-	jstr(out, k);
-	fputs(": ", out);
-	jstr(out, v);
-	if (comma)
-		putc(',', out);
-}
-
-static int emit_json(FILE *out, const struct nd_report *r)
-{
-	size_t i;
-	uint32_t j;
-
-	fputs("{", out);
-	kv_str(out, 2, "schema", "netdiag/v1", true);
-	nl(out, 2);
-	fputs("\"source\": {", out);
-	kv_str(out, 4, "mode", r->source.mode ? r->source.mode : "snapshot", true);
-	kv_str(out, 4, "context", r->source.context, true);
-	kv_str(out, 4, "server", r->source.server, r->source.snapshot != NULL);
-	if (r->source.snapshot)
-		kv_str(out, 4, "snapshot", r->source.snapshot, false);
-	nl(out, 2);
-	fputs("},", out);
-	if (r->verdict) {
-		nl(out, 2);
-		fputs("\"verdict\": ", out);
-		nd_emit_val_json(out, r->verdict, 2);
-		putc(',', out);
-	}
-	nl(out, 2);
-	fputs("\"checks\": [", out);
-	for (i = 0; i < r->nchecks; i++) {
-		const struct nd_check *c = &r->checks[i];
-
-		nl(out, 4);
-		fputs("{\"id\": ", out);
-		jstr(out, c->id);
-		fputs(", \"scenario\": ", out);
-		jstr(out, c->scenario);
-		fputs(", \"status\": ", out);
-		jstr(out, nd_check_status_name(c->status));
-		fputs(", \"reason\": ", out);
-		jstr(out, c->reason);
-		fprintf(out, ", \"duration_ms\": %" PRId64 "}%s", c->duration_ms,
-			i + 1 < r->nchecks ? "," : "");
-	}
-	if (r->nchecks)
-		nl(out, 2);
-	fputs("],", out);
-	nl(out, 2);
-	fputs("\"findings\": [", out);
-	for (i = 0; i < r->nfindings; i++) {
-		const struct nd_finding *f = r->findings[i];
-
-		nl(out, 4);
-		fputs("{", out);
-		kv_str(out, 6, "code", f->code, true);
-		kv_str(out, 6, "scenario", f->scenario, true);
-		kv_str(out, 6, "severity", nd_sev_name(f->sev), true);
-		nl(out, 6);
-		fputs("\"subject\": {\"kind\": ", out);
-		jstr(out, f->subject.kind);
-		fputs(", \"namespace\": ", out);
-		jstr(out, f->subject.ns);
-		fputs(", \"name\": ", out);
-		jstr(out, f->subject.name);
-		fputs("},", out);
-		kv_str(out, 6, "summary", f->summary, true);
-		nl(out, 6);
-		fputs("\"evidence\": ", out);
-		nd_emit_val_json(out, f->evidence, 6);
-		putc(',', out);
-		kv_str(out, 6, "remedy", f->remedy, true);
-		nl(out, 6);
-		fputs("\"commands\": [", out);
-		for (j = 0; j < f->ncommands; j++) {
-			jstr(out, f->commands[j]);
-			if (j + 1 < f->ncommands)
-				fputs(", ", out);
-		}
-		fputs("]", out);
-		nl(out, 4);
-		fputs(i + 1 < r->nfindings ? "}," : "}", out);
-	}
-	if (r->nfindings)
-		nl(out, 2);
-	fputs("],", out);
-	nl(out, 2);
-	fprintf(out, "\"summary\": {\"error\": %zu, \"warning\": %zu, \"info\": %zu}",
-		nd_report_count(r, ND_SEV_ERROR),
-		nd_report_count(r, ND_SEV_WARNING) - nd_report_count(r, ND_SEV_ERROR),
-		nd_report_count(r, ND_SEV_INFO) - nd_report_count(r, ND_SEV_WARNING));
-	fputs("\n}\n", out);
-	return 0;
-}
-
-int nd_emit_report(FILE *out, const struct nd_report *r, const struct nd_emit_opts *o)
-{
-	if (o->format == ND_EMIT_JSON)
-		emit_json(out, r);
-	else
+	if (o->format == ND_EMIT_JSON) {
+		nd_emit_val_json(out, nd_report_tree(r), 0);
+		putc('\n', out);
+	} else
 		emit_text(out, r, o);
 	fflush(out);
 	return ferror(out) ? -1 : 0;

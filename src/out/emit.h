@@ -2,9 +2,10 @@
 #ifndef ND_EMIT_H
 #define ND_EMIT_H
 /*
- * The one emitter. A report becomes text (grouped by scenario, colour only
- * when asked) or JSON (schema netdiag/v1) from the same walk over the same
- * fields; evidence trees print as indented "key: value" lines or as JSON.
+ * The one emitter. JSON is a walk of the report's tree (nd_report_tree,
+ * schema netdiag/v1); text walks the same report for people (grouped by
+ * scenario, colour only when asked); evidence trees print as indented
+ * "key: value" lines or as JSON.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,7 +21,7 @@ struct nd_emit_opts {
 };
 
 /* Print the report. Returns 0, or -1 when writing failed (ferror). */
-int nd_emit_report(FILE *out, const struct nd_report *r, const struct nd_emit_opts *o);
+int nd_emit_report(FILE *out, struct nd_report *r, const struct nd_emit_opts *o);
 /* A value as JSON (indent < 0: on one line). */
 void nd_emit_val_json(FILE *out, const struct nd_val *v, int indent);
 /* A value as indented text lines. */
