@@ -97,15 +97,16 @@ bool nd_check_runnable(struct nd_ctx *ctx, const char *id)
 	struct nd_node_src *nodes;
 	struct nd_node_dir *dirs;
 	const char *unmet;
+	bool silenced;
 
 	if (!d) {
 		fprintf(stderr, "netdiag: BUG: check '%s' has no registry row\n", id);
 		abort();
 	}
 	make_env(ctx, NULL, &env, &nodes, &dirs);
-	unmet = nd_check_unmet(d, &env);
+	unmet = nd_check_unmet(d, &env, &silenced);
 	if (unmet)
-		nd_check_skip(ctx->report, d->id, d->scenario, unmet);
+		nd_check_skip_unmet(ctx->report, d, unmet, silenced);
 	nd_node_src_free(nodes);
 	free(dirs);
 	return !unmet;

@@ -172,9 +172,12 @@ int nd_live_source_open(struct nd_ctx *ctx, const char *cmdname)
 		if (k->state == ND_LIVE_FORBIDDEN) {
 			s->unread |= 1u << k->kind;
 			forbidden_finding(r, k);
+			nd_report_unread(r, _("%s (forbidden for '%s')"), k->file,
+					 k->err.user[0] ? k->err.user : "?");
 		} else if (k->state == ND_LIVE_ERROR) {
 			s->unread |= 1u << k->kind;
 			fprintf(stderr, "netdiag: %s\n", k->err.message);
+			nd_report_unread(r, "%s (%s)", k->file, k->err.message);
 		}
 	}
 	forbidden_as_rbac(ctx, s);

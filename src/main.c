@@ -277,12 +277,15 @@ static void report_bundle(struct nd_report *r, const struct nd_bundle *b)
 		nd_finding_summary(r, f, "%s", b->errors[i].msg);
 		nd_obj_str(r, f->evidence, "file", b->errors[i].file);
 		nd_obj_str(r, f->evidence, "error", b->errors[i].msg);
+		if (!i || strcmp(b->errors[i - 1].file, b->errors[i].file) != 0)
+			nd_report_unread(r, "%s", b->errors[i].file);
 		nd_finding_remedy(r, f, _("fix or re-collect the file: everything else in the "
 					  "bundle was still read"));
 	}
 	if (b->errors_dropped) {
 		struct nd_finding *f = nd_finding_add(r, "bundle-load-error", "Bundle", NULL, b->dir);
 
+		nd_report_unread(r, _("%zu more bundle problems"), b->errors_dropped);
 		nd_finding_summary(r, f, _("%zu more problems in the bundle were not listed"),
 				   b->errors_dropped);
 		nd_obj_int(r, f->evidence, "not_listed", (int64_t)b->errors_dropped);
@@ -311,6 +314,8 @@ static void show_progress(const char *file, size_t done, size_t total, void *arg
 	p->shown = true;
 }
 
+/* DESIGN §3: 1 for a finding at or above --fail-on; else 3 when the run
+ * could not look (no check ran, or the verdict is incomplete); else 0. */
 static int exit_code(const struct nd_ctx *ctx, const struct nd_report *r)
 {
 	size_t i, ran = 0;
@@ -322,7 +327,9 @@ static int exit_code(const struct nd_ctx *ctx, const struct nd_report *r)
 			ran++;
 	if (r->nchecks && !ran)
 		return ND_EXIT_NORUN;
-	return nd_report_count(r, ctx->fail_on) ? ND_EXIT_FINDINGS : ND_EXIT_OK;
+	if (nd_report_count(r, ctx->fail_on))
+		return ND_EXIT_FINDINGS;
+	return nd_report_verdict(r) == ND_VERDICT_INCOMPLETE ? ND_EXIT_NORUN : ND_EXIT_OK;
 }
 
 int main(int argc, char **argv)

@@ -151,12 +151,17 @@ bool nd_check_def_emits(const struct nd_check_def *d, const char *code)
 	return d && code && in_list(d->codes, code);
 }
 
-const char *nd_check_unmet(const struct nd_check_def *d, const struct nd_check_env *env)
+const char *nd_check_unmet(const struct nd_check_def *d, const struct nd_check_env *env,
+			   bool *silenced)
 {
+	*silenced = false;
 	/* a kind the source could not read: the check would decide on a part */
-	for (int k = 0; k < ND_K__COUNT; k++)
-		if ((d->kinds & ND_KIND(k)) && env->unread[k])
+	for (int k = 0; k < ND_K__COUNT; k++) {
+		if ((d->kinds & ND_KIND(k)) && env->unread[k]) {
+			*silenced = true;
 			return env->unread[k];
+		}
+	}
 	if (d->at == ND_AT_NODE && !nd_node_src_is_local(env->nodes))
 		return d->no_data ? _(d->no_data) : "";
 	if ((d->node & ND_NODE_FILES) && !nd_node_src_has_files(env->nodes))
@@ -186,6 +191,16 @@ void nd_checks_audit(const struct nd_report *r)
 	}
 }
 
+void nd_check_skip_unmet(struct nd_report *r, const struct nd_check_def *d, const char *unmet,
+			 bool silenced)
+{
+	/* a check that needs a node says nothing off a node unless told to */
+	if (!silenced && !*unmet)
+		return;
+	nd_check_skip(r, d->id, d->scenario, unmet);
+	r->checks[r->nchecks - 1].silenced = silenced;
+}
+
 void nd_checks_run(struct nd_check_env *env, unsigned which)
 {
 	struct nd_report *r = env->r;
@@ -194,14 +209,13 @@ void nd_checks_run(struct nd_check_env *env, unsigned which)
 		const struct nd_check_def *d = &nd_check_defs[i];
 		const char *why = NULL, *unmet;
 		enum nd_check_status st;
+		bool silenced;
 
 		if (!d->fn || !(d->run & which))
 			continue;
-		unmet = nd_check_unmet(d, env);
+		unmet = nd_check_unmet(d, env, &silenced);
 		if (unmet) {
-			/* a check that needs a node says nothing off a node unless told to */
-			if (*unmet)
-				nd_check_skip(r, d->id, d->scenario, unmet);
+			nd_check_skip_unmet(r, d, unmet, silenced);
 			continue;
 		}
 		nd_check_begin(r, d->id, d->scenario);

@@ -82,6 +82,10 @@ void nd_checks_run(struct nd_check_env *env, unsigned which);
  * The reason a row is skipped before it runs, or NULL when its needs are
  * met (exposed for `netdiag checks` and the tests).
  */
-const char *nd_check_unmet(const struct nd_check_def *d, const struct nd_check_env *env);
+const char *nd_check_unmet(const struct nd_check_def *d, const struct nd_check_env *env,
+			   bool *silenced);
+/* Record d as skipped for unmet (silenced: an input it needs could not be read). */
+void nd_check_skip_unmet(struct nd_report *r, const struct nd_check_def *d, const char *unmet,
+			 bool silenced);
 
 #endif

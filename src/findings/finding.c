@@ -60,6 +60,7 @@ void nd_report_free(struct nd_report *r)
 		return;
 	free(r->findings);
 	free(r->checks);
+	free(r->unread);
 	nd_arena_free(r->arena);
 	free(r);
 }
@@ -188,6 +189,40 @@ void nd_obj_put(struct nd_report *r, struct nd_val *o, const char *k, struct nd_
 	attach(o, v);
 }
 
+void nd_report_unread(struct nd_report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	ND_GROW(r->unread, r->capu, r->nunread + 1);
+	va_start(ap, fmt);
+	r->unread[r->nunread++] = vfmt(r, fmt, ap);
+	va_end(ap);
+}
+
+enum nd_verdict nd_report_verdict(const struct nd_report *r)
+{
+	size_t ran = 0;
+
+	if (r->nunread)
+		return ND_VERDICT_INCOMPLETE;
+	for (size_t i = 0; i < r->nchecks; i++) {
+		if (r->checks[i].status == ND_CHECK_ERROR)
+			return ND_VERDICT_INCOMPLETE;
+		/* the sources' own checks (S0) do not look at the cluster */
+		ran += (r->checks[i].status == ND_CHECK_PASS || r->checks[i].status == ND_CHECK_FAIL) &&
+		       strcmp(r->checks[i].scenario, "S0") != 0;
+	}
+	if (r->nchecks && !ran)
+		return ND_VERDICT_INCOMPLETE;
+	return r->nfindings ? ND_VERDICT_PROBLEMS : ND_VERDICT_HEALTHY;
+}
+
+const char *nd_verdict_name(enum nd_verdict v)
+{
+	return v == ND_VERDICT_INCOMPLETE ? "incomplete" : v == ND_VERDICT_PROBLEMS ? "problems"
+											: "healthy";
+}
+
 struct nd_val *nd_report_tree(struct nd_report *r)
 {
 	struct nd_val *t, *o, *a;
@@ -240,11 +275,15 @@ struct nd_val *nd_report_tree(struct nd_report *r)
 	}
 	o = nd_obj_obj(r, t, "summary");
 	o->compact = true;
+	nd_obj_str(r, o, "verdict", nd_verdict_name(nd_report_verdict(r)));
 	nd_obj_int(r, o, "error", (int64_t)nd_report_count(r, ND_SEV_ERROR));
 	nd_obj_int(r, o, "warning", (int64_t)(nd_report_count(r, ND_SEV_WARNING) -
 					      nd_report_count(r, ND_SEV_ERROR)));
 	nd_obj_int(r, o, "info", (int64_t)(nd_report_count(r, ND_SEV_INFO) -
 					   nd_report_count(r, ND_SEV_WARNING)));
+	a = nd_obj_arr(r, o, "unread");
+	for (size_t i = 0; i < r->nunread; i++)
+		nd_arr_str(r, a, r->unread[i]);
 	r->tree = t;
 	return t;
 }

@@ -84,6 +84,7 @@ struct nd_check {
 	enum nd_check_status status;
 	const char *reason;      /* why skipped / error text / short result */
 	int64_t duration_ms;
+	bool silenced;           /* skipped because an input it needs could not be read */
 };
 
 struct nd_source_info {
@@ -103,6 +104,10 @@ struct nd_report {
 	/* A command's own answer (can-i, can-reach): printed as "verdict" in
 	 * JSON and as indented text before the findings. NULL for none. */
 	struct nd_val *verdict;
+	/* inputs a source could not read ("pods (forbidden for 'alice')"): the
+	 * run is then incomplete, never healthy */
+	const char **unread;
+	size_t nunread, capu;
 	/* the whole report as one value (nd_report_tree), built once */
 	struct nd_val *tree;
 	/* internal: the check being run */
@@ -112,6 +117,19 @@ struct nd_report {
 };
 
 struct nd_report *nd_report_new(void);
+
+/* Record an input that could not be read (printf format; copied). */
+void nd_report_unread(struct nd_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * The run's verdict (DESIGN §3, §4): incomplete when an input could not be
+ * read, a check errored, or checks were asked for and none could run;
+ * else problems when there is a finding, else healthy.
+ */
+enum nd_verdict { ND_VERDICT_HEALTHY = 0, ND_VERDICT_PROBLEMS, ND_VERDICT_INCOMPLETE };
+enum nd_verdict nd_report_verdict(const struct nd_report *r);
+const char *nd_verdict_name(enum nd_verdict v);   /* "healthy", "problems", "incomplete" */
 /*
  * The report as one tree, schema netdiag/v1: schema, source, verdict (when
  * set), checks, findings, summary. The JSON output is a walk of it. Built

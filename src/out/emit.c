@@ -248,11 +248,63 @@ static void text_finding(FILE *out, const struct nd_finding *f, bool color)
 	putc('\n', out);
 }
 
+/* A list of the checks with status st (silenced ones only when silenced): "a, b". */
+static size_t list_checks(FILE *out, const struct nd_report *r, enum nd_check_status st,
+			  bool silenced)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nchecks; i++) {
+		const struct nd_check *c = &r->checks[i];
+
+		if (c->status != st || (silenced && !c->silenced))
+			continue;
+		fprintf(out, "%s%s", n++ ? ", " : "", c->id);
+	}
+	return n;
+}
+
+static size_t count_checks(const struct nd_report *r, enum nd_check_status st, bool silenced)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nchecks; i++)
+		n += r->checks[i].status == st && (!silenced || r->checks[i].silenced);
+	return n;
+}
+
+/* The first line of an incomplete run: what could not be read, what that silenced. */
+static void incomplete_line(FILE *out, const struct nd_report *r, bool color)
+{
+	fprintf(out, "%s%s%s", color ? C_RED C_BOLD : "", _("INCOMPLETE:"), color ? C_OFF : "");
+	if (r->nunread) {
+		fprintf(out, " %s ", _("could not read"));
+		for (size_t i = 0; i < r->nunread; i++)
+			fprintf(out, "%s%s", i ? ", " : "", r->unread[i]);
+	}
+	if (count_checks(r, ND_CHECK_SKIP, true)) {
+		fprintf(out, "%s %s ", r->nunread ? ";" : "", _("checks silenced:"));
+		list_checks(out, r, ND_CHECK_SKIP, true);
+	}
+	if (count_checks(r, ND_CHECK_ERROR, false)) {
+		fprintf(out, "%s %s ", r->nunread || count_checks(r, ND_CHECK_SKIP, true) ? ";" : "",
+			_("checks in error:"));
+		list_checks(out, r, ND_CHECK_ERROR, false);
+	}
+	if (!r->nunread && !count_checks(r, ND_CHECK_ERROR, false))
+		fprintf(out, " %s", _("no check could run (see the skipped checks below)"));
+	fprintf(out, "\n%s\n\n", _("a run that could not look everywhere is not a clean bill of "
+				      "health"));
+}
+
 static int emit_text(FILE *out, const struct nd_report *r, const struct nd_emit_opts *o)
 {
 	const char *last = NULL;
 	size_t i, st[4] = {0};
+	enum nd_verdict verdict = nd_report_verdict(r);
 
+	if (verdict == ND_VERDICT_INCOMPLETE)
+		incomplete_line(out, r, o->color);
 	if (r->source.snapshot)
 		fprintf(out, "netdiag: %s %s\n\n", _("snapshot"), r->source.snapshot);
 	if (r->verdict) {
@@ -271,7 +323,9 @@ static int emit_text(FILE *out, const struct nd_report *r, const struct nd_emit_
 		text_finding(out, f, o->color);
 	}
 	if (!r->nfindings && r->nchecks)
-		fprintf(out, "%s\n\n", _("no problems found"));
+		fprintf(out, "%s\n\n", verdict == ND_VERDICT_INCOMPLETE
+					 ? _("no problems found in what could be read")
+					 : _("no problems found"));
 	for (i = 0; i < r->nchecks; i++) {
 		const struct nd_check *c = &r->checks[i];
 

@@ -44,7 +44,11 @@ mkdir -p warn/cluster
 printf '{"kind":"Service","apiVersion":"v1","metadata":{"name":"ext","namespace":"n"},"spec":{"ports":[{"port":5432}]}}' > warn/cluster/svc.json
 printf '{"kind":"Endpoints","apiVersion":"v1","metadata":{"name":"ext","namespace":"n"},"subsets":[{"addresses":[{"ip":"192.0.2.10"}],"ports":[{"port":5432}]}]}' > warn/cluster/ep.json
 printf '{"kind":"Pod",' > warn/cluster/broken.json
-check_rc "healthy selector-less Service: exit 0 with only a warning below --fail-on error" 0 "$ND" --fail-on error diagnose --snapshot warn
+# a file that could not be read makes the run incomplete: 3, not 0, below --fail-on
+check_rc "unreadable file, its warning below --fail-on error: exit 3 (incomplete)" 3 "$ND" --fail-on error diagnose --snapshot warn
+check "unreadable file: the first line says so" sh -c "'$ND' --fail-on error diagnose --snapshot warn 2>/dev/null | head -n 1 | grep -q '^INCOMPLETE: could not read warn/cluster/broken.json'"
+# a warning below --fail-on with everything read: exit 0 (the authorized-ranges bundle's finding is a warning)
+check_rc "only a warning below --fail-on error: exit 0" 0 "$ND" --fail-on error apiserver --snapshot "$TOP/tests/bundles/aks-authorized-ranges"
 check_rc "the same warning fails the default --fail-on warning" 1 "$ND" diagnose --snapshot warn
 rm warn/cluster/broken.json
 check_rc "nothing found: exit 0" 0 "$ND" --fail-on info diagnose --snapshot warn

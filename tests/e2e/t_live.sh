@@ -145,9 +145,20 @@ done
 serve_start hang "$B" --fault-hang-path /api/v1/pods
 start=$(date +%s)
 "$ND" --kubeconfig "$KC" --timeout 2s -o json > "$WORK/hang.json" 2> "$WORK/hang.err"
+echo $? > "$WORK/hang.rc"
 took=$(( $(date +%s) - start ))
 if [ "$took" -le 8 ] && grep -q "within 2000 ms" "$WORK/hang.err"; then ok "hang: deadline kept (${took}s)"; else not_ok "hang: deadline kept" "took ${took}s $(cat "$WORK/hang.err")"; fi
 check "hang: pod checks skipped" jq -e '.checks[] | select(.id == "kube-proxy") | .status == "skip"' "$WORK/hang.json"
+# never "healthy" when part of the read failed: verdict incomplete, pods named, exit 3
+check "hang: verdict incomplete, pods unread" jq -e '.summary.verdict == "incomplete" and (.summary.unread | any(test("^pods ")))' "$WORK/hang.json"
+check "hang: silenced checks are marked" sh -c "'$ND' --kubeconfig '$KC' --timeout 2s 2>/dev/null | head -n 1 | grep -q '^INCOMPLETE: could not read pods .*checks silenced: .*service-endpoints'"
+if [ "$(cat "$WORK/hang.rc")" = 3 ] || [ "$(cat "$WORK/hang.rc")" = 1 ]; then
+	# 1 only when a finding reaches --fail-on; with no finding it must be 3
+	if [ "$(jq '[.findings[] | select(.severity != "info")] | length' "$WORK/hang.json")" -gt 0 ] || [ "$(cat "$WORK/hang.rc")" = 3 ]; then
+		ok "hang: exit code $(cat "$WORK/hang.rc") (not 0)"
+	else not_ok "hang: exit code" "exit 1 without a finding"; fi
+else not_ok "hang: exit code 3 or 1" "exit $(cat "$WORK/hang.rc")"; fi
+check_rc "hang, --fail-on error and no error finding: exit 3" 3 sh -c "'$ND' --kubeconfig '$KC' --timeout 2s --fail-on error -o json 2>/dev/null | jq -e '[.findings[] | select(.severity == \"error\")] | length == 0' >/dev/null && '$ND' --kubeconfig '$KC' --timeout 2s --fail-on error >/dev/null 2>&1"
 serve_stop
 
 # 403 on events: the check that needs them is skipped with the reason; the rest runs
