@@ -43,7 +43,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 PO_LANGS := $(shell cat po/LINGUAS)
 MO_FILES := $(patsubst %,$(O)/locale/%/LC_MESSAGES/netdiag.mo,$(PO_LANGS))
 
-.PHONY: all check unit e2e demo bench fuzz clean deps install
+.PHONY: all check unit e2e demo bench fuzz clean deps install man
 
 all: netdiag
 
@@ -106,6 +106,13 @@ install: netdiag
 		install -D -m 0644 $(O)/locale/$$l/LC_MESSAGES/netdiag.mo \
 			$(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/netdiag.mo || exit 1; \
 	done
+	install -D -m 0644 docs/netdiag.1 $(DESTDIR)$(PREFIX)/share/man/man1/netdiag.1
+
+# The man page is generated from the option tables (src/cmd.c) and checked in,
+# so 'man ./docs/netdiag.1' works from a clean checkout; tests/e2e/t_options.sh
+# fails when it is stale.
+man: netdiag
+	$(O)/netdiag --help-man > docs/netdiag.1
 
 clean:
 	rm -rf build netdiag kubectl-netdiag

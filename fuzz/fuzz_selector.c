@@ -4,7 +4,7 @@
  * its text form must parse again to the same selector and print the same.
  * A failed parse must leave an error message naming a position.
  */
-#include "policy/selector.h"
+#include "k8s/labels.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -16,8 +16,13 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "checks/registry.h"
 #include "findings/finding.h"
+
+#ifndef ND_VERSION
+#define ND_VERSION "0.1.0"
+#endif
 
 struct nd_model;
 struct nd_bundle;
@@ -80,15 +85,48 @@ struct nd_ctx {
 	struct nd_live_session *live;  /* when reading the API (k8s/livesrc.c) */
 };
 
+/* One option of a command or of all (nd_global_opts): --name, -s. */
+enum {
+	ND_OPT_REPEAT = 1 << 0,     /* may be given more than once */
+	ND_OPT_PATH = 1 << 1,       /* completion: a file or folder */
+	ND_OPT_NAMESPACE = 1 << 2,  /* completion: a namespace of the source */
+	ND_OPT_POD = 1 << 3,        /* completion: NS/POD of the source */
+};
+struct nd_opt {
+	const char *name;          /* long name, without "--" */
+	int shrt;                  /* short letter, or 0 */
+	const char *arg;           /* the value's name ("FILE"), NULL for a flag */
+	const char *help;          /* one line (N_()), for --help and the man page */
+	unsigned flags;
+};
+extern const struct nd_opt nd_global_opts[];   /* NULL-ended */
+
 struct nd_cmd {
 	const char *name;
 	int (*fn)(struct nd_ctx *ctx, int argc, char **argv);
 	int min_args, max_args;    /* positional arguments after the name; -1 = any */
 	unsigned needs;            /* enum nd_needs */
-	const char *usage;         /* "service NAME [--from POD]" */
+	const char *usage;         /* "service [NS/]NAME" */
 	const char *summary;       /* one line for --help */
 	const char *help;          /* more text for 'netdiag CMD -h', or NULL */
+	const struct nd_opt *opts; /* its own options, NULL-ended; an option with a
+				    * global's name (collect -o) is the command's */
+	const char *complete;      /* what its positionals complete to: words, or
+				    * "service", "pod", "code", "check", "shell", "verb" */
 };
+extern const struct nd_cmd nd_commands[];      /* NULL-ended, in --help order */
+
+/*
+ * A command function gets argv[0] = its name, then its positional
+ * arguments in order, then its options as "--name" [VALUE] (the table's
+ * long names, checked and split by main.c): it never sees a global option
+ * or an unknown one.
+ */
+
+/* --help text from the tables: the command's (cmd) or netdiag's (NULL). */
+void nd_help(FILE *out, const struct nd_cmd *cmd);
+/* Damerau-Levenshtein distance, for "did you mean" (99 when too long). */
+unsigned nd_edit_distance(const char *a, const char *b);
 
 /* Print "netdiag CMD: <message>" and the command's usage on stderr. */
 int nd_usage_error(const struct nd_cmd *cmd, const char *fmt, ...)
@@ -126,6 +164,9 @@ int cmd_diagnose(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_collect(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_explain(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_checks(struct nd_ctx *ctx, int argc, char **argv);
+int cmd_completion(struct nd_ctx *ctx, int argc, char **argv);
+/* The man page (roff) from the tables: netdiag --help-man, docs/netdiag.1. */
+void nd_man(FILE *out);
 int cmd_serve(struct nd_ctx *ctx, int argc, char **argv);
 extern const char nd_serve_help[];     /* src/cmd_serve.c: options and fault switches */
 int cmd_service(struct nd_ctx *ctx, int argc, char **argv);

@@ -16,7 +16,7 @@
 #include "core/err.h"
 #include "core/i18n.h"
 #include "core/num.h"
-#include "serve/jbuf.h"
+#include "core/buf.h"
 #include "serve/serve.h"
 #include "serve/store.h"
 #include "serve/tls.h"
@@ -144,31 +144,31 @@ static int parse_args(const struct nd_cmd *cmd, int argc, char **argv, struct se
 static int write_kubeconfig(const char *path, const char *url, const char *ca_pem,
 			    const char *token, struct nd_err *e)
 {
-	struct nd_jbuf b;
+	struct nd_buf b;
 	char tmp[4096];
 	size_t done = 0;
 	int fd, rc = -1;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
 		return nd_err_set(e, "kubeconfig path '%s' is too long", path);
-	nd_jbuf_init(&b, 4u << 20);
-	nd_jbuf_adds(&b, "apiVersion: v1\nkind: Config\nclusters:\n- name: netdiag-serve\n"
+	nd_buf_init(&b, 4u << 20);
+	nd_buf_adds(&b, "apiVersion: v1\nkind: Config\nclusters:\n- name: netdiag-serve\n"
 		     "  cluster:\n    server: ");
-	nd_jbuf_cstr(&b, url);
-	nd_jbuf_adds(&b, "\n    certificate-authority-data: ");
-	nd_jbuf_base64(&b, ca_pem, strlen(ca_pem));
-	nd_jbuf_adds(&b, "\ncontexts:\n- name: netdiag-serve\n  context:\n    cluster: netdiag-serve\n"
+	nd_buf_cstr(&b, url);
+	nd_buf_adds(&b, "\n    certificate-authority-data: ");
+	nd_buf_base64(&b, ca_pem, strlen(ca_pem));
+	nd_buf_adds(&b, "\ncontexts:\n- name: netdiag-serve\n  context:\n    cluster: netdiag-serve\n"
 		     "    user: netdiag-serve\ncurrent-context: netdiag-serve\nusers:\n"
 		     "- name: netdiag-serve\n  user:\n");
 	if (token) {
-		nd_jbuf_adds(&b, "    token: ");
-		nd_jbuf_cstr(&b, token);
-		nd_jbuf_addc(&b, '\n');
+		nd_buf_adds(&b, "    token: ");
+		nd_buf_cstr(&b, token);
+		nd_buf_addc(&b, '\n');
 	} else {
-		nd_jbuf_adds(&b, "    {}\n");
+		nd_buf_adds(&b, "    {}\n");
 	}
 	if (b.toobig) {
-		nd_jbuf_release(&b);
+		nd_buf_release(&b);
 		return nd_err_set(e, "kubeconfig for '%s' too large", path);
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -196,7 +196,7 @@ static int write_kubeconfig(const char *path, const char *url, const char *ca_pe
 	}
 	rc = 0;
 out:
-	nd_jbuf_release(&b);
+	nd_buf_release(&b);
 	return rc;
 }
 

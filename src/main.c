@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <getopt.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -19,249 +20,299 @@
 #include "out/emit.h"
 #include "core/banned.h"
 
-#ifndef ND_VERSION
-#define ND_VERSION "0.1.0"
-#endif
 
-static const struct nd_cmd commands[] = {
-	{"diagnose", cmd_diagnose, 0, 0, ND_WANTS_MODEL | ND_NEEDS_REPORT,
-	 "diagnose [--iptables-save F] [--ipvsadm F] [--nft F]",
-	 N_("every check that applies from here (the default)")},
-	{"apiserver", cmd_apiserver, 0, 0, ND_NEEDS_REPORT,
-	 "apiserver [--aks F | --resource-group RG --name N] [--client-ip IP | --egress-ip-url URL]",
-	 N_("why this machine cannot reach the API server (S1)"), nd_apiserver_help},
-	{"service", cmd_service, 1, 1, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
-	 "service NAME [--from NAMESPACE/POD]",
-	 N_("why a Service is unreachable (S3); with --from, NetworkPolicy from that pod too")},
-	{"pod", cmd_pod, 1, 1, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
-	 "pod NAME", N_("why a pod has no IP or no network (S2)")},
-	{"ipam", cmd_ipam, 0, 2, ND_WANTS_MODEL | ND_NEEDS_REPORT,
-	 "ipam [--node N] | ipam release [--apply] [--min-age DUR] | ipam restore JOURNAL",
-	 N_("IP address management on the nodes (S2); release leaked addresses safely")},
-	{"can-reach", cmd_canreach, 0, 2, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
-	 "can-reach SRC DST[:PORT[/PROTO]] | --matrix [-n NS] --port P[/PROTO]",
-	 N_("NetworkPolicy verdict for a flow, with the deciding rules and the fix")},
-	{"can-i", cmd_cani, 2, 2, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
-	 "can-i VERB RESOURCE[/NAME]|/PATH --as SUBJECT [--as-group G]... [--subresource S]",
-	 N_("RBAC verdict with the binding, role and rule, or the grant that is missing; "
-	    "live, the API server's answer too")},
-	{"collect", cmd_collect, 0, 0, ND_NEEDS_NOTHING,
-	 "collect -o DIR|FILE.tar.gz", N_("write an offline bundle from the cluster (secrets never included)")},
-	{"checks", cmd_checks, 0, 1, ND_NEEDS_REPORT,
-	 "checks [ID]", N_("the checks netdiag runs: what each needs and the codes it may find")},
-	{"explain", cmd_explain, 0, 1, ND_NEEDS_NOTHING,
-	 "explain [CODE]", N_("the catalogue entry of a finding code (all codes without one)")},
-	{"serve", cmd_serve, 0, 1, ND_NEEDS_NOTHING,
-	 "serve --snapshot DIR [--listen H:P] [--write-kubeconfig F] [options]",
-	 N_("serve a bundle as a read-only Kubernetes API (kubectl works on it)"), nd_serve_help},
+#define ND_OPT_MAX 64
+
+/* One parsed command line: the command, the argv it gets, and the globals' flags. */
+struct cmdline {
+	const struct nd_cmd *cmd;
+	bool explicit_cmd;           /* named on the line (not the default diagnose) */
+	char **argv;                 /* argv[0] = the command's name */
+	int argc;
+	bool help, version, man;
+	const char *color;
+	char **owned;                /* the "--name" strings made for argv */
+	int nowned;
 };
 
-const struct nd_cmd *nd_cmd_find(const char *name)
+static void cmdline_free(struct cmdline *cl)
 {
-	size_t i;
+	for (int i = 0; i < cl->nowned; i++)
+		free(cl->owned[i]);
+	free(cl->owned);
+	free(cl->argv);
+}
 
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
+static const struct nd_opt *opt_named(const struct nd_opt *t, const char *name, size_t n)
+{
+	for (; t && t->name; t++)
+		if (strlen(t->name) == n && strncmp(t->name, name, n) == 0)
+			return t;
 	return NULL;
 }
 
-int nd_usage_error(const struct nd_cmd *cmd, const char *fmt, ...)
+static const struct nd_opt *opt_short(const struct nd_opt *t, int c)
 {
-	va_list ap;
-
-	fprintf(stderr, "netdiag%s%s: ", cmd ? " " : "", cmd ? cmd->name : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	if (cmd)
-		fprintf(stderr, "%s: netdiag [global options] %s\n", _("usage"), cmd->usage);
-	else
-		fprintf(stderr, _("see 'netdiag --help'\n"));
-	return ND_EXIT_USAGE;
+	for (; t && t->name; t++)
+		if (t->shrt == c)
+			return t;
+	return NULL;
 }
 
-static void usage(FILE *out)
+/* The command word: the first argument that is neither an option nor a global's value. */
+static int command_word(int argc, char **argv)
 {
-	size_t i;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const struct nd_opt *o;
 
-	fprintf(out, "%s: netdiag [global options] [command] [args]\n\n", _("usage"));
-	fprintf(out, "%s\n", _("Finds why a Kubernetes (AKS) cluster's network is broken: the cause, "
-			       "the evidence and the fix."));
-	fprintf(out, "\n%s\n", _("commands:"));
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strlen(commands[i].usage) > 24)
-			fprintf(out, "  %s\n  %-24s %s\n", commands[i].usage, "",
-				_(commands[i].summary));
+		if (strcmp(a, "--") == 0)
+			return i + 1 < argc ? i + 1 : -1;
+		if (a[0] != '-' || !a[1])
+			return i;
+		if (a[1] == '-')
+			o = strchr(a, '=') ? NULL : opt_named(nd_global_opts, a + 2, strlen(a + 2));
 		else
-			fprintf(out, "  %-24s %s\n", commands[i].usage, _(commands[i].summary));
+			o = a[2] ? NULL : opt_short(nd_global_opts, a[1]);
+		if (o && o->arg)
+			i++;
 	}
-	fprintf(out, "\n%s\n", _("global options:"));
-	fputs("  --snapshot DIR           read an offline bundle (DIR/cluster/*.json, DIR/nodes/...)\n"
-	      "  --kubeconfig F --context C\n"
-	      "  -n NS, -A               namespace, all namespaces\n"
-	      "  --aks F                  az aks show output\n"
-	      "  --resource-group RG --name N   run az aks show instead\n"
-	      "  --client-ip IP, --egress-ip-url URL   this client's egress IP (S1)\n"
-	      "  --node-root DIR --node N\n"
-	      "  -o text|json             output format\n"
-	      "  --lang en|it             language of the text output\n"
-	      "  --timeout DUR            deadline for network calls (5s, 1m)\n"
-	      "  --fail-on info|warning|error   exit 1 at or above this severity (default warning)\n"
-	      "  --color auto|always|never\n"
-	      "  -v, -h/--help, --version\n", out);
-	fprintf(out, "\n%s\n", _("exit codes: 0 nothing at or above --fail-on, 1 findings, "
-				 "2 usage or input error, 3 no check could run"));
-}
-
-static unsigned edit_distance(const char *a, const char *b)
-{
-	unsigned d[32][32], i, j;
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la > 30 || lb > 30)
-		return 99;
-	for (i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (i = 1; i <= la; i++)
-		for (j = 1; j <= lb; j++) {
-			unsigned c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-
-			if (d[i - 1][j] + 1 < c)
-				c = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < c)
-				c = d[i][j - 1] + 1;
-			d[i][j] = c;
-		}
-	return d[la][lb];
+	return -1;
 }
 
 static int unknown_command(const char *name)
 {
-	size_t i, best = 0;
+	const struct nd_cmd *best = NULL;
 	unsigned bd = 99;
 
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		unsigned dd = edit_distance(name, commands[i].name);
+	for (const struct nd_cmd *c = nd_commands; c->name; c++) {
+		unsigned d = nd_edit_distance(name, c->name);
 
-		if (dd < bd) {
-			bd = dd;
-			best = i;
+		if (d < bd) {
+			bd = d;
+			best = c;
 		}
 	}
-	if (bd <= 2)
+	if (best && bd <= 2)
 		return nd_usage_error(NULL, _("'%s' is not a command; did you mean '%s'?"), name,
-				      commands[best].name);
+				      best->name);
 	return nd_usage_error(NULL, _("'%s' is not a command"), name);
 }
 
-/* Global option with a value: "--opt V" or "--opt=V". Returns the value or NULL. */
-static const char *optval(int argc, char **argv, int *i, const char *lng, const char *shrt,
-			  bool *bad)
+/* A misspelled long option: named, with the nearest one of the table. */
+static int unknown_option(const struct nd_cmd *cmd, const struct nd_opt *const *tab, int n,
+			  const char *arg)
 {
-	const char *a = argv[*i];
-	size_t n = strlen(lng);
+	char name[64];
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+	const char *best = NULL;
+	unsigned bd = 99;
 
-	if ((strcmp(a, lng) == 0 || (shrt && strcmp(a, shrt) == 0))) {
-		if (*i + 1 >= argc) {
-			nd_usage_error(NULL, _("option '%s' needs a value"), a);
-			*bad = true;
-			return NULL;
+	if (arg[0] != '-' || arg[1] != '-' || len >= sizeof(name))
+		return nd_usage_error(cmd, _("unknown option '%s'"), arg);
+	memcpy(name, arg + 2, len - 2);
+	name[len - 2] = '\0';
+	for (int i = 0; i < n; i++) {
+		unsigned d = nd_edit_distance(name, tab[i]->name);
+
+		if (d < bd) {
+			bd = d;
+			best = tab[i]->name;
 		}
-		return argv[++*i];
 	}
-	if (strncmp(a, lng, n) == 0 && a[n] == '=')
-		return a + n + 1;
-	return NULL;
+	if (best && bd <= (strlen(name) > 6 ? 2u : 1u))
+		return nd_usage_error(cmd, _("unknown option '--%s'; did you mean '--%s'?"), name,
+				      best);
+	/* a prefix two options share (getopt_long: ambiguous) */
+	for (int i = 0; i < n; i++)
+		if (strncmp(tab[i]->name, name, strlen(name)) == 0)
+			return nd_usage_error(cmd, _("option '--%s' is ambiguous; give it in full"),
+					      name);
+	return nd_usage_error(cmd, _("unknown option '--%s'"), name);
 }
 
-static int parse_globals(struct nd_ctx *ctx, int argc, char **argv, char **rest, int *nrest,
-			 const char **color)
+static int global_value(struct nd_ctx *ctx, struct cmdline *cl, const struct nd_opt *o,
+			const char *v)
 {
-	int i;
+	const char *n = o->name;
 
-	*nrest = 0;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v;
-		bool bad = false;
-
-#define OPT(l, s, field) \
-		if ((v = optval(argc, argv, &i, l, s, &bad)) != NULL) { field = v; continue; } \
-		if (bad) return ND_EXIT_USAGE;
-		OPT("--kubeconfig", NULL, ctx->kubeconfig)
-		OPT("--context", NULL, ctx->context)
-		OPT("--namespace", "-n", ctx->ns)
-		OPT("--snapshot", NULL, ctx->snapshot)
-		OPT("--aks", NULL, ctx->aks)
-		OPT("--node-root", NULL, ctx->node_root)
-		OPT("--node", NULL, ctx->node)
-		OPT("--lang", NULL, ctx->lang)
-		OPT("--color", NULL, *color)
-		OPT("--client-ip", NULL, ctx->client_ip)
-		OPT("--egress-ip-url", NULL, ctx->egress_ip_url)
-		OPT("--resource-group", NULL, ctx->resource_group)
-		OPT("--name", NULL, ctx->cluster_name)
-#undef OPT
-		if (*nrest > 0 && strcmp(rest[0], "collect") == 0 &&
-		    (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
-		     strncmp(a, "--output=", 9) == 0)) {
-			/* collect -o DIR: its own option, not the output format */
-			rest[(*nrest)++] = argv[i];
-			if (strchr(a, '=') == NULL && i + 1 < argc)
-				rest[(*nrest)++] = argv[++i];
-			continue;
-		}
-		if ((v = optval(argc, argv, &i, "--output", "-o", &bad)) != NULL) {
-			if (strcmp(v, "json") == 0)
-				ctx->format = ND_FMT_JSON;
-			else if (strcmp(v, "text") == 0)
-				ctx->format = ND_FMT_TEXT;
-			else
-				return nd_usage_error(NULL, _("-o takes text or json, not '%s'"), v);
-			continue;
-		}
-		if (bad)
-			return ND_EXIT_USAGE;
-		if ((v = optval(argc, argv, &i, "--timeout", NULL, &bad)) != NULL) {
-			if (nd_parse_duration_ms(v, &ctx->timeout_ms) < 0)
-				return nd_usage_error(NULL, _("--timeout takes a duration like 5s or "
-							     "1m30s, not '%s'"), v);
-			continue;
-		}
-		if (bad)
-			return ND_EXIT_USAGE;
-		if ((v = optval(argc, argv, &i, "--fail-on", NULL, &bad)) != NULL) {
-			if (nd_sev_parse(v, &ctx->fail_on) < 0)
-				return nd_usage_error(NULL, _("--fail-on takes info, warning or error, "
-							     "not '%s'"), v);
-			continue;
-		}
-		if (bad)
-			return ND_EXIT_USAGE;
-		if (strcmp(a, "-A") == 0 || strcmp(a, "--all-namespaces") == 0) {
-			ctx->all_ns = true;
-			continue;
-		}
-		if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
-			ctx->verbose++;
-			continue;
-		}
-		if (strcmp(a, "--no-color") == 0) {
-			*color = "never";
-			continue;
-		}
-		rest[(*nrest)++] = argv[i];
+#define IS(x) (strcmp(n, x) == 0)
+	if (IS("kubeconfig")) ctx->kubeconfig = v;
+	else if (IS("context")) ctx->context = v;
+	else if (IS("namespace")) ctx->ns = v;
+	else if (IS("all-namespaces")) ctx->all_ns = true;
+	else if (IS("snapshot")) ctx->snapshot = v;
+	else if (IS("aks")) ctx->aks = v;
+	else if (IS("resource-group")) ctx->resource_group = v;
+	else if (IS("name")) ctx->cluster_name = v;
+	else if (IS("client-ip")) ctx->client_ip = v;
+	else if (IS("egress-ip-url")) ctx->egress_ip_url = v;
+	else if (IS("node-root")) ctx->node_root = v;
+	else if (IS("node")) ctx->node = v;
+	else if (IS("lang")) ctx->lang = v;
+	else if (IS("color")) cl->color = v;
+	else if (IS("no-color")) cl->color = "never";
+	else if (IS("verbose")) ctx->verbose++;
+	else if (IS("help")) cl->help = true;
+	else if (IS("version")) cl->version = true;
+	else if (IS("help-man")) cl->man = true;
+	else if (IS("output")) {
+		if (strcmp(v, "json") == 0)
+			ctx->format = ND_FMT_JSON;
+		else if (strcmp(v, "text") == 0)
+			ctx->format = ND_FMT_TEXT;
+		else
+			return nd_usage_error(NULL, _("-o takes text or json, not '%s'"), v);
+	} else if (IS("timeout")) {
+		if (nd_parse_duration_ms(v, &ctx->timeout_ms) < 0)
+			return nd_usage_error(NULL, _("--timeout takes a duration like 5s or 1m30s, "
+						     "not '%s'"), v);
+	} else if (IS("fail-on")) {
+		if (nd_sev_parse(v, &ctx->fail_on) < 0)
+			return nd_usage_error(NULL, _("--fail-on takes info, warning or error, not "
+						     "'%s'"), v);
 	}
-	if (ctx->lang && strcmp(ctx->lang, "en") != 0 && strcmp(ctx->lang, "it") != 0)
-		return nd_usage_error(NULL, _("--lang takes en or it, not '%s'"), ctx->lang);
-	if (strcmp(*color, "auto") != 0 && strcmp(*color, "always") != 0 &&
-	    strcmp(*color, "never") != 0)
-		return nd_usage_error(NULL, _("--color takes auto, always or never, not '%s'"),
-				      *color);
+#undef IS
 	return ND_EXIT_OK;
+}
+
+/* A hidden global: the man page from the tables (the build writes docs/netdiag.1 with it). */
+static const struct nd_opt man_opt[] = {{"help-man", 0, NULL, "", 0}, {NULL, 0, NULL, NULL, 0}};
+
+/*
+ * argv -> the command, its argv (positionals, then its options as
+ * "--name" [VALUE]) and the globals into ctx, with getopt_long over the
+ * command's table and the global one: options before or after the command,
+ * "--opt=V", "-nNS", "--" ending the options. Every error is printed once,
+ * here, before anything is read or contacted.
+ */
+static int parse_cmdline(struct nd_ctx *ctx, int argc, char **argv, struct cmdline *cl)
+{
+	const struct nd_opt *tab[ND_OPT_MAX];
+	struct option lo[ND_OPT_MAX + 1];
+	char shorts[2 * ND_OPT_MAX + 4];
+	char **pos = nd_xcalloc((size_t)argc + 1, sizeof(*pos));
+	char **opts = nd_xcalloc(2 * (size_t)argc + 1, sizeof(*opts));
+	int n = 0, npos = 0, nopt = 0, ncmd, cw, c, rc = ND_EXIT_OK;
+	size_t ns = 0;
+	bool word_seen;
+
+	cl->color = "auto";
+	cw = command_word(argc, argv);
+	cl->cmd = nd_cmd_find(cw > 0 ? argv[cw] : "diagnose");
+	cl->explicit_cmd = cw > 0;
+	if (!cl->cmd) {
+		rc = unknown_command(argv[cw]);
+		goto out;
+	}
+	/* the command's options first: one with a global's name or letter is the command's */
+	for (const struct nd_opt *o = cl->cmd->opts; o && o->name && n < ND_OPT_MAX; o++)
+		tab[n++] = o;
+	ncmd = n;
+	for (const struct nd_opt *o = nd_global_opts; o->name && n < ND_OPT_MAX - 1; o++) {
+		int k;
+
+		for (k = 0; k < ncmd; k++)
+			if (strcmp(tab[k]->name, o->name) == 0 || (o->shrt && tab[k]->shrt == o->shrt))
+				break;
+		if (k == ncmd)
+			tab[n++] = o;
+	}
+	tab[n++] = man_opt;
+	shorts[ns++] = '-';   /* positionals in order, options anywhere */
+	shorts[ns++] = ':';   /* a missing value is ':' */
+	for (int i = 0; i < n; i++) {
+		lo[i] = (struct option){tab[i]->name, tab[i]->arg ? required_argument : no_argument,
+					NULL, 256 + i};
+		if (tab[i]->shrt) {
+			shorts[ns++] = (char)tab[i]->shrt;
+			if (tab[i]->arg)
+				shorts[ns++] = ':';
+		}
+	}
+	memset(&lo[n], 0, sizeof(lo[n]));
+	shorts[ns] = '\0';
+
+	opterr = 0;
+	optind = 1;
+	word_seen = cw < 0;
+	cl->owned = nd_xcalloc((size_t)argc + 1, sizeof(*cl->owned));
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		const struct nd_opt *o;
+		int k;
+
+		if (c == 1) {
+			if (!word_seen && optind - 1 == cw)
+				word_seen = true;
+			else
+				pos[npos++] = optarg;
+			continue;
+		}
+		if (c == '?') {
+			if (optopt && optopt < 256)
+				rc = nd_usage_error(cl->explicit_cmd ? cl->cmd : NULL,
+						    _("unknown option '-%c'"), optopt);
+			else
+				rc = unknown_option(cl->explicit_cmd ? cl->cmd : NULL, tab, n,
+						    argv[optind - 1]);
+			goto out;
+		}
+		if (c == ':') {
+			rc = nd_usage_error(cl->explicit_cmd ? cl->cmd : NULL,
+					    _("option '%s' needs a value"), argv[optind - 1]);
+			goto out;
+		}
+		if (c >= 256) {
+			k = c - 256;
+		} else {
+			for (k = 0; k < n && tab[k]->shrt != c; k++)
+				;
+		}
+		if (k >= n)
+			continue;
+		o = tab[k];
+		if (k < ncmd) {
+			char *s = nd_xmalloc(strlen(o->name) + 3);
+
+			memcpy(s, "--", 2);
+			memcpy(s + 2, o->name, strlen(o->name) + 1);
+			cl->owned[cl->nowned++] = s;
+			opts[nopt++] = s;
+			if (o->arg)
+				opts[nopt++] = optarg;
+		} else if ((rc = global_value(ctx, cl, o, optarg)) != ND_EXIT_OK) {
+			goto out;
+		}
+	}
+	for (; optind < argc; optind++) {     /* after "--" */
+		if (!word_seen && optind == cw)
+			word_seen = true;
+		else
+			pos[npos++] = argv[optind];
+	}
+	if (ctx->lang && strcmp(ctx->lang, "en") != 0 && strcmp(ctx->lang, "it") != 0) {
+		rc = nd_usage_error(NULL, _("--lang takes en or it, not '%s'"), ctx->lang);
+		goto out;
+	}
+	if (strcmp(cl->color, "auto") != 0 && strcmp(cl->color, "always") != 0 &&
+	    strcmp(cl->color, "never") != 0) {
+		rc = nd_usage_error(NULL, _("--color takes auto, always or never, not '%s'"),
+				    cl->color);
+		goto out;
+	}
+	cl->argv = nd_xcalloc((size_t)(1 + npos + nopt + 1), sizeof(*cl->argv));
+	cl->argv[cl->argc++] = (char *)cl->cmd->name;
+	for (int i = 0; i < npos; i++)
+		cl->argv[cl->argc++] = pos[i];
+	for (int i = 0; i < nopt; i++)
+		cl->argv[cl->argc++] = opts[i];
+	if (!cl->help && !cl->version && !cl->man && npos < cl->cmd->min_args)
+		rc = nd_usage_error(cl->cmd, _("missing argument"));
+out:
+	free(pos);
+	free(opts);
+	return rc;
 }
 
 /* Bundle problems become a check of their own and one finding per file. */
@@ -335,51 +386,30 @@ static int exit_code(const struct nd_ctx *ctx, const struct nd_report *r)
 int main(int argc, char **argv)
 {
 	struct nd_ctx ctx = {.fail_on = ND_SEV_WARNING, .timeout_ms = 10000};
-	char **rest = nd_xcalloc((size_t)argc + 1, sizeof(*rest));
-	const char *color = "auto";
+	struct cmdline cl = {0};
+	const char *color;
 	const struct nd_cmd *cmd;
-	int nrest, rc, i, npos = 0;
+	int nrest, rc;
+	char **rest;
 	struct nd_err e;
 	struct progress prog = {0};
 
-	rc = parse_globals(&ctx, argc, argv, rest, &nrest, &color);
+	rc = parse_cmdline(&ctx, argc, argv, &cl);
 	nd_i18n_init(ctx.lang);
+	cmd = cl.cmd;
+	rest = cl.argv;
+	nrest = cl.argc;
+	color = cl.color;
 	if (rc != ND_EXIT_OK)
 		goto out;
-	for (i = 0; i < nrest; i++) {
-		if (strcmp(rest[i], "-h") == 0 || strcmp(rest[i], "--help") == 0) {
-			cmd = nrest > 0 && rest[0][0] != '-' ? nd_cmd_find(rest[0]) : NULL;
-			if (cmd)
-				printf("%s: netdiag [global options] %s\n%s\n", _("usage"), cmd->usage,
-				       _(cmd->summary));
-			else
-				usage(stdout);
-			if (cmd && cmd->help)
-				printf("\n%s", cmd->help);
-			rc = ND_EXIT_OK;
-			goto out;
-		}
-		if (strcmp(rest[i], "--version") == 0) {
+	if (cl.help || cl.version || cl.man) {
+		if (cl.man)
+			nd_man(stdout);
+		else if (cl.version)
 			printf("netdiag %s\n", ND_VERSION);
-			rc = ND_EXIT_OK;
-			goto out;
-		}
-	}
-	if (nrest == 0 || rest[0][0] == '-') {
-		/* no command: diagnose */
-		memmove(rest + 1, rest, (size_t)nrest * sizeof(*rest));
-		rest[0] = (char *)"diagnose";
-		nrest++;
-	}
-	cmd = nd_cmd_find(rest[0]);
-	if (!cmd) {
-		rc = unknown_command(rest[0]);
-		goto out;
-	}
-	for (i = 1; i < nrest; i++)
-		npos += rest[i][0] != '-';
-	if (npos < cmd->min_args && cmd->min_args > 0) {
-		rc = nd_usage_error(cmd, _("missing argument"));
+		else
+			nd_help(stdout, cl.explicit_cmd ? cmd : NULL);
+		rc = ND_EXIT_OK;
 		goto out;
 	}
 	ctx.color = strcmp(color, "always") == 0 ||
@@ -432,7 +462,7 @@ int main(int argc, char **argv)
 			rc = ND_EXIT_USAGE;
 			goto out;
 		}
-		for (i = 0; i < (int)ctx.bundle->nerrors; i++)
+		for (int i = 0; i < (int)ctx.bundle->nerrors; i++)
 			fprintf(stderr, "netdiag: %s\n", ctx.bundle->errors[i].msg);
 		report_bundle(ctx.report, ctx.bundle);
 		ctx.have_source = true;
@@ -469,6 +499,6 @@ out:
 	nd_bundle_free(ctx.bundle);
 	nd_model_free(ctx.model);
 	nd_live_source_free(ctx.live);
-	free(rest);
+	cmdline_free(&cl);
 	return rc;
 }

@@ -8,7 +8,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/intern.h"
-#include "policy/selector.h"
+#include "k8s/labels.h"
 #include "core/banned.h"
 
 static const char *const kind_names[ND_K__COUNT] = {

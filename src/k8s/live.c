@@ -11,7 +11,7 @@
 #include "k8s/auth.h"
 #include "k8s/http.h"
 #include "k8s/kubeconfig.h"
-#include "serve/jbuf.h"
+#include "core/buf.h"
 #include "core/banned.h"
 
 static const struct nd_live_kind kinds_tab[] = {
@@ -614,12 +614,12 @@ out:
 	return rc;
 }
 
-static void attr(struct nd_jbuf *b, bool *comma, const char *key, const char *v)
+static void attr(struct nd_buf *b, bool *comma, const char *key, const char *v)
 {
 	if (!v || !*v)
 		return;
-	nd_jbuf_key(b, *comma, key);
-	nd_jbuf_cstr(b, v);
+	nd_buf_key(b, *comma, key);
+	nd_buf_cstr(b, v);
 	*comma = true;
 }
 
@@ -631,7 +631,7 @@ int nd_live_access_review(struct nd_live *lv, const struct nd_access_review *q,
 	struct nd_arena *a = nd_arena_new(0);
 	const struct nd_json *st;
 	struct nd_json root;
-	struct nd_jbuf b;
+	struct nd_buf b;
 	bool comma = false;
 	char *buf = NULL, *req;
 	size_t len, rlen;
@@ -640,22 +640,22 @@ int nd_live_access_review(struct nd_live *lv, const struct nd_access_review *q,
 
 	memset(out, 0, sizeof(*out));
 	out->self = !q->user;
-	nd_jbuf_init(&b, 64 * 1024);
-	nd_jbuf_printf(&b, "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"%s\","
+	nd_buf_init(&b, 64 * 1024);
+	nd_buf_printf(&b, "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"%s\","
 		       "\"metadata\":{},\"spec\":{",
 		       q->user ? "SubjectAccessReview" : "SelfSubjectAccessReview");
 	if (q->user) {
-		nd_jbuf_key(&b, false, "user");
-		nd_jbuf_cstr(&b, q->user);
-		nd_jbuf_adds(&b, ",\"groups\":[");
+		nd_buf_key(&b, false, "user");
+		nd_buf_cstr(&b, q->user);
+		nd_buf_adds(&b, ",\"groups\":[");
 		for (i = 0; i < q->ngroups; i++) {
 			if (i)
-				nd_jbuf_addc(&b, ',');
-			nd_jbuf_cstr(&b, q->groups[i]);
+				nd_buf_addc(&b, ',');
+			nd_buf_cstr(&b, q->groups[i]);
 		}
-		nd_jbuf_adds(&b, "],");
+		nd_buf_adds(&b, "],");
 	}
-	nd_jbuf_adds(&b, q->path ? "\"nonResourceAttributes\":{" : "\"resourceAttributes\":{");
+	nd_buf_adds(&b, q->path ? "\"nonResourceAttributes\":{" : "\"resourceAttributes\":{");
 	attr(&b, &comma, "verb", q->verb);
 	if (q->path) {
 		attr(&b, &comma, "path", q->path);
@@ -666,14 +666,14 @@ int nd_live_access_review(struct nd_live *lv, const struct nd_access_review *q,
 		attr(&b, &comma, "subresource", q->subresource);
 		attr(&b, &comma, "name", q->name);
 	}
-	nd_jbuf_adds(&b, "}}}");
+	nd_buf_adds(&b, "}}}");
 	if (b.toobig) {
-		nd_jbuf_release(&b);
+		nd_buf_release(&b);
 		memset(ae, 0, sizeof(*ae));
 		snprintf(ae->message, sizeof(ae->message), "access review request too large");
 		goto out;
 	}
-	req = nd_jbuf_detach(&b, &rlen);
+	req = nd_buf_detach(&b, &rlen);
 	rc = nd_live_post(lv, path, req, rlen, 0, &buf, &len, ae);
 	free(req);
 	if (rc < 0)

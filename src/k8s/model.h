@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
-#include "policy/selector.h"
+#include "k8s/labels.h"
 
 struct nd_arena;
 struct nd_intern;

@@ -12,7 +12,7 @@
 #include "core/intern.h"
 #include "core/num.h"
 #include "k8s/model.h"
-#include "policy/selector.h"
+#include "k8s/labels.h"
 #include "core/banned.h"
 
 #define NS_NAME_LABEL "kubernetes.io/metadata.name"

@@ -6,8 +6,8 @@
 
 #include "core/arena.h"
 #include "k8s/model.h"
-#include "policy/pbuf.h"
-#include "policy/selector.h"
+#include "core/buf.h"
+#include "k8s/labels.h"
 #include "core/banned.h"
 
 static bool streq(const char *a, const char *b)
@@ -27,118 +27,118 @@ const char *nd_np_ep_name(const struct nd_np_ep *ep, struct nd_arena *a)
 	return nd_arena_strdup(a, buf);
 }
 
-static void port_text(struct pbuf *b, const struct nd_np_port *q)
+static void port_text(struct nd_buf *b, const struct nd_np_port *q)
 {
 	if (q->any)
-		pb_printf(b, "any port");
+		nd_buf_printf(b, "any port");
 	else
-		pb_printf(b, "%d/%s", q->port, nd_proto_name(q->proto));
+		nd_buf_printf(b, "%d/%s", q->port, nd_proto_name(q->proto));
 }
 
-static void labels_text(struct pbuf *b, const struct nd_labels *l)
+static void labels_text(struct nd_buf *b, const struct nd_labels *l)
 {
 	uint32_t i;
 
-	pb_printf(b, "{");
+	nd_buf_printf(b, "{");
 	for (i = 0; i < l->n; i++)
-		pb_printf(b, "%s%s=%s", i ? "," : "", l->kv[i].k, l->kv[i].v);
-	pb_printf(b, "}");
+		nd_buf_printf(b, "%s%s=%s", i ? "," : "", l->kv[i].k, l->kv[i].v);
+	nd_buf_printf(b, "}");
 }
 
-static void sel_text(struct pbuf *b, const struct nd_selector *s, struct nd_arena *a)
+static void sel_text(struct nd_buf *b, const struct nd_selector *s, struct nd_arena *a)
 {
-	pb_printf(b, "{%s}", nd_selector_string(s, a));
+	nd_buf_printf(b, "{%s}", nd_selector_string(s, a));
 }
 
-static void peer_text(struct pbuf *b, const struct nd_nppeer *p, struct nd_arena *a)
+static void peer_text(struct nd_buf *b, const struct nd_nppeer *p, struct nd_arena *a)
 {
 	uint32_t i;
 
 	if (p->has_ns_sel) {
-		pb_printf(b, "namespaceSelector ");
+		nd_buf_printf(b, "namespaceSelector ");
 		sel_text(b, &p->ns_sel, a);
 	}
 	if (p->has_pod_sel) {
-		pb_printf(b, "%spodSelector ", p->has_ns_sel ? " " : "");
+		nd_buf_printf(b, "%spodSelector ", p->has_ns_sel ? " " : "");
 		sel_text(b, &p->pod_sel, a);
 	}
 	if (p->cidr && !p->has_ns_sel && !p->has_pod_sel) {
-		pb_printf(b, "ipBlock %s", p->cidr);
+		nd_buf_printf(b, "ipBlock %s", p->cidr);
 		for (i = 0; i < p->nexcept; i++)
-			pb_printf(b, "%s%s", i ? "," : " except ", p->except[i]);
+			nd_buf_printf(b, "%s%s", i ? "," : " except ", p->except[i]);
 	}
 	if (!p->cidr && !p->has_ns_sel && !p->has_pod_sel)
-		pb_printf(b, "(empty peer: matches nothing)");
+		nd_buf_printf(b, "(empty peer: matches nothing)");
 }
 
-static void npport_text(struct pbuf *b, const struct nd_npport *pp)
+static void npport_text(struct nd_buf *b, const struct nd_npport *pp)
 {
 	if (!pp->has_port)
-		pb_printf(b, "all/%s", nd_proto_name(pp->proto));
+		nd_buf_printf(b, "all/%s", nd_proto_name(pp->proto));
 	else if (pp->port_name)
-		pb_printf(b, "%s/%s", pp->port_name, nd_proto_name(pp->proto));
+		nd_buf_printf(b, "%s/%s", pp->port_name, nd_proto_name(pp->proto));
 	else if (pp->end_port && pp->end_port >= pp->port)
-		pb_printf(b, "%d-%d/%s", pp->port, pp->end_port, nd_proto_name(pp->proto));
+		nd_buf_printf(b, "%d-%d/%s", pp->port, pp->end_port, nd_proto_name(pp->proto));
 	else
-		pb_printf(b, "%d/%s", pp->port, nd_proto_name(pp->proto));
+		nd_buf_printf(b, "%d/%s", pp->port, nd_proto_name(pp->proto));
 }
 
 const char *nd_np_rule_text(const struct nd_netpol *np, bool ingress, uint32_t rule,
 			    struct nd_arena *a)
 {
 	const struct nd_nprule *r = ingress ? &np->ingress[rule] : &np->egress[rule];
-	struct pbuf b = {0};
+	struct nd_buf b = ND_BUF_INIT(ND_TEXT_MAX);
 	uint32_t i;
 
-	pb_printf(&b, "%s: ", ingress ? "from" : "to");
+	nd_buf_printf(&b, "%s: ", ingress ? "from" : "to");
 	if (!r->npeers)
-		pb_printf(&b, "any");
+		nd_buf_printf(&b, "any");
 	for (i = 0; i < r->npeers; i++) {
-		pb_printf(&b, "%s", i ? " | " : "");
+		nd_buf_printf(&b, "%s", i ? " | " : "");
 		peer_text(&b, &r->peers[i], a);
 	}
-	pb_printf(&b, "; ports: ");
+	nd_buf_printf(&b, "; ports: ");
 	if (!r->nports)
-		pb_printf(&b, "any");
+		nd_buf_printf(&b, "any");
 	for (i = 0; i < r->nports; i++) {
-		pb_printf(&b, "%s", i ? ", " : "");
+		nd_buf_printf(&b, "%s", i ? ", " : "");
 		npport_text(&b, &r->ports[i]);
 	}
-	return pb_done(&b, a);
+	return nd_buf_arena(&b, a);
 }
 
 /* Why peer p does not match x (appended to b); true when it matches. */
 static bool peer_why(const struct nd_np_engine *e, const struct nd_netpol *np,
-		     const struct nd_nppeer *p, const struct nd_np_ep *x, struct pbuf *b,
+		     const struct nd_nppeer *p, const struct nd_np_ep *x, struct nd_buf *b,
 		     struct nd_arena *a)
 {
 	if (p->has_pod_sel || p->has_ns_sel) {
 		if (!x->pod) {
-			pb_printf(b, "selects pods, %s is not a pod", nd_np_ep_name(x, a));
+			nd_buf_printf(b, "selects pods, %s is not a pod", nd_np_ep_name(x, a));
 			return false;
 		}
 		if (x->pod->host_network) {
-			pb_printf(b, "selects pods, %s is a hostNetwork pod (matched by ipBlock only)",
+			nd_buf_printf(b, "selects pods, %s is a hostNetwork pod (matched by ipBlock only)",
 				  nd_np_ep_name(x, a));
 			return false;
 		}
 		if (p->has_ns_sel && !nd_selector_matches(&p->ns_sel,
 							  nd_np_ns_labels(e, x->pod->m.ns))) {
-			pb_printf(b, "namespaceSelector ");
+			nd_buf_printf(b, "namespaceSelector ");
 			sel_text(b, &p->ns_sel, a);
-			pb_printf(b, " does not match namespace %s ", x->pod->m.ns);
+			nd_buf_printf(b, " does not match namespace %s ", x->pod->m.ns);
 			labels_text(b, nd_np_ns_labels(e, x->pod->m.ns));
 			return false;
 		}
 		if (!p->has_ns_sel && !streq(x->pod->m.ns, np->m.ns)) {
-			pb_printf(b, "podSelector without namespaceSelector selects pods of namespace "
+			nd_buf_printf(b, "podSelector without namespaceSelector selects pods of namespace "
 				  "%s only, not %s", np->m.ns, x->pod->m.ns);
 			return false;
 		}
 		if (p->has_pod_sel && !nd_selector_matches(&p->pod_sel, &x->pod->m.labels)) {
-			pb_printf(b, "podSelector ");
+			nd_buf_printf(b, "podSelector ");
 			sel_text(b, &p->pod_sel, a);
-			pb_printf(b, " does not match %s ", nd_np_ep_name(x, a));
+			nd_buf_printf(b, " does not match %s ", nd_np_ep_name(x, a));
 			labels_text(b, &x->pod->m.labels);
 			return false;
 		}
@@ -149,7 +149,7 @@ static bool peer_why(const struct nd_np_engine *e, const struct nd_netpol *np,
 		uint32_t i;
 
 		if (!x->ip.family) {
-			pb_printf(b, "ipBlock %s: %s has no IP", p->cidr, nd_np_ep_name(x, a));
+			nd_buf_printf(b, "ipBlock %s: %s has no IP", p->cidr, nd_np_ep_name(x, a));
 			return false;
 		}
 		if (nd_cidr_parse(p->cidr, false, &c) < 0 || c.ip.family != x->ip.family ||
@@ -157,7 +157,7 @@ static bool peer_why(const struct nd_np_engine *e, const struct nd_netpol *np,
 			char ip[64];
 
 			nd_ip_format(&x->ip, ip, sizeof(ip));
-			pb_printf(b, "ipBlock %s does not contain %s", p->cidr, ip);
+			nd_buf_printf(b, "ipBlock %s does not contain %s", p->cidr, ip);
 			return false;
 		}
 		for (i = 0; i < p->nexcept; i++) {
@@ -165,13 +165,13 @@ static bool peer_why(const struct nd_np_engine *e, const struct nd_netpol *np,
 
 			if (nd_cidr_parse(p->except[i], false, &xc) == 0 &&
 			    xc.ip.family == x->ip.family && nd_cidr_contains(&xc, &x->ip)) {
-				pb_printf(b, "ipBlock %s excepts %s", p->cidr, p->except[i]);
+				nd_buf_printf(b, "ipBlock %s excepts %s", p->cidr, p->except[i]);
 				return false;
 			}
 		}
 		return true;
 	}
-	pb_printf(b, "empty peer (no selector, no ipBlock) matches nothing");
+	nd_buf_printf(b, "empty peer (no selector, no ipBlock) matches nothing");
 	return false;
 }
 
@@ -207,7 +207,7 @@ int nd_np_closest_rule(const struct nd_np_engine *e, uint32_t policy, bool ingre
 	uint32_t nr = ingress ? np->ningress : np->negress, r, j;
 	const struct nd_np_ep *peer = ingress ? src : dst;
 	int best = -1, best_score = -1;
-	struct pbuf b = {0};
+	struct nd_buf b = ND_BUF_INIT(ND_TEXT_MAX);
 
 	if (!nr) {
 		*why = nd_arena_printf(a, "%s has no %s rules: it denies all %s traffic %s the pods "
@@ -218,11 +218,11 @@ int nd_np_closest_rule(const struct nd_np_engine *e, uint32_t policy, bool ingre
 	for (r = 0; r < nr; r++) {
 		int score = 0;
 		bool pm = !rules[r].npeers, qm = !rules[r].nports;
-		struct pbuf tmp = {0};
+		struct nd_buf tmp = ND_BUF_INIT(ND_TEXT_MAX);
 
 		for (j = 0; j < rules[r].npeers && !pm; j++)
 			pm = peer_why(e, np, &rules[r].peers[j], peer, &tmp, a);
-		free(tmp.p);
+		nd_buf_release(&tmp);
 		for (j = 0; j < rules[r].nports && !qm; j++)
 			qm = port_ok(&rules[r].ports[j], port, dst->pod);
 		score = pm + qm;
@@ -231,79 +231,79 @@ int nd_np_closest_rule(const struct nd_np_engine *e, uint32_t policy, bool ingre
 			best = (int)r;
 		}
 	}
-	pb_printf(&b, "%s[%d] (%s): ", ingress ? "ingress" : "egress", best,
+	nd_buf_printf(&b, "%s[%d] (%s): ", ingress ? "ingress" : "egress", best,
 		  nd_np_rule_text(np, ingress, (uint32_t)best, a));
 	{
 		const struct nd_nprule *ru = &rules[best];
 		bool pm = !ru->npeers, qm = !ru->nports, first = true;
 
 		for (j = 0; j < ru->npeers && !pm; j++) {
-			struct pbuf tmp = {0};
+			struct nd_buf tmp = ND_BUF_INIT(ND_TEXT_MAX);
 
 			pm = peer_why(e, np, &ru->peers[j], peer, &tmp, a);
 			if (!pm && j < 3) {
-				pb_printf(&b, "%s%s", first ? "" : "; ", tmp.p ? tmp.p : "");
+				nd_buf_printf(&b, "%s%s", first ? "" : "; ", tmp.p ? tmp.p : "");
 				first = false;
 			}
-			free(tmp.p);
+			nd_buf_release(&tmp);
 		}
 		if (pm)
-			pb_printf(&b, "%s matches", nd_np_ep_name(peer, a));
+			nd_buf_printf(&b, "%s matches", nd_np_ep_name(peer, a));
 		for (j = 0; j < ru->nports && !qm; j++)
 			qm = port_ok(&ru->ports[j], port, dst->pod);
 		if (!qm) {
-			pb_printf(&b, "; port ");
+			nd_buf_printf(&b, "; port ");
 			port_text(&b, port);
-			pb_printf(&b, " is not in its ports");
+			nd_buf_printf(&b, " is not in its ports");
 			for (j = 0; j < ru->nports; j++)
 				if (ru->ports[j].port_name && dst->pod) {
-					pb_printf(&b, " (named ports resolve on %s)",
+					nd_buf_printf(&b, " (named ports resolve on %s)",
 						  nd_np_ep_name(dst, a));
 					break;
 				}
 		} else {
-			pb_printf(&b, "; the port matches");
+			nd_buf_printf(&b, "; the port matches");
 		}
 	}
-	*why = pb_done(&b, a);
+	*why = nd_buf_arena(&b, a);
 	return best;
 }
 
-static void pol_list(struct pbuf *b, const struct nd_model *m, const struct nd_np_side *s)
+static void pol_list(struct nd_buf *b, const struct nd_model *m, const struct nd_np_side *s)
 {
 	uint32_t i;
 
 	for (i = 0; i < s->npolicies && i < 5; i++)
-		pb_printf(b, "%s%s", i ? ", " : "", m->netpols.v[s->policies[i]].m.name);
+		nd_buf_printf(b, "%s%s", i ? ", " : "", m->netpols.v[s->policies[i]].m.name);
 	if (s->npolicies > 5)
-		pb_printf(b, " and %u more", s->npolicies - 5);
+		nd_buf_printf(b, " and %u more", s->npolicies - 5);
 }
 
-static void side_reason(struct pbuf *b, const struct nd_model *m, const struct nd_np_side *s,
+static void side_reason(struct nd_buf *b, const struct nd_model *m, const struct nd_np_side *s,
 			bool ingress, const char *who, const char *peer, const struct nd_np_port *q,
 			struct nd_arena *a)
 {
 	if (!s->evaluated) {
-		pb_printf(b, "%s: %s", ingress ? "ingress" : "egress", s->note);
+		nd_buf_printf(b, "%s: %s", ingress ? "ingress" : "egress", s->note);
 		return;
 	}
 	if (!s->isolated) {
-		pb_printf(b, "%s of %s: not isolated (no %s policy selects it)",
+		nd_buf_printf(b, "%s of %s: not isolated (no %s policy selects it)",
 			  ingress ? "ingress" : "egress", who, ingress ? "Ingress" : "Egress");
 		return;
 	}
 	if (s->allowed) {
 		const struct nd_np_allow *al = &s->allow[0];
 
-		pb_printf(b, "%s of %s: allowed by %s %s[%u]", ingress ? "ingress" : "egress", who,
+		nd_buf_printf(b, "%s of %s: allowed by %s %s[%u]", ingress ? "ingress" : "egress", who,
 			  m->netpols.v[al->policy].m.name, ingress ? "ingress" : "egress", al->rule);
 		if (s->some_ports_only)
-			pb_printf(b, " (on some ports only)");
+			nd_buf_printf(b, " (on some ports only)");
 		return;
 	}
-	pb_printf(b, "%s of %s is isolated by ", ingress ? "ingress" : "egress", who);
+	nd_buf_printf(b, "%s of %s is isolated by ", ingress ? "ingress" : "egress", who);
 	pol_list(b, m, s);
-	pb_printf(b, " and no rule allows %s %s ", ingress ? "from" : "to", peer);
+	nd_buf_printf(b, " and no rule allows %s %s ", ingress ? "from" : "to", peer);
 	port_text(b, q);
 	(void)a;
 }
@@ -314,16 +314,16 @@ const char *nd_np_reason(const struct nd_np_engine *e, const struct nd_np_ep *sr
 {
 	const struct nd_model *m = nd_np_engine_model(e);
 	const char *sn = nd_np_ep_name(src, a), *dn = nd_np_ep_name(dst, a);
-	struct pbuf b = {0};
+	struct nd_buf b = ND_BUF_INIT(ND_TEXT_MAX);
 
 	if (v->always) {
-		pb_printf(&b, "allowed: %s", v->always);
-		return pb_done(&b, a);
+		nd_buf_printf(&b, "allowed: %s", v->always);
+		return nd_buf_arena(&b, a);
 	}
-	pb_printf(&b, "%s: ", v->allowed ? "allowed" : "denied");
+	nd_buf_printf(&b, "%s: ", v->allowed ? "allowed" : "denied");
 	if (v->allowed) {
 		side_reason(&b, m, &v->egress, false, sn, dn, port, a);
-		pb_printf(&b, "; ");
+		nd_buf_printf(&b, "; ");
 		side_reason(&b, m, &v->ingress, true, dn, sn, port, a);
 	} else {
 		bool both = !v->egress.allowed && !v->ingress.allowed;
@@ -331,11 +331,11 @@ const char *nd_np_reason(const struct nd_np_engine *e, const struct nd_np_ep *sr
 		if (!v->egress.allowed)
 			side_reason(&b, m, &v->egress, false, sn, dn, port, a);
 		if (both)
-			pb_printf(&b, "; ");
+			nd_buf_printf(&b, "; ");
 		if (!v->ingress.allowed)
 			side_reason(&b, m, &v->ingress, true, dn, sn, port, a);
 	}
-	return pb_done(&b, a);
+	return nd_buf_arena(&b, a);
 }
 
 /* ---- the fix ---- */
@@ -350,22 +350,22 @@ static bool hashy(const char *k)
 	       strcmp(k, "controller-uid") == 0;
 }
 
-static void yaml_str(struct pbuf *b, const char *s)
+static void yaml_str(struct nd_buf *b, const char *s)
 {
-	pb_printf(b, "\"");
+	nd_buf_printf(b, "\"");
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
-			pb_printf(b, "\\%c", *s);
+			nd_buf_printf(b, "\\%c", *s);
 		else if ((unsigned char)*s < 0x20)
-			pb_printf(b, "\\x%02x", (unsigned char)*s);
+			nd_buf_printf(b, "\\x%02x", (unsigned char)*s);
 		else
-			pb_printf(b, "%c", *s);
+			nd_buf_printf(b, "%c", *s);
 	}
-	pb_printf(b, "\"");
+	nd_buf_printf(b, "\"");
 }
 
 /* matchLabels that pick the pod: a name label when it has one, else its stable labels. */
-static void match_labels(struct pbuf *b, const struct nd_pod *p, int indent)
+static void match_labels(struct nd_buf *b, const struct nd_pod *p, int indent)
 {
 	static const char *const names[] = {"app.kubernetes.io/name", "app", "k8s-app", "name"};
 	const struct nd_labels *l = &p->m.labels;
@@ -379,9 +379,9 @@ static void match_labels(struct pbuf *b, const struct nd_pod *p, int indent)
 			if (strcmp(l->kv[j].k, names[i]) == 0)
 				v = l->kv[j].v;
 		if (v) {
-			pb_printf(b, "%*smatchLabels:\n%*s%s: ", indent, "", indent + 2, "", names[i]);
+			nd_buf_printf(b, "%*smatchLabels:\n%*s%s: ", indent, "", indent + 2, "", names[i]);
 			yaml_str(b, v);
-			pb_printf(b, "\n");
+			nd_buf_printf(b, "\n");
 			return;
 		}
 	}
@@ -389,21 +389,21 @@ static void match_labels(struct pbuf *b, const struct nd_pod *p, int indent)
 		if (!hashy(l->kv[j].k))
 			k++;
 	if (!k) {
-		pb_printf(b, "%*s{}   # the pod has no stable labels: this selects every pod of "
+		nd_buf_printf(b, "%*s{}   # the pod has no stable labels: this selects every pod of "
 			  "namespace %s\n", indent, "", p->m.ns);
 		return;
 	}
-	pb_printf(b, "%*smatchLabels:\n", indent, "");
+	nd_buf_printf(b, "%*smatchLabels:\n", indent, "");
 	for (j = 0; j < l->n; j++) {
 		if (hashy(l->kv[j].k))
 			continue;
-		pb_printf(b, "%*s%s: ", indent + 2, "", l->kv[j].k);
+		nd_buf_printf(b, "%*s%s: ", indent + 2, "", l->kv[j].k);
 		yaml_str(b, l->kv[j].v);
-		pb_printf(b, "\n");
+		nd_buf_printf(b, "\n");
 	}
 }
 
-static void dns_name(struct pbuf *b, const char *s, size_t max)
+static void dns_name(struct nd_buf *b, const char *s, size_t max)
 {
 	size_t n = 0;
 
@@ -414,42 +414,42 @@ static void dns_name(struct pbuf *b, const char *s, size_t max)
 			c = (char)(c - 'A' + 'a');
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
 			c = '-';
-		pb_printf(b, "%c", c);
+		nd_buf_printf(b, "%c", c);
 	}
 }
 
 /* The peer, at list-item indentation. */
-static void peer_yaml(struct pbuf *b, const struct nd_np_ep *x)
+static void peer_yaml(struct nd_buf *b, const struct nd_np_ep *x)
 {
 	char ip[64];
 
 	if (x->pod && !x->pod->host_network) {
-		pb_printf(b, "    - namespaceSelector:\n        matchLabels:\n"
+		nd_buf_printf(b, "    - namespaceSelector:\n        matchLabels:\n"
 			  "          kubernetes.io/metadata.name: ");
 		yaml_str(b, x->pod->m.ns);
-		pb_printf(b, "\n      podSelector:\n");
+		nd_buf_printf(b, "\n      podSelector:\n");
 		match_labels(b, x->pod, 8);
 		return;
 	}
 	nd_ip_format(&x->ip, ip, sizeof(ip));
-	pb_printf(b, "    - ipBlock:\n        cidr: %s/%d\n", ip, x->ip.family == 6 ? 128 : 32);
+	nd_buf_printf(b, "    - ipBlock:\n        cidr: %s/%d\n", ip, x->ip.family == 6 ? 128 : 32);
 }
 
-static void policy_yaml(struct pbuf *b, bool ingress, const struct nd_np_ep *self,
+static void policy_yaml(struct nd_buf *b, bool ingress, const struct nd_np_ep *self,
 			const struct nd_np_ep *peer, const struct nd_np_port *q,
 			struct nd_arena *a)
 {
-	pb_printf(b, "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n"
+	nd_buf_printf(b, "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n"
 		  "  name: ");
-	pb_printf(b, "allow-%s-", ingress ? "from" : "to");
+	nd_buf_printf(b, "allow-%s-", ingress ? "from" : "to");
 	dns_name(b, peer->pod ? peer->pod->m.name : nd_np_ep_name(peer, a), 40);
-	pb_printf(b, "\n  namespace: %s\nspec:\n  podSelector:\n", self->pod->m.ns);
+	nd_buf_printf(b, "\n  namespace: %s\nspec:\n  podSelector:\n", self->pod->m.ns);
 	match_labels(b, self->pod, 4);
-	pb_printf(b, "  policyTypes:\n  - %s\n  %s:\n  - %s:\n", ingress ? "Ingress" : "Egress",
+	nd_buf_printf(b, "  policyTypes:\n  - %s\n  %s:\n  - %s:\n", ingress ? "Ingress" : "Egress",
 		  ingress ? "ingress" : "egress", ingress ? "from" : "to");
 	peer_yaml(b, peer);
 	if (!q->any)
-		pb_printf(b, "    ports:\n    - protocol: %s\n      port: %d\n",
+		nd_buf_printf(b, "    ports:\n    - protocol: %s\n      port: %d\n",
 			  nd_proto_name(q->proto), q->port);
 }
 
@@ -457,7 +457,7 @@ const char *nd_np_fix_yaml(const struct nd_np_engine *e, const struct nd_np_ep *
 			   const struct nd_np_ep *dst, const struct nd_np_port *port,
 			   const struct nd_np_verdict *v, struct nd_arena *a)
 {
-	struct pbuf b = {0};
+	struct nd_buf b = ND_BUF_INIT(ND_TEXT_MAX);
 
 	(void)e;
 	if (v->allowed)
@@ -466,5 +466,5 @@ const char *nd_np_fix_yaml(const struct nd_np_engine *e, const struct nd_np_ep *
 		policy_yaml(&b, false, src, dst, port, a);
 	if (!v->ingress.allowed && dst->pod)
 		policy_yaml(&b, true, dst, src, port, a);
-	return pb_done(&b, a);
+	return nd_buf_arena(&b, a);
 }

@@ -8,8 +8,8 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "k8s/model.h"
-#include "policy/pbuf.h"
-#include "policy/selector.h"
+#include "core/buf.h"
+#include "k8s/labels.h"
 #include "core/banned.h"
 
 #define SA_PREFIX "system:serviceaccount:"
@@ -380,13 +380,13 @@ bool nd_rbac_rule_allows(const struct nd_rbac_rule *r, const struct nd_rbac_req 
 
 /* Score a rule that does not allow q, and say why; the binding's scope may differ too. */
 static int score_rule(const struct nd_rbac_rule *r, const struct nd_rbac_req *q,
-		      const struct nd_binding *b, struct pbuf *why)
+		      const struct nd_binding *b, struct nd_buf *why)
 {
 	const char *sub = empty(q->subresource) ? NULL : q->subresource;
 	int s = 0;
 	bool first = true;
 
-#define DIFF(...) do { pb_printf(why, "%s", first ? "" : "; "); pb_printf(why, __VA_ARGS__); \
+#define DIFF(...) do { nd_buf_printf(why, "%s", first ? "" : "; "); nd_buf_printf(why, __VA_ARGS__); \
 		first = false; } while (0)
 	if (in_or_star(r->verbs, r->nverbs, q->verb))
 		s++;
@@ -501,10 +501,10 @@ void nd_rbac_check(const struct nd_rbac *e, const struct nd_rbac_user *u,
 					continue;
 				}
 				if (!out->nmatched) {
-					struct pbuf why = {0};
+					struct nd_buf why = ND_BUF_INIT(ND_TEXT_MAX);
 
 					h.score = score_rule(rules[j], &qq, b, &why);
-					h.differs = pb_done(&why, a);
+					h.differs = nd_buf_arena(&why, a);
 					keep_closest(out, a, &h);
 				}
 			}

@@ -10,9 +10,9 @@
 #include "core/err.h"
 #include "core/intern.h"
 #include "core/num.h"
-#include "policy/selector.h"
+#include "k8s/labels.h"
 #include "serve/discovery.h"
-#include "serve/jbuf.h"
+#include "core/buf.h"
 #include "serve/select.h"
 #include "serve/store.h"
 #include "core/banned.h"
@@ -170,23 +170,23 @@ long nd_body_read(struct nd_body *b, uint64_t pos, char *buf, size_t max)
 struct nd_body *nd_api_status(int code, const char *reason, const char *message,
 			      const char *details_json, const char *cont)
 {
-	struct nd_jbuf b;
+	struct nd_buf b;
 	size_t n;
 	char *p;
 
-	nd_jbuf_init(&b, MAX_DOC);
-	nd_jbuf_adds(&b, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{");
+	nd_buf_init(&b, MAX_DOC);
+	nd_buf_adds(&b, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{");
 	if (cont) {
-		nd_jbuf_key(&b, false, "continue");
-		nd_jbuf_cstr(&b, cont);
+		nd_buf_key(&b, false, "continue");
+		nd_buf_cstr(&b, cont);
 	}
-	nd_jbuf_adds(&b, "},\"status\":\"Failure\",\"message\":");
-	nd_jbuf_cstr(&b, message);
-	nd_jbuf_adds(&b, ",\"reason\":");
-	nd_jbuf_cstr(&b, reason);
-	nd_jbuf_printf(&b, ",\"details\":{%s},\"code\":%d}", details_json ? details_json : "",
+	nd_buf_adds(&b, "},\"status\":\"Failure\",\"message\":");
+	nd_buf_cstr(&b, message);
+	nd_buf_adds(&b, ",\"reason\":");
+	nd_buf_cstr(&b, reason);
+	nd_buf_printf(&b, ",\"details\":{%s},\"code\":%d}", details_json ? details_json : "",
 		       code);
-	p = nd_jbuf_detach(&b, &n);
+	p = nd_buf_detach(&b, &n);
 	return nd_body_bytes(p, n);
 }
 
@@ -215,23 +215,23 @@ static void not_found_path(struct nd_api_resp *out)
 /* "name":..,"group":..,"kind":.. for Status details; values JSON-escaped. */
 static char *details(const struct nd_sres *r, const char *name)
 {
-	struct nd_jbuf b;
+	struct nd_buf b;
 	bool comma = false;
 
-	nd_jbuf_init(&b, 4096);
+	nd_buf_init(&b, 4096);
 	if (name) {
-		nd_jbuf_key(&b, false, "name");
-		nd_jbuf_cstr(&b, name);
+		nd_buf_key(&b, false, "name");
+		nd_buf_cstr(&b, name);
 		comma = true;
 	}
 	if (r->group[0]) {
-		nd_jbuf_key(&b, comma, "group");
-		nd_jbuf_cstr(&b, r->group);
+		nd_buf_key(&b, comma, "group");
+		nd_buf_cstr(&b, r->group);
 		comma = true;
 	}
-	nd_jbuf_key(&b, comma, "kind");
-	nd_jbuf_cstr(&b, r->plural);
-	return nd_jbuf_detach(&b, NULL);
+	nd_buf_key(&b, comma, "kind");
+	nd_buf_cstr(&b, r->plural);
+	return nd_buf_detach(&b, NULL);
 }
 
 static void forbidden(const struct nd_api_req *rq, const struct nd_sres *r, const char *ns,
@@ -320,7 +320,7 @@ static void list(const struct nd_api *api, const struct nd_api_req *rq, const st
 	uint32_t *items = NULL;
 	size_t n = 0, cap = 0;
 	bool more = false;
-	struct nd_jbuf h;
+	struct nd_buf h;
 	size_t hlen;
 	char *head;
 
@@ -365,24 +365,24 @@ static void list(const struct nd_api *api, const struct nd_api_req *rq, const st
 		ND_GROW(items, cap, n + 1);
 		items[n++] = r->objs[i];
 	}
-	nd_jbuf_init(&h, MAX_DOC);
-	nd_jbuf_adds(&h, "{\"kind\":");
-	nd_jbuf_printf(&h, "\"%sList\",\"apiVersion\":", r->kind);
+	nd_buf_init(&h, MAX_DOC);
+	nd_buf_adds(&h, "{\"kind\":");
+	nd_buf_printf(&h, "\"%sList\",\"apiVersion\":", r->kind);
 	if (r->group[0])
-		nd_jbuf_printf(&h, "\"%s/%s\"", r->group, r->version);
+		nd_buf_printf(&h, "\"%s/%s\"", r->group, r->version);
 	else
-		nd_jbuf_cstr(&h, r->version);
-	nd_jbuf_printf(&h, ",\"metadata\":{\"resourceVersion\":\"%llu\"",
+		nd_buf_cstr(&h, r->version);
+	nd_buf_printf(&h, ",\"metadata\":{\"resourceVersion\":\"%llu\"",
 		       (unsigned long long)s->max_rv);
 	if (more) {
-		nd_jbuf_adds(&h, ",\"continue\":\"");
+		nd_buf_adds(&h, ",\"continue\":\"");
 		nd_continue_make(&h, rid, next, s->max_rv);
-		nd_jbuf_addc(&h, '"');
+		nd_buf_addc(&h, '"');
 		if (!sel.nreq && !fsel.n)
-			nd_jbuf_printf(&h, ",\"remainingItemCount\":%u", hi - next);
+			nd_buf_printf(&h, ",\"remainingItemCount\":%u", hi - next);
 	}
-	nd_jbuf_adds(&h, "},\"items\":[");
-	head = nd_jbuf_detach(&h, &hlen);
+	nd_buf_adds(&h, "},\"items\":[");
+	head = nd_buf_detach(&h, &hlen);
 	out->code = 200;
 	out->content_type = "application/json";
 	out->body = body_new(s, head, hlen, items, n, "]}");
@@ -405,17 +405,17 @@ bool nd_api_public(const char *path)
 	return false;
 }
 
-static void doc(struct nd_api_resp *out, struct nd_jbuf *b)
+static void doc(struct nd_api_resp *out, struct nd_buf *b)
 {
 	size_t n;
 	char *p;
 
 	if (b->toobig) {
-		nd_jbuf_release(b);
+		nd_buf_release(b);
 		status(out, 500, "InternalError", NULL, "discovery document too large");
 		return;
 	}
-	p = nd_jbuf_detach(b, &n);
+	p = nd_buf_detach(b, &n);
 	out->code = 200;
 	out->content_type = "application/json";
 	out->body = nd_body_bytes(p, n);
@@ -470,14 +470,14 @@ void nd_api_handle(const struct nd_api *api, const struct nd_api_req *rq, struct
 {
 	char path[4096], *segs[MAX_SEGS], *p, *save = NULL;
 	int n = 0;
-	struct nd_jbuf b;
+	struct nd_buf b;
 
 	memset(out, 0, sizeof(*out));
 	if (nd_sar_path(rq->method, rq->path)) {
 		nd_sar_handle(api, rq, out);
 		return;
 	}
-	nd_jbuf_init(&b, MAX_DOC);
+	nd_buf_init(&b, MAX_DOC);
 	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
 		status(out, 405, "MethodNotAllowed", NULL,
 		       "the server does not allow this method on the requested resource");
@@ -527,18 +527,18 @@ void nd_api_handle(const struct nd_api *api, const struct nd_api_req *rq, struct
 			doc(out, &b);
 		} else if (n == 2) {
 			if (nd_disc_group(api->s, segs[1], &b) < 0) {
-				nd_jbuf_release(&b);
+				nd_buf_release(&b);
 				not_found_path(out);
 			} else {
 				doc(out, &b);
 			}
 		} else if (nd_disc_resources(api->s, segs[1], segs[2], &b) < 0) {
-			nd_jbuf_release(&b);
+			nd_buf_release(&b);
 			not_found_path(out);
 		} else if (n == 3) {
 			doc(out, &b);
 		} else {
-			nd_jbuf_release(&b);
+			nd_buf_release(&b);
 			resource(api, rq, segs[1], segs[2], segs + 3, n - 3, out);
 		}
 		return;

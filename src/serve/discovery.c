@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "serve/jbuf.h"
+#include "core/buf.h"
 #include "serve/store.h"
 #include "core/banned.h"
 
 #define DEFAULT_VERSION "v1.31.0"
 
-void nd_disc_version(const struct nd_store *s, struct nd_jbuf *b)
+void nd_disc_version(const struct nd_store *s, struct nd_buf *b)
 {
 	const char *v = s->kube_version[0] == 'v' ? s->kube_version : DEFAULT_VERSION;
 	unsigned major = 1, minor = 31;
@@ -24,19 +24,19 @@ void nd_disc_version(const struct nd_store *s, struct nd_jbuf *b)
 	}
 	/* kubelet versions carry suffixes ("v1.29.7-hotfix..."): keep them, like AKS */
 	snprintf(gv, sizeof(gv), "%s", v);
-	nd_jbuf_printf(b, "{\"major\":\"%u\",\"minor\":\"%u\",\"gitVersion\":", major, minor);
-	nd_jbuf_cstr(b, gv);
-	nd_jbuf_adds(b, ",\"gitCommit\":\"netdiag-serve\",\"gitTreeState\":\"clean\","
+	nd_buf_printf(b, "{\"major\":\"%u\",\"minor\":\"%u\",\"gitVersion\":", major, minor);
+	nd_buf_cstr(b, gv);
+	nd_buf_adds(b, ",\"gitCommit\":\"netdiag-serve\",\"gitTreeState\":\"clean\","
 		     "\"buildDate\":\"2025-01-01T00:00:00Z\",\"goVersion\":\"go1.22.0\","
 		     "\"compiler\":\"gc\",\"platform\":\"linux/amd64\"}");
 }
 
-void nd_disc_api(const struct nd_store *s, const char *server, struct nd_jbuf *b)
+void nd_disc_api(const struct nd_store *s, const char *server, struct nd_buf *b)
 {
-	nd_jbuf_adds(b, "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],"
+	nd_buf_adds(b, "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],"
 		     "\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":");
-	nd_jbuf_cstr(b, server);
-	nd_jbuf_adds(b, "}]}");
+	nd_buf_cstr(b, server);
+	nd_buf_adds(b, "}]}");
 }
 
 static bool gv_visible(const struct nd_store *s, const char *group, const char *version)
@@ -64,15 +64,15 @@ static bool seen_before(const struct nd_store *s, size_t i, bool version)
 	return false;
 }
 
-static void group_doc(const struct nd_store *s, const char *group, struct nd_jbuf *b)
+static void group_doc(const struct nd_store *s, const char *group, struct nd_buf *b)
 {
 	const char *preferred = NULL;
 	bool first = true;
 	size_t i;
 
-	nd_jbuf_adds(b, "\"name\":");
-	nd_jbuf_cstr(b, group);
-	nd_jbuf_adds(b, ",\"versions\":[");
+	nd_buf_adds(b, "\"name\":");
+	nd_buf_cstr(b, group);
+	nd_buf_adds(b, ",\"versions\":[");
 	for (i = 0; i < s->nres; i++) {
 		const struct nd_sres *r = &s->res[i];
 
@@ -80,103 +80,103 @@ static void group_doc(const struct nd_store *s, const char *group, struct nd_jbu
 		    seen_before(s, i, true))
 			continue;
 		if (!first)
-			nd_jbuf_addc(b, ',');
+			nd_buf_addc(b, ',');
 		first = false;
 		if (!preferred)
 			preferred = r->version;
-		nd_jbuf_printf(b, "{\"groupVersion\":\"%s/%s\",\"version\":\"%s\"}", group,
+		nd_buf_printf(b, "{\"groupVersion\":\"%s/%s\",\"version\":\"%s\"}", group,
 			       r->version, r->version);
 	}
-	nd_jbuf_printf(b, "],\"preferredVersion\":{\"groupVersion\":\"%s/%s\",\"version\":\"%s\"}",
+	nd_buf_printf(b, "],\"preferredVersion\":{\"groupVersion\":\"%s/%s\",\"version\":\"%s\"}",
 		       group, preferred ? preferred : "", preferred ? preferred : "");
 }
 
-void nd_disc_apis(const struct nd_store *s, struct nd_jbuf *b)
+void nd_disc_apis(const struct nd_store *s, struct nd_buf *b)
 {
 	bool first = true;
 	size_t i;
 
-	nd_jbuf_adds(b, "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[");
+	nd_buf_adds(b, "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[");
 	for (i = 0; i < s->nres; i++) {
 		const struct nd_sres *r = &s->res[i];
 
 		if (!r->group[0] || !nd_store_res_visible(s, r) || seen_before(s, i, false))
 			continue;
-		nd_jbuf_adds(b, first ? "{" : ",{");
+		nd_buf_adds(b, first ? "{" : ",{");
 		first = false;
 		group_doc(s, r->group, b);
-		nd_jbuf_addc(b, '}');
+		nd_buf_addc(b, '}');
 	}
-	nd_jbuf_adds(b, "]}");
+	nd_buf_adds(b, "]}");
 }
 
-int nd_disc_group(const struct nd_store *s, const char *group, struct nd_jbuf *b)
+int nd_disc_group(const struct nd_store *s, const char *group, struct nd_buf *b)
 {
 	if (!group[0] || !gv_visible(s, group, NULL))
 		return -1;
-	nd_jbuf_adds(b, "{\"kind\":\"APIGroup\",\"apiVersion\":\"v1\",");
+	nd_buf_adds(b, "{\"kind\":\"APIGroup\",\"apiVersion\":\"v1\",");
 	group_doc(s, group, b);
-	nd_jbuf_addc(b, '}');
+	nd_buf_addc(b, '}');
 	return 0;
 }
 
-static void str_array(struct nd_jbuf *b, const char *csv)
+static void str_array(struct nd_buf *b, const char *csv)
 {
 	const char *p = csv;
 
-	nd_jbuf_addc(b, '[');
+	nd_buf_addc(b, '[');
 	while (*p) {
 		const char *c = strchr(p, ',');
 		size_t n = c ? (size_t)(c - p) : strlen(p);
 
 		if (p != csv)
-			nd_jbuf_addc(b, ',');
-		nd_jbuf_str(b, p, n);
+			nd_buf_addc(b, ',');
+		nd_buf_str(b, p, n);
 		p += n + (c ? 1 : 0);
 	}
-	nd_jbuf_addc(b, ']');
+	nd_buf_addc(b, ']');
 }
 
 int nd_disc_resources(const struct nd_store *s, const char *group, const char *version,
-		      struct nd_jbuf *b)
+		      struct nd_buf *b)
 {
 	bool first = true;
 	size_t i;
 
 	if (!gv_visible(s, group, version))
 		return -1;
-	nd_jbuf_adds(b, "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":");
+	nd_buf_adds(b, "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":");
 	if (group[0])
-		nd_jbuf_printf(b, "\"%s/%s\"", group, version);
+		nd_buf_printf(b, "\"%s/%s\"", group, version);
 	else
-		nd_jbuf_cstr(b, version);
-	nd_jbuf_adds(b, ",\"resources\":[");
+		nd_buf_cstr(b, version);
+	nd_buf_adds(b, ",\"resources\":[");
 	for (i = 0; i < s->nres; i++) {
 		const struct nd_sres *r = &s->res[i];
 
 		if (strcmp(r->group, group) != 0 || strcmp(r->version, version) != 0 ||
 		    !nd_store_res_visible(s, r))
 			continue;
-		nd_jbuf_adds(b, first ? "{" : ",{");
+		nd_buf_adds(b, first ? "{" : ",{");
 		first = false;
-		nd_jbuf_key(b, false, "name");
-		nd_jbuf_cstr(b, r->plural);
-		nd_jbuf_key(b, true, "singularName");
-		nd_jbuf_cstr(b, r->singular ? r->singular : "");
-		nd_jbuf_printf(b, ",\"namespaced\":%s", r->namespaced ? "true" : "false");
-		nd_jbuf_key(b, true, "kind");
-		nd_jbuf_cstr(b, r->kind);
-		nd_jbuf_adds(b, ",\"verbs\":[\"get\",\"list\"]");
+		nd_buf_key(b, false, "name");
+		nd_buf_cstr(b, r->plural);
+		nd_buf_key(b, true, "singularName");
+		nd_buf_cstr(b, r->singular ? r->singular : "");
+		nd_buf_printf(b, ",\"namespaced\":%s", r->namespaced ? "true" : "false");
+		nd_buf_key(b, true, "kind");
+		nd_buf_cstr(b, r->kind);
+		nd_buf_adds(b, ",\"verbs\":[\"get\",\"list\"]");
 		if (r->shortnames) {
-			nd_jbuf_key(b, true, "shortNames");
+			nd_buf_key(b, true, "shortNames");
 			str_array(b, r->shortnames);
 		}
 		if (r->categories) {
-			nd_jbuf_key(b, true, "categories");
+			nd_buf_key(b, true, "categories");
 			str_array(b, r->categories);
 		}
-		nd_jbuf_addc(b, '}');
+		nd_buf_addc(b, '}');
 	}
-	nd_jbuf_adds(b, "]}");
+	nd_buf_adds(b, "]}");
 	return 0;
 }

@@ -9,14 +9,14 @@
  * into b; the group and resource lists return -1 for a group or version the
  * store does not serve.
  */
-struct nd_jbuf;
+struct nd_buf;
 struct nd_store;
 
-void nd_disc_version(const struct nd_store *s, struct nd_jbuf *b);
-void nd_disc_api(const struct nd_store *s, const char *server, struct nd_jbuf *b);
-void nd_disc_apis(const struct nd_store *s, struct nd_jbuf *b);
-int nd_disc_group(const struct nd_store *s, const char *group, struct nd_jbuf *b);
+void nd_disc_version(const struct nd_store *s, struct nd_buf *b);
+void nd_disc_api(const struct nd_store *s, const char *server, struct nd_buf *b);
+void nd_disc_apis(const struct nd_store *s, struct nd_buf *b);
+int nd_disc_group(const struct nd_store *s, const char *group, struct nd_buf *b);
 int nd_disc_resources(const struct nd_store *s, const char *group, const char *version,
-		      struct nd_jbuf *b);
+		      struct nd_buf *b);
 
 #endif

@@ -20,7 +20,7 @@
 #include "core/err.h"
 #include "core/num.h"
 #include "serve/api.h"
-#include "serve/jbuf.h"
+#include "core/buf.h"
 #include "serve/tls.h"
 #include "core/banned.h"
 
@@ -43,7 +43,7 @@ struct nd_server {
 
 /* The body of a POST being read (access reviews); other requests carry none. */
 struct upload {
-	struct nd_jbuf b;
+	struct nd_buf b;
 };
 
 static int no_upload;          /* req_cls of every request but a POST */
@@ -55,7 +55,7 @@ static void upload_done(void *cls, struct MHD_Connection *c, void **req_cls,
 
 	if (!up || *req_cls == (void *)&no_upload)
 		return;
-	nd_jbuf_release(&up->b);
+	nd_buf_release(&up->b);
 	free(up);
 	*req_cls = NULL;
 }
@@ -276,7 +276,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		if (strcmp(method, "POST") == 0) {
 			struct upload *up = nd_xcalloc(1, sizeof(*up));
 
-			nd_jbuf_init(&up->b, UPLOAD_MAX);
+			nd_buf_init(&up->b, UPLOAD_MAX);
 			*req_cls = up;
 		} else {
 			*req_cls = &no_upload;
@@ -287,7 +287,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		/* read-only: bodies are kept (bounded) only for POSTs, which only
 		 * access reviews answer; any other body is dropped */
 		if (*req_cls != (void *)&no_upload)
-			nd_jbuf_add(&((struct upload *)*req_cls)->b, upload_data, *upload_data_size);
+			nd_buf_add(&((struct upload *)*req_cls)->b, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}

@@ -17,7 +17,7 @@
 #include "core/json.h"
 #include "k8s/model.h"
 #include "policy/rbac.h"
-#include "serve/jbuf.h"
+#include "core/buf.h"
 #include "serve/store.h"
 #include "core/banned.h"
 
@@ -109,20 +109,20 @@ bool nd_sar_path(const char *method, const char *path)
 		strcmp(path, SAR_PATH) == 0);
 }
 
-static void reply(struct nd_api_resp *out, int code, struct nd_jbuf *b)
+static void reply(struct nd_api_resp *out, int code, struct nd_buf *b)
 {
 	size_t n;
 	char *p;
 
 	if (b->toobig) {
-		nd_jbuf_release(b);
+		nd_buf_release(b);
 		out->code = 500;
 		out->content_type = "application/json";
 		out->body = nd_api_status(500, "InternalError", "access review answer too large",
 					  NULL, NULL);
 		return;
 	}
-	p = nd_jbuf_detach(b, &n);
+	p = nd_buf_detach(b, &n);
 	out->code = code;
 	out->content_type = "application/json";
 	out->body = nd_body_bytes(p, n);
@@ -135,17 +135,17 @@ static void bad(struct nd_api_resp *out, int code, const char *reason, const cha
 	out->body = nd_api_status(code, reason, msg, NULL, NULL);
 }
 
-static void groups_json(struct nd_jbuf *b, const struct nd_rbac_user *u)
+static void groups_json(struct nd_buf *b, const struct nd_rbac_user *u)
 {
 	uint32_t i;
 
-	nd_jbuf_addc(b, '[');
+	nd_buf_addc(b, '[');
 	for (i = 0; i < u->ngroups; i++) {
 		if (i)
-			nd_jbuf_addc(b, ',');
-		nd_jbuf_cstr(b, u->groups[i]);
+			nd_buf_addc(b, ',');
+		nd_buf_cstr(b, u->groups[i]);
 	}
-	nd_jbuf_addc(b, ']');
+	nd_buf_addc(b, ']');
 }
 
 static const char *field(const struct nd_json *o, const char *k)
@@ -191,7 +191,7 @@ void nd_sar_handle(const struct nd_api *api, const struct nd_api_req *rq, struct
 	struct nd_rbac_req q;
 	struct nd_rbac_result res;
 	struct nd_json root;
-	struct nd_jbuf b;
+	struct nd_buf b;
 	struct nd_err e;
 	uint32_t ngroups = 0, i;
 
@@ -236,34 +236,34 @@ void nd_sar_handle(const struct nd_api *api, const struct nd_api_req *rq, struct
 		/* the caller, with the groups authentication gives */
 		nd_rbac_user_make(&u, user, NULL, 0, a);
 	}
-	nd_jbuf_init(&b, SAR_MAX_DOC);
-	nd_jbuf_printf(&b, "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":"
+	nd_buf_init(&b, SAR_MAX_DOC);
+	nd_buf_printf(&b, "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":"
 		       "{\"creationTimestamp\":null}", kind,
 		       whoami ? "authentication.k8s.io/v1" : "authorization.k8s.io/v1");
 	if (whoami) {
-		nd_jbuf_adds(&b, ",\"status\":{\"userInfo\":{\"username\":");
-		nd_jbuf_cstr(&b, u.name);
-		nd_jbuf_adds(&b, ",\"groups\":");
+		nd_buf_adds(&b, ",\"status\":{\"userInfo\":{\"username\":");
+		nd_buf_cstr(&b, u.name);
+		nd_buf_adds(&b, ",\"groups\":");
 		groups_json(&b, &u);
-		nd_jbuf_adds(&b, "}}}");
+		nd_buf_adds(&b, "}}}");
 		reply(out, 201, &b);
 		goto out;
 	}
-	nd_jbuf_adds(&b, ",\"spec\":");
-	nd_jbuf_json(&b, spec);
+	nd_buf_adds(&b, ",\"spec\":");
+	nd_buf_json(&b, spec);
 	if (api->sar_deny) {
-		nd_jbuf_adds(&b, ",\"status\":{\"allowed\":false,\"denied\":true,\"reason\":");
-		nd_jbuf_cstr(&b, "netdiag serve --fault-sar-deny: a webhook authorizer denies "
+		nd_buf_adds(&b, ",\"status\":{\"allowed\":false,\"denied\":true,\"reason\":");
+		nd_buf_cstr(&b, "netdiag serve --fault-sar-deny: a webhook authorizer denies "
 			     "every request");
-		nd_jbuf_adds(&b, "}}");
+		nd_buf_adds(&b, "}}");
 		reply(out, 201, &b);
 		goto out;
 	}
 	nd_rbac_check(api->rbac->e, &u, &q, a, &res);
-	nd_jbuf_printf(&b, ",\"status\":{\"allowed\":%s", res.allowed ? "true" : "false");
-	nd_jbuf_adds(&b, ",\"reason\":");
-	nd_jbuf_cstr(&b, nd_rbac_reason(&u, &q, &res, a));
-	nd_jbuf_adds(&b, "}}");
+	nd_buf_printf(&b, ",\"status\":{\"allowed\":%s", res.allowed ? "true" : "false");
+	nd_buf_adds(&b, ",\"reason\":");
+	nd_buf_cstr(&b, nd_rbac_reason(&u, &q, &res, a));
+	nd_buf_adds(&b, "}}");
 	reply(out, 201, &b);
 out:
 	nd_arena_free(a);

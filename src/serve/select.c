@@ -7,7 +7,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/num.h"
-#include "serve/jbuf.h"
+#include "core/buf.h"
 #include "serve/store.h"
 #include "core/banned.h"
 
@@ -113,12 +113,12 @@ bool nd_fsel_matches(const struct nd_store *s, const struct nd_sobj *o, const st
 	return true;
 }
 
-void nd_continue_make(struct nd_jbuf *b, uint32_t res, uint32_t pos, uint64_t rv)
+void nd_continue_make(struct nd_buf *b, uint32_t res, uint32_t pos, uint64_t rv)
 {
 	char raw[96];
 	int n = snprintf(raw, sizeof(raw), "nd1:%u:%u:%llu", res, pos, (unsigned long long)rv);
 
-	nd_jbuf_base64(b, raw, (size_t)n);
+	nd_buf_base64(b, raw, (size_t)n);
 }
 
 int nd_continue_parse(const char *tok, uint32_t *res, uint32_t *pos, uint64_t *rv)
@@ -129,7 +129,7 @@ int nd_continue_parse(const char *tok, uint32_t *res, uint32_t *pos, uint64_t *r
 	size_t lens[3];
 	int64_t v;
 
-	if (strlen(tok) > 128 || nd_jbuf_b64decode(tok, strlen(tok), raw, sizeof(raw) - 1, &n) < 0)
+	if (strlen(tok) > 128 || nd_buf_b64decode(tok, strlen(tok), raw, sizeof(raw) - 1, &n) < 0)
 		return -1;
 	raw[n] = '\0';
 	if (n < 4 || memcmp(raw, "nd1:", 4) != 0)

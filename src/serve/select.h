@@ -4,7 +4,7 @@
 /*
  * What a list request selects: field selectors (the API server's
  * "k=v,k2!=v2" syntax with "\" escapes) and continue tokens. Label
- * selectors are policy/selector.h's nd_selector_parse(); its matching
+ * selectors are k8s/labels.h's nd_selector_parse(); its matching
  * compares strings, so a request parses into its own intern table and the
  * shared store stays read-only.
  */
@@ -16,7 +16,7 @@ struct nd_err;
 struct nd_store;
 struct nd_sres;
 struct nd_sobj;
-struct nd_jbuf;
+struct nd_buf;
 
 #define ND_FSEL_MAX_TERMS 32
 
@@ -39,7 +39,7 @@ bool nd_sres_has_field(const struct nd_sres *r, const char *key);
 bool nd_fsel_matches(const struct nd_store *s, const struct nd_sobj *o, const struct nd_fsel *f);
 
 /* A continue token: opaque to clients, names the resource, position and resourceVersion. */
-void nd_continue_make(struct nd_jbuf *b, uint32_t res, uint32_t pos, uint64_t rv);
+void nd_continue_make(struct nd_buf *b, uint32_t res, uint32_t pos, uint64_t rv);
 int nd_continue_parse(const char *tok, uint32_t *res, uint32_t *pos, uint64_t *rv);
 
 #endif

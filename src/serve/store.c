@@ -17,7 +17,7 @@
 #include "core/intern.h"
 #include "core/json.h"
 #include "core/num.h"
-#include "serve/jbuf.h"
+#include "core/buf.h"
 #include "core/banned.h"
 
 #define MAX_DEPTH 8
@@ -33,7 +33,7 @@ struct crd {
 struct load {
 	struct nd_store *s;
 	const char *file;
-	struct nd_jbuf enc;
+	struct nd_buf enc;
 	char *wbuf;
 	size_t wlen;
 	size_t rescap, objcap, max_objects;
@@ -238,7 +238,7 @@ static void note_crd(struct load *l, const struct nd_json *obj)
 	const struct nd_json *spec = nd_json_get(obj, "spec"), *names, *sn, *vers;
 	struct nd_store *s = l->s;
 	struct crd c = {0};
-	struct nd_jbuf j;
+	struct nd_buf j;
 	uint32_t i;
 
 	names = nd_json_get(spec, "names");
@@ -255,15 +255,15 @@ static void note_crd(struct load *l, const struct nd_json *obj)
 	c.namespaced = !nd_json_str(nd_json_get(spec, "scope")) ||
 		       strcmp(nd_json_str(nd_json_get(spec, "scope")), "Cluster") != 0;
 	sn = nd_json_get(names, "shortNames");
-	nd_jbuf_init(&j, 4096);
+	nd_buf_init(&j, 4096);
 	for (i = 0; sn && sn->type == ND_JARR && i < sn->n; i++)
 		if (sn->u.items[i].type == ND_JSTR) {
 			if (j.len)
-				nd_jbuf_addc(&j, ',');
-			nd_jbuf_adds(&j, sn->u.items[i].u.s);
+				nd_buf_addc(&j, ',');
+			nd_buf_adds(&j, sn->u.items[i].u.s);
 		}
 	c.shortnames = j.len && !j.toobig ? nd_intern(s->t, j.p, j.len) : NULL;
-	nd_jbuf_release(&j);
+	nd_buf_release(&j);
 	vers = nd_json_get(spec, "versions");
 	if (vers && vers->type == ND_JARR && vers->n) {
 		c.versions = nd_arena_alloc(s->a, vers->n * sizeof(*c.versions));
@@ -286,31 +286,31 @@ static void encode(struct load *l, const struct nd_json *obj, const char *kind,
 	uint32_t i;
 	bool comma = false;
 
-	nd_jbuf_reset(&l->enc);
+	nd_buf_reset(&l->enc);
 	if (!add_type) {
-		nd_jbuf_json(&l->enc, obj);
+		nd_buf_json(&l->enc, obj);
 		return;
 	}
-	nd_jbuf_addc(&l->enc, '{');
+	nd_buf_addc(&l->enc, '{');
 	if (!nd_json_get(obj, "kind")) {
-		nd_jbuf_key(&l->enc, false, "kind");
-		nd_jbuf_cstr(&l->enc, kind);
+		nd_buf_key(&l->enc, false, "kind");
+		nd_buf_cstr(&l->enc, kind);
 		comma = true;
 	}
 	if (!nd_json_get(obj, "apiVersion")) {
-		nd_jbuf_key(&l->enc, comma, "apiVersion");
-		nd_jbuf_cstr(&l->enc, api_version);
+		nd_buf_key(&l->enc, comma, "apiVersion");
+		nd_buf_cstr(&l->enc, api_version);
 		comma = true;
 	}
 	for (i = 0; i < obj->n; i++) {
 		if (comma)
-			nd_jbuf_addc(&l->enc, ',');
+			nd_buf_addc(&l->enc, ',');
 		comma = true;
-		nd_jbuf_str(&l->enc, obj->u.members[i].key, obj->u.members[i].klen);
-		nd_jbuf_addc(&l->enc, ':');
-		nd_jbuf_json(&l->enc, &obj->u.members[i].val);
+		nd_buf_str(&l->enc, obj->u.members[i].key, obj->u.members[i].klen);
+		nd_buf_addc(&l->enc, ':');
+		nd_buf_json(&l->enc, &obj->u.members[i].val);
 	}
-	nd_jbuf_addc(&l->enc, '}');
+	nd_buf_addc(&l->enc, '}');
 }
 
 static int on_object(const struct nd_json *obj, size_t off, const char *list_kind, void *ctx,
@@ -601,7 +601,7 @@ int nd_store_load(const char *dir, const struct nd_store_opts *o, struct nd_stor
 	}
 	l.s = s;
 	l.max_objects = o && o->max_objects ? o->max_objects : 4000000;
-	nd_jbuf_init(&l.enc, o && o->max_item ? o->max_item : (64u << 20));
+	nd_buf_init(&l.enc, o && o->max_item ? o->max_item : (64u << 20));
 	l.wbuf = nd_xmalloc(WBUF_SIZE);
 	for (i = 0; i < nd_sres_builtin_count; i++)
 		add_res(&l, &nd_sres_builtin[i]);
@@ -612,7 +612,7 @@ int nd_store_load(const char *dir, const struct nd_store_opts *o, struct nd_stor
 	apply_crds(&l);
 	for (i = 0; i < s->nres; i++)
 		sort_res(s, &s->res[i]);
-	nd_jbuf_release(&l.enc);
+	nd_buf_release(&l.enc);
 	free(l.wbuf);
 	free(l.crds);
 	if (l.fatal) {

@@ -30,7 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "policy/selector.h"
+#include "k8s/labels.h"
 
 struct nd_err;
 struct nd_arena;

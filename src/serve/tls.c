@@ -22,7 +22,7 @@
 #include <openssl/x509v3.h>
 
 #include "core/err.h"
-#include "serve/jbuf.h"
+#include "core/buf.h"
 #include "core/banned.h"
 
 static int ossl_err(struct nd_err *e, const char *what)
@@ -67,22 +67,22 @@ int nd_tls_selfsigned(const char *const *hosts, size_t nhosts, int days,
 	BIO *cb = NULL, *kb = NULL;
 	X509V3_CTX ctx;
 	X509_NAME *nm;
-	struct nd_jbuf san;
+	struct nd_buf san;
 	size_t i;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	nd_jbuf_init(&san, 8192);
-	nd_jbuf_adds(&san, "IP:127.0.0.1,IP:::1,DNS:localhost");
+	nd_buf_init(&san, 8192);
+	nd_buf_adds(&san, "IP:127.0.0.1,IP:::1,DNS:localhost");
 	for (i = 0; i < nhosts; i++) {
 		unsigned char buf[16];
 
 		if (!hosts[i] || !*hosts[i] || strchr(hosts[i], ','))
 			continue;
 		if (inet_pton(AF_INET, hosts[i], buf) == 1 || inet_pton(AF_INET6, hosts[i], buf) == 1)
-			nd_jbuf_printf(&san, ",IP:%s", hosts[i]);
+			nd_buf_printf(&san, ",IP:%s", hosts[i]);
 		else
-			nd_jbuf_printf(&san, ",DNS:%s", hosts[i]);
+			nd_buf_printf(&san, ",DNS:%s", hosts[i]);
 	}
 	if (san.toobig) {
 		nd_err_set(e, "too many host names for the certificate");
@@ -142,7 +142,7 @@ out:
 	BN_free(bn);
 	X509_free(x);
 	EVP_PKEY_free(pkey);
-	nd_jbuf_release(&san);
+	nd_buf_release(&san);
 	return rc;
 }
 

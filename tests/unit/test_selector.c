@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Label selectors: labels from JSON, the three constructors, matching, text. */
-#include "policy/selector.h"
+#include "k8s/labels.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -12,7 +12,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/json.h"
-#include "serve/jbuf.h"
+#include "core/buf.h"
 #include "serve/store.h"
 #include "core/banned.h"
 
@@ -100,18 +100,18 @@ static void test_fields_of_builtins(void **state)
 
 static void test_continue(void **state)
 {
-	struct nd_jbuf b;
+	struct nd_buf b;
 	uint32_t res, pos;
 	uint64_t rv;
 
 	(void)state;
-	nd_jbuf_init(&b, 256);
+	nd_buf_init(&b, 256);
 	nd_continue_make(&b, 7, 12345, 987654321ull);
 	assert_int_equal(nd_continue_parse(b.p, &res, &pos, &rv), 0);
 	assert_int_equal(res, 7);
 	assert_int_equal(pos, 12345);
 	assert_true(rv == 987654321ull);
-	nd_jbuf_release(&b);
+	nd_buf_release(&b);
 	assert_int_equal(nd_continue_parse("bogus", &res, &pos, &rv), -1);
 	assert_int_equal(nd_continue_parse("", &res, &pos, &rv), -1);
 	assert_int_equal(nd_continue_parse("bmQxOjE6Mg==", &res, &pos, &rv), -1);   /* nd1:1:2 */
@@ -120,26 +120,26 @@ static void test_continue(void **state)
 
 static void test_jbuf(void **state)
 {
-	struct nd_jbuf b;
+	struct nd_buf b;
 	unsigned char out[16];
 	size_t n;
 
 	(void)state;
-	nd_jbuf_init(&b, 64);
-	nd_jbuf_str(&b, "a\"b\\c\n\x01\0z", 9);
+	nd_buf_init(&b, 64);
+	nd_buf_str(&b, "a\"b\\c\n\x01\0z", 9);
 	assert_string_equal(b.p, "\"a\\\"b\\\\c\\n\\u0001\\u0000z\"");
-	nd_jbuf_reset(&b);
-	nd_jbuf_base64(&b, "netdiag", 7);
+	nd_buf_reset(&b);
+	nd_buf_base64(&b, "netdiag", 7);
 	assert_string_equal(b.p, "bmV0ZGlhZw==");
-	assert_int_equal(nd_jbuf_b64decode(b.p, b.len, out, sizeof(out), &n), 0);
+	assert_int_equal(nd_buf_b64decode(b.p, b.len, out, sizeof(out), &n), 0);
 	assert_int_equal(n, 7);
 	assert_memory_equal(out, "netdiag", 7);
-	nd_jbuf_reset(&b);
+	nd_buf_reset(&b);
 	for (n = 0; n < 100; n++)
-		nd_jbuf_adds(&b, "0123456789");
+		nd_buf_adds(&b, "0123456789");
 	assert_true(b.toobig);
 	assert_true(b.len <= 64);
-	nd_jbuf_release(&b);
+	nd_buf_release(&b);
 }
 
 static void test_reencode(void **state)
@@ -148,16 +148,16 @@ static void test_reencode(void **state)
 				 " \"a\": \"dup\", \"big\": 123456789012345678901234567890 }";
 	struct nd_arena *a = nd_arena_new(0);
 	struct nd_json v;
-	struct nd_jbuf b;
+	struct nd_buf b;
 	struct nd_err e;
 
 	(void)state;
 	assert_int_equal(nd_json_parse(in, strlen(in), 0, a, &v, &e), 0);
-	nd_jbuf_init(&b, 4096);
-	nd_jbuf_json(&b, &v);
+	nd_buf_init(&b, 4096);
+	nd_buf_json(&b, &v);
 	assert_string_equal(b.p, "{\"a\":[1,2.50,-3e4,true,false,null],\"b\":{\"c\":\"\xc3\xa9\\n\"},"
 			    "\"a\":\"dup\",\"big\":123456789012345678901234567890}");
-	nd_jbuf_release(&b);
+	nd_buf_release(&b);
 	nd_arena_free(a);
 }
 

@@ -1,31 +1,32 @@
 /* SPDX-License-Identifier: MIT */
-#include "serve/jbuf.h"
+#include "core/buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/err.h"
 #include "core/json.h"
 #include "core/base64.h"
 #include "core/banned.h"
 
-void nd_jbuf_init(struct nd_jbuf *b, size_t max)
+void nd_buf_init(struct nd_buf *b, size_t max)
 {
 	memset(b, 0, sizeof(*b));
 	b->max = max;
 }
 
-void nd_jbuf_release(struct nd_jbuf *b)
+void nd_buf_release(struct nd_buf *b)
 {
 	if (!b)
 		return;
 	free(b->p);
-	nd_jbuf_init(b, b->max);
+	nd_buf_init(b, b->max);
 }
 
-void nd_jbuf_reset(struct nd_jbuf *b)
+void nd_buf_reset(struct nd_buf *b)
 {
 	b->len = 0;
 	b->toobig = false;
@@ -33,7 +34,7 @@ void nd_jbuf_reset(struct nd_jbuf *b)
 		b->p[0] = '\0';
 }
 
-char *nd_jbuf_detach(struct nd_jbuf *b, size_t *len)
+char *nd_buf_detach(struct nd_buf *b, size_t *len)
 {
 	char *p = b->p ? b->p : nd_xcalloc(1, 1);
 
@@ -45,7 +46,19 @@ char *nd_jbuf_detach(struct nd_jbuf *b, size_t *len)
 	return p;
 }
 
-void nd_jbuf_add(struct nd_jbuf *b, const void *s, size_t n)
+const char *nd_buf_arena(struct nd_buf *b, struct nd_arena *a)
+{
+	char *s = nd_arena_alloc(a, b->len + 4);
+
+	if (b->len)
+		memcpy(s, b->p, b->len);
+	if (b->toobig)
+		memcpy(s + b->len, "...", 3);
+	nd_buf_release(b);
+	return s;
+}
+
+void nd_buf_add(struct nd_buf *b, const void *s, size_t n)
 {
 	size_t need;
 
@@ -71,17 +84,17 @@ void nd_jbuf_add(struct nd_jbuf *b, const void *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
-void nd_jbuf_adds(struct nd_jbuf *b, const char *s)
+void nd_buf_adds(struct nd_buf *b, const char *s)
 {
-	nd_jbuf_add(b, s, strlen(s));
+	nd_buf_add(b, s, strlen(s));
 }
 
-void nd_jbuf_addc(struct nd_jbuf *b, char c)
+void nd_buf_addc(struct nd_buf *b, char c)
 {
-	nd_jbuf_add(b, &c, 1);
+	nd_buf_add(b, &c, 1);
 }
 
-void nd_jbuf_printf(struct nd_jbuf *b, const char *fmt, ...)
+void nd_buf_printf(struct nd_buf *b, const char *fmt, ...)
 {
 	char small[512];
 	va_list ap;
@@ -93,7 +106,7 @@ void nd_jbuf_printf(struct nd_jbuf *b, const char *fmt, ...)
 	if (n < 0)
 		return;
 	if ((size_t)n < sizeof(small)) {
-		nd_jbuf_add(b, small, (size_t)n);
+		nd_buf_add(b, small, (size_t)n);
 		return;
 	}
 	{
@@ -102,17 +115,17 @@ void nd_jbuf_printf(struct nd_jbuf *b, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(big, (size_t)n + 1, fmt, ap);
 		va_end(ap);
-		nd_jbuf_add(b, big, (size_t)n);
+		nd_buf_add(b, big, (size_t)n);
 		free(big);
 	}
 }
 
-void nd_jbuf_str(struct nd_jbuf *b, const char *s, size_t n)
+void nd_buf_str(struct nd_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i, run = 0;
 
-	nd_jbuf_addc(b, '"');
+	nd_buf_addc(b, '"');
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char esc[7];
@@ -120,7 +133,7 @@ void nd_jbuf_str(struct nd_jbuf *b, const char *s, size_t n)
 
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
-		nd_jbuf_add(b, s + run, i - run);
+		nd_buf_add(b, s + run, i - run);
 		run = i + 1;
 		esc[0] = '\\';
 		switch (c) {
@@ -139,59 +152,59 @@ void nd_jbuf_str(struct nd_jbuf *b, const char *s, size_t n)
 			esc[5] = hex[c & 15];
 			elen = 6;
 		}
-		nd_jbuf_add(b, esc, elen);
+		nd_buf_add(b, esc, elen);
 	}
-	nd_jbuf_add(b, s + run, n - run);
-	nd_jbuf_addc(b, '"');
+	nd_buf_add(b, s + run, n - run);
+	nd_buf_addc(b, '"');
 }
 
-void nd_jbuf_cstr(struct nd_jbuf *b, const char *s)
+void nd_buf_cstr(struct nd_buf *b, const char *s)
 {
-	nd_jbuf_str(b, s, strlen(s));
+	nd_buf_str(b, s, strlen(s));
 }
 
-void nd_jbuf_key(struct nd_jbuf *b, bool comma, const char *key)
+void nd_buf_key(struct nd_buf *b, bool comma, const char *key)
 {
 	if (comma)
-		nd_jbuf_addc(b, ',');
-	nd_jbuf_cstr(b, key);
-	nd_jbuf_addc(b, ':');
+		nd_buf_addc(b, ',');
+	nd_buf_cstr(b, key);
+	nd_buf_addc(b, ':');
 }
 
-void nd_jbuf_json(struct nd_jbuf *b, const struct nd_json *v)
+void nd_buf_json(struct nd_buf *b, const struct nd_json *v)
 {
 	uint32_t i;
 
 	switch (v->type) {
-	case ND_JNULL: nd_jbuf_add(b, "null", 4); break;
-	case ND_JFALSE: nd_jbuf_add(b, "false", 5); break;
-	case ND_JTRUE: nd_jbuf_add(b, "true", 4); break;
-	case ND_JNUM: nd_jbuf_add(b, v->u.s, v->n); break;
-	case ND_JSTR: nd_jbuf_str(b, v->u.s, v->n); break;
+	case ND_JNULL: nd_buf_add(b, "null", 4); break;
+	case ND_JFALSE: nd_buf_add(b, "false", 5); break;
+	case ND_JTRUE: nd_buf_add(b, "true", 4); break;
+	case ND_JNUM: nd_buf_add(b, v->u.s, v->n); break;
+	case ND_JSTR: nd_buf_str(b, v->u.s, v->n); break;
 	case ND_JARR:
-		nd_jbuf_addc(b, '[');
+		nd_buf_addc(b, '[');
 		for (i = 0; i < v->n; i++) {
 			if (i)
-				nd_jbuf_addc(b, ',');
-			nd_jbuf_json(b, &v->u.items[i]);
+				nd_buf_addc(b, ',');
+			nd_buf_json(b, &v->u.items[i]);
 		}
-		nd_jbuf_addc(b, ']');
+		nd_buf_addc(b, ']');
 		break;
 	case ND_JOBJ:
-		nd_jbuf_addc(b, '{');
+		nd_buf_addc(b, '{');
 		for (i = 0; i < v->n; i++) {
 			if (i)
-				nd_jbuf_addc(b, ',');
-			nd_jbuf_str(b, v->u.members[i].key, v->u.members[i].klen);
-			nd_jbuf_addc(b, ':');
-			nd_jbuf_json(b, &v->u.members[i].val);
+				nd_buf_addc(b, ',');
+			nd_buf_str(b, v->u.members[i].key, v->u.members[i].klen);
+			nd_buf_addc(b, ':');
+			nd_buf_json(b, &v->u.members[i].val);
 		}
-		nd_jbuf_addc(b, '}');
+		nd_buf_addc(b, '}');
 		break;
 	}
 }
 
-void nd_jbuf_base64(struct nd_jbuf *b, const void *data, size_t n)
+void nd_buf_base64(struct nd_buf *b, const void *data, size_t n)
 {
 	char q[4 * 48 + 1];
 	const unsigned char *p = data;
@@ -201,13 +214,13 @@ void nd_jbuf_base64(struct nd_jbuf *b, const void *data, size_t n)
 		size_t k = n > 144 ? 144 : n;
 
 		nd_b64_encode(p, k, q);
-		nd_jbuf_add(b, q, ND_B64_LEN(k));
+		nd_buf_add(b, q, ND_B64_LEN(k));
 		p += k;
 		n -= k;
 	}
 }
 
-int nd_jbuf_b64decode(const char *s, size_t n, unsigned char *out, size_t max, size_t *outlen)
+int nd_buf_b64decode(const char *s, size_t n, unsigned char *out, size_t max, size_t *outlen)
 {
 	return nd_b64_decode(s, n, out, max, outlen);
 }

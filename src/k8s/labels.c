@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "policy/selector.h"
+#include "k8s/labels.h"
 
 #include <stdarg.h>
 #include <stddef.h>

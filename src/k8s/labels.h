@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef ND_SELECTOR_H
-#define ND_SELECTOR_H
+#ifndef ND_K8S_LABELS_H
+#define ND_K8S_LABELS_H
 /*
  * Kubernetes label selectors, as a unit of their own.
  *
