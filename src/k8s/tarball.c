@@ -235,7 +235,8 @@ int nd_tar_extract(const char *path, const char *into, const struct nd_tar_limit
 	archive_read_support_filter_gzip(r.ar);
 	archive_read_support_format_tar(r.ar);
 	if (archive_read_open_fd(r.ar, fd, BLOCK) != ARCHIVE_OK) {
-		nd_err_set(e, "cannot read bundle '%s': %s", path, archive_error_string(r.ar));
+		nd_err_set(e, "cannot read bundle '%s' as a .tar.gz: %s", path,
+			   archive_error_string(r.ar));
 		goto out;
 	}
 	for (;;) {
@@ -247,7 +248,7 @@ int nd_tar_extract(const char *path, const char *into, const struct nd_tar_limit
 				nd_err_set(e, "cannot read bundle '%s' after entry '%s': %s", path,
 					   r.name, archive_error_string(r.ar));
 			else
-				nd_err_set(e, "cannot read bundle '%s': %s", path,
+				nd_err_set(e, "cannot read bundle '%s' as a .tar.gz: %s", path,
 					   archive_error_string(r.ar));
 			goto out;
 		}
