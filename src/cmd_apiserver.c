@@ -17,8 +17,10 @@
 #include "core/err.h"
 #include "core/i18n.h"
 #include "core/ipaddr.h"
+#include "k8s/bundle.h"
 #include "k8s/http.h"
 #include "k8s/kubeconfig.h"
+#include "k8s/snapshot.h"
 #include "probe/probe.h"
 #include "core/banned.h"
 
@@ -209,11 +211,24 @@ int nd_apiserver_checks(struct nd_ctx *ctx, bool no_probe, bool in_diagnose, con
 			in.aks_error = nd_report_strdup(r, e.msg);
 		}
 	} else if (ctx->snapshot) {
-		snprintf(path, sizeof(path), "%s/aks.json", ctx->snapshot);
-		if (nd_aks_load_file(path, &aks, &e) < 0 && access(path, F_OK) == 0) {
+		/* the bundle may be a .tar.gz: read it where it was opened */
+		struct nd_snapshot *sn = NULL;
+		const struct nd_snapshot *at = ctx->bundle ? ctx->bundle->snap : NULL;
+
+		if (!at && nd_snapshot_open(ctx->snapshot, &sn, &e) < 0) {
 			print_err(cmd, e.msg);
-			in.aks_error = nd_report_strdup(r, e.msg);
+			return ND_EXIT_USAGE;
 		}
+		at = at ? at : sn;
+		snprintf(path, sizeof(path), "%s/aks.json", at->root);
+		if (nd_aks_load_file(path, &aks, &e) < 0 && access(path, F_OK) == 0) {
+			char *msg = nd_snapshot_display(at, e.msg);
+
+			print_err(cmd, msg);
+			in.aks_error = nd_report_strdup(r, msg);
+			free(msg);
+		}
+		nd_snapshot_close(sn);
 	}
 	in.aks = aks;
 	if (!in.client_ip && ctx->egress_ip_url) {

@@ -17,6 +17,7 @@
 #include "core/i18n.h"
 #include "core/num.h"
 #include "core/buf.h"
+#include "k8s/snapshot.h"
 #include "serve/serve.h"
 #include "serve/store.h"
 #include "serve/tls.h"
@@ -215,6 +216,7 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	struct nd_store_opts so = {0};
 	struct nd_serve_opts o = {0};
 	struct nd_store *store = NULL;
+	struct nd_snapshot *snap = NULL;
 	struct nd_server *srv = NULL;
 	struct nd_tls_pair pair = {0};
 	char host[256], token[65], url[400];
@@ -244,7 +246,9 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	so.spool_dir = a.spool;
-	if (nd_store_load(a.dir, &so, &store, &e) < 0) {
+	/* a .tar.gz is extracted to a private folder, removed at the end */
+	if (nd_snapshot_open(a.dir, &snap, &e) < 0 ||
+	    nd_store_load(snap->root, &so, &store, &e) < 0) {
 		fprintf(stderr, "netdiag serve: %s\n", e.msg);
 		rc = ND_EXIT_USAGE;
 		goto out;
@@ -329,6 +333,7 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 out:
 	nd_server_stop(srv);
 	nd_store_free(store);
+	nd_snapshot_close(snap);
 	nd_tls_pair_release(&pair);
 	free(client_ca);
 	return rc;

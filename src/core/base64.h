@@ -3,7 +3,8 @@
 #define ND_BASE64_H
 /*
  * Base64 (RFC 4648), one implementation for kubeconfig data fields, the
- * serve command's continue tokens and kubeconfigs it writes.
+ * serve command's continue tokens and kubeconfigs it writes, on OpenSSL's
+ * EVP_EncodeBlock/EVP_DecodeBlock (core/base64.c says what is added).
  */
 #include <stddef.h>
 

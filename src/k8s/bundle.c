@@ -15,6 +15,7 @@
 #include "core/num.h"
 #include "core/json.h"
 #include "k8s/model.h"
+#include "k8s/snapshot.h"
 #include "core/banned.h"
 
 #define MAX_ERRORS 200
@@ -242,18 +243,35 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int nd_bundle_load(const char *dir, struct nd_model *m, struct nd_bundle **out,
+/* Messages and file names say 'b.tar.gz/cluster/x.json', not the private folder. */
+static void display_errors(struct nd_bundle *b)
+{
+	size_t i;
+
+	for (i = 0; b->snap->tmp && i < b->nerrors; i++) {
+		char *f = nd_snapshot_display(b->snap, b->errors[i].file);
+		char *m = nd_snapshot_display(b->snap, b->errors[i].msg);
+
+		free(b->errors[i].file);
+		free(b->errors[i].msg);
+		b->errors[i].file = f;
+		b->errors[i].msg = m;
+	}
+}
+
+int nd_bundle_load(const char *arg, struct nd_model *m, struct nd_bundle **out,
 		   struct nd_err *e)
 {
 	struct nd_bundle *b;
+	struct nd_snapshot *sn;
 	char *cluster, *nodes, *aks;
+	const char *dir;
 	struct stat st;
 
 	*out = NULL;
-	if (stat(dir, &st) < 0)
-		return nd_err_set(e, "cannot open bundle '%s': %s", dir, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return nd_err_set(e, "bundle '%s' is not a folder", dir);
+	if (nd_snapshot_open(arg, &sn, e) < 0)
+		return -1;
+	dir = sn->root;
 	cluster = path_join(dir, "cluster");
 	nodes = path_join(dir, "nodes");
 	aks = path_join(dir, "aks.json");
@@ -261,10 +279,12 @@ int nd_bundle_load(const char *dir, struct nd_model *m, struct nd_bundle **out,
 		free(cluster);
 		free(nodes);
 		free(aks);
+		nd_snapshot_close(sn);
 		return nd_err_set(e, "'%s' is not a netdiag bundle: it has no cluster/ or nodes/ "
-				  "folder (see 'netdiag collect')", dir);
+				  "folder (see 'netdiag collect')", arg);
 	}
 	b = nd_xcalloc(1, sizeof(*b));
+	b->snap = sn;
 	b->dir = nd_xstrdup(dir);
 	if (is_dir(cluster))
 		load_tree(b, m, cluster, 0);
@@ -293,6 +313,7 @@ int nd_bundle_load(const char *dir, struct nd_model *m, struct nd_bundle **out,
 		else
 			add_error(b, nodes, e->msg);
 	}
+	display_errors(b);
 	nd_model_finish(m);
 	free(cluster);
 	free(nodes);
@@ -319,5 +340,6 @@ void nd_bundle_free(struct nd_bundle *b)
 	free(b->nodes);
 	free(b->aks_path);
 	free(b->dir);
+	nd_snapshot_close(b->snap);
 	free(b);
 }

@@ -17,6 +17,7 @@
 
 struct nd_model;
 struct nd_err;
+struct nd_snapshot;
 
 struct nd_bundle_error {
 	char *file;
@@ -29,7 +30,8 @@ struct nd_bundle_node {
 };
 
 struct nd_bundle {
-	char *dir;
+	char *dir;               /* the folder read (inside snap's private one for a .tar.gz) */
+	struct nd_snapshot *snap; /* what --snapshot named, opened (k8s/snapshot.h) */
 	char *aks_path;          /* DIR/aks.json when present */
 	struct nd_bundle_node *nodes;
 	size_t nnodes;
@@ -48,11 +50,13 @@ typedef void (*nd_bundle_progress_fn)(const char *file, size_t done, size_t tota
 void nd_bundle_set_progress(nd_bundle_progress_fn fn, void *arg);
 
 /*
- * -1 with e filled when dir does not exist, is not a folder, or holds
- * neither cluster/ nor nodes/. Loading problems inside are not failures:
+ * arg is a bundle folder or a .tar.gz of one (k8s/snapshot.h: extracted
+ * into a private folder that nd_bundle_free removes).
+ * -1 with e filled when arg does not exist, is neither, an archive is
+ * refused, or it holds neither cluster/ nor nodes/. Loading problems inside are not failures:
  * they are in b->errors.
  */
-int nd_bundle_load(const char *dir, struct nd_model *m, struct nd_bundle **out,
+int nd_bundle_load(const char *arg, struct nd_model *m, struct nd_bundle **out,
 		   struct nd_err *e);
 void nd_bundle_free(struct nd_bundle *b);
 

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "k8s/collect.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "k8s/kubeconfig.h"
+#include "k8s/tarball.h"
 #include "core/banned.h"
 
 static const char REDACTED[] = "<redacted>";
@@ -307,29 +307,6 @@ static bool ends_with(const char *s, const char *suf)
 	return a >= b && strcmp(s + a - b, suf) == 0;
 }
 
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char p[4096];
-
-	if (!d)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		struct stat st;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			rm_tree(p);
-		else
-			unlink(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 int nd_collect(struct nd_live *lv, const struct nd_kubeconfig *kc, struct nd_live_kind *kinds,
 	       size_t n, const char *out, struct nd_collect_stats *st, struct nd_err *e)
 {
@@ -392,12 +369,12 @@ int nd_collect(struct nd_live *lv, const struct nd_kubeconfig *kc, struct nd_liv
 		pl = strlen(prefix);
 		pl -= ends_with(prefix, ".tgz") ? 4 : 7;
 		prefix[pl] = '\0';
-		if (nd_targz_write(out, dir, prefix, e) < 0)
+		if (nd_tar_write_dir(out, dir, prefix, e) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
 	if (tgz)
-		rm_tree(dir);
+		nd_tar_rm_tree(dir);
 	return rc;
 }

@@ -6,7 +6,7 @@
  * one List per kind netdiag reads, written object by object as pages
  * arrive, and DIR/collect-info.json (server, context, what was read).
  * An out path ending in .tar.gz (or .tgz) is written as a gzip'd tar of
- * the same layout.
+ * the same layout (k8s/tarball.h), which --snapshot reads back.
  *
  * What is never written: Secrets (not listed at all), managedFields, and
  * values that look like credentials, replaced by "<redacted>":
@@ -41,7 +41,5 @@ int nd_collect(struct nd_live *lv, const struct nd_kubeconfig *kc, struct nd_liv
  * Returns the number of values redacted. */
 size_t nd_collect_write_obj(FILE *f, const struct nd_json *obj, const char *kind,
 			    const char *api_version);
-/* Pack folder dir (relative names under prefix) into a .tar.gz at path. */
-int nd_targz_write(const char *path, const char *dir, const char *prefix, struct nd_err *e);
 
 #endif

@@ -2,9 +2,12 @@
 /* NetworkPolicy explanations: rules in words, the closest rule, the reason, the fix (YAML). */
 #include "policy/netpol.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/yaml.h"
 #include "k8s/model.h"
 #include "core/buf.h"
 #include "k8s/labels.h"
@@ -350,22 +353,8 @@ static bool hashy(const char *k)
 	       strcmp(k, "controller-uid") == 0;
 }
 
-static void yaml_str(struct nd_buf *b, const char *s)
-{
-	nd_buf_printf(b, "\"");
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			nd_buf_printf(b, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			nd_buf_printf(b, "\\x%02x", (unsigned char)*s);
-		else
-			nd_buf_printf(b, "%c", *s);
-	}
-	nd_buf_printf(b, "\"");
-}
-
 /* matchLabels that pick the pod: a name label when it has one, else its stable labels. */
-static void match_labels(struct nd_buf *b, const struct nd_pod *p, int indent)
+static void match_labels(struct nd_yaml *y, const struct nd_pod *p)
 {
 	static const char *const names[] = {"app.kubernetes.io/name", "app", "k8s-app", "name"};
 	const struct nd_labels *l = &p->m.labels;
@@ -379,32 +368,37 @@ static void match_labels(struct nd_buf *b, const struct nd_pod *p, int indent)
 			if (strcmp(l->kv[j].k, names[i]) == 0)
 				v = l->kv[j].v;
 		if (v) {
-			nd_buf_printf(b, "%*smatchLabels:\n%*s%s: ", indent, "", indent + 2, "", names[i]);
-			yaml_str(b, v);
-			nd_buf_printf(b, "\n");
+			nd_yaml_map(y);
+			nd_yaml_str(y, "matchLabels");
+			nd_yaml_map(y);
+			nd_yaml_kv(y, names[i], v);
+			nd_yaml_end(y);
+			nd_yaml_end(y);
 			return;
 		}
 	}
 	for (j = 0; j < l->n; j++)
 		if (!hashy(l->kv[j].k))
 			k++;
+	nd_yaml_map(y);
 	if (!k) {
-		nd_buf_printf(b, "%*s{}   # the pod has no stable labels: this selects every pod of "
-			  "namespace %s\n", indent, "", p->m.ns);
+		nd_yaml_note(y, "pod %s/%s has no stable labels: its podSelector {} selects every "
+			     "pod of namespace %s", p->m.ns, p->m.name, p->m.ns);
+		nd_yaml_end(y);
 		return;
 	}
-	nd_buf_printf(b, "%*smatchLabels:\n", indent, "");
-	for (j = 0; j < l->n; j++) {
-		if (hashy(l->kv[j].k))
-			continue;
-		nd_buf_printf(b, "%*s%s: ", indent + 2, "", l->kv[j].k);
-		yaml_str(b, l->kv[j].v);
-		nd_buf_printf(b, "\n");
-	}
+	nd_yaml_str(y, "matchLabels");
+	nd_yaml_map(y);
+	for (j = 0; j < l->n; j++)
+		if (!hashy(l->kv[j].k))
+			nd_yaml_kv(y, l->kv[j].k, l->kv[j].v);
+	nd_yaml_end(y);
+	nd_yaml_end(y);
 }
 
-static void dns_name(struct nd_buf *b, const char *s, size_t max)
+static const char *dns_name(const char *s, size_t max, struct nd_arena *a)
 {
+	char *out = nd_arena_alloc(a, max + 1);
 	size_t n = 0;
 
 	for (; *s && n < max; s++, n++) {
@@ -414,57 +408,98 @@ static void dns_name(struct nd_buf *b, const char *s, size_t max)
 			c = (char)(c - 'A' + 'a');
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
 			c = '-';
-		nd_buf_printf(b, "%c", c);
+		out[n] = c;
 	}
+	out[n] = '\0';
+	return out;
 }
 
-/* The peer, at list-item indentation. */
-static void peer_yaml(struct nd_buf *b, const struct nd_np_ep *x)
+/* The peer, one item of from: / to:. */
+static void peer_yaml(struct nd_yaml *y, const struct nd_np_ep *x)
 {
-	char ip[64];
+	char ip[64], cidr[80];
 
+	nd_yaml_map(y);
 	if (x->pod && !x->pod->host_network) {
-		nd_buf_printf(b, "    - namespaceSelector:\n        matchLabels:\n"
-			  "          kubernetes.io/metadata.name: ");
-		yaml_str(b, x->pod->m.ns);
-		nd_buf_printf(b, "\n      podSelector:\n");
-		match_labels(b, x->pod, 8);
-		return;
+		nd_yaml_str(y, "namespaceSelector");
+		nd_yaml_map(y);
+		nd_yaml_str(y, "matchLabels");
+		nd_yaml_map(y);
+		nd_yaml_kv(y, "kubernetes.io/metadata.name", x->pod->m.ns);
+		nd_yaml_end(y);
+		nd_yaml_end(y);
+		nd_yaml_str(y, "podSelector");
+		match_labels(y, x->pod);
+	} else {
+		nd_ip_format(&x->ip, ip, sizeof(ip));
+		snprintf(cidr, sizeof(cidr), "%s/%d", ip, x->ip.family == 6 ? 128 : 32);
+		nd_yaml_str(y, "ipBlock");
+		nd_yaml_map(y);
+		nd_yaml_kv(y, "cidr", cidr);
+		nd_yaml_end(y);
 	}
-	nd_ip_format(&x->ip, ip, sizeof(ip));
-	nd_buf_printf(b, "    - ipBlock:\n        cidr: %s/%d\n", ip, x->ip.family == 6 ? 128 : 32);
+	nd_yaml_end(y);
 }
 
-static void policy_yaml(struct nd_buf *b, bool ingress, const struct nd_np_ep *self,
+static void policy_yaml(struct nd_yaml *y, bool ingress, const struct nd_np_ep *self,
 			const struct nd_np_ep *peer, const struct nd_np_port *q,
 			struct nd_arena *a)
 {
-	nd_buf_printf(b, "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n"
-		  "  name: ");
-	nd_buf_printf(b, "allow-%s-", ingress ? "from" : "to");
-	dns_name(b, peer->pod ? peer->pod->m.name : nd_np_ep_name(peer, a), 40);
-	nd_buf_printf(b, "\n  namespace: %s\nspec:\n  podSelector:\n", self->pod->m.ns);
-	match_labels(b, self->pod, 4);
-	nd_buf_printf(b, "  policyTypes:\n  - %s\n  %s:\n  - %s:\n", ingress ? "Ingress" : "Egress",
-		  ingress ? "ingress" : "egress", ingress ? "from" : "to");
-	peer_yaml(b, peer);
-	if (!q->any)
-		nd_buf_printf(b, "    ports:\n    - protocol: %s\n      port: %d\n",
-			  nd_proto_name(q->proto), q->port);
+	const char *pn = peer->pod ? peer->pod->m.name : nd_np_ep_name(peer, a);
+
+	nd_yaml_doc(y);
+	nd_yaml_map(y);
+	nd_yaml_kv(y, "apiVersion", "networking.k8s.io/v1");
+	nd_yaml_kv(y, "kind", "NetworkPolicy");
+	nd_yaml_str(y, "metadata");
+	nd_yaml_map(y);
+	nd_yaml_kv(y, "name", nd_arena_printf(a, "allow-%s-%s", ingress ? "from" : "to",
+					       dns_name(pn, 40, a)));
+	nd_yaml_kv(y, "namespace", self->pod->m.ns);
+	nd_yaml_end(y);
+	nd_yaml_str(y, "spec");
+	nd_yaml_map(y);
+	nd_yaml_str(y, "podSelector");
+	match_labels(y, self->pod);
+	nd_yaml_str(y, "policyTypes");
+	nd_yaml_seq(y);
+	nd_yaml_str(y, ingress ? "Ingress" : "Egress");
+	nd_yaml_end(y);
+	nd_yaml_str(y, ingress ? "ingress" : "egress");
+	nd_yaml_seq(y);
+	nd_yaml_map(y);
+	nd_yaml_str(y, ingress ? "from" : "to");
+	nd_yaml_seq(y);
+	peer_yaml(y, peer);
+	nd_yaml_end(y);
+	if (!q->any) {
+		nd_yaml_str(y, "ports");
+		nd_yaml_seq(y);
+		nd_yaml_map(y);
+		nd_yaml_kv(y, "protocol", nd_proto_name(q->proto));
+		nd_yaml_kv_int(y, "port", q->port);
+		nd_yaml_end(y);
+		nd_yaml_end(y);
+	}
+	nd_yaml_end(y);
+	nd_yaml_end(y);
+	nd_yaml_end(y);
+	nd_yaml_end(y);
 }
 
 const char *nd_np_fix_yaml(const struct nd_np_engine *e, const struct nd_np_ep *src,
 			   const struct nd_np_ep *dst, const struct nd_np_port *port,
 			   const struct nd_np_verdict *v, struct nd_arena *a)
 {
-	struct nd_buf b = ND_BUF_INIT(ND_TEXT_MAX);
+	struct nd_yaml *y;
 
 	(void)e;
 	if (v->allowed)
 		return NULL;
+	y = nd_yaml_new();
 	if (!v->egress.allowed && src->pod)
-		policy_yaml(&b, false, src, dst, port, a);
+		policy_yaml(y, false, src, dst, port, a);
 	if (!v->ingress.allowed && dst->pod)
-		policy_yaml(&b, true, dst, src, port, a);
-	return nd_buf_arena(&b, a);
+		policy_yaml(y, true, dst, src, port, a);
+	return nd_yaml_done(y, a);
 }

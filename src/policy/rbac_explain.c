@@ -2,9 +2,12 @@
 /* RBAC explanations: rules and requests in words, the reason, the minimal grant (YAML). */
 #include "policy/rbac.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/yaml.h"
 #include "k8s/model.h"
 #include "core/buf.h"
 #include "core/banned.h"
@@ -62,20 +65,6 @@ const char *nd_rbac_req_text(const struct nd_rbac_req *q, struct nd_arena *a)
 	return nd_buf_arena(&b, a);
 }
 
-static void yq(struct nd_buf *b, const char *s)
-{
-	nd_buf_printf(b, "\"");
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			nd_buf_printf(b, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			nd_buf_printf(b, "\\x%02x", (unsigned char)*s);
-		else
-			nd_buf_printf(b, "%c", *s);
-	}
-	nd_buf_printf(b, "\"");
-}
-
 static void dns_part(struct nd_buf *b, const char *s, size_t max)
 {
 	size_t n = 0;
@@ -129,21 +118,43 @@ const char *nd_rbac_grant_name(const struct nd_rbac_user *u, const struct nd_rba
 	return nd_buf_arena(&b, a);
 }
 
-static void subject_yaml(struct nd_buf *b, const struct nd_rbac_user *u)
+static void subject_yaml(struct nd_yaml *y, const struct nd_rbac_user *u, struct nd_arena *a)
 {
 	const char *c;
 
+	nd_yaml_map(y);
 	if (strncmp(u->name, SA_PREFIX, strlen(SA_PREFIX)) == 0 &&
 	    (c = strchr(u->name + strlen(SA_PREFIX), ':')) != NULL) {
-		nd_buf_printf(b, "- kind: ServiceAccount\n  name: ");
-		yq(b, c + 1);
-		nd_buf_printf(b, "\n  namespace: %.*s\n", (int)(c - u->name - strlen(SA_PREFIX)),
-			  u->name + strlen(SA_PREFIX));
-		return;
+		nd_yaml_kv(y, "kind", "ServiceAccount");
+		nd_yaml_kv(y, "name", c + 1);
+		nd_yaml_kv(y, "namespace",
+			   nd_arena_printf(a, "%.*s", (int)(c - u->name - strlen(SA_PREFIX)),
+					   u->name + strlen(SA_PREFIX)));
+	} else {
+		nd_yaml_kv(y, "kind", "User");
+		nd_yaml_kv(y, "apiGroup", "rbac.authorization.k8s.io");
+		nd_yaml_kv(y, "name", u->name);
 	}
-	nd_buf_printf(b, "- kind: User\n  apiGroup: rbac.authorization.k8s.io\n  name: ");
-	yq(b, u->name);
-	nd_buf_printf(b, "\n");
+	nd_yaml_end(y);
+}
+
+/* key: [v] */
+static void one_item(struct nd_yaml *y, const char *k, const char *v)
+{
+	nd_yaml_str(y, k);
+	nd_yaml_flow_seq(y);
+	nd_yaml_str(y, v);
+	nd_yaml_end(y);
+}
+
+static void meta(struct nd_yaml *y, const char *name, bool cluster, const char *ns)
+{
+	nd_yaml_str(y, "metadata");
+	nd_yaml_map(y);
+	nd_yaml_kv(y, "name", name);
+	if (!cluster)
+		nd_yaml_kv(y, "namespace", ns);
+	nd_yaml_end(y);
 }
 
 const char *nd_rbac_fix_yaml(const struct nd_rbac_user *u, const struct nd_rbac_req *q,
@@ -152,40 +163,41 @@ const char *nd_rbac_fix_yaml(const struct nd_rbac_user *u, const struct nd_rbac_
 	bool cluster = !q->resource || empty(q->ns);
 	const char *name = nd_rbac_grant_name(u, q, a);
 	const char *kind = cluster ? "ClusterRole" : "Role";
-	struct nd_buf b = ND_BUF_INIT(ND_TEXT_MAX);
+	struct nd_yaml *y = nd_yaml_new();
 
-	nd_buf_printf(&b, "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: %s\nmetadata:\n"
-		  "  name: %s\n", kind, name);
-	if (!cluster)
-		nd_buf_printf(&b, "  namespace: %s\n", q->ns);
-	nd_buf_printf(&b, "rules:\n");
+	nd_yaml_doc(y);
+	nd_yaml_map(y);
+	nd_yaml_kv(y, "apiVersion", "rbac.authorization.k8s.io/v1");
+	nd_yaml_kv(y, "kind", kind);
+	meta(y, name, cluster, q->ns);
+	nd_yaml_str(y, "rules");
+	nd_yaml_seq(y);
+	nd_yaml_map(y);
 	if (q->resource) {
-		nd_buf_printf(&b, "- apiGroups: [");
-		yq(&b, q->group ? q->group : "");
-		nd_buf_printf(&b, "]\n  resources: [");
-		yq(&b, empty(q->subresource) ? q->resource
-					     : nd_arena_printf(a, "%s/%s", q->resource, q->subresource));
-		nd_buf_printf(&b, "]\n");
-		if (!empty(q->name)) {
-			nd_buf_printf(&b, "  resourceNames: [");
-			yq(&b, q->name);
-			nd_buf_printf(&b, "]\n");
-		}
+		one_item(y, "apiGroups", q->group ? q->group : "");
+		one_item(y, "resources", empty(q->subresource) ? q->resource
+			 : nd_arena_printf(a, "%s/%s", q->resource, q->subresource));
+		if (!empty(q->name))
+			one_item(y, "resourceNames", q->name);
 	} else {
-		nd_buf_printf(&b, "- nonResourceURLs: [");
-		yq(&b, q->path ? q->path : "");
-		nd_buf_printf(&b, "]\n");
+		one_item(y, "nonResourceURLs", q->path ? q->path : "");
 	}
-	nd_buf_printf(&b, "  verbs: [");
-	yq(&b, q->verb);
-	nd_buf_printf(&b, "]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: %sBinding\n"
-		  "metadata:\n  name: %s\n", kind, name);
-	if (!cluster)
-		nd_buf_printf(&b, "  namespace: %s\n", q->ns);
-	nd_buf_printf(&b, "roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: %s\n  name: %s\n"
-		  "subjects:\n", kind, name);
-	subject_yaml(&b, u);
-	return nd_buf_arena(&b, a);
+	one_item(y, "verbs", q->verb);
+	nd_yaml_doc(y);
+	nd_yaml_map(y);
+	nd_yaml_kv(y, "apiVersion", "rbac.authorization.k8s.io/v1");
+	nd_yaml_kv(y, "kind", nd_arena_printf(a, "%sBinding", kind));
+	meta(y, name, cluster, q->ns);
+	nd_yaml_str(y, "roleRef");
+	nd_yaml_map(y);
+	nd_yaml_kv(y, "apiGroup", "rbac.authorization.k8s.io");
+	nd_yaml_kv(y, "kind", kind);
+	nd_yaml_kv(y, "name", name);
+	nd_yaml_end(y);
+	nd_yaml_str(y, "subjects");
+	nd_yaml_seq(y);
+	subject_yaml(y, u, a);
+	return nd_yaml_done(y, a);
 }
 
 static void binding_name(struct nd_buf *b, const struct nd_binding *x)

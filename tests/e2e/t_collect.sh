@@ -5,7 +5,8 @@
 . "$TOP/tests/e2e/lib.sh"
 
 SPID=
-trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
+SPID2=
+trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; [ -n "$SPID2" ] && kill "$SPID2" 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
 
 B="$WORK/b"
 cp -R "$TOP/examples/aks-kubenet-broken" "$B"
@@ -42,4 +43,28 @@ check_rc "collect refuses to overwrite" 3 "$ND" --kubeconfig "$WORK/kc" collect 
 mkdir -p "$WORK/x" && tar xzf "$WORK/b.tar.gz" -C "$WORK/x"
 "$ND" diagnose --snapshot "$WORK/x/b" -o json 2>/dev/null | jq -S '.findings' > "$WORK/got2"
 if out=$(diff -u "$WORK/want" "$WORK/got2"); then ok "collect tar.gz: same findings"; else not_ok "collect tar.gz: same findings" "$out"; fi
+# the archive itself as --snapshot: the whole report, text and JSON, as from the folder
+for f in json text; do
+	"$ND" diagnose --snapshot "$WORK/out" -o $f 2>/dev/null | grep -v '"snapshot": \|^netdiag: snapshot ' |
+		normalize_json > "$WORK/want.$f"
+	"$ND" diagnose --snapshot "$WORK/b.tar.gz" -o $f 2>/dev/null | grep -v '"snapshot": \|^netdiag: snapshot ' |
+		normalize_json > "$WORK/got.$f"
+	if [ -s "$WORK/want.$f" ] && out=$(diff -u "$WORK/want.$f" "$WORK/got.$f"); then
+		ok "collect tar.gz: --snapshot on it gives the same $f report"
+	else not_ok "collect tar.gz: --snapshot on it gives the same $f report" "$out"; fi
+done
 check_rc "collect needs -o" 2 "$ND" --kubeconfig "$WORK/kc" collect
+
+# serve the archive: collecting from it gives the same findings again, and
+# serve removes its private folder when it stops
+mkdir -p "$WORK/stmp"
+TMPDIR="$WORK/stmp" "$ND" serve --snapshot "$WORK/b.tar.gz" --write-kubeconfig "$WORK/kc2" \
+	> "$WORK/url2" 2> "$WORK/serve2.err" &
+SPID2=$!
+i=0; while [ ! -s "$WORK/url2" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+"$ND" --kubeconfig "$WORK/kc2" collect -o "$WORK/out2" 2> /dev/null
+"$ND" diagnose --snapshot "$WORK/out2" -o json 2>/dev/null | jq -S '.findings' > "$WORK/got3"
+if out=$(diff -u "$WORK/want" "$WORK/got3"); then ok "serve tar.gz: same findings"; else not_ok "serve tar.gz: same findings" "$out$(cat "$WORK/serve2.err")"; fi
+kill "$SPID2" 2>/dev/null; wait "$SPID2" 2>/dev/null
+if [ -z "$(ls -A "$WORK/stmp")" ]; then ok "serve tar.gz: private folder removed on stop"
+else not_ok "serve tar.gz: private folder removed on stop" "$(ls -A "$WORK/stmp")"; fi

@@ -258,9 +258,9 @@ static void test_explain_and_fix(void **state)
 	fix = nd_np_fix_yaml(e, &src, &dst, &q, &v, a);
 	assert_non_null(strstr(fix, "kind: NetworkPolicy\n"));
 	assert_non_null(strstr(fix, "  namespace: data\n"));
-	assert_non_null(strstr(fix, "kubernetes.io/metadata.name: \"frontend\""));
-	assert_non_null(strstr(fix, "      app: \"db\"\n"));
-	assert_non_null(strstr(fix, "      app: \"web\"\n"));
+	assert_non_null(strstr(fix, "kubernetes.io/metadata.name: frontend\n"));
+	assert_non_null(strstr(fix, "      app: db\n"));
+	assert_non_null(strstr(fix, "      app: web\n"));
 	assert_null(strstr(fix, "pod-template-hash"));
 	assert_non_null(strstr(fix, "port: 5432\n"));
 	assert_null(strstr(fix, "Egress"));

@@ -259,10 +259,10 @@ static void test_answer_forbidden(void **state)
 	fix = nd_rbac_fix_yaml(&u, &q, r->arena);
 	assert_non_null(strstr(fix, "kind: Role\n"));
 	assert_non_null(strstr(fix, "  namespace: shop\n"));
-	assert_non_null(strstr(fix, "  resources: [\"secrets\"]\n"));
-	assert_non_null(strstr(fix, "  verbs: [\"list\"]\n"));
+	assert_non_null(strstr(fix, "  resources: [secrets]\n"));
+	assert_non_null(strstr(fix, "  verbs: [list]\n"));
 	assert_non_null(strstr(fix, "kind: RoleBinding\n"));
-	assert_non_null(strstr(fix, "- kind: ServiceAccount\n  name: \"reader\"\n  namespace: shop\n"));
+	assert_non_null(strstr(fix, "- kind: ServiceAccount\n  name: reader\n  namespace: shop\n"));
 	assert_non_null(strstr(fix, "name: reader-list-secrets\n"));
 	fd = nd_rbac_add_finding(r, &u, &q, &res);
 	assert_non_null(fd);
@@ -345,8 +345,15 @@ static void test_explain(void **state)
 	fix = nd_rbac_fix_yaml(&u, &q, a);
 	assert_non_null(strstr(fix, "- nonResourceURLs: [\"/metrics\"]\n"));
 	assert_non_null(strstr(fix, "- kind: User\n  apiGroup: rbac.authorization.k8s.io\n"
-				    "  name: \"alice@example.com\"\n"));
+				    "  name: alice@example.com\n"));
 	assert_non_null(strstr(fix, "name: alice-example-com-get-metrics\n"));
+	/* names a YAML 1.1 reader would take for a boolean or a number are quoted */
+	nd_rbac_user_make(&u, "on", NULL, 0, a);
+	q.verb = "yes";
+	fix = nd_rbac_fix_yaml(&u, &q, a);
+	assert_non_null(strstr(fix, "  verbs: [\"yes\"]\n"));
+	assert_non_null(strstr(fix, "- kind: User\n  apiGroup: rbac.authorization.k8s.io\n"
+				    "  name: \"on\"\n"));
 	/* the request in words */
 	q = (struct nd_rbac_req){.verb = "get", .group = "apps", .resource = "deployments",
 				 .subresource = "scale", .name = "web", .ns = "shop"};
