@@ -67,7 +67,8 @@ $(O)/obj/%.o: src/%.c $(O)/gen/catalogue_gen.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
-$(O)/gen/catalogue_gen.c: scripts/gencatalogue $(FINDING_DOCS)
+# the folders too: removing a page changes only their time
+$(O)/gen/catalogue_gen.c: scripts/gencatalogue $(FINDING_DOCS) docs/findings docs/findings/it
 	@mkdir -p $(dir $@)
 	sh scripts/gencatalogue docs/findings > $@.tmp && mv $@.tmp $@
 

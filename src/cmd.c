@@ -160,7 +160,7 @@ const struct nd_cmd nd_commands[] = {
 	{"checks", cmd_checks, 0, 1, ND_NEEDS_REPORT, "checks [ID]",
 	 N_("the checks netdiag runs: what each needs and the codes it may find"), NULL, no_opts,
 	 "check"},
-	{"explain", cmd_explain, 0, 1, ND_NEEDS_NOTHING, "explain [CODE]",
+	{"explain", cmd_explain, 0, 1, ND_NEEDS_REPORT, "explain [CODE]",
 	 N_("the catalogue entry of a finding code (all codes without one)"), NULL, no_opts,
 	 "code"},
 	{"serve", cmd_serve, 0, 1, ND_NEEDS_NOTHING, "serve --snapshot DIR [DIR]",

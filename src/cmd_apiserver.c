@@ -32,16 +32,8 @@ const char nd_apiserver_help[] =
 	"/readyz, an authenticated request) and names why it cannot be reached: the\n"
 	"authorized IP ranges of an AKS cluster, a private cluster, a firewall, the\n"
 	"certificate or the credentials. The whole run ends within --timeout (10s).\n"
-	"\n"
-	"options (global, also read by diagnose):\n"
-	"  --aks FILE               az aks show output (both field spellings)\n"
-	"  --resource-group RG --name NAME   run az aks show (when az is installed)\n"
-	"  --client-ip IP           this client's egress (public) IP, IPv4 or IPv6\n"
-	"  --egress-ip-url URL      learn it from an echo service you name (no default)\n"
-	"  --snapshot DIR           offline: DIR/aks.json, no probe\n"
-	"options:\n"
-	"  --no-probe               offline checks only\n"
-	"  --dns-server IP[:PORT]   ask this DNS server instead of /etc/resolv.conf's\n";
+	"The global --aks, --resource-group/--name, --client-ip, --egress-ip-url and\n"
+	"--snapshot (offline: DIR/aks.json, no probe) feed it; diagnose runs it too.\n";
 
 static const char *dns_server;   /* apiserver --dns-server */
 
@@ -251,7 +243,8 @@ int nd_apiserver_checks(struct nd_ctx *ctx, bool no_probe, bool in_diagnose, con
 					      : _("--no-probe");
 	} else if (nd_kubeconfig_opts_from_ctx(ctx, &kc, &e) < 0) {
 		in.probe_skip = nd_report_strdup(r, e.msg);
-		if (!aks)
+		/* diagnose: the live source that follows says it (once) */
+		if (!aks && !in_diagnose)
 			print_err(cmd, e.msg);
 	} else {
 		struct nd_probe_opts po = {0};

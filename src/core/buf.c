@@ -122,37 +122,17 @@ void nd_buf_printf(struct nd_buf *b, const char *fmt, ...)
 
 void nd_buf_str(struct nd_buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t i, run = 0;
+	char buf[8];
+	const char *esc;
 
 	nd_buf_addc(b, '"');
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[7];
-		size_t elen = 2;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if ((esc = nd_json_escape((unsigned char)s[i], buf)) == NULL)
 			continue;
 		nd_buf_add(b, s + run, i - run);
+		nd_buf_adds(b, esc);
 		run = i + 1;
-		esc[0] = '\\';
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		default:
-			esc[1] = 'u';
-			esc[2] = '0';
-			esc[3] = '0';
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			elen = 6;
-		}
-		nd_buf_add(b, esc, elen);
 	}
 	nd_buf_add(b, s + run, n - run);
 	nd_buf_addc(b, '"');

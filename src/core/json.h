@@ -178,4 +178,13 @@ ssize_t nd_json_stream_file_split(const char *path, const struct nd_json_stream_
 #include <stdio.h>
 void nd_json_write_str(FILE *out, const char *s, size_t n);
 
+/*
+ * The one JSON string escaper, for every writer (the report, the served
+ * API): the escape for byte c, NUL-terminated in buf, or NULL when c goes
+ * out as it is. '"' and '\' and the control bytes (RFC 8259 §7), with the
+ * short forms \b \f \n \r \t, and DEL (0x7f) as \u007f so a terminal
+ * never sees it.
+ */
+const char *nd_json_escape(unsigned char c, char buf[8]);
+
 #endif

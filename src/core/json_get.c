@@ -69,30 +69,42 @@ const char *nd_json_type_name(enum nd_jtype t)
 	return (unsigned)t <= ND_JOBJ ? names[t] : "?";
 }
 
-void nd_json_write_str(FILE *out, const char *s, size_t n)
+const char *nd_json_escape(unsigned char c, char buf[8])
 {
 	static const char hex[] = "0123456789abcdef";
+
+	if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+		return NULL;
+	switch (c) {
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	case '\b': return "\\b";
+	case '\f': return "\\f";
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\t': return "\\t";
+	default:
+		memcpy(buf, "\\u00", 4);
+		buf[4] = hex[c >> 4];
+		buf[5] = hex[c & 15];
+		buf[6] = '\0';
+		return buf;
+	}
+}
+
+void nd_json_write_str(FILE *out, const char *s, size_t n)
+{
 	size_t i, run = 0;
+	char buf[8];
+	const char *esc;
 
 	putc('"', out);
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+		if ((esc = nd_json_escape((unsigned char)s[i], buf)) == NULL)
 			continue;
 		fwrite(s + run, 1, i - run, out);
+		fputs(esc, out);
 		run = i + 1;
-		switch (c) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
-		default:
-			fputs("\\u00", out);
-			putc(hex[c >> 4], out);
-			putc(hex[c & 15], out);
-		}
 	}
 	fwrite(s + run, 1, n - run, out);
 	putc('"', out);

@@ -104,6 +104,9 @@ struct nd_report {
 	/* A command's own answer (can-i, can-reach): printed as "verdict" in
 	 * JSON and as indented text before the findings. NULL for none. */
 	struct nd_val *verdict;
+	/* A command whose answer is a document (explain: a catalogue page): the
+	 * text output is this text as it is; JSON carries the verdict. */
+	const char *document;
 	/* inputs a source could not read ("pods (forbidden for 'alice')"): the
 	 * run is then incomplete, never healthy */
 	const char **unread;

@@ -303,6 +303,10 @@ static int emit_text(FILE *out, const struct nd_report *r, const struct nd_emit_
 	size_t i, st[4] = {0};
 	enum nd_verdict verdict = nd_report_verdict(r);
 
+	if (r->document && !r->nchecks && !r->nfindings) {
+		fputs(r->document, out);
+		return 0;
+	}
 	if (verdict == ND_VERDICT_INCOMPLETE)
 		incomplete_line(out, r, o->color);
 	if (r->source.snapshot)

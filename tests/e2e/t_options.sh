@@ -106,3 +106,8 @@ check "completion: a bundle's namespaces" sh -c "echo '$(comp "COMP_WORDS=(netdi
 check "completion zsh: valid" sh -c "'$ND' completion zsh | bash -n"
 check "completion fish: every command" sh -c "test \$('$ND' completion fish | grep -c __fish_use_subcommand) = \$('$ND' completion words commands | wc -l)"
 check_rc "completion: unknown shell" 2 "$ND" completion tcsh
+
+# explain fills the report like every command: -o json is the netdiag/v1 envelope
+check "explain -o json: the page in the verdict" sh -c "'$ND' explain ipam-leak -o json | jq -e '.schema == \"netdiag/v1\" and .verdict.code == \"ipam-leak\" and (.verdict.page | startswith(\"# ipam-leak\"))' >/dev/null"
+check "explain -o json: every code listed" sh -c "test \$('$ND' -o json explain | jq '.verdict.codes | length') = \$(ls '$TOP/docs/findings/'*.md | wc -l)"
+check "explain text: the page as it is" sh -c "'$ND' explain ipam-leak | head -n 1 | grep -qx '# ipam-leak'"

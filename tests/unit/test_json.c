@@ -13,6 +13,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/buf.h"
 
 struct pcase {
 	const char *in;
@@ -250,6 +251,32 @@ static void test_stream_ceiling(void **state)
 	free(big);
 }
 
+/* The report writer (FILE) and the API writer (nd_buf) escape alike, byte for byte. */
+static void test_one_escaper(void **state)
+{
+	char all[256], *mem = NULL;
+	size_t memlen = 0;
+	struct nd_buf b = ND_BUF_INIT(4096);
+	FILE *f = open_memstream(&mem, &memlen);
+
+	(void)state;
+	for (int i = 0; i < 256; i++)
+		all[i] = (char)i;
+	nd_json_write_str(f, all, sizeof(all));
+	fclose(f);
+	nd_buf_str(&b, all, sizeof(all));
+	assert_int_equal(memlen, b.len);
+	assert_memory_equal(mem, b.p, memlen);
+	/* RFC 8259 §7: the short forms, \u00XX for the other controls, DEL escaped */
+	assert_non_null(strstr(mem, "\\u0000\\u0001"));
+	assert_non_null(strstr(mem, "\\b\\t\\n\\u000b\\f\\r"));
+	assert_non_null(strstr(mem, " !\\\"#"));
+	assert_non_null(strstr(mem, "[\\\\]"));
+	assert_non_null(strstr(mem, "~\\u007f"));
+	free(mem);
+	nd_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_stream_chunks),
 		cmocka_unit_test(test_stream_shapes),
 		cmocka_unit_test(test_stream_ceiling),
+		cmocka_unit_test(test_one_escaper),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
