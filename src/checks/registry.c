@@ -72,6 +72,8 @@ const struct nd_check_def nd_check_defs[] = {
 	{.id = "azure-cni-nnc", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(NNC) | K(POD),
 	 .codes = CODES("azure-cni-ip-shortage", "azure-cni-subnet-full"),
 	 .fn = nd_check_azure_cni},
+	{.id = "azure-cni-ip-gap", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(NNC) | K(POD),
+	 .codes = CODES("terminated-pods-hold-ips", "ipam-leak"), .fn = nd_check_azure_cni_gap},
 	{.id = "ipam-release", .scenario = "S2", .at = ND_AT_NODE, .kinds = K(POD) | K(NODE),
 	 .node = ND_NODE_FILES, .codes = NO_CODES, .by = "ipam release"},
 	{.id = "ipam-restore", .scenario = "S2", .at = ND_AT_NODE, .node = ND_NODE_FILES,

@@ -313,6 +313,18 @@ int dec_nnc(struct dec *d, const struct nd_json *o)
 			ipa = dec_arr(d, nd_json_get(c, "ipAssignments"),
 				      "networkContainers[].ipAssignments");
 			nc->nassigned = ipa ? ipa->n : 0;
+			if (nc->nassigned) {
+				nc->ips = dec_alloc(d, nc->nassigned, sizeof(*nc->ips));
+				nc->ip_names = dec_alloc(d, nc->nassigned, sizeof(*nc->ip_names));
+				for (uint32_t k = 0; k < nc->nassigned; k++) {
+					const struct nd_json *a = &ipa->u.items[k];
+
+					nc->ips[k] = dec_str(d, nd_json_get(a, "ip"),
+							     "networkContainers[].ipAssignments[].ip");
+					nc->ip_names[k] = dec_str(d, nd_json_get(a, "name"),
+								  "networkContainers[].ipAssignments[].name");
+				}
+			}
 		}
 	}
 	if (d->failed)

@@ -268,6 +268,8 @@ struct nd_nnc_nc {
 	const char *subnet_name;
 	const char *subnet_cidr;     /* subnetAddressSpace */
 	uint32_t nassigned;          /* ipAssignments[] */
+	const char **ips;            /* ipAssignments[].ip, nassigned of them (NULL when absent) */
+	const char **ip_names;       /* ipAssignments[].name: CNS's id of each */
 };
 
 struct nd_nnc {
