@@ -153,18 +153,15 @@ static void jstr(char **buf, size_t *len, size_t *cap, const char *s)
 {
 	for (; s && *s; s++) {
 		char tmp[8];
-		size_t n;
+		const char *esc = nd_json_escape((unsigned char)*s, tmp);
+		size_t n = esc ? strlen(esc) : 1;
 
-		if (*s == '"' || *s == '\\')
-			n = (size_t)snprintf(tmp, sizeof(tmp), "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			n = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned char)*s);
-		else {
+		if (!esc) {
 			tmp[0] = *s;
-			n = 1;
+			esc = tmp;
 		}
 		ND_GROW(*buf, *cap, *len + n + 1);
-		memcpy(*buf + *len, tmp, n);
+		memcpy(*buf + *len, esc, n);
 		*len += n;
 		(*buf)[*len] = '\0';
 	}

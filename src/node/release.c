@@ -98,18 +98,7 @@ static int read_raw(int dfd, const char *dir, const char *name, char *buf, size_
 
 static void json_str(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	nd_json_write_str(f, s, strlen(s));
 }
 
 struct cand {
