@@ -328,8 +328,8 @@ static int peer_match(const struct nd_np_engine *e, const struct nd_netpol *np,
 	return NO;
 }
 
-static bool port_match(const struct nd_npport *pp, const struct nd_np_port *q,
-		       const struct nd_pod *dst)
+bool nd_np_port_matches(const struct nd_npport *pp, const struct nd_np_port *q,
+			const struct nd_pod *dst)
 {
 	uint32_t i;
 
@@ -419,7 +419,7 @@ static int decide(const struct nd_np_engine *e, const uint32_t *pols, uint32_t n
 				continue;
 			if (ru->nports) {
 				for (j = 0; j < ru->nports; j++)
-					if (port_match(&ru->ports[j], q, dst))
+					if (nd_np_port_matches(&ru->ports[j], q, dst))
 						break;
 				if (j == ru->nports)
 					continue;

@@ -62,6 +62,7 @@
 
 struct nd_model;
 struct nd_pod;
+struct nd_npport;
 struct nd_netpol;
 struct nd_labels;
 struct nd_arena;
@@ -168,6 +169,14 @@ void nd_np_matrix_release(struct nd_np_matrix *mx);
 int nd_np_closest_rule(const struct nd_np_engine *e, uint32_t policy, bool ingress,
 		       const struct nd_np_ep *src, const struct nd_np_ep *dst,
 		       const struct nd_np_port *port, struct nd_arena *a, const char **why);
+/*
+ * Port q is allowed by the rule's port entry pp for destination pod dst
+ * (named ports resolve against dst's containerPorts; NULL dst: no named
+ * port matches). The engine's one port test: the explainer uses it too,
+ * so an explanation cannot disagree with its verdict.
+ */
+bool nd_np_port_matches(const struct nd_npport *pp, const struct nd_np_port *q,
+			const struct nd_pod *dst);
 /* One rule in words: "from: namespaceSelector {...} podSelector {...}; ports: 80/TCP". */
 const char *nd_np_rule_text(const struct nd_netpol *np, bool ingress, uint32_t rule,
 			    struct nd_arena *a);

@@ -178,28 +178,6 @@ static bool peer_why(const struct nd_np_engine *e, const struct nd_netpol *np,
 	return false;
 }
 
-static bool port_ok(const struct nd_npport *pp, const struct nd_np_port *q, const struct nd_pod *d)
-{
-	uint32_t i;
-
-	if (q->any)
-		return true;
-	if (pp->proto != q->proto)
-		return false;
-	if (!pp->has_port)
-		return true;
-	if (pp->port_name) {
-		for (i = 0; d && i < d->nports; i++)
-			if (streq(d->ports[i].name, pp->port_name) && d->ports[i].proto == q->proto &&
-			    d->ports[i].port == q->port)
-				return true;
-		return false;
-	}
-	if (pp->end_port && pp->end_port >= pp->port)
-		return q->port >= pp->port && q->port <= pp->end_port;
-	return q->port == pp->port;
-}
-
 int nd_np_closest_rule(const struct nd_np_engine *e, uint32_t policy, bool ingress,
 		       const struct nd_np_ep *src, const struct nd_np_ep *dst,
 		       const struct nd_np_port *port, struct nd_arena *a, const char **why)
@@ -227,7 +205,7 @@ int nd_np_closest_rule(const struct nd_np_engine *e, uint32_t policy, bool ingre
 			pm = peer_why(e, np, &rules[r].peers[j], peer, &tmp, a);
 		nd_buf_release(&tmp);
 		for (j = 0; j < rules[r].nports && !qm; j++)
-			qm = port_ok(&rules[r].ports[j], port, dst->pod);
+			qm = nd_np_port_matches(&rules[r].ports[j], port, dst->pod);
 		score = pm + qm;
 		if (score > best_score) {
 			best_score = score;
@@ -253,7 +231,7 @@ int nd_np_closest_rule(const struct nd_np_engine *e, uint32_t policy, bool ingre
 		if (pm)
 			nd_buf_printf(&b, "%s matches", nd_np_ep_name(peer, a));
 		for (j = 0; j < ru->nports && !qm; j++)
-			qm = port_ok(&ru->ports[j], port, dst->pod);
+			qm = nd_np_port_matches(&ru->ports[j], port, dst->pod);
 		if (!qm) {
 			nd_buf_printf(&b, "; port ");
 			port_text(&b, port);

@@ -12,6 +12,7 @@
 
 #include "findings/finding.h"
 #include "k8s/bundle.h"
+#include "k8s/model.h"
 #include "policy/netpol.h"
 #include "policy/netpol_report.h"
 #include "policy_cases.h"
@@ -337,6 +338,48 @@ static void test_finding(void **state)
 	nd_model_free(m);
 }
 
+/*
+ * The one port test (engine and explainer share it since the explainer's
+ * copy was deleted). Cases from the NetworkPolicy API: a named port
+ * resolves against the destination's containerPorts (unnamed ones never
+ * match it, and the protocol must agree too); endPort makes an inclusive
+ * range; a port entry without port allows every port of its protocol; the
+ * protocol (TCP by default, set by the decoder) must match.
+ */
+static void test_port_matches(void **state)
+{
+	struct nd_cport cp[] = {{NULL, 8080, ND_TCP}, {"dns", 53, ND_UDP}, {"web", 8080, ND_TCP}};
+	struct nd_pod pod = {0};
+	const struct nd_npport named = {true, ND_TCP, 0, "web", 0};
+	const struct nd_npport named_udp = {true, ND_UDP, 0, "dns", 0};
+	const struct nd_npport range = {true, ND_TCP, 32000, NULL, 32768};
+	const struct nd_npport allports = {false, ND_UDP, 0, NULL, 0};
+	const struct nd_npport one = {true, ND_TCP, 80, NULL, 0};
+	const struct nd_np_port t8080 = {false, ND_TCP, 8080}, u53 = {false, ND_UDP, 53};
+	const struct nd_np_port t53 = {false, ND_TCP, 53}, t32000 = {false, ND_TCP, 32000};
+	const struct nd_np_port t32768 = {false, ND_TCP, 32768}, t32769 = {false, ND_TCP, 32769};
+	const struct nd_np_port u80 = {false, ND_UDP, 80}, t80 = {false, ND_TCP, 80};
+	const struct nd_np_port any = {true, ND_TCP, 0};
+
+	(void)state;
+	pod.nports = 3;
+	pod.ports = cp;
+	assert_true(nd_np_port_matches(&named, &t8080, &pod));
+	assert_false(nd_np_port_matches(&named, &t8080, NULL));   /* no pod: cannot resolve */
+	cp[2].name = "other";                                    /* only the unnamed 8080 left */
+	assert_false(nd_np_port_matches(&named, &t8080, &pod));
+	assert_true(nd_np_port_matches(&named_udp, &u53, &pod));
+	assert_false(nd_np_port_matches(&named_udp, &t53, &pod)); /* protocol differs */
+	assert_true(nd_np_port_matches(&range, &t32000, &pod));
+	assert_true(nd_np_port_matches(&range, &t32768, &pod));
+	assert_false(nd_np_port_matches(&range, &t32769, &pod));
+	assert_true(nd_np_port_matches(&allports, &u53, &pod));
+	assert_false(nd_np_port_matches(&allports, &t53, &pod));
+	assert_true(nd_np_port_matches(&one, &t80, &pod));
+	assert_false(nd_np_port_matches(&one, &u80, &pod));
+	assert_true(nd_np_port_matches(&one, &any, &pod));
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
@@ -345,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_matrix_equals_pairs),
 		cmocka_unit_test(test_explain_and_fix),
 		cmocka_unit_test(test_finding),
+		cmocka_unit_test(test_port_matches),
 	};
 	char path[1100];
 	struct CMUnitTest *tests;
