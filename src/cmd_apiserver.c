@@ -38,8 +38,7 @@ const char nd_apiserver_help[] =
 static const char *dns_server;   /* apiserver --dns-server */
 
 struct echo {
-	char body[ECHO_BODY_MAX + 1];
-	size_t len;
+	struct nd_http_body col;
 	bool done;
 	long status;
 	char error[256];
@@ -49,12 +48,7 @@ static int echo_body(void *ctx, const char *p, size_t n)
 {
 	struct echo *x = ctx;
 
-	if (x->len + n > ECHO_BODY_MAX)
-		return -1;
-	memcpy(x->body + x->len, p, n);
-	x->len += n;
-	x->body[x->len] = '\0';
-	return 0;
+	return nd_http_body_add(&x->col, p, n);
 }
 
 static void echo_done(void *ctx, const struct nd_http_result *res)
@@ -98,6 +92,7 @@ static int egress_ip(const char *url, int64_t timeout_ms, struct nd_ip *ip, stru
 	const char *p = strstr(url, "://");
 	int64_t deadline = nd_now_ms() + timeout_ms;
 	size_t sl;
+	int rc = 0;
 
 	if (!p || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0))
 		return nd_err_set(e, "--egress-ip-url '%s' is not an http(s) URL", url);
@@ -116,6 +111,7 @@ static int egress_ip(const char *url, int64_t timeout_ms, struct nd_ip *ip, stru
 	if (!h)
 		return -1;
 	rq.path = *p ? p : "/";
+	nd_http_body_init(&x.col, ECHO_BODY_MAX, true);
 	rq.on_body = echo_body;
 	rq.on_done = echo_done;
 	rq.ctx = &x;
@@ -127,13 +123,18 @@ static int egress_ip(const char *url, int64_t timeout_ms, struct nd_ip *ip, stru
 		nd_http_poll(h, 100);
 	nd_http_free(h);
 	if (!x.done)
-		return nd_err_set(e, "'%s' did not answer within %lld ms", url, (long long)timeout_ms);
-	if (x.status < 200 || x.status >= 300)
-		return nd_err_set(e, "'%s' answered %s%ld", url, x.error[0] ? x.error : "HTTP ",
-				  x.error[0] ? 0L : x.status);
-	if (ip_in_body(x.body, ip) < 0)
-		return nd_err_set(e, "'%s' answered no IP address", url);
-	return 0;
+		rc = nd_err_set(e, "'%s' did not answer within %lld ms", url, (long long)timeout_ms);
+	else if (x.col.cut)
+		rc = nd_err_set(e, "'%s' answered more than %d bytes: not an echo of the IP", url,
+				ECHO_BODY_MAX);
+	else if (x.error[0])
+		rc = nd_err_set(e, "'%s' could not be read: %s", url, x.error);
+	else if (x.status < 200 || x.status >= 300)
+		rc = nd_err_set(e, "'%s' answered HTTP %ld", url, x.status);
+	else if (ip_in_body(x.col.body.p ? x.col.body.p : "", ip) < 0)
+		rc = nd_err_set(e, "'%s' answered no IP address", url);
+	nd_http_body_release(&x.col);
+	return rc;
 }
 
 static void print_err(const char *cmd, const char *msg)

@@ -19,9 +19,7 @@ struct xfer {
 	struct curl_slist *hdrs;
 	char *bearer_hdr;
 	struct nd_http_req req;
-	char *body;                  /* non-2xx body */
-	size_t body_len;
-	bool body_over;
+	struct nd_http_body err;     /* a non-2xx body (the Status object) */
 	bool aborted;
 	int64_t retry_after_ms;
 	char content_type[128];
@@ -159,7 +157,7 @@ static void xfer_free(struct xfer *x)
 		free(x->bearer_hdr);
 	}
 	free((char *)x->req.path);
-	free(x->body);
+	nd_http_body_release(&x->err);
 	free(x);
 }
 
@@ -184,6 +182,36 @@ void nd_http_free(struct nd_http *h)
 	free(h);
 }
 
+void nd_http_body_init(struct nd_http_body *c, size_t max, bool fail_over)
+{
+	nd_buf_init(&c->body, max);
+	c->fail_over = fail_over;
+	c->cut = false;
+}
+
+int nd_http_body_add(void *ctx, const char *p, size_t n)
+{
+	struct nd_http_body *c = ctx;
+	size_t room = c->body.max - c->body.len;
+
+	if (n > room) {
+		c->cut = true;
+		if (c->fail_over)
+			return -1;
+		n = room;    /* keep the start */
+	}
+	if (n)
+		nd_buf_add(&c->body, p, n);
+	else if (!c->body.p)
+		nd_buf_add(&c->body, "", 0);
+	return 0;
+}
+
+void nd_http_body_release(struct nd_http_body *c)
+{
+	nd_buf_release(&c->body);
+}
+
 static size_t on_write(char *p, size_t sz, size_t nm, void *ud)
 {
 	struct xfer *x = ud;
@@ -198,18 +226,9 @@ static size_t on_write(char *p, size_t sz, size_t nm, void *ud)
 		}
 		return n;
 	}
-	if (x->body_len < x->h->c.err_body_max) {
-		size_t take = x->h->c.err_body_max - x->body_len;
-
-		if (take > n)
-			take = n;
-		x->body = nd_xrealloc(x->body, x->body_len + take + 1);
-		memcpy(x->body + x->body_len, p, take);
-		x->body_len += take;
-		x->body[x->body_len] = '\0';
-		if (take < n)
-			x->body_over = true;
-	}
+	if (!x->err.body.max)
+		nd_http_body_init(&x->err, x->h->c.err_body_max, false);
+	nd_http_body_add(&x->err, p, n);
 	return n;
 }
 
@@ -387,8 +406,8 @@ static void finish(struct nd_http *h, struct xfer *x, CURLcode rc)
 		snprintf(res.error, sizeof(res.error), "%s",
 			 x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
 	res.content_type = x->content_type[0] ? x->content_type : NULL;
-	res.body = x->body;
-	res.body_len = x->body_len;
+	res.body = x->err.body.p;
+	res.body_len = x->err.body.len;
 	res.elapsed_ms = nd_now_ms() - x->started;
 	for (pp = &h->running; *pp; pp = &(*pp)->next)
 		if (*pp == x) {

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
+
 struct nd_err;
 
 struct nd_http_config {
@@ -63,6 +65,22 @@ struct nd_http_result {
 	size_t body_len;
 	int64_t elapsed_ms;
 };
+
+/*
+ * The one collector of a whole body (every caller that reads one: error
+ * bodies, probe stages, POST answers, the egress echo). At most max bytes
+ * are kept; past that the start is kept and cut is set, or, with
+ * fail_over, the transfer is aborted. Pass nd_http_body_add as on_body and
+ * the collector as ctx. The bytes are body.p (NUL-terminated), body.len.
+ */
+struct nd_http_body {
+	struct nd_buf body;
+	bool fail_over;
+	bool cut;
+};
+void nd_http_body_init(struct nd_http_body *c, size_t max, bool fail_over);
+int nd_http_body_add(void *ctx, const char *p, size_t n);
+void nd_http_body_release(struct nd_http_body *c);
 
 struct nd_http_req {
 	const char *path;            /* "/api/v1/pods?limit=500" (copied) */

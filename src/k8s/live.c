@@ -469,9 +469,8 @@ int nd_live_load_model(struct nd_live *lv, struct nd_model *m, struct nd_live_ki
 /* ---- one request at a time: access reviews ---- */
 
 struct post {
-	char *buf;
-	size_t len, max;
-	bool over, done;
+	struct nd_http_body col;     /* fails over its ceiling */
+	bool done;
 	struct nd_http_result res;
 	char *err_body;              /* a copy of the non-2xx body */
 };
@@ -480,15 +479,7 @@ static int post_body(void *ctx, const char *p, size_t n)
 {
 	struct post *po = ctx;
 
-	if (po->len + n > po->max) {
-		po->over = true;
-		return -1;
-	}
-	po->buf = nd_xrealloc(po->buf, po->len + n + 1);
-	memcpy(po->buf + po->len, p, n);
-	po->len += n;
-	po->buf[po->len] = '\0';
-	return 0;
+	return nd_http_body_add(&po->col, p, n);
 }
 
 static void post_done(void *ctx, const struct nd_http_result *res)
@@ -523,7 +514,7 @@ int nd_live_post(struct nd_live *lv, const char *path, const char *body, size_t 
 		struct nd_err e;
 
 		memset(&po, 0, sizeof(po));
-		po.max = max ? max : (1u << 20);
+		nd_http_body_init(&po.col, max ? max : (1u << 20), true);
 		memset(ae, 0, sizeof(*ae));
 		if (nd_auth_get(lv->auth, &cr, &e) < 0 ||
 		    (rq = (struct nd_http_req){.path = path, .bearer = cr.token,
@@ -541,15 +532,14 @@ int nd_live_post(struct nd_live *lv, const char *path, const char *body, size_t 
 			nd_http_poll(lv->http, 200);
 		if (po.res.status >= 200 && po.res.status < 300 && po.res.fail == ND_HTTP_OK) {
 			free(po.err_body);
-			*out = po.buf ? po.buf : nd_xstrdup("");
-			*outlen = po.len;
+			*out = nd_buf_detach(&po.col.body, outlen);
 			return 0;
 		}
 		nd_api_error_from(ae, &po.res, what);
-		if (po.over)
+		if (po.col.cut)
 			snprintf(ae->message, sizeof(ae->message), "%s: answer larger than %zu bytes",
-				 what, po.max);
-		free(po.buf);
+				 what, po.col.body.max);
+		nd_http_body_release(&po.col);
 		free(po.err_body);
 		if (po.res.status != 401 || !nd_auth_invalidate(lv->auth))
 			break;

@@ -24,8 +24,7 @@
 #define BODY_MAX 16384
 
 struct get {
-	char body[BODY_MAX + 1];
-	size_t len;
+	struct nd_http_body col;     /* only the start is looked at */
 	bool done;
 	struct nd_http_result res;
 	char err_body[1024];
@@ -34,14 +33,8 @@ struct get {
 static int on_body(void *ctx, const char *p, size_t n)
 {
 	struct get *g = ctx;
-	size_t room = BODY_MAX - g->len;
 
-	if (n > room)
-		n = room;         /* only the start is looked at */
-	memcpy(g->body + g->len, p, n);
-	g->len += n;
-	g->body[g->len] = '\0';
-	return 0;
+	return nd_http_body_add(&g->col, p, n);
 }
 
 static void on_done(void *ctx, const struct nd_http_result *res)
@@ -66,6 +59,8 @@ static void on_done(void *ctx, const struct nd_http_result *res)
 static int get(struct nd_http *h, struct nd_http_req *rq, struct get *g, int64_t deadline,
 	       struct nd_err *e)
 {
+	nd_http_body_release(&g->col);
+	nd_http_body_init(&g->col, BODY_MAX, false);
 	rq->on_body = on_body;
 	rq->on_done = on_done;
 	rq->ctx = g;
@@ -119,7 +114,7 @@ static void version_detail(struct nd_http_stage *s, const struct get *g)
 	if (s->status != ND_STAGE_PASS || s->http != 200)
 		return;
 	a = nd_arena_new(8192);
-	if (nd_json_parse(g->body, g->len, 0, a, &doc, &e) == 0) {
+	if (nd_json_parse(g->col.body.p ? g->col.body.p : "", g->col.body.len, 0, a, &doc, &e) == 0) {
 		const char *v = nd_json_str(nd_json_get(&doc, "gitVersion"));
 
 		snprintf(s->detail, sizeof(s->detail), "%s", v ? v : "no gitVersion");
@@ -170,6 +165,7 @@ void nd_probe_http_stages(const struct nd_kubeconfig *kc, const struct nd_probe_
 	if (out->version.status != ND_STAGE_PASS)
 		goto out;
 
+	nd_http_body_release(&g->col);
 	memset(g, 0, sizeof(*g));
 	t0 = nd_now_ms();
 	memset(&rq, 0, sizeof(rq));
@@ -180,11 +176,12 @@ void nd_probe_http_stages(const struct nd_kubeconfig *kc, const struct nd_probe_
 	if (out->readyz.http >= 500)
 		out->readyz.status = ND_STAGE_FAIL;
 	if (out->readyz.status == ND_STAGE_PASS && out->readyz.http == 200)
-		snprintf(out->readyz.detail, sizeof(out->readyz.detail), "%.40s", g->body);
+		snprintf(out->readyz.detail, sizeof(out->readyz.detail), "%.40s", g->col.body.p ? g->col.body.p : "");
 	/* not ready: reported, but the credentials are still worth testing */
 
 	if (o->no_auth)
 		goto out;
+	nd_http_body_release(&g->col);
 	memset(g, 0, sizeof(*g));
 	t0 = nd_now_ms();
 	if (o->auth_path)
@@ -231,5 +228,6 @@ void nd_probe_http_stages(const struct nd_kubeconfig *kc, const struct nd_probe_
 out:
 	nd_auth_free(auth);
 	nd_http_free(h);
+	nd_http_body_release(&g->col);
 	free(g);
 }
