@@ -288,44 +288,70 @@ int nd_np_port_parse(const char *s, struct nd_np_port *out, struct nd_err *e)
 
 enum { NO = 0, YES = 1, MAYBE = 2 };
 
-static int ip_block(const struct nd_nppeer *p, const struct nd_ip *ip)
+static int ip_block(const struct nd_nppeer *p, const struct nd_ip *ip, struct nd_np_miss *miss)
 {
 	struct nd_cidr c;
 	uint32_t i;
 
-	if (!ip->family || nd_cidr_parse(p->cidr, false, &c) < 0 || c.ip.family != ip->family ||
-	    !nd_cidr_contains(&c, ip))
+	if (!ip->family) {
+		miss->kind = ND_NP_MISS_NO_IP;
 		return NO;
+	}
+	if (nd_cidr_parse(p->cidr, false, &c) < 0 || c.ip.family != ip->family ||
+	    !nd_cidr_contains(&c, ip)) {
+		miss->kind = ND_NP_MISS_NOT_IN_BLOCK;
+		return NO;
+	}
 	for (i = 0; i < p->nexcept; i++) {
 		struct nd_cidr x;
 
 		if (nd_cidr_parse(p->except[i], false, &x) == 0 && x.ip.family == ip->family &&
-		    nd_cidr_contains(&x, ip))
+		    nd_cidr_contains(&x, ip)) {
+			miss->kind = ND_NP_MISS_EXCEPTED;
+			miss->except = i;
 			return NO;
+		}
 	}
 	return YES;
 }
 
 /* Does peer p of policy np match endpoint x? MAYBE when only its address could tell. */
 static int peer_match(const struct nd_np_engine *e, const struct nd_netpol *np,
-		      const struct nd_nppeer *p, const struct nd_np_ep *x, bool ip_unknown)
+		      const struct nd_nppeer *p, const struct nd_np_ep *x, bool ip_unknown,
+		      struct nd_np_miss *miss)
 {
+	miss->kind = ND_NP_MATCH;
+	miss->except = 0;
 	if (p->has_pod_sel || p->has_ns_sel) {
-		if (!x->pod || x->pod->host_network)
-			return NO;
-		if (p->has_ns_sel) {
-			if (!nd_selector_matches(&p->ns_sel, nd_np_ns_labels(e, x->pod->m.ns)))
-				return NO;
-		} else if (!streq(x->pod->m.ns, np->m.ns)) {
+		if (!x->pod || x->pod->host_network) {
+			miss->kind = !x->pod ? ND_NP_MISS_NOT_POD : ND_NP_MISS_HOSTNET;
 			return NO;
 		}
-		if (p->has_pod_sel && !nd_selector_matches(&p->pod_sel, &x->pod->m.labels))
+		if (p->has_ns_sel) {
+			if (!nd_selector_matches(&p->ns_sel, nd_np_ns_labels(e, x->pod->m.ns))) {
+				miss->kind = ND_NP_MISS_NS_SEL;
+				return NO;
+			}
+		} else if (!streq(x->pod->m.ns, np->m.ns)) {
+			miss->kind = ND_NP_MISS_OTHER_NS;
 			return NO;
+		}
+		if (p->has_pod_sel && !nd_selector_matches(&p->pod_sel, &x->pod->m.labels)) {
+			miss->kind = ND_NP_MISS_POD_SEL;
+			return NO;
+		}
 		return YES;
 	}
 	if (p->cidr)
-		return ip_unknown ? MAYBE : ip_block(p, &x->ip);
+		return ip_unknown ? MAYBE : ip_block(p, &x->ip, miss);
+	miss->kind = ND_NP_MISS_EMPTY;
 	return NO;
+}
+
+bool nd_np_peer_matches(const struct nd_np_engine *e, const struct nd_netpol *np,
+			const struct nd_nppeer *p, const struct nd_np_ep *x, struct nd_np_miss *miss)
+{
+	return peer_match(e, np, p, x, false, miss) == YES;
 }
 
 bool nd_np_port_matches(const struct nd_npport *pp, const struct nd_np_port *q,
@@ -408,7 +434,8 @@ static int decide(const struct nd_np_engine *e, const uint32_t *pols, uint32_t n
 			int pm = ru->npeers ? NO : YES, peer_i = -1, port_i = -1;
 
 			for (j = 0; j < ru->npeers && pm != YES; j++) {
-				int x = peer_match(e, np, &ru->peers[j], peer, ip_unknown);
+				struct nd_np_miss miss;
+				int x = peer_match(e, np, &ru->peers[j], peer, ip_unknown, &miss);
 
 				if (x == YES || (x == MAYBE && pm == NO)) {
 					pm = x;

@@ -170,6 +170,32 @@ int nd_np_closest_rule(const struct nd_np_engine *e, uint32_t policy, bool ingre
 		       const struct nd_np_ep *src, const struct nd_np_ep *dst,
 		       const struct nd_np_port *port, struct nd_arena *a, const char **why);
 /*
+ * Why a rule's peer does not match an endpoint, as the engine decided it:
+ * the explainer renders this and never tests a peer itself.
+ */
+enum nd_np_miss_kind {
+	ND_NP_MATCH = 0,
+	ND_NP_MISS_NOT_POD,        /* a selector peer, the endpoint is an address */
+	ND_NP_MISS_HOSTNET,        /* a selector peer, the pod is hostNetwork */
+	ND_NP_MISS_NS_SEL,         /* namespaceSelector does not match its namespace */
+	ND_NP_MISS_OTHER_NS,       /* podSelector alone: the policy's namespace only */
+	ND_NP_MISS_POD_SEL,        /* podSelector does not match its labels */
+	ND_NP_MISS_NO_IP,          /* ipBlock, the endpoint has no IP */
+	ND_NP_MISS_NOT_IN_BLOCK,   /* ipBlock does not contain the IP */
+	ND_NP_MISS_EXCEPTED,       /* ipBlock's except[except] contains it */
+	ND_NP_MISS_EMPTY,          /* no selector, no ipBlock: matches nothing */
+};
+struct nd_np_miss {
+	enum nd_np_miss_kind kind;
+	uint32_t except;           /* ND_NP_MISS_EXCEPTED: which except entry */
+};
+struct nd_netpol;
+struct nd_nppeer;
+/* The engine's one peer test (ip known): true on a match, else *miss says why. */
+bool nd_np_peer_matches(const struct nd_np_engine *e, const struct nd_netpol *np,
+			const struct nd_nppeer *p, const struct nd_np_ep *x, struct nd_np_miss *miss);
+
+/*
  * Port q is allowed by the rule's port entry pp for destination pod dst
  * (named ports resolve against dst's containerPorts; NULL dst: no named
  * port matches). The engine's one port test: the explainer uses it too,

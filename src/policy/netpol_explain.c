@@ -13,11 +13,6 @@
 #include "k8s/labels.h"
 #include "core/banned.h"
 
-static bool streq(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 const char *nd_np_ep_name(const struct nd_np_ep *ep, struct nd_arena *a)
 {
 	char buf[64];
@@ -110,71 +105,55 @@ const char *nd_np_rule_text(const struct nd_netpol *np, bool ingress, uint32_t r
 	return nd_buf_arena(&b, a);
 }
 
-/* Why peer p does not match x (appended to b); true when it matches. */
+/* Why peer p does not match x (appended to b), as the engine decided; true when it matches. */
 static bool peer_why(const struct nd_np_engine *e, const struct nd_netpol *np,
 		     const struct nd_nppeer *p, const struct nd_np_ep *x, struct nd_buf *b,
 		     struct nd_arena *a)
 {
-	if (p->has_pod_sel || p->has_ns_sel) {
-		if (!x->pod) {
-			nd_buf_printf(b, "selects pods, %s is not a pod", nd_np_ep_name(x, a));
-			return false;
-		}
-		if (x->pod->host_network) {
-			nd_buf_printf(b, "selects pods, %s is a hostNetwork pod (matched by ipBlock only)",
-				  nd_np_ep_name(x, a));
-			return false;
-		}
-		if (p->has_ns_sel && !nd_selector_matches(&p->ns_sel,
-							  nd_np_ns_labels(e, x->pod->m.ns))) {
-			nd_buf_printf(b, "namespaceSelector ");
-			sel_text(b, &p->ns_sel, a);
-			nd_buf_printf(b, " does not match namespace %s ", x->pod->m.ns);
-			labels_text(b, nd_np_ns_labels(e, x->pod->m.ns));
-			return false;
-		}
-		if (!p->has_ns_sel && !streq(x->pod->m.ns, np->m.ns)) {
-			nd_buf_printf(b, "podSelector without namespaceSelector selects pods of namespace "
-				  "%s only, not %s", np->m.ns, x->pod->m.ns);
-			return false;
-		}
-		if (p->has_pod_sel && !nd_selector_matches(&p->pod_sel, &x->pod->m.labels)) {
-			nd_buf_printf(b, "podSelector ");
-			sel_text(b, &p->pod_sel, a);
-			nd_buf_printf(b, " does not match %s ", nd_np_ep_name(x, a));
-			labels_text(b, &x->pod->m.labels);
-			return false;
-		}
+	struct nd_np_miss miss;
+	char ip[64];
+
+	if (nd_np_peer_matches(e, np, p, x, &miss))
 		return true;
+	switch (miss.kind) {
+	case ND_NP_MISS_NOT_POD:
+		nd_buf_printf(b, "selects pods, %s is not a pod", nd_np_ep_name(x, a));
+		break;
+	case ND_NP_MISS_HOSTNET:
+		nd_buf_printf(b, "selects pods, %s is a hostNetwork pod (matched by ipBlock only)",
+			      nd_np_ep_name(x, a));
+		break;
+	case ND_NP_MISS_NS_SEL:
+		nd_buf_printf(b, "namespaceSelector ");
+		sel_text(b, &p->ns_sel, a);
+		nd_buf_printf(b, " does not match namespace %s ", x->pod->m.ns);
+		labels_text(b, nd_np_ns_labels(e, x->pod->m.ns));
+		break;
+	case ND_NP_MISS_OTHER_NS:
+		nd_buf_printf(b, "podSelector without namespaceSelector selects pods of namespace "
+			      "%s only, not %s", np->m.ns, x->pod->m.ns);
+		break;
+	case ND_NP_MISS_POD_SEL:
+		nd_buf_printf(b, "podSelector ");
+		sel_text(b, &p->pod_sel, a);
+		nd_buf_printf(b, " does not match %s ", nd_np_ep_name(x, a));
+		labels_text(b, &x->pod->m.labels);
+		break;
+	case ND_NP_MISS_NO_IP:
+		nd_buf_printf(b, "ipBlock %s: %s has no IP", p->cidr, nd_np_ep_name(x, a));
+		break;
+	case ND_NP_MISS_NOT_IN_BLOCK:
+		nd_ip_format(&x->ip, ip, sizeof(ip));
+		nd_buf_printf(b, "ipBlock %s does not contain %s", p->cidr, ip);
+		break;
+	case ND_NP_MISS_EXCEPTED:
+		nd_buf_printf(b, "ipBlock %s excepts %s", p->cidr, p->except[miss.except]);
+		break;
+	case ND_NP_MISS_EMPTY:
+	case ND_NP_MATCH:
+		nd_buf_printf(b, "empty peer (no selector, no ipBlock) matches nothing");
+		break;
 	}
-	if (p->cidr) {
-		struct nd_cidr c;
-		uint32_t i;
-
-		if (!x->ip.family) {
-			nd_buf_printf(b, "ipBlock %s: %s has no IP", p->cidr, nd_np_ep_name(x, a));
-			return false;
-		}
-		if (nd_cidr_parse(p->cidr, false, &c) < 0 || c.ip.family != x->ip.family ||
-		    !nd_cidr_contains(&c, &x->ip)) {
-			char ip[64];
-
-			nd_ip_format(&x->ip, ip, sizeof(ip));
-			nd_buf_printf(b, "ipBlock %s does not contain %s", p->cidr, ip);
-			return false;
-		}
-		for (i = 0; i < p->nexcept; i++) {
-			struct nd_cidr xc;
-
-			if (nd_cidr_parse(p->except[i], false, &xc) == 0 &&
-			    xc.ip.family == x->ip.family && nd_cidr_contains(&xc, &x->ip)) {
-				nd_buf_printf(b, "ipBlock %s excepts %s", p->cidr, p->except[i]);
-				return false;
-			}
-		}
-		return true;
-	}
-	nd_buf_printf(b, "empty peer (no selector, no ipBlock) matches nothing");
 	return false;
 }
 
