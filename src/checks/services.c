@@ -153,16 +153,80 @@ static void nearest_pods(const struct nd_check_env *env, const struct nd_service
 	}
 }
 
+/*
+ * The live pods of other namespaces the selector matches, per namespace
+ * ({namespace, pods}): a Service selects pods of its own namespace only, so
+ * these are the cause when its own namespace has none. Returns the count.
+ */
+static size_t elsewhere(const struct nd_check_env *env, const struct nd_service *s,
+			struct nd_val *ev, const char **first_ns)
+{
+	const struct nd_model *m = env->m;
+	struct nd_report *r = env->r;
+	struct hit {
+		const char *ns;
+		size_t pods;
+	} *hits = NULL;
+	size_t nhits = 0, cap = 0, total = 0;
+
+	*first_ns = NULL;
+	/* one pass over the pods; the matching namespaces are few */
+	for (size_t k = 0; k < m->pods.n; k++) {
+		const struct nd_pod *p = &m->pods.v[k];
+		size_t j;
+
+		if (!p->m.ns || (s->m.ns && strcmp(p->m.ns, s->m.ns) == 0) || !pod_counts(p) ||
+		    !nd_selector_matches(&s->selector, &p->m.labels))
+			continue;
+		for (j = 0; j < nhits && strcmp(hits[j].ns, p->m.ns) != 0; j++)
+			;
+		if (j == nhits) {
+			ND_GROW(hits, cap, nhits + 1);
+			hits[nhits++] = (struct hit){p->m.ns, 0};
+		}
+		hits[j].pods++;
+		total++;
+	}
+	if (nhits) {
+		struct nd_val *arr = nd_obj_arr(r, ev, "matches_in_other_namespaces");
+
+		*first_ns = hits[0].ns;
+		for (size_t j = 0; j < nhits && j < MAX_LISTED; j++) {
+			struct nd_val *o = nd_arr_obj(r, arr);
+
+			nd_obj_str(r, o, "namespace", hits[j].ns);
+			nd_obj_int(r, o, "pods", (int64_t)hits[j].pods);
+		}
+	}
+	free(hits);
+	return total;
+}
+
 static void selector_mismatch(struct nd_check_env *env, const struct nd_service *s)
 {
 	struct nd_report *r = env->r;
 	struct nd_finding *f = nd_finding_add(r, "service-selector-mismatch", "Service", s->m.ns,
 					      s->m.name);
 	char *sel = nd_selector_string(&s->selector, env->r->arena);
+	const char *other;
+	size_t nother;
 
+	selector_val(r, f->evidence, s);
+	nother = elsewhere(env, s, f->evidence, &other);
+	if (nother) {
+		nd_finding_summary(r, f, _("the selector %s matches no running pod in namespace %s but "
+					   "%zu in other namespaces (first: %s); a Service selects "
+					   "pods of its own namespace only"), sel, s->m.ns, nother,
+				   other);
+		nd_finding_remedy(r, f, _("create the Service in the namespace of the pods (or run "
+					  "the pods in the Service's namespace); from other "
+					  "namespaces reach it as <service>.<namespace>.svc"));
+		nd_finding_command(r, f, "kubectl get pods -n %s -l '%s'", other, sel);
+		nd_finding_command(r, f, "kubectl get service -n %s %s -o yaml", s->m.ns, s->m.name);
+		return;
+	}
 	nd_finding_summary(r, f, _("the selector %s matches no running pod in namespace %s, so "
 				   "the Service has no endpoints"), sel, s->m.ns);
-	selector_val(r, f->evidence, s);
 	nearest_pods(env, s, f->evidence);
 	nd_finding_remedy(r, f, _("make the Service's selector equal the labels of the pods it "
 				  "should reach (or relabel the pods)"));
@@ -275,6 +339,29 @@ static int resolves(const struct nd_pod *p, const struct nd_svcport *sp)
 }
 
 /* Returns the number of findings added. */
+/*
+ * Fold pod p into the one containerPort of protocol proto all pods so far
+ * declare: want 0 (none seen yet), the port, or -1 (none, several, or they
+ * differ).
+ */
+static int32_t one_port(const struct nd_pod *p, uint8_t proto, int32_t want)
+{
+	int32_t mine = 0;
+
+	if (want < 0)
+		return -1;
+	for (uint32_t i = 0; i < p->nports; i++) {
+		if (p->ports[i].proto != proto)
+			continue;
+		if (mine && mine != p->ports[i].port)
+			return -1;
+		mine = p->ports[i].port;
+	}
+	if (!mine || (want && want != mine))
+		return -1;
+	return mine;
+}
+
 static int target_ports(struct nd_check_env *env, const struct nd_service *s,
 			const uint32_t *pods, size_t npods)
 {
@@ -287,6 +374,7 @@ static int target_ports(struct nd_check_env *env, const struct nd_service *s,
 		size_t i, bad = 0;
 		struct nd_finding *f = NULL;
 		struct nd_val *arr = NULL;
+		int32_t want = 0;        /* the one containerPort every such pod has, or -1 */
 
 		for (i = 0; i < npods; i++) {
 			const struct nd_pod *p = &env->m->pods.v[pods[i]];
@@ -310,6 +398,7 @@ static int target_ports(struct nd_check_env *env, const struct nd_service *s,
 				arr = nd_obj_arr(r, f->evidence, "pods");
 				added++;
 			}
+			want = one_port(p, sp->proto, want);
 			if (bad++ < MAX_LISTED) {
 				o = nd_arr_obj(r, arr);
 				nd_obj_str(r, o, "pod", p->m.name);
@@ -332,10 +421,17 @@ static int target_ports(struct nd_check_env *env, const struct nd_service *s,
 					   sp->target_num, sp->port, bad, npods);
 		nd_finding_remedy(r, f, _("set the Service's targetPort to the port the container "
 					  "listens on (or name that containerPort)"));
-		nd_finding_command(r, f,
-				   "kubectl patch service -n %s %s --type=json -p "
-				   "'[{\"op\":\"replace\",\"path\":\"/spec/ports/%u/targetPort\","
-				   "\"value\":<containerPort>}]'", s->m.ns, s->m.name, q);
+		/* the value when the pods say it: each declares one port of the protocol, the same */
+		if (want > 0)
+			nd_finding_command(r, f,
+					   "kubectl patch service -n %s %s --type=json -p "
+					   "'[{\"op\":\"replace\",\"path\":\"/spec/ports/%u/targetPort\","
+					   "\"value\":%d}]'", s->m.ns, s->m.name, q, want);
+		else
+			nd_finding_command(r, f,
+					   "kubectl patch service -n %s %s --type=json -p "
+					   "'[{\"op\":\"replace\",\"path\":\"/spec/ports/%u/targetPort\","
+					   "\"value\":<containerPort>}]'", s->m.ns, s->m.name, q);
 	}
 	return added;
 }
