@@ -225,6 +225,8 @@ int cmd_service(struct nd_ctx *ctx, int argc, char **argv)
 	}
 	scope.ns = ns;
 	scope.service = name;
+	/* the Service asked about comes first in the report */
+	ctx->report->focus = (struct nd_subject){"Service", svc->m.ns, svc->m.name};
 	if (strcmp(ns, "default") == 0 &&
 	    (strcmp(name, "kubernetes") == 0 || strcmp(name, "kubernetes-internal") == 0))
 		nd_run_checks(ctx, &scope, ND_RUN_S4);
@@ -257,6 +259,7 @@ int cmd_pod(struct nd_ctx *ctx, int argc, char **argv)
 	}
 	scope.ns = ns;
 	scope.pod = name;
+	ctx->report->focus = (struct nd_subject){"Pod", p->m.ns, p->m.name};
 	scope.node = p->node ? p->node : "";
 	nd_run_checks(ctx, &scope, ND_RUN_S2);
 	return ND_EXIT_OK;

@@ -426,12 +426,23 @@ static int strcmp_null(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-static int cmp_finding(const void *pa, const void *pb)
+static bool focused(const struct nd_subject *f, const struct nd_finding *x)
+{
+	return f->name && x->subject.kind && x->subject.name && strcmp(f->kind, x->subject.kind) == 0 &&
+	       strcmp(f->name, x->subject.name) == 0 && !strcmp_null(f->ns, x->subject.ns);
+}
+
+/* The subject asked about first; then scenario, severity (worst first), code, subject. */
+static int cmp_finding(const void *pa, const void *pb, void *arg)
 {
 	const struct nd_finding *a = *(struct nd_finding *const *)pa;
 	const struct nd_finding *b = *(struct nd_finding *const *)pb;
+	const struct nd_subject *focus = arg;
+	bool fa = focused(focus, a), fb = focused(focus, b);
 	int c;
 
+	if (fa != fb)
+		return fa ? -1 : 1;
 	if ((c = strcmp(a->scenario, b->scenario)) != 0)
 		return c;
 	if (a->sev != b->sev)
@@ -448,7 +459,7 @@ static int cmp_finding(const void *pa, const void *pb)
 void nd_report_sort(struct nd_report *r)
 {
 	if (r->nfindings > 1)
-		qsort(r->findings, r->nfindings, sizeof(*r->findings), cmp_finding);
+		qsort_r(r->findings, r->nfindings, sizeof(*r->findings), cmp_finding, &r->focus);
 }
 
 size_t nd_report_count(const struct nd_report *r, enum nd_sev sev)

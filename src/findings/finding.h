@@ -107,6 +107,8 @@ struct nd_report {
 	/* A command whose answer is a document (explain: a catalogue page): the
 	 * text output is this text as it is; JSON carries the verdict. */
 	const char *document;
+	/* service NAME, pod NAME: the subject asked about, whose findings come first */
+	struct nd_subject focus;
 	/* inputs a source could not read ("pods (forbidden for 'alice')"): the
 	 * run is then incomplete, never healthy */
 	const char **unread;

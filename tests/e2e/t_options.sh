@@ -111,3 +111,7 @@ check_rc "completion: unknown shell" 2 "$ND" completion tcsh
 check "explain -o json: the page in the verdict" sh -c "'$ND' explain ipam-leak -o json | jq -e '.schema == \"netdiag/v1\" and .verdict.code == \"ipam-leak\" and (.verdict.page | startswith(\"# ipam-leak\"))' >/dev/null"
 check "explain -o json: every code listed" sh -c "test \$('$ND' -o json explain | jq '.verdict.codes | length') = \$(ls '$TOP/docs/findings/'*.md | wc -l)"
 check "explain text: the page as it is" sh -c "'$ND' explain ipam-leak | head -n 1 | grep -qx '# ipam-leak'"
+
+# service NAME / pod NAME: the subject's own findings come first (then scenario, severity, code)
+check "service NAME: its findings first" sh -c "'$ND' --snapshot '$demo' service shop/cart -o json | jq -e '.findings[0].subject == {kind: \"Service\", namespace: \"shop\", name: \"cart\"} and (.findings | length) > 1' >/dev/null"
+check "diagnose: scenario, then severity order" sh -c "'$ND' --snapshot '$demo' -o json | jq -e '[.findings[] | .scenario] as \$s | \$s == (\$s | sort)' >/dev/null"
