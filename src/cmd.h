@@ -61,6 +61,7 @@ struct nd_ctx {
 	bool color;
 	const char *lang;          /* en, it */
 	int64_t timeout_ms;
+	int64_t deadline_ms;       /* nd_now_ms() when --timeout ends: the whole run's network bound */
 	enum nd_sev fail_on;
 	int verbose;
 

@@ -164,7 +164,8 @@ static const char *unusable(struct nd_report *r, const struct nd_probe_result *p
 int nd_apiserver_checks(struct nd_ctx *ctx, bool no_probe, bool in_diagnose, const char **why)
 {
 	const char *cmd = in_diagnose ? "diagnose" : "apiserver";
-	int64_t deadline = nd_now_ms() + (ctx->timeout_ms > 0 ? ctx->timeout_ms : 10000);
+	int64_t deadline = ctx->deadline_ms ? ctx->deadline_ms
+					    : nd_now_ms() + (ctx->timeout_ms > 0 ? ctx->timeout_ms : 10000);
 	struct nd_s1_input in = {.in_diagnose = in_diagnose, .timeout_ms = ctx->timeout_ms};
 	struct nd_aks_profile *aks = NULL;
 	struct nd_kubeconfig *kc = NULL;

@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "core/err.h"
 #include "core/i18n.h"
+#include "k8s/http.h"
 #include "k8s/kubeconfig.h"
 #include "k8s/live.h"
 #include "k8s/model.h"
@@ -115,7 +116,8 @@ static void forbidden_as_rbac(struct nd_ctx *ctx, const struct nd_live_session *
 int nd_live_source_open(struct nd_ctx *ctx, const char *cmdname)
 {
 	struct nd_live_session *s = nd_xcalloc(1, sizeof(*s));
-	struct nd_live_opts lo = {.timeout_ms = ctx->timeout_ms};
+	/* --timeout bounds the whole run: the listing gets what the S1 probe left */
+	struct nd_live_opts lo = {.timeout_ms = ctx->timeout_ms, .deadline_ms = ctx->deadline_ms};
 	struct nd_report *r = ctx->report;
 	struct nd_err e;
 	size_t i;

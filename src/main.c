@@ -16,6 +16,7 @@
 #include "core/i18n.h"
 #include "core/num.h"
 #include "k8s/bundle.h"
+#include "k8s/http.h"
 #include "k8s/model.h"
 #include "out/emit.h"
 #include "core/banned.h"
@@ -395,6 +396,7 @@ int main(int argc, char **argv)
 	struct progress prog = {0};
 
 	rc = parse_cmdline(&ctx, argc, argv, &cl);
+	ctx.deadline_ms = nd_now_ms() + ctx.timeout_ms;
 	nd_i18n_init(ctx.lang);
 	cmd = cl.cmd;
 	rest = cl.argv;

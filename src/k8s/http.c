@@ -301,9 +301,18 @@ int nd_http_start(struct nd_http *h, const struct nd_http_req *req, struct nd_er
 	curl_easy_setopt(c, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "netdiag/0.1 (linux)");
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)h->c.connect_timeout_ms);
-	if (h->c.timeout_ms > 0)
-		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)h->c.timeout_ms);
+	{
+		/* the request's own bound (what a run's deadline leaves) when it is shorter */
+		int64_t ct = h->c.connect_timeout_ms, tt = h->c.timeout_ms, rt = req->timeout_ms;
+
+		if (rt > 0 && (ct <= 0 || rt < ct))
+			ct = rt;
+		if (rt > 0 && (tt <= 0 || rt < tt))
+			tt = rt;
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)ct);
+		if (tt > 0)
+			curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)tt);
+	}
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);

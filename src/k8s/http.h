@@ -84,6 +84,7 @@ void nd_http_body_release(struct nd_http_body *c);
 
 struct nd_http_req {
 	const char *path;            /* "/api/v1/pods?limit=500" (copied) */
+	int64_t timeout_ms;          /* this request's bound when shorter than the client's; 0: none */
 	const char *bearer;          /* token or NULL (copied, wiped after) */
 	const char *cert_data, *key_data;  /* client cert/key PEM from an exec plugin, or NULL */
 	size_t cert_len, key_len;

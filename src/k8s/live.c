@@ -202,10 +202,20 @@ static void start(struct job *j)
 	struct nd_err e;
 	int n;
 
+	if (lv->o.deadline_ms && nd_now_ms() >= lv->o.deadline_ms) {
+		char msg[600];
+
+		snprintf(msg, sizeof(msg), "GET %.500s: not listed, the run's --timeout deadline passed",
+			 j->k->path);
+		job_fail_msg(j, msg);
+		return;
+	}
 	if (nd_auth_get(lv->auth, &cr, &e) < 0) {
 		job_fail_msg(j, e.msg);
 		return;
 	}
+	if (lv->o.deadline_ms)
+		rq.timeout_ms = lv->o.deadline_ms - nd_now_ms();
 	if (j->full)
 		n = snprintf(path, sizeof(path), "%s", j->k->path);
 	else
@@ -246,6 +256,8 @@ static bool retry(struct job *j, int64_t delay_ms)
 
 	if (j->attempts >= lv->o.max_retries)
 		return false;
+	if (lv->o.deadline_ms && nd_now_ms() + (delay_ms > 0 ? delay_ms : 250) >= lv->o.deadline_ms)
+		return false;     /* no time left for another try */
 	j->attempts++;
 	j->k->retries++;
 	j->skip_left = j->skip_at_start + j->delivered_attempt;

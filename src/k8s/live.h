@@ -50,6 +50,8 @@ struct nd_live_opts {
 	unsigned parallel;           /* kinds at once; 0: 4 */
 	unsigned max_retries;        /* per request; 0: 5 */
 	int64_t max_backoff_ms;      /* 0: 10 s */
+	int64_t deadline_ms;         /* nd_now_ms() past which nothing is started or retried,
+				      * and no request runs (--timeout, the whole run); 0: none */
 	/* Called when a kind is done (progress); may be NULL. */
 	void (*on_kind_done)(void *ctx, const struct nd_live_kind *k);
 	void *progress_ctx;

@@ -161,6 +161,17 @@ else not_ok "hang: exit code 3 or 1" "exit $(cat "$WORK/hang.rc")"; fi
 check_rc "hang, --fail-on error and no error finding: exit 3" 3 sh -c "'$ND' --kubeconfig '$KC' --timeout 2s --fail-on error -o json 2>/dev/null | jq -e '[.findings[] | select(.severity == \"error\")] | length == 0' >/dev/null && '$ND' --kubeconfig '$KC' --timeout 2s --fail-on error >/dev/null 2>&1"
 serve_stop
 
+# every list hangs: --timeout bounds the whole run, retries included (took 8x the
+# timeout before: each hung request was retried with backoff)
+serve_start hangall "$B" --fault-hang-path /api
+start=$(date +%s%N)
+"$ND" --kubeconfig "$KC" --timeout 2s -o json > "$WORK/hangall.json" 2> "$WORK/hangall.err"
+rc=$?
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+if [ "$took" -le 4000 ] && [ "$rc" = 3 ]; then ok "hang on every list: --timeout 2s is the whole run's bound (${took} ms, exit 3)"
+else not_ok "hang on every list: --timeout 2s is the whole run's bound" "took $took ms, rc $rc: $(head -n 3 "$WORK/hangall.err")"; fi
+serve_stop
+
 # 403 on events: the check that needs them is skipped with the reason; the rest runs
 serve_start forbid "$B" --forbid events --user alice
 "$ND" --kubeconfig "$KC" -o json > "$WORK/forbid.json" 2> "$WORK/forbid.err"
