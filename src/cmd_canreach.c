@@ -233,6 +233,9 @@ static int matrix(struct nd_ctx *ctx, const struct nd_cmd *cmd, const struct nd_
 	}
 	nd_obj_int(r, top, "classes", (int64_t)mx.nclasses);
 	r->verdict = top;
+	r->answer = nd_report_printf(r, _("%zu of %zu flows allowed, %zu denied (%zu pods in %zu "
+					  "classes)"), yes, mx.n * mx.n, mx.n * mx.n - yes, mx.n,
+				     mx.nclasses);
 	nd_check_end(r, ND_CHECK_PASS,
 		     nd_report_printf(r, _("%zu pods in %zu classes, %zu of %zu flows allowed"), mx.n,
 				      mx.nclasses, yes, mx.n * mx.n));

@@ -199,6 +199,9 @@ static int cmd_release(struct nd_ctx *ctx, int argc, char **argv)
 		for (size_t i = 0; i < nplan; i++)
 			item(r, freed, plan[i].ip, plan[i].container_id, NULL);
 		nd_obj_int(r, v, "would_free_count", (int64_t)nplan);
+		r->answer = nplan ? nd_report_printf(r, _("dry run: %zu leaked entries would be freed; "
+							  "run again with --apply"), nplan)
+				  : _("dry run: no leaked entry to free");
 		nd_check_end(r, ND_CHECK_PASS,
 			     nd_report_printf(r, _("%zu leaked entries would be freed; run again with "
 						   "--apply"), nplan));
@@ -225,8 +228,8 @@ static int cmd_release(struct nd_ctx *ctx, int argc, char **argv)
 		if (res.journal)
 			nd_obj_str(r, v, "undo", nd_report_printf(r, "netdiag ipam restore %s",
 								  res.journal));
-		nd_check_end(r, ND_CHECK_PASS,
-			     nd_report_printf(r, _("%zu leaked entries freed"), res.done));
+		r->answer = nd_report_printf(r, _("%zu leaked entries freed"), res.done);
+		nd_check_end(r, ND_CHECK_PASS, r->answer);
 	}
 	r->verdict = v;
 	ret = ND_EXIT_OK;

@@ -107,6 +107,9 @@ struct nd_report {
 	/* A command whose answer is a document (explain: a catalogue page): the
 	 * text output is this text as it is; JSON carries the verdict. */
 	const char *document;
+	/* A command's one-line answer (a dry run's plan, a matrix's count): the text's
+	 * closing line says it instead of "no problems found" */
+	const char *answer;
 	/* service NAME, pod NAME: the subject asked about, whose findings come first */
 	struct nd_subject focus;
 	/* inputs a source could not read ("pods (forbidden for 'alice')"): the

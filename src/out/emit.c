@@ -326,7 +326,9 @@ static int emit_text(FILE *out, const struct nd_report *r, const struct nd_emit_
 		}
 		text_finding(out, f, o->color);
 	}
-	if (!r->nfindings && r->nchecks)
+	if (!r->nfindings && r->nchecks && r->answer)
+		fprintf(out, "%s\n\n", r->answer);
+	else if (!r->nfindings && r->nchecks)
 		fprintf(out, "%s\n\n", verdict == ND_VERDICT_INCOMPLETE
 					 ? _("no problems found in what could be read")
 					 : _("no problems found"));

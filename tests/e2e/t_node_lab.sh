@@ -127,6 +127,7 @@ cp -a "$STORE" "$WORK/store.before"
 got=$(jq -r '.verdict.would_free[].ip' "$WORK/dry.json" | sort)
 if [ "$got" = "$leaked_want" ] && [ "$(snap)" = "$before" ]; then ok "lab: dry run lists the leaks and changes nothing"
 else not_ok "lab: dry run lists the leaks and changes nothing" "$got"; fi
+check "lab: the dry run's closing line is its plan" sh -c "'$ND' ipam release --node-root '$R' --node lab-node-1 --snapshot '$B' --min-age 0s | grep -q '^dry run: [0-9]* leaked entries would be freed; run again with --apply'"
 check_rc "lab: release refuses without a pod list" 2 "$ND" ipam release --apply --node-root "$R" --node lab-node-1
 check_rc "lab: release refuses an unknown node" 2 "$ND" ipam release --apply --node-root "$R" --node nosuch --snapshot "$B"
 "$ND" ipam release --apply --node-root "$R" --node lab-node-1 --snapshot "$B" -o json > "$WORK/rel.json"

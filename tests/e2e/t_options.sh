@@ -115,3 +115,6 @@ check "explain text: the page as it is" sh -c "'$ND' explain ipam-leak | head -n
 # service NAME / pod NAME: the subject's own findings come first (then scenario, severity, code)
 check "service NAME: its findings first" sh -c "'$ND' --snapshot '$demo' service shop/cart -o json | jq -e '.findings[0].subject == {kind: \"Service\", namespace: \"shop\", name: \"cart\"} and (.findings | length) > 1' >/dev/null"
 check "diagnose: scenario, then severity order" sh -c "'$ND' --snapshot '$demo' -o json | jq -e '[.findings[] | .scenario] as \$s | \$s == (\$s | sort)' >/dev/null"
+
+# a command's answer is its closing line, never "no problems found"
+check "can-reach --matrix: the closing line counts the denied flows" sh -c "'$ND' --snapshot '$TOP/tests/bundles/policy' can-reach --matrix --port 8080 | grep -q '^[0-9]* of [0-9]* flows allowed, [0-9]* denied' && ! '$ND' --snapshot '$TOP/tests/bundles/policy' can-reach --matrix --port 8080 | grep -q 'no problems found'"
