@@ -108,6 +108,36 @@ static void ask_server(struct nd_ctx *ctx, struct nd_live *lv, const struct nd_w
 					res->allowed ? _("allowed") : _("denied")));
 }
 
+/*
+ * The verbs the API server and RBAC know: the API verbs, RBAC's special ones
+ * (use, bind, escalate, impersonate, approve, sign) and, for a path, the
+ * HTTP verbs lowercased. NULL when verb is one of them, else the nearest
+ * (or "" when none is near): a typo must not become a Role granting it.
+ */
+static const char *unknown_verb(const char *verb, bool path)
+{
+	static const char *const api[] = {"get", "list", "watch", "create", "update", "patch",
+					  "delete", "deletecollection", "use", "bind", "escalate",
+					  "impersonate", "approve", "sign", "*", NULL};
+	static const char *const http[] = {"get", "post", "put", "patch", "delete", "head",
+					   "options", "*", NULL};
+	const char *const *l = path ? http : api;
+	const char *best = "";
+	unsigned bd = 99;
+
+	for (; *l; l++) {
+		unsigned d = nd_edit_distance(verb, *l);
+
+		if (d == 0)
+			return NULL;
+		if (d < bd) {
+			bd = d;
+			best = *l;
+		}
+	}
+	return bd <= 2 ? best : "";
+}
+
 int cmd_cani(struct nd_ctx *ctx, int argc, char **argv)
 {
 	const struct nd_cmd *cmd = nd_cmd_find("can-i");
@@ -192,7 +222,22 @@ int cmd_cani(struct nd_ctx *ctx, int argc, char **argv)
 	nd_check_begin(r, "rbac-can-i", "S4");
 	nd_rbac_check(e, &u, &q, r->arena, &res);
 	r->verdict = nd_rbac_verdict_val(r, &u, &q, &res);
-	nd_rbac_add_finding(r, &u, &q, &res);
+	{
+		const char *near = unknown_verb(q.verb, q.path != NULL);
+
+		if (near) {
+			/* kubectl warns alike; RBAC may still name a custom verb, so decide it */
+			const char *w = *near ? nd_report_printf(r, _("'%s' is not a known verb; did "
+								      "you mean '%s'?"), q.verb, near)
+					      : nd_report_printf(r, _("'%s' is not a known verb"),
+								 q.verb);
+
+			fprintf(stderr, "netdiag can-i: %s: %s\n", _("warning"), w);
+			nd_obj_str(r, r->verdict, "warning", w);
+		} else {
+			nd_rbac_add_finding(r, &u, &q, &res);
+		}
+	}
 	nd_check_end(r, ND_CHECK_PASS, res.allowed ? _("allowed") : _("denied"));
 	if (lv)
 		ask_server(ctx, lv, &me, &u,

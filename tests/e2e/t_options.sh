@@ -118,3 +118,7 @@ check "diagnose: scenario, then severity order" sh -c "'$ND' --snapshot '$demo' 
 
 # a command's answer is its closing line, never "no problems found"
 check "can-reach --matrix: the closing line counts the denied flows" sh -c "'$ND' --snapshot '$TOP/tests/bundles/policy' can-reach --matrix --port 8080 | grep -q '^[0-9]* of [0-9]* flows allowed, [0-9]* denied' && ! '$ND' --snapshot '$TOP/tests/bundles/policy' can-reach --matrix --port 8080 | grep -q 'no problems found'"
+
+# can-i: a verb that is not a Kubernetes verb is warned about, with the nearest, and no Role is proposed for it
+check "can-i gett: warned, nearest named, no fix" sh -c "'$ND' --snapshot '$TOP/tests/bundles/policy' can-i gett pods --as system:serviceaccount:default:x -o json 2>'$WORK/w.err' | jq -e '(.verdict.warning | test(\"did you mean .get.\")) and (.findings | length == 0)' >/dev/null && grep -q 'not a known verb' '$WORK/w.err'"
+check "can-i get: no warning, the fix is proposed" sh -c "'$ND' --snapshot '$TOP/tests/bundles/policy' can-i get pods --as system:serviceaccount:default:x -o json 2>/dev/null | jq -e '(.verdict.warning == null) and ([.findings[].code] == [\"incluster-forbidden\"])' >/dev/null"
