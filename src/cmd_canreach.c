@@ -13,9 +13,11 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/buf.h"
 #include "core/i18n.h"
 #include "k8s/model.h"
 #include "policy/netpol.h"
@@ -92,6 +94,52 @@ static void one(struct nd_ctx *ctx, const struct nd_np_engine *e, const struct n
 		nd_np_add_finding(ctx->report, e, src, dst, q, &v);
 }
 
+/*
+ * A named port ("http", "http/TCP") as "N/PROTO": a Service's port name, or
+ * a pod's containerPort name. The text unchanged when it is a number or
+ * empty; NULL when the name is not there (*names then lists the names).
+ */
+static const char *named_port(struct nd_report *r, const char *text, const struct nd_pod *pod,
+			      const struct nd_service *svc, const char **names)
+{
+	char name[64];
+	const char *slash = strchr(text, '/');
+	size_t n = slash ? (size_t)(slash - text) : strlen(text);
+	struct nd_buf all = ND_BUF_INIT(ND_TEXT_MAX);
+
+	*names = "";
+	if (!*text || (text[0] >= '0' && text[0] <= '9') || n >= sizeof(name))
+		return text;
+	memcpy(name, text, n);
+	name[n] = '\0';
+	for (uint32_t i = 0; svc && i < svc->nports; i++) {
+		const struct nd_svcport *sp = &svc->ports[i];
+
+		if (!sp->name)
+			continue;
+		if (strcmp(sp->name, name) == 0 && (!slash || strcasecmp(slash + 1,
+								     nd_proto_name(sp->proto)) == 0)) {
+			nd_buf_release(&all);
+			return nd_report_printf(r, "%d/%s", sp->port, nd_proto_name(sp->proto));
+		}
+		nd_buf_printf(&all, "%s%s", all.len ? ", " : "", sp->name);
+	}
+	for (uint32_t i = 0; !svc && pod && i < pod->nports; i++) {
+		const struct nd_cport *cp = &pod->ports[i];
+
+		if (!cp->name)
+			continue;
+		if (strcmp(cp->name, name) == 0 && (!slash || strcasecmp(slash + 1,
+								     nd_proto_name(cp->proto)) == 0)) {
+			nd_buf_release(&all);
+			return nd_report_printf(r, "%d/%s", cp->port, nd_proto_name(cp->proto));
+		}
+		nd_buf_printf(&all, "%s%s", all.len ? ", " : "", cp->name);
+	}
+	*names = nd_buf_arena(&all, r->arena);
+	return NULL;
+}
+
 /* Every ready endpoint of the Service. */
 static int service(struct nd_ctx *ctx, const struct nd_cmd *cmd, const struct nd_np_engine *e,
 		   const struct nd_np_ep *src, const char *arg, const char *portarg)
@@ -118,6 +166,15 @@ static int service(struct nd_ctx *ctx, const struct nd_cmd *cmd, const struct nd
 	svc = nd_model_service(m, ns, slash + 1);
 	if (!svc)
 		return nd_usage_error(cmd, _("Service '%s/%s' is not in the source"), ns, slash + 1);
+	{
+		const char *names, *num = named_port(r, portarg ? portarg : "", NULL, svc, &names);
+
+		if (!num)
+			return nd_usage_error(cmd, _("Service %s/%s has no port named '%s' (its named "
+						     "ports: %s)"), ns, svc->m.name, portarg,
+					      *names ? names : "none");
+		portarg = num;
+	}
 	if (nd_np_port_parse(portarg, &q, &err) < 0)
 		return nd_usage_error(cmd, "%s", err.msg);
 	for (i = 0; !q.any && i < svc->nports; i++)
@@ -312,6 +369,15 @@ int cmd_canreach(struct nd_ctx *ctx, int argc, char **argv)
 			bool ok;
 			size_t nfind = 0;
 
+			const char *names, *num = named_port(ctx->report, port, dst.pod, NULL, &names);
+
+			if (!num) {
+				rc = nd_usage_error(cmd, _("%s has no containerPort named '%s' (its named "
+							   "ports: %s)"), dstarg, port,
+						    *names ? names : "none");
+				goto out;
+			}
+			port = num;
 			if (nd_np_port_parse(port, &q, &err) < 0) {
 				rc = nd_usage_error(cmd, "%s", err.msg);
 				goto out;

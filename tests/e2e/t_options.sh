@@ -122,3 +122,10 @@ check "can-reach --matrix: the closing line counts the denied flows" sh -c "'$ND
 # can-i: a verb that is not a Kubernetes verb is warned about, with the nearest, and no Role is proposed for it
 check "can-i gett: warned, nearest named, no fix" sh -c "'$ND' --snapshot '$TOP/tests/bundles/policy' can-i gett pods --as system:serviceaccount:default:x -o json 2>'$WORK/w.err' | jq -e '(.verdict.warning | test(\"did you mean .get.\")) and (.findings | length == 0)' >/dev/null && grep -q 'not a known verb' '$WORK/w.err'"
 check "can-i get: no warning, the fix is proposed" sh -c "'$ND' --snapshot '$TOP/tests/bundles/policy' can-i get pods --as system:serviceaccount:default:x -o json 2>/dev/null | jq -e '(.verdict.warning == null) and ([.findings[].code] == [\"incluster-forbidden\"])' >/dev/null"
+
+# can-reach takes named ports: a pod's containerPort name, a Service's port name
+pb="$TOP/tests/bundles/policy"
+check "can-reach ns/pod:name = ns/pod:number" sh -c "test \"\$('$ND' --snapshot '$pb' can-reach frontend/web-1 backend/api-1:http -o json | jq -c .verdict)\" = \"\$('$ND' --snapshot '$pb' can-reach frontend/web-1 backend/api-1:8080 -o json | jq -c .verdict)\""
+check "can-reach svc:ns/name:portname = the number" sh -c "test \"\$('$ND' --snapshot '$pb' can-reach backend/api-1 svc:data/db:pg -o json | jq -c .verdict)\" = \"\$('$ND' --snapshot '$pb' can-reach backend/api-1 svc:data/db:5432 -o json | jq -c .verdict)\""
+check_rc "can-reach: an unknown port name is a usage error" 2 "$ND" --snapshot "$pb" can-reach frontend/web-1 backend/api-1:nope
+check "can-reach: the unknown name's error lists the names" sh -c "'$ND' --snapshot '$pb' can-reach frontend/web-1 backend/api-1:nope 2>&1 | grep -q \"its named ports: http\""
