@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "core/i18n.h"
 #include "k8s/bundle.h"
+#include "k8s/snapshot.h"
 #include "node/nodeenv.h"
 #include "node/source.h"
 #include "core/banned.h"
@@ -29,6 +30,15 @@ static void node_name(struct nd_ctx *ctx, struct nd_check_env *env)
 		ctx->node = name;
 	else
 		env->node_error = nd_report_strdup(ctx->report, e.msg);
+}
+
+/* s copied into the report, s freed. */
+static const char *report_strdup_free(struct nd_report *r, char *s)
+{
+	const char *c = r ? nd_report_strdup(r, s) : NULL;
+
+	free(s);
+	return c;
 }
 
 /* The checks' view of ctx: the model, the node-data source, what could not be read. */
@@ -62,6 +72,9 @@ static void make_env(struct nd_ctx *ctx, const struct nd_scope *scope, struct nd
 		for (size_t i = 0; i < ctx->bundle->nnodes; i++) {
 			(*dirs)[i].name = ctx->bundle->nodes[i].name;
 			(*dirs)[i].dir = ctx->bundle->nodes[i].dir;
+			/* a .tar.gz is read from a private folder: evidence names the archive */
+			(*dirs)[i].shown = report_strdup_free(ctx->report,
+				nd_snapshot_display(ctx->bundle->snap, ctx->bundle->nodes[i].dir));
 		}
 		*nodes = nd_node_src_dirs(*dirs, ctx->bundle->nnodes);
 	} else {

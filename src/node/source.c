@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -99,6 +100,33 @@ bool nd_node_src_has_rules(const struct nd_node_src *s)
 const char *nd_node_src_root(const struct nd_node_src *s)
 {
 	return s && s->local ? s->root : NULL;
+}
+
+/* path (under node i's folder) as evidence and messages name it. */
+static const char *shown(const struct nd_node_src *s, size_t i, struct nd_arena *a,
+			 const char *path)
+{
+	const struct nd_node_dir *d = &s->nodes[i];
+	size_t n = strlen(d->dir);
+
+	if (s->local || !d->shown || !path || strncmp(path, d->dir, n) != 0)
+		return path;
+	return nd_arena_printf(a, "%s%s", d->shown, path + n);
+}
+
+/* e's message with node i's folder named as it is shown. */
+static void shown_err(const struct nd_node_src *s, size_t i, struct nd_err *e)
+{
+	const struct nd_node_dir *d = &s->nodes[i];
+	char out[sizeof(e->msg)];
+	const char *hit;
+	size_t n;
+
+	if (s->local || !d->shown || (hit = strstr(e->msg, d->dir)) == NULL)
+		return;
+	n = strlen(d->dir);
+	snprintf(out, sizeof(out), "%.*s%s%s", (int)(hit - e->msg), e->msg, d->shown, hit + n);
+	memcpy(e->msg, out, sizeof(e->msg));
 }
 
 static bool is_dir(const char *p)
@@ -198,9 +226,13 @@ int nd_node_src_hostlocal(const struct nd_node_src *s, size_t i, struct nd_arena
 		if (!is_dir(*store_dir))
 			return ND_NS_ABSENT;
 	}
-	if (nd_hostlocal_read(*store_dir, a, st, e) < 0)
-		return ND_NS_ERROR;
-	return ND_NS_OK;
+	rc = nd_hostlocal_read(*store_dir, a, st, e) < 0 ? ND_NS_ERROR : ND_NS_OK;
+	if (!s->local) {
+		*store_dir = shown(s, i, a, *store_dir);
+		if (rc == ND_NS_ERROR)
+			shown_err(s, i, e);
+	}
+	return rc;
 }
 
 int nd_node_src_sandboxes(const struct nd_node_src *s, size_t i, struct nd_arena *a,
@@ -256,8 +288,13 @@ int nd_node_src_rules(const struct nd_node_src *s, size_t i, enum nd_rules_kind 
 	if (!s || i >= s->n || kind < 0 || kind >= ND_RULES__COUNT)
 		return ND_NS_ABSENT;
 	if (!s->local) {
-		*origin = nd_arena_printf(a, "%s/%s", s->nodes[i].dir, bundle_file[kind]);
-		return read_rules(*origin, true, text, len, e);
+		const char *path = nd_arena_printf(a, "%s/%s", s->nodes[i].dir, bundle_file[kind]);
+		int rc = read_rules(path, true, text, len, e);
+
+		*origin = shown(s, i, a, path);
+		if (rc == ND_NS_ERROR)
+			shown_err(s, i, e);
+		return rc;
 	}
 	if (s->files[kind]) {
 		*origin = s->files[kind];

@@ -41,6 +41,8 @@ struct nd_node_src;
 struct nd_node_dir {
 	const char *name;
 	const char *dir;
+	const char *shown;     /* how dir is named in evidence and messages (a bundle
+				* archive's private folder as 'b.tar.gz/nodes/n'); NULL: dir */
 };
 struct nd_node_src *nd_node_src_dirs(const struct nd_node_dir *nodes, size_t n);
 

@@ -129,3 +129,7 @@ check "can-reach ns/pod:name = ns/pod:number" sh -c "test \"\$('$ND' --snapshot 
 check "can-reach svc:ns/name:portname = the number" sh -c "test \"\$('$ND' --snapshot '$pb' can-reach backend/api-1 svc:data/db:pg -o json | jq -c .verdict)\" = \"\$('$ND' --snapshot '$pb' can-reach backend/api-1 svc:data/db:5432 -o json | jq -c .verdict)\""
 check_rc "can-reach: an unknown port name is a usage error" 2 "$ND" --snapshot "$pb" can-reach frontend/web-1 backend/api-1:nope
 check "can-reach: the unknown name's error lists the names" sh -c "'$ND' --snapshot '$pb' can-reach frontend/web-1 backend/api-1:nope 2>&1 | grep -q \"its named ports: http\""
+
+# a .tar.gz is read from a private folder that is gone after the run: evidence names the archive
+mkdir -p "$WORK/tar" && cp -R "$demo" "$WORK/tar/kb" && (cd "$WORK/tar" && tar czf kb.tar.gz kb)
+check "tarball: node evidence names the archive, not the private folder" sh -c "'$ND' --snapshot '$WORK/tar/kb.tar.gz' -o json | jq -e '[.findings[].evidence.store_dir // empty] | length > 0 and all(startswith(\"$WORK/tar/kb.tar.gz/nodes/\"))' >/dev/null"
