@@ -9,44 +9,26 @@
 #include <yaml.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/banned.h"
 
-#define YAML_MAX (256 * 1024)
 #define MAX_NEST 32
-
-struct obuf {
-	char *p;
-	size_t n, cap;
-	bool full;
-};
 
 struct nd_yaml {
 	yaml_emitter_t em;
-	struct obuf out, notes;
+	struct nd_buf out, notes;   /* the document, and the "# " lines put before it */
 	int depth;               /* open collections */
 	char kind[MAX_NEST];     /* 'm' or 's' for each, to end it with the right event */
 	bool in_doc, started, failed;
 };
 
-static void ob_add(struct obuf *b, const char *s, size_t n)
-{
-	if (b->full || b->n + n + 1 > YAML_MAX) {
-		b->full = true;
-		return;
-	}
-	ND_GROW(b->p, b->cap, b->n + n + 1);
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
 static int on_write(void *data, unsigned char *buf, size_t n)
 {
-	struct obuf *b = data;
+	struct nd_buf *b = data;
 
-	ob_add(b, (const char *)buf, n);
-	return !b->full;
+	nd_buf_add(b, buf, n);
+	return !b->toobig;
 }
 
 static void emit(struct nd_yaml *y, yaml_event_t *ev, int ok)
@@ -63,6 +45,9 @@ struct nd_yaml *nd_yaml_new(void)
 {
 	struct nd_yaml *y = nd_xcalloc(1, sizeof(*y));
 	yaml_event_t ev;
+
+	nd_buf_init(&y->out, ND_TEXT_MAX);
+	nd_buf_init(&y->notes, ND_TEXT_MAX);
 
 	if (!yaml_emitter_initialize(&y->em))
 		nd_oom(sizeof(y->em));
@@ -86,9 +71,7 @@ void nd_yaml_note(struct nd_yaml *y, const char *fmt, ...)
 	va_end(ap);
 	if (k < 0)
 		return;
-	ob_add(&y->notes, "# ", 2);
-	ob_add(&y->notes, line, strlen(line));
-	ob_add(&y->notes, "\n", 1);
+	nd_buf_printf(&y->notes, "# %s\n", line);
 }
 
 static void end_doc(struct nd_yaml *y)
@@ -239,17 +222,11 @@ const char *nd_yaml_done(struct nd_yaml *y, struct nd_arena *a)
 		emit(y, &ev, yaml_stream_end_event_initialize(&ev));
 	if (!y->failed && !yaml_emitter_flush(&y->em))
 		y->failed = true;
-	if (!y->failed && !y->out.full && !y->notes.full) {
-		s = nd_arena_alloc(a, y->notes.n + y->out.n + 1);
-		if (y->notes.n)
-			memcpy(s, y->notes.p, y->notes.n);
-		if (y->out.n)
-			memcpy(s + y->notes.n, y->out.p, y->out.n);
-		s[y->notes.n + y->out.n] = '\0';
-	}
+	if (!y->failed && !y->out.toobig && !y->notes.toobig)
+		s = nd_arena_printf(a, "%s%s", y->notes.p ? y->notes.p : "", y->out.p ? y->out.p : "");
 	yaml_emitter_delete(&y->em);
-	free(y->out.p);
-	free(y->notes.p);
+	nd_buf_release(&y->out);
+	nd_buf_release(&y->notes);
 	free(y);
 	return s;
 }

@@ -97,11 +97,6 @@ bool nd_node_src_has_rules(const struct nd_node_src *s)
 	return s && (s->local ? s->root != NULL || any_rule_file(s) : s->n > 0);
 }
 
-const char *nd_node_src_root(const struct nd_node_src *s)
-{
-	return s && s->local ? s->root : NULL;
-}
-
 /* path (under node i's folder) as evidence and messages name it. */
 static const char *shown(const struct nd_node_src *s, size_t i, struct nd_arena *a,
 			 const char *path)

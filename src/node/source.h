@@ -63,8 +63,6 @@ bool nd_node_src_is_local(const struct nd_node_src *s);
 /* Whether the source can have files (a root or node folders) and rules at all. */
 bool nd_node_src_has_files(const struct nd_node_src *s);
 bool nd_node_src_has_rules(const struct nd_node_src *s);
-/* This node's root (local sources), for what reads /proc-like places; else NULL. */
-const char *nd_node_src_root(const struct nd_node_src *s);
 
 /*
  * Node i's host-local store: the first host-local network of its CNI
