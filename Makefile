@@ -35,7 +35,8 @@ LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 LIB_SRC := $(sort $(shell find src -name '*.c' ! -name main.c))
-LIB_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/obj/catalogue_gen.o
+LIB_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/obj/catalogue_gen.o \
+           $(O)/obj/egress_data_gen.o
 FINDING_DOCS := $(sort $(wildcard docs/findings/*.md docs/findings/it/*.md))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
@@ -73,6 +74,15 @@ $(O)/gen/catalogue_gen.c: scripts/gencatalogue $(FINDING_DOCS) docs/findings doc
 	sh scripts/gencatalogue docs/findings > $@.tmp && mv $@.tmp $@
 
 $(O)/obj/catalogue_gen.o: $(O)/gen/catalogue_gen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+# AKS's outbound destinations (data/aks-egress.json), compiled in: the binary stays self-contained
+$(O)/gen/egress_data.c: scripts/embed data/aks-egress.json
+	@mkdir -p $(dir $@)
+	sh scripts/embed data/aks-egress.json nd_egress_builtin > $@.tmp && mv $@.tmp $@
+
+$(O)/obj/egress_data_gen.o: $(O)/gen/egress_data.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,6 +46,7 @@ void nd_aks_free(struct nd_aks_profile *p)
 	free(p->outbound_type);
 	free(p->private_dns_zone);
 	free(p->subnet_id);
+	free(p->addons);
 	free(p);
 }
 
@@ -115,6 +117,46 @@ static int read_access(const struct nd_json *ap, struct nd_aks_profile *p, const
 	return 0;
 }
 
+/* The add-ons, pools and profiles that add outbound destinations. */
+static void read_features(const struct nd_json *props, struct nd_aks_profile *p)
+{
+	const struct nd_json *ad = nd_json_get(props, "addonProfiles");
+	const struct nd_json *pools = nd_json_get(props, "agentPoolProfiles");
+	size_t used = 0, cap = 0;
+	uint32_t i;
+
+	for (i = 0; ad && ad->type == ND_JOBJ && i < ad->n; i++) {
+		const struct nd_jmember *m = &ad->u.members[i];
+		size_t kl = strlen(m->key);
+
+		/* az writes "enabled"; ARM exports may write "Enabled" */
+		if (!nd_json_true(nd_json_get(&m->val, "enabled")) &&
+		    !nd_json_true(nd_json_get(&m->val, "Enabled")))
+			continue;
+		ND_GROW(p->addons, cap, used + kl + 2);
+		if (used)
+			p->addons[used++] = ' ';
+		memcpy(p->addons + used, m->key, kl + 1);
+		used += kl;
+	}
+	for (i = 0; pools && pools->type == ND_JARR && i < pools->n; i++) {
+		const char *os = nd_json_str(nd_json_get(&pools->u.items[i], "osType"));
+		const char *vm = nd_json_str(nd_json_get(&pools->u.items[i], "vmSize"));
+
+		if (os && strcasecmp(os, "Windows") == 0)
+			p->windows_pool = true;
+		/* GPU sizes are the N family: Standard_NC6s_v3, Standard_ND96asr_v4, Standard_NV36ads_A10_v5 */
+		if (vm && strncasecmp(vm, "Standard_N", 10) == 0)
+			p->gpu_pool = true;
+	}
+	p->defender = nd_json_true(nd_json_path(props, "securityProfile", "defender",
+						"securityMonitoring", "enabled", NULL));
+	p->cost_analysis = nd_json_true(nd_json_path(props, "metricsProfile", "costAnalysis",
+						     "enabled", NULL));
+	p->prometheus = nd_json_true(nd_json_path(props, "azureMonitorProfile", "metrics",
+						  "enabled", NULL));
+}
+
 int nd_aks_parse(const char *buf, size_t len, const char *name, struct nd_aks_profile **out,
 		 struct nd_err *e)
 {
@@ -166,6 +208,7 @@ int nd_aks_parse(const char *buf, size_t len, const char *name, struct nd_aks_pr
 			p->resource_group[strcspn(p->resource_group, "/")] = '\0';
 		}
 	}
+	read_features(props, p);
 	ap = nd_json_get(props, "apiServerAccessProfile");
 	if (ap && ap->type == ND_JOBJ && read_access(ap, p, name, e) < 0)
 		goto fail;

@@ -39,6 +39,13 @@ struct nd_aks_profile {
 	int disable_run_command;     /* disableRunCommand */
 	char *private_dns_zone;      /* system, none, or a resource ID */
 	char *subnet_id;             /* API server subnet (VNet integration) */
+	/* features that change the required outbound destinations (aks/egress.h) */
+	char *addons;                /* enabled addonProfiles, space-separated ("omsagent azurepolicy") */
+	bool windows_pool;           /* an agent pool with osType Windows */
+	bool gpu_pool;               /* an agent pool with an N-series (GPU) vmSize */
+	bool defender;               /* securityProfile.defender.securityMonitoring.enabled */
+	bool cost_analysis;          /* metricsProfile.costAnalysis.enabled */
+	bool prometheus;             /* azureMonitorProfile.metrics.enabled */
 };
 
 /* Parse az aks show JSON. -1 with e naming name and the byte offset. */
