@@ -65,6 +65,23 @@ static const struct nd_opt apiserver_opts[] = {
 	END,
 };
 
+static const struct nd_opt egress_opts[] = {
+	{"also", 0, "HOST:PORT[,...]", N_("also test these destinations ([IPv6]:PORT; a tcp://, tls://, "
+				       "https:// or http:// prefix says how far); repeatable"),
+	 ND_OPT_REPEAT},
+	{"include", 0, "SET[,SET...]", N_("add destination sets: recommended, gpu, windows, "
+					   "monitoring, policy, keyvault, defender, extensions, "
+					   "tunnel, apiserver-ip, all"), 0},
+	{"ca-file", 0, "FILE", N_("trust these CAs (PEM) too, besides the system store"),
+	 ND_OPT_PATH},
+	{"dns-server", 0, "IP[:PORT]", N_("ask this DNS server instead of /etc/resolv.conf's"), 0},
+	{"concurrency", 0, "N", N_("destinations probed at once (default 8, at most 64)"), 0},
+	{"data", 0, "FILE", N_("read the destinations from FILE instead of the built-in "
+			       "data/aks-egress.json"), ND_OPT_PATH},
+	{"no-probe", 0, NULL, N_("list the destinations and their rules; do not probe"), 0},
+	END,
+};
+
 static const struct nd_opt service_opts[] = {
 	{"from", 0, "NAMESPACE/POD|IP", N_("also the NetworkPolicy verdict from this pod or address to "
 				    "every endpoint"), ND_OPT_POD},
@@ -137,6 +154,9 @@ const struct nd_cmd nd_commands[] = {
 	{"apiserver", cmd_apiserver, 0, 0, ND_NEEDS_REPORT, "apiserver",
 	 N_("why this machine cannot reach the API server (S1)"), nd_apiserver_help,
 	 apiserver_opts, NULL},
+	{"egress", cmd_egress, 0, 0, ND_NEEDS_REPORT, "egress",
+	 N_("AKS's required outbound destinations from here: DNS, TCP, TLS, HTTP each (S4)"),
+	 nd_egress_help, egress_opts, NULL},
 	{"service", cmd_service, 1, 1, ND_NEEDS_MODEL | ND_NEEDS_REPORT, "service [NS/]NAME",
 	 N_("why a Service is unreachable (S3); with --from, NetworkPolicy from that pod too"),
 	 NULL, service_opts, "service"},

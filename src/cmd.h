@@ -188,4 +188,39 @@ extern const char nd_apiserver_help[];
  */
 int nd_apiserver_checks(struct nd_ctx *ctx, bool no_probe, bool in_diagnose, const char **why);
 
+int cmd_egress(struct nd_ctx *ctx, int argc, char **argv);
+extern const char nd_egress_help[];
+
+/*
+ * S4 egress (src/cmd_egress.c): AKS's required outbound destinations
+ * (data/aks-egress.json, built in, or data_file), expanded for the AKS
+ * profile (aks, else ctx->aks / --resource-group --name) and include, plus
+ * the also entries; each probed DNS -> TCP -> TLS -> HTTP, o->concurrency
+ * at once, all within ctx->deadline_ms; then the check `egress` and one
+ * egress-blocked finding per failing destination are added to ctx->report
+ * (checks/egress.h says what each carries). With table, the destinations
+ * table goes into the report's verdict (the egress command; a caller that
+ * has its own verdict leaves it false: the check and findings still say
+ * everything). Offline (ctx->snapshot) or no_probe: listed, not probed
+ * (the check is skipped). Returns ND_EXIT_OK, or ND_EXIT_USAGE after
+ * printing "netdiag <caller>: <message>" for a bad --ca-file, --dns-server,
+ * --also, --include, --aks or data file.
+ */
+struct nd_aks_profile;
+struct nd_egress_opts {
+	const char *caller;               /* command name for messages; NULL: "egress" */
+	const char *const *also;          /* --also values (each HOST:PORT[,HOST:PORT...]) */
+	size_t nalso;
+	const char *include;              /* extra sets, comma-separated, or NULL */
+	const char *ca_file;              /* extra trust anchors (PEM), or NULL */
+	const char *dns_server;           /* IP[:PORT], or NULL: the system's resolver */
+	const char *data_file;            /* another data file, or NULL: the built-in one */
+	const char *apiserver_fqdn;       /* overrides the profile's fqdn (<fqdn>), or NULL */
+	const struct nd_aks_profile *aks; /* the profile when the caller has read it, or NULL */
+	unsigned concurrency;             /* destinations at once; 0: 8 */
+	bool no_probe;
+	bool table;
+};
+int nd_egress_checks(struct nd_ctx *ctx, const struct nd_egress_opts *o);
+
 #endif

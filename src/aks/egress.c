@@ -473,7 +473,8 @@ int nd_egress_expand(const struct nd_egress_data *d, const struct nd_egress_env 
 		x->rule = fill(out->a, r->rule, region, env->fqdn, &rwhy);
 		if (!x->rule)
 			x->rule = nd_arena_strdup(out->a, r->rule);
-		x->host = host ? host : nd_arena_strdup(out->a, r->host);
+		/* a name that cannot be filled is shown as its rule */
+		x->host = host ? host : x->rule;
 		x->sets = nd_arena_strdup(out->a, r->sets);
 		x->unless = r->unless ? nd_arena_strdup(out->a, r->unless) : NULL;
 		x->alpn = r->alpn ? nd_arena_strdup(out->a, r->alpn) : NULL;

@@ -113,6 +113,8 @@ const struct nd_check_def nd_check_defs[] = {
 	 .codes = CODES("incluster-forbidden"), .by = "can-i"},
 	{.id = "rbac-api-server", .scenario = "S4", .codes = CODES("apiserver-forbidden"),
 	 .by = "can-i --ask-server"},
+	{.id = "egress", .scenario = "S4", .at = ND_AT_POD, .codes = CODES("egress-blocked"),
+	 .by = "egress"},
 };
 const size_t nd_ncheck_defs = sizeof(nd_check_defs) / sizeof(nd_check_defs[0]);
 

@@ -34,6 +34,9 @@ struct nd_val {
 	struct nd_val *first, *last, *next;   /* children (OBJ, ARR) / sibling */
 	uint32_t n;              /* number of children */
 	bool compact;            /* JSON: print on one line (a check, a subject) */
+	uint8_t table;           /* text: an array of flat objects printed as aligned columns,
+				  * the first `table` keys of the first item as the header,
+				  * the other members left to JSON (0: not a table) */
 };
 
 struct nd_report;

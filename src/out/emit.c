@@ -148,6 +148,68 @@ static bool bool_row(const struct nd_val *v)
 	return true;
 }
 
+/* An array of flat objects as columns: the first item's keys are the header. */
+#define TABLE_COLS 12
+static bool table_ok(const struct nd_val *v)
+{
+	if (!v->table || v->table > TABLE_COLS || v->type != ND_V_ARR || !v->n ||
+	    v->first->type != ND_V_OBJ)
+		return false;
+	for (const struct nd_val *r = v->first; r; r = r->next) {
+		const struct nd_val *c = r->first;
+		int i = 0;
+
+		if (r->type != ND_V_OBJ || r->n < v->table)
+			return false;
+		for (; c && i < v->table; c = c->next, i++)
+			if (!is_scalar(c))
+				return false;
+	}
+	return true;
+}
+
+static int scalar_width(const struct nd_val *v)
+{
+	switch (v->type) {
+	case ND_V_STR: return (int)strlen(v->u.s);
+	case ND_V_INT: return snprintf(NULL, 0, "%" PRId64, v->u.i);
+	case ND_V_BOOL: return v->u.b ? 4 : 5;
+	default: return 1;
+	}
+}
+
+static void table_text(FILE *out, const struct nd_val *v, int indent)
+{
+	int w[TABLE_COLS] = {0}, i;
+	const struct nd_val *r, *c;
+
+	const int cols = v->table;
+
+	for (i = 0, c = v->first->first; c && i < cols; c = c->next, i++)
+		w[i] = (int)strlen(c->key);
+	for (r = v->first; r; r = r->next)
+		for (i = 0, c = r->first; c && i < cols; c = c->next, i++)
+			if (scalar_width(c) > w[i])
+				w[i] = scalar_width(c);
+	fprintf(out, "%*s", indent, "");
+	for (i = 0, c = v->first->first; c && i < cols; c = c->next, i++)
+		if (c->next && i + 1 < cols)
+			fprintf(out, "%-*s  ", w[i], c->key);
+		else
+			fprintf(out, "%s\n", c->key);
+	for (r = v->first; r; r = r->next) {
+		fprintf(out, "%*s", indent, "");
+		for (i = 0, c = r->first; c && i < cols; c = c->next, i++) {
+			int pad = w[i] - scalar_width(c);
+
+			scalar_text(out, c);
+			if (c->next && i + 1 < cols)
+				fprintf(out, "%*s", pad + 2, "");
+		}
+		putc('\n', out);
+	}
+}
+
 /* One member or item: "key: value", or "- value" in an array. */
 static void text_entry(FILE *out, const struct nd_val *c, bool in_arr, int indent, bool first_pad)
 {
@@ -158,6 +220,11 @@ static void text_entry(FILE *out, const struct nd_val *c, bool in_arr, int inden
 		for (const struct nd_val *x = c->first; x; x = x->next)
 			fputs(x->u.b ? " X" : " .", out);
 		putc('\n', out);
+		return;
+	}
+	if (!in_arr && table_ok(c)) {
+		fprintf(out, "%s:\n", c->key);
+		table_text(out, c, indent + 2);
 		return;
 	}
 	if (in_arr)
