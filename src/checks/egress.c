@@ -322,7 +322,10 @@ struct nd_val *nd_check_egress(struct nd_report *r, const struct nd_egress_input
 	if (!in->res)
 		return rows;
 	if (unprobed) {
-		st = ND_CHECK_ERROR;
+		/* what was found stands (a fail); what was not looked at makes the run incomplete */
+		st = blocked ? ND_CHECK_FAIL : ND_CHECK_ERROR;
+		nd_report_unread(r, _("%zu egress destinations (not probed before the deadline)"),
+				 unprobed);
 		why = nd_report_printf(r, _("%zu of %zu destinations not probed before the deadline "
 					    "(--timeout %lld ms); %zu blocked"), unprobed, l->n - skipped,
 				       (long long)in->timeout_ms, blocked);
