@@ -548,6 +548,8 @@ static int also_one(const char *s, size_t n, struct nd_egress_list *out, struct 
 			return nd_err_set(e, "--also '%s': write an IPv6 address in brackets: "
 					  "[ADDR]:PORT", item);
 		hl = c ? (size_t)(c - p) : strcspn(p, "/");
+		if (!c && p[hl] && strcmp(p + hl, "/") != 0)
+			return nd_err_set(e, "--also '%s': no path is probed; give HOST:PORT", item);
 		if (hl >= sizeof(host))
 			return nd_err_set(e, "--also '%s': the host is too long", item);
 		memcpy(host, p, hl);
