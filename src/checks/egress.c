@@ -274,7 +274,7 @@ struct nd_val *nd_check_egress(struct nd_report *r, const struct nd_egress_input
 		const struct nd_dest_result *x = in->res ? &in->res[i] : NULL;
 		struct nd_val *row = nd_arr_obj(r, rows);
 		struct verdict v;
-		const char *result;
+		const char *result, *note;
 
 		memset(&v, 0, sizeof(v));
 		for (int k = 0; k < 4; k++)
@@ -304,8 +304,15 @@ struct nd_val *nd_check_egress(struct nd_report *r, const struct nd_egress_input
 		nd_obj_str(r, row, "http", v.cell[3]);
 		nd_obj_str(r, row, "result", result);
 		nd_obj_int(r, row, "ms", x && x->started ? x->ms : 0);
-		nd_obj_str(r, row, "note", d->skip ? d->skip : v.stage && v.detail && *v.detail
-					   ? v.detail : d->purpose);
+		if (d->skip)
+			note = d->skip;
+		else if (v.intercepted)
+			note = nd_report_printf(r, "issuer %s", x->tls.issuer);
+		else if (v.stage && v.detail && *v.detail && strcmp(v.detail, v.error) != 0)
+			note = v.detail;
+		else
+			note = d->purpose;
+		nd_obj_str(r, row, "note", note);
 		nd_obj_str(r, row, "rule", d->rule);
 		nd_obj_str(r, row, "firewall_rule", d->network_rule ? "network" : "application");
 		nd_obj_str(r, row, "scheme", nd_egress_scheme_name(d->scheme));
@@ -317,6 +324,18 @@ struct nd_val *nd_check_egress(struct nd_report *r, const struct nd_egress_input
 		nd_obj_str(r, row, "error", v.error);
 		if (v.intercepted)
 			nd_obj_str(r, row, "issuer", x->tls.issuer);
+		if (x && x->started) {
+			struct nd_val *t = nd_obj_obj(r, row, "stage_ms");
+
+			t->compact = true;
+			nd_obj_int(r, t, "dns", x->dns.ms);
+			if (x->dns.status == ND_STAGE_PASS)
+				nd_obj_int(r, t, "tcp", x->tcp_ms);
+			if (x->tls.status != ND_STAGE_NOT_RUN)
+				nd_obj_int(r, t, "tls", x->tls.ms - x->http.ms);
+			if (x->http.status != ND_STAGE_NOT_RUN)
+				nd_obj_int(r, t, "http", x->http.ms);
+		}
 	}
 	/* listed only (--no-probe, offline): no check ran, so none is recorded */
 	if (!in->res)

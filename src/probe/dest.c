@@ -67,6 +67,7 @@ void nd_probe_dest(const struct nd_dest_req *q, const struct nd_dest_opts *o,
 		to.name = q->host;
 		to.ca_file = o->ca_file;
 		to.ca_adds = true;
+		to.store = o->store;
 		to.alpn = q->alpn;
 		to.timeout_ms = cap(o->deadline, TLS_CAP_MS);
 		to.http_host = q->http ? q->host : NULL;
@@ -111,14 +112,20 @@ void nd_probe_dests(const struct nd_dest_req *q, size_t n, const struct nd_dest_
 	pthread_t th[MAX_THREADS];
 	struct pool p = {.q = q, .o = o, .out = out, .n = n};
 	size_t want = o->concurrency ? o->concurrency : 8, started = 0, i;
+	struct nd_dest_opts own;
 
 	memset(out, 0, sizeof(*out) * n);
 	if (want > MAX_THREADS)
 		want = MAX_THREADS;
 	if (want > n)
 		want = n;
-	/* the resolver library is set up once, before any thread uses it */
+	/* the resolver library and the trust store are set up once, before any thread */
 	nd_dns_init();
+	if (!p.o->store) {
+		own = *o;
+		own.store = nd_tls_store_new(o->ca_file);
+		p.o = &own;
+	}
 	pthread_mutex_init(&p.mu, NULL);
 	for (i = 0; i < want; i++)
 		if (pthread_create(&th[started], NULL, worker, &p) == 0)
@@ -128,4 +135,6 @@ void nd_probe_dests(const struct nd_dest_req *q, size_t n, const struct nd_dest_
 	for (i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	pthread_mutex_destroy(&p.mu);
+	if (p.o == &own)
+		nd_tls_store_free(own.store);
 }

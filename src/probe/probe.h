@@ -120,6 +120,8 @@ struct nd_tls_opts {
 	int64_t timeout_ms;
 	/* egress (dest.c): */
 	bool ca_adds;                /* ca_file adds anchors to the system store, not replaces it */
+	void *store;                 /* a trust store from nd_tls_store_new (shared, read once):
+				      * used instead of ca_file/ca_data when set */
 	const char *alpn;            /* protocols to offer, comma-separated ("h2,http/1.1"), or NULL */
 	const char *http_host;       /* after a verified handshake, GET / with this Host over the
 				      * session (not when h2 was chosen), into *http_out; or NULL */
@@ -142,6 +144,13 @@ struct nd_tls_result {
 
 /* Handshake on the connected socket fd (left open). Returns 0, the outcome in out. */
 int nd_tls_probe(int fd, const struct nd_tls_opts *o, struct nd_tls_result *out);
+/*
+ * The system store plus ca_file (NULL: the system store only), read once to
+ * be shared by many handshakes (an OpenSSL X509_STORE, thread-safe for
+ * verification). NULL when it cannot be built. nd_tls_store_free(NULL) is a no-op.
+ */
+void *nd_tls_store_new(const char *ca_file);
+void nd_tls_store_free(void *store);
 /* 0 when path is a readable PEM file with at least one certificate, else -1 with e filled. */
 int nd_tls_ca_file_check(const char *path, struct nd_err *e);
 
@@ -183,6 +192,8 @@ struct nd_dest_opts {
 	const char *ca_file;         /* extra trust anchors (added to the system store), or NULL */
 	int64_t deadline;            /* monotonic ms at which every stage stops */
 	unsigned concurrency;        /* destinations probed at once; 0: 8 */
+	void *store;                 /* nd_tls_store_new(ca_file), or NULL: nd_probe_dests builds
+				      * it once (nd_probe_dest alone then reads ca_file each time) */
 };
 
 struct nd_dest_result {

@@ -114,6 +114,8 @@ static int load_ca(SSL_CTX *ctx, const struct nd_tls_opts *o, struct nd_tls_resu
 	X509 *x;
 	int n = 0;
 
+	if (o->store)
+		return SSL_CTX_set1_cert_store(ctx, o->store), 0;
 	if (o->ca_data && o->ca_len) {
 		if (o->ca_len > MAX_CA_PEM)
 			return -1;
@@ -166,6 +168,27 @@ static int set_alpn(SSL *ssl, const char *list)
 	}
 	/* SSL_set_alpn_protos returns 0 on success */
 	return used && SSL_set_alpn_protos(ssl, wire, (unsigned)used) == 0 ? 0 : -1;
+}
+
+void *nd_tls_store_new(const char *ca_file)
+{
+	X509_STORE *st = X509_STORE_new();
+
+	if (!st)
+		return NULL;
+	if (X509_STORE_set_default_paths(st) != 1 ||
+	    (ca_file && X509_STORE_load_file(st, ca_file) != 1)) {
+		X509_STORE_free(st);
+		ERR_clear_error();
+		return NULL;
+	}
+	ERR_clear_error();
+	return st;
+}
+
+void nd_tls_store_free(void *store)
+{
+	X509_STORE_free(store);
 }
 
 int nd_tls_ca_file_check(const char *path, struct nd_err *e)
