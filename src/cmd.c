@@ -71,7 +71,7 @@ static const struct nd_opt egress_opts[] = {
 	 ND_OPT_REPEAT},
 	{"include", 0, "SET[,SET...]", N_("add destination sets: recommended, gpu, windows, "
 					   "monitoring, policy, keyvault, defender, extensions, "
-					   "tunnel, apiserver-ip, all"), 0},
+					   "tunnel, apiserver-ip, mcr-edge, all"), 0},
 	{"ca-file", 0, "FILE", N_("trust these CAs (PEM) too, besides the system store"),
 	 ND_OPT_PATH},
 	{"dns-server", 0, "IP[:PORT]", N_("ask this DNS server instead of /etc/resolv.conf's"), 0},

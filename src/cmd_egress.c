@@ -39,8 +39,8 @@ const char nd_egress_help[] =
 	"The list is data/aks-egress.json (built in); --aks FILE (az aks show) fills the\n"
 	"region and the API server name and adds the destinations of the cluster's\n"
 	"add-ons and node pools. Sets: required (always), recommended, apiserver-ip,\n"
-	"tunnel, ntp, custom-dns, gpu, windows, monitoring, policy, keyvault, defender,\n"
-	"extensions, all.\n";
+	"mcr-edge, tunnel, ntp, custom-dns, gpu, windows, monitoring, policy, keyvault,\n"
+	"defender, extensions, all.\n";
 
 /* "IP", "IP:PORT" or "[IPv6]:PORT" -> c-ares' form. -1 with e filled. */
 static int dns_server_check(const char *s, struct nd_err *e)

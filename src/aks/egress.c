@@ -145,6 +145,7 @@ static int parse_rule(const struct nd_json *o, size_t idx, struct nd_egress_list
 	d->alpn = str_of(l->a, o, "alpn");
 	d->purpose = str_of(l->a, o, "purpose");
 	d->not_needed = str_of(l->a, o, "not_needed");
+	d->default_skip = str_of(l->a, o, "default_skip");
 	if (!d->rule || !*d->rule)
 		return nd_err_set(e, "destination %zu has no \"rule\"", idx);
 	if (!d->host)
@@ -438,9 +439,9 @@ int nd_egress_expand(const struct nd_egress_data *d, const struct nd_egress_env 
 		n = strcspn(p, " ,");
 		if (n && !has_word("all", p, n) && !known_set(d, p, n))
 			return nd_err_set(e, "--include: no destination set '%.*s' (sets: required, "
-					  "recommended, apiserver-ip, tunnel, ntp, custom-dns, gpu, "
-					  "windows, monitoring, policy, keyvault, defender, "
-					  "extensions)", (int)n, p);
+					  "recommended, apiserver-ip, mcr-edge, tunnel, ntp, "
+					  "custom-dns, gpu, windows, monitoring, policy, keyvault, "
+					  "defender, extensions, all)", (int)n, p);
 		p += n;
 	}
 	/* regions are written lower-case in names: "West Europe" is not a location */
@@ -481,10 +482,13 @@ int nd_egress_expand(const struct nd_egress_data *d, const struct nd_egress_env 
 		x->protocol = nd_arena_strdup(out->a, r->protocol);
 		x->purpose = nd_arena_strdup(out->a, r->purpose);
 		x->not_needed = r->not_needed ? nd_arena_strdup(out->a, r->not_needed) : NULL;
+		x->default_skip = NULL;
 		if (env->private_cluster && has_word(r->unless, "private", 7))
 			x->skip = "not needed: a private cluster";
 		else if (why)
 			x->skip = why;
+		else if (r->default_skip && !all && !any_word(r->sets, env->include))
+			x->skip = nd_arena_strdup(out->a, r->default_skip);
 		else if (strchr(x->host, '*') || strchr(x->host, '<'))
 			x->skip = "a wildcard rule: no one name to test";
 		else if (x->scheme == ND_EG_UDP)

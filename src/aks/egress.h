@@ -13,7 +13,8 @@
  * firewall rule kind (application = FQDN, network = IP/port), the sets it
  * belongs to (`required`, `gpu`, `windows`, `monitoring`...), the features
  * that make it unneeded (`unless`: `private`), why it is needed and when
- * it is not.
+ * it is not, and `default_skip`: why it is listed but not probed unless
+ * an include names one of its sets (another name of what is probed).
  *
  * Expansion (nd_egress_expand): the `required` set plus the sets the
  * profile's features or the caller's include list name; placeholders
@@ -64,6 +65,7 @@ struct nd_egress_dest {
 	const char *purpose;
 	const char *not_needed;
 	const char *skip;          /* why it is not probed, or NULL */
+	const char *default_skip;  /* data: why not probed unless included by name, or NULL */
 	bool also;                 /* from --also */
 };
 

@@ -59,9 +59,9 @@ eg_fw
 run healthy --ca-file "$CA"
 expect healthy ""
 check_rc "egress lab: healthy exits 0" 0 sh -c "exit $(rc healthy)"
-jqcheck "healthy: the 7 probed required destinations pass every stage, the API server is skipped without a profile" healthy \
-	'([.verdict.destinations[] | select(.result == "ok")] | length) == 7 and
-	 ([.verdict.destinations[] | select(.result == "ok") | select(.dns == "ok" and .tcp == "ok" and .tls == "ok" and .http == "ok")] | length) == 7 and
+jqcheck "healthy: the 6 probed required destinations pass every stage, the API server is skipped without a profile" healthy \
+	'([.verdict.destinations[] | select(.result == "ok")] | length) == 6 and
+	 ([.verdict.destinations[] | select(.result == "ok") | select(.dns == "ok" and .tcp == "ok" and .tls == "ok" and .http == "ok")] | length) == 6 and
 	 (.verdict.destinations[] | select(.destination == "*.hcp.eastus.azmk8s.io") | .result) == "skip" and
 	 .checks[0].id == "egress" and .checks[0].status == "pass" and .source.mode == "live" and
 	 .summary.verdict == "healthy"'
@@ -71,19 +71,20 @@ check "egress lab: healthy text shows the table of destinations x stages" sh -c 
 	"ip netns exec '$EGC' '$ND' egress --ca-file '$CA' | grep -Eq '^ +mcr.microsoft.com +443/tcp +ok +ok +ok +ok +ok '"
 
 # the profile: region and API server name filled in, the API server tested with ALPN
-run profile --ca-file "$CA" --aks "$L/aks.json"
+run profile --ca-file "$CA" --aks "$L/aks.json" --include mcr-edge
 expect profile ""
 jqcheck "profile: the API server FQDN is probed with ALPN h2 and the region's data.mcr name" profile \
 	'(.verdict.destinations[] | select(.destination == "aks-lab-5e6f7a-q8w9e0r1.hcp.westeurope.azmk8s.io") |
 	  .result == "ok" and .tls == "ok" and .alpn == "h2,http/1.1" and .rule == "*.hcp.westeurope.azmk8s.io") and
 	 (.verdict.destinations | map(.destination) | index("westeurope.data.mcr.microsoft.com") != null) and
-	 .verdict.region == "westeurope"'
+	 .verdict.region == "westeurope" and
+	 (.verdict.destinations[] | select(.destination == "mcr-0001.mcr-msedge.net") | .result) == "ok"'
 
 # without the lab CA the destinations do not chain to the system store: interception, not a drop
 run no-ca
 jqcheck "no --ca-file: every TLS destination is reported as intercepted with its issuer" no-ca \
 	'([.findings[] | select(.evidence.error == "intercepted" and .evidence.stage == "tls" and
-	   (.evidence.issuer | test("netdiag lab root CA")))] | length) == 7'
+	   (.evidence.issuer | test("netdiag lab root CA")))] | length) == 6'
 
 # dropped: SYN to mcr.microsoft.com dropped -> tcp timeout
 eg_fw "FORWARD -d $MCR -p tcp --dport 443 -j DROP"
@@ -152,8 +153,8 @@ run all-dropped --ca-file "$CA" --timeout 2s
 took=$(( ($(date +%s%N) - start) / 1000000 ))
 if [ "$took" -le 3000 ]; then ok "egress lab: --timeout 2s bounds the run (${took} ms)"
 else not_ok "egress lab: --timeout 2s bounds the run" "took $took ms"; fi
-jqcheck "all dropped: 7 destinations blocked at tcp, none missing" all-dropped \
-	'[.findings[] | select(.evidence.stage == "tcp" and .evidence.error == "timeout")] | length == 7'
+jqcheck "all dropped: 6 destinations blocked at tcp, none missing" all-dropped \
+	'[.findings[] | select(.evidence.stage == "tcp" and .evidence.error == "timeout")] | length == 6'
 # with one thread and a short deadline, destinations never reached make the run incomplete
 run starved --ca-file "$CA" --timeout 1500ms --concurrency 1
 jqcheck "starved: destinations not probed before the deadline -> verdict incomplete, they are named unread" starved \

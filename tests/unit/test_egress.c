@@ -75,10 +75,14 @@ static void expand_without_profile(void **state)
 
 	(void)state;
 	assert_int_equal(nd_egress_expand(d, &env, &l, &e), 0);
-	assert_int_equal(probed(&l), 7);
+	assert_int_equal(probed(&l), 6);
 	assert_non_null(find(&l, "mcr.microsoft.com", 443));
 	assert_non_null(find(&l, "login.microsoftonline.com", 443));
 	assert_non_null(find(&l, "acs-mirror.azureedge.net", 443));
+	/* another name of the CDN storage: listed, probed only when asked for */
+	x = find(&l, "mcr-0001.mcr-msedge.net", 443);
+	assert_non_null(x);
+	assert_non_null(x->skip);
 	x = find(&l, "eastus.data.mcr.microsoft.com", 443);
 	assert_non_null(x);
 	assert_string_equal(x->rule, "*.data.mcr.microsoft.com");
@@ -157,7 +161,7 @@ static void expand_private_and_include(void **state)
 {
 	struct nd_egress_data *d = builtin();
 	struct nd_egress_env env = {.fqdn = "x.hcp.eastus.azmk8s.io", .private_cluster = true,
-				    .include = "tunnel,recommended"};
+				    .include = "tunnel,recommended,mcr-edge"};
 	struct nd_egress_list l = {0};
 	const struct nd_egress_dest *x;
 	struct nd_err e;
@@ -174,6 +178,7 @@ static void expand_private_and_include(void **state)
 	assert_non_null(x);
 	assert_int_equal(x->scheme, ND_EG_HTTP);
 	assert_null(x->skip);
+	assert_null(find(&l, "mcr-0001.mcr-msedge.net", 443)->skip);   /* not with --include mcr-edge */
 	nd_egress_list_release(&l);
 
 	env.include = "gpu,nosuch";
