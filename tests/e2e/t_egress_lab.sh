@@ -146,6 +146,14 @@ jqcheck "also: an address destination gets a network rule with the address" also
 	'.findings[0].evidence.firewall_rule.kind == "network" and
 	 .findings[0].evidence.firewall_rule.addresses == ["198.51.100.30"]'
 
+# HTTP where it applies: a plain HTTP destination answers; one behind a firewall that denies (470)
+run http --ca-file "$CA" --also http://extra.lab.example:8200 --also http://extra.lab.example:8470
+expect http "extra.lab.example:http:http-470"
+jqcheck "http: the answering one passes every stage, the denied one says the firewall's words" http \
+	'(.verdict.destinations[] | select(.port == "8200/tcp") | .http == "ok" and .tls == "-" and .result == "ok") and
+	 (.findings[0].evidence.http_status == 470) and (.findings[0].evidence.detail | test("470")) and
+	 (.findings[0].remedy | test("application rule"))'
+
 # --timeout bounds the whole run: everything dropped, 2 s
 eg_fw "FORWARD -p tcp -j DROP"
 start=$(date +%s%N)

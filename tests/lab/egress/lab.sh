@@ -12,7 +12,7 @@
 # certificate from the lab CA (the client gets it with --ca-file); the API
 # server name answers with ALPN h2/http1.1; 198.51.100.40 is an intercepting
 # proxy whose certificate comes from another CA; 198.51.100.30:7000 is a
-# socat listener (for --also). Firewalls are iptables rules in the router
+# socat listener and :8200 / :8470 answer HTTP 200 / an Azure Firewall's 470 (for --also). Firewalls are iptables rules in the router
 # (eg_fw). eg_down removes all of it; the caller traps it.
 
 EGP="ndeg$$$(od -An -N2 -tx2 /dev/urandom | tr -d ' ')"
@@ -123,6 +123,12 @@ eg_up() {
 	ip netns exec "$EGI" socat TCP-LISTEN:7000,bind=198.51.100.30,fork,reuseaddr \
 		SYSTEM:"echo lab" > "$EGD/socat.log" 2>&1 &
 	EG_PIDS="$EG_PIDS $!"
+	# plain HTTP: a server that answers, and a firewall that denies (HTTP 470)
+	for st in 200 470; do
+		ip netns exec "$EGI" socat TCP-LISTEN:8$st,bind=198.51.100.30,fork,reuseaddr \
+			SYSTEM:"sh $TOP/tests/lab/egress/http-answer.sh $st" > "$EGD/socat-$st.log" 2>&1 &
+		EG_PIDS="$EG_PIDS $!"
+	done
 
 	i=0
 	while [ $i -lt 100 ]; do
@@ -130,6 +136,7 @@ eg_up() {
 		ip netns exec "$EGR" ss -lun 2>/dev/null | grep -q '203.0.113.1:5353 ' &&
 			ip netns exec "$EGR" ss -lun 2>/dev/null | grep -q '203.0.113.1:53 ' &&
 			ip netns exec "$EGI" ss -ltn 2>/dev/null | grep -q '198.51.100.30:7000 ' &&
+			ip netns exec "$EGI" ss -ltn 2>/dev/null | grep -q '198.51.100.30:8470 ' &&
 			[ "$up" -ge 9 ] && return 0
 		sleep 0.1
 		i=$((i + 1))
