@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "core/ipaddr.h"
 #include "k8s/http.h"
 #include "core/banned.h"
 
@@ -34,12 +35,24 @@ void nd_probe_dest(const struct nd_dest_req *q, const struct nd_dest_opts *o,
 {
 	int64_t t0 = nd_now_ms();
 	struct nd_err e;
+	char fq[300];
 	size_t i;
 	int fd = -1;
 
 	memset(out, 0, sizeof(*out));
 	out->started = true;
-	if (nd_dns_lookup(q->host, o->dns_servers, cap(o->deadline, DNS_CAP_MS), &out->dns, &e) < 0) {
+	/* a destination's name is absolute: a pod's search list (ndots:5) is not tried first */
+	{
+		size_t hl = strlen(q->host);
+		struct nd_ip ip;
+
+		if (hl + 2 > sizeof(fq) || nd_ip_parse(q->host, &ip) == 0 ||
+		    (hl && q->host[hl - 1] == '.'))
+			snprintf(fq, sizeof(fq), "%s", q->host);
+		else
+			snprintf(fq, sizeof(fq), "%s.", q->host);
+	}
+	if (nd_dns_lookup(fq, o->dns_servers, cap(o->deadline, DNS_CAP_MS), &out->dns, &e) < 0) {
 		out->dns.status = ND_STAGE_FAIL;
 		out->dns.error = ND_DNS_OTHER;
 		snprintf(out->dns.detail, sizeof(out->dns.detail), "%.159s", e.msg);

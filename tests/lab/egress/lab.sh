@@ -88,7 +88,9 @@ eg_up() {
 	ip netns exec "$EGR" sysctl -qw net.ipv4.ip_forward=1
 
 	mkdir -p "/etc/netns/$EGC"
-	echo "nameserver 203.0.113.1" > "/etc/netns/$EGC/resolv.conf"
+	# as a pod's: the cluster's search list and ndots:5
+	printf 'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 203.0.113.1\noptions ndots:5\n' \
+		> "/etc/netns/$EGC/resolv.conf"
 	addrs=$(printf '%s\n' "$EG_DESTS" | awk '{printf " --address=/%s/%s", $1, $2}')
 	addrs5353=$(printf '%s\n' "$EG_DESTS" | awk '$1 != "packages.microsoft.com" {printf " --address=/%s/%s", $1, $2}')
 	# shellcheck disable=SC2086
