@@ -125,6 +125,7 @@ int nd_egress_checks(struct nd_ctx *ctx, const struct nd_egress_opts *o)
 	struct nd_arena *a = nd_arena_new(4096);
 	struct nd_val *rows;
 	struct nd_err e;
+	char region[64];
 	int64_t deadline = ctx->deadline_ms ? ctx->deadline_ms
 					    : nd_now_ms() + (ctx->timeout_ms > 0 ? ctx->timeout_ms : 10000);
 	int rc = ND_EXIT_USAGE;
@@ -149,6 +150,16 @@ int nd_egress_checks(struct nd_ctx *ctx, const struct nd_egress_opts *o)
 	nd_egress_env_from_profile(aks, a, &env);
 	if (o->apiserver_fqdn && *o->apiserver_fqdn)
 		env.fqdn = o->apiserver_fqdn;
+	/* in a pod whose KUBERNETES_SERVICE_HOST is the API server's FQDN (AKS's
+	 * kubernetes.azure.com/set-kube-service-host-fqdn, kube-system pods) */
+	if (!env.fqdn && !aks) {
+		const char *h = getenv("KUBERNETES_SERVICE_HOST");
+
+		if (nd_egress_region_of(h, region, sizeof(region)))
+			env.fqdn = nd_arena_strdup(a, h);
+	}
+	if (!env.region && env.fqdn)
+		env.region = nd_egress_region_of(env.fqdn, region, sizeof(region));
 	env.include = o->include;
 	if (nd_egress_expand(data, &env, &dests, &e) < 0)
 		goto usage;

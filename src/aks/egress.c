@@ -366,6 +366,31 @@ void nd_egress_env_from_profile(const struct nd_aks_profile *p, struct nd_arena 
 	env->features = f[0] ? nd_arena_strdup(a, f) : NULL;
 }
 
+const char *nd_egress_region_of(const char *name, char *buf, size_t len)
+{
+	const char *p, *end;
+	size_t n;
+
+	if (!name)
+		return NULL;
+	p = strstr(name, ".hcp.");
+	if (p)
+		p += 5;
+	else if ((p = strstr(name, ".privatelink.")) != NULL)
+		p += 13;
+	else
+		return NULL;
+	end = strchr(p, '.');
+	if (!end || strcasecmp(end, ".azmk8s.io") != 0)
+		return NULL;
+	n = (size_t)(end - p);
+	if (n == 0 || n >= len)
+		return NULL;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 /* Replace <region> and <fqdn> in s; NULL (and *why) when one is unknown. */
 static const char *fill(struct nd_arena *a, const char *s, const char *region, const char *fqdn,
 			const char **why)

@@ -112,6 +112,10 @@ struct nd_egress_env {
 void nd_egress_env_from_profile(const struct nd_aks_profile *p, struct nd_arena *a,
 				struct nd_egress_env *env);
 
+/* The region in an AKS API server name (x.hcp.<region>.azmk8s.io, and the
+ * privatelink form), copied into buf; NULL when name is not one. */
+const char *nd_egress_region_of(const char *name, char *buf, size_t len);
+
 /* Expand d for env into out (appended). -1 when an include names no set. */
 int nd_egress_expand(const struct nd_egress_data *d, const struct nd_egress_env *env,
 		     struct nd_egress_list *out, struct nd_err *e);

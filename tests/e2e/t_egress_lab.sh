@@ -80,6 +80,15 @@ jqcheck "profile: the API server FQDN is probed with ALPN h2 and the region's da
 	 .verdict.region == "westeurope" and
 	 (.verdict.destinations[] | select(.destination == "mcr-0001.mcr-msedge.net") | .result) == "ok"'
 
+# in a pod whose KUBERNETES_SERVICE_HOST is the API server's FQDN: it is probed without a profile
+ip netns exec "$EGC" env KUBERNETES_SERVICE_HOST="$EG_FQDN" KUBERNETES_SERVICE_PORT=443 \
+	"$ND" egress -o json --ca-file "$CA" > "$WORK/pod-fqdn.json" 2> "$WORK/pod-fqdn.err"
+echo $? > "$WORK/pod-fqdn.rc"
+expect pod-fqdn ""
+jqcheck "pod: KUBERNETES_SERVICE_HOST names the API server: probed with ALPN, region from the name" pod-fqdn \
+	'.source.mode == "in-cluster" and .verdict.region == "westeurope" and
+	 (.verdict.destinations[] | select(.destination == "aks-lab-5e6f7a-q8w9e0r1.hcp.westeurope.azmk8s.io") | .result) == "ok"'
+
 # without the lab CA the destinations do not chain to the system store: interception, not a drop
 run no-ca
 jqcheck "no --ca-file: every TLS destination is reported as intercepted with its issuer" no-ca \

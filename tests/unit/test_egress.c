@@ -290,6 +290,21 @@ static void proxy_issuers(void **state)
 	nd_egress_data_free(d);
 }
 
+static void regions_of_names(void **state)
+{
+	char b[64];
+
+	(void)state;
+	assert_string_equal(nd_egress_region_of("aks-1-abc.hcp.westeurope.azmk8s.io", b, sizeof(b)),
+			    "westeurope");
+	assert_string_equal(nd_egress_region_of("x.9a8b-11.privatelink.eastus2.azmk8s.io", b, sizeof(b)),
+			    "eastus2");
+	assert_null(nd_egress_region_of("10.0.0.1", b, sizeof(b)));
+	assert_null(nd_egress_region_of("x.hcp.westeurope.azmk8s.io.evil.example", b, sizeof(b)));
+	assert_null(nd_egress_region_of("x.hcp..azmk8s.io", b, sizeof(b)));
+	assert_null(nd_egress_region_of(NULL, b, sizeof(b)));
+}
+
 static void http_heads(void **state)
 {
 	static const struct {
@@ -329,6 +344,7 @@ int main(void)
 		cmocka_unit_test(also_entries),
 		cmocka_unit_test(bad_data),
 		cmocka_unit_test(proxy_issuers),
+		cmocka_unit_test(regions_of_names),
 		cmocka_unit_test(http_heads),
 	};
 
