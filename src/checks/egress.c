@@ -310,6 +310,8 @@ struct nd_val *nd_check_egress(struct nd_report *r, const struct nd_egress_input
 			note = nd_report_printf(r, "issuer %s", x->tls.issuer);
 		else if (v.stage && v.detail && *v.detail && strcmp(v.detail, v.error) != 0)
 			note = v.detail;
+		else if (!v.stage && x && x->http.status == ND_STAGE_PASS && !x->http.http)
+			note = x->http.detail;    /* reached, but no HTTP answer: say how */
 		else
 			note = d->purpose;
 		nd_obj_str(r, row, "note", note);

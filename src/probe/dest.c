@@ -20,7 +20,8 @@
 
 #define DNS_CAP_MS 4000
 #define TCP_CAP_MS 5000
-#define TLS_CAP_MS 6000      /* the handshake, and the GET after it */
+#define TLS_CAP_MS 5000
+#define HTTP_CAP_MS 3000     /* a peer that proved itself with TLS and stays silent is not waited for long */
 #define MAX_THREADS 64
 
 static int64_t cap(int64_t deadline, int64_t c)
@@ -82,12 +83,13 @@ void nd_probe_dest(const struct nd_dest_req *q, const struct nd_dest_opts *o,
 		to.ca_adds = true;
 		to.store = o->store;
 		to.alpn = q->alpn;
-		to.timeout_ms = cap(o->deadline, TLS_CAP_MS);
+		to.timeout_ms = cap(o->deadline, TLS_CAP_MS + HTTP_CAP_MS);
+		to.http_timeout_ms = HTTP_CAP_MS;
 		to.http_host = q->http ? q->host : NULL;
 		to.http_out = &out->http;
 		nd_tls_probe(fd, &to, &out->tls);
 	} else if (q->http) {
-		nd_http1_get(fd, NULL, q->host, cap(o->deadline, TLS_CAP_MS), &out->http);
+		nd_http1_get(fd, NULL, q->host, cap(o->deadline, HTTP_CAP_MS), &out->http);
 	}
 	close(fd);
 out:

@@ -185,8 +185,11 @@ void nd_http1_get(int fd, void *ssl, const char *host, int64_t timeout_ms,
 		}
 		/* silence or a clean close: the connection itself worked */
 		out->status = ND_STAGE_PASS;
-		snprintf(out->detail, sizeof(out->detail), r == 0 ? "closed without an HTTP answer"
-				 : "no HTTP answer within the deadline");
+		if (r == 0)
+			snprintf(out->detail, sizeof(out->detail), "closed without an HTTP answer");
+		else
+			snprintf(out->detail, sizeof(out->detail), "no HTTP answer within %lld ms",
+				 (long long)timeout_ms);
 		goto out;
 	}
 	nd_http1_classify(head, got, out);

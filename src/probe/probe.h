@@ -126,6 +126,7 @@ struct nd_tls_opts {
 	const char *http_host;       /* after a verified handshake, GET / with this Host over the
 				      * session (not when h2 was chosen), into *http_out; or NULL */
 	struct nd_http1_result *http_out;
+	int64_t http_timeout_ms;     /* the GET's own bound (within timeout_ms); 0: what is left */
 };
 
 struct nd_tls_result {

@@ -379,7 +379,9 @@ details:
 	}
 	/* the HTTP stage runs only over a session that verified (and speaks HTTP/1.1) */
 	if (o->http_host && o->http_out && out->status == ND_STAGE_PASS && strcmp(out->alpn, "h2") != 0)
-		nd_http1_get(fd, ssl, o->http_host, nd_probe_left(deadline), o->http_out);
+		nd_http1_get(fd, ssl, o->http_host,
+			     o->http_timeout_ms > 0 && o->http_timeout_ms < nd_probe_left(deadline)
+			     ? o->http_timeout_ms : nd_probe_left(deadline), o->http_out);
 done:
 	if (ep >= 0)
 		close(ep);

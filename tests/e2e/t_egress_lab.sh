@@ -163,6 +163,14 @@ jqcheck "http: the answering one passes every stage, the denied one says the fir
 	 (.findings[0].evidence.http_status == 470) and (.findings[0].evidence.detail | test("470")) and
 	 (.findings[0].remedy | test("application rule"))'
 
+# a TLS peer that verifies but never answers HTTP: reachable (the HTTP stage says it stayed silent)
+run silent --ca-file "$CA" --also extra.lab.example:443
+expect silent ""
+jqcheck "silent: TLS verified, HTTP silent, not blocked" silent \
+	'(.verdict.destinations[] | select(.destination == "extra.lab.example") |
+	  .tls == "ok" and .http == "silent" and .result == "ok" and (.note | test("no HTTP answer")) and
+	  .stage_ms.http >= 2900 and .stage_ms.http < 3500)'
+
 # --timeout bounds the whole run: everything dropped, 2 s
 eg_fw "FORWARD -p tcp -j DROP"
 start=$(date +%s%N)

@@ -122,6 +122,13 @@ eg_up() {
 	done
 	eg_tls "$(eg_ip "$EG_FQDN")" lab-dest -alpn h2,http/1.1
 	eg_tls "$EG_PROXY_IP" proxy-dest
+	# a TLS peer that never answers HTTP (s_server without -www) on extra.lab.example:443;
+	# its stdin is a FIFO it holds open itself, so it neither sends nor hangs up
+	mkfifo "$EGD/silent.fifo" || return 1
+	ip netns exec "$EGI" openssl s_server -quiet -accept "198.51.100.30:443" \
+		-cert "$EGD/lab-dest.crt" -key "$EGD/lab-dest.key" > "$EGD/s_server-silent.log" 2>&1 \
+		<> "$EGD/silent.fifo" &
+	EG_PIDS="$EG_PIDS $!"
 	ip netns exec "$EGI" socat TCP-LISTEN:7000,bind=198.51.100.30,fork,reuseaddr \
 		SYSTEM:"echo lab" > "$EGD/socat.log" 2>&1 &
 	EG_PIDS="$EG_PIDS $!"
@@ -139,11 +146,11 @@ eg_up() {
 			ip netns exec "$EGR" ss -lun 2>/dev/null | grep -q '203.0.113.1:53 ' &&
 			ip netns exec "$EGI" ss -ltn 2>/dev/null | grep -q '198.51.100.30:7000 ' &&
 			ip netns exec "$EGI" ss -ltn 2>/dev/null | grep -q '198.51.100.30:8470 ' &&
-			[ "$up" -ge 9 ] && return 0
+			[ "$up" -ge 10 ] && return 0
 		sleep 0.1
 		i=$((i + 1))
 	done
-	echo "egress lab: listeners did not come up ($up of 9 TLS)" >&2
+	echo "egress lab: listeners did not come up ($up of 10 TLS)" >&2
 	return 1
 }
 
