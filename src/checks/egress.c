@@ -297,7 +297,9 @@ struct nd_val *nd_check_egress(struct nd_report *r, const struct nd_egress_input
 			}
 		}
 		nd_obj_str(r, row, "destination", d->host);
-		nd_obj_str(r, row, "port", nd_report_printf(r, "%u/%s", d->port, d->protocol));
+		nd_obj_str(r, row, "port", nd_report_printf(r, "%u/%s", d->port,
+							    strcmp(d->protocol, "udp") == 0 ? "UDP"
+											    : "TCP"));
 		nd_obj_str(r, row, "dns", v.cell[0]);
 		nd_obj_str(r, row, "tcp", v.cell[1]);
 		nd_obj_str(r, row, "tls", v.cell[2]);

@@ -68,7 +68,7 @@ jqcheck "healthy: the 6 probed required destinations pass every stage, the API s
 jqcheck "healthy: each destination says why it is needed and what rule it is" healthy \
 	'[.verdict.destinations[] | select(.purpose == null or .rule == null)] | length == 0'
 check "egress lab: healthy text shows the table of destinations x stages" sh -c \
-	"ip netns exec '$EGC' '$ND' egress --ca-file '$CA' | grep -Eq '^ +mcr.microsoft.com +443/tcp +ok +ok +ok +ok +ok '"
+	"ip netns exec '$EGC' '$ND' egress --ca-file '$CA' | grep -Eq '^ +mcr.microsoft.com +443/TCP +ok +ok +ok +ok +ok '"
 
 # the profile: region and API server name filled in, the API server tested with ALPN
 run profile --ca-file "$CA" --aks "$L/aks.json" --include mcr-edge
@@ -159,7 +159,7 @@ jqcheck "also: an address destination gets a network rule with the address" also
 run http --ca-file "$CA" --also http://extra.lab.example:8200 --also http://extra.lab.example:8470
 expect http "extra.lab.example:http:http-470"
 jqcheck "http: the answering one passes every stage, the denied one says the firewall's words" http \
-	'(.verdict.destinations[] | select(.port == "8200/tcp") | .http == "ok" and .tls == "-" and .result == "ok") and
+	'(.verdict.destinations[] | select(.port == "8200/TCP") | .http == "ok" and .tls == "-" and .result == "ok") and
 	 (.findings[0].evidence.http_status == 470) and (.findings[0].evidence.detail | test("470")) and
 	 (.findings[0].remedy | test("application rule"))'
 
