@@ -4,6 +4,8 @@
 #   make demo       diagnose the bundled example
 #   make bench      benchmarks (bench/README.md)
 #   make fuzz       libFuzzer targets (clang)
+#   make image      OCI image (buildah, offline): $(O)/image/oci, $(O)/image/netdiag.oci.tar;
+#                   its root filesystem as a folder: make rootfs ($(O)/rootfs)
 # DEV=1 turns warnings into errors; SANITIZE=address,undefined instruments.
 
 CC      ?= cc
@@ -43,7 +45,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 PO_LANGS := $(shell cat po/LINGUAS)
 MO_FILES := $(patsubst %,$(O)/locale/%/LC_MESSAGES/netdiag.mo,$(PO_LANGS))
 
-.PHONY: all check unit e2e demo bench fuzz clean deps install man
+.PHONY: all check unit e2e demo bench fuzz clean deps install man rootfs image
 
 all: netdiag
 
@@ -108,6 +110,17 @@ install: netdiag
 			$(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/netdiag.mo || exit 1; \
 	done
 	install -D -m 0644 docs/netdiag.1 $(DESTDIR)$(PREFIX)/share/man/man1/netdiag.1
+
+# The image: netdiag, the libraries ldd names and what it reads at run time
+# (scripts/mkrootfs says what), packed by buildah from scratch. IMAGE names it.
+IMAGE ?= netdiag:$(shell sed -n 's/^#define ND_VERSION "\(.*\)"/\1/p' src/cmd.h)
+
+rootfs: netdiag
+	sh scripts/mkrootfs $(O)/netdiag $(O)/locale $(PREFIX) $(O)/rootfs
+
+image: rootfs
+	@sh scripts/install-deps --image --check || sh scripts/install-deps --image
+	sh scripts/mkimage $(O)/rootfs $(IMAGE) $(PREFIX) $(O)/image
 
 # The man page is generated from the option tables (src/cmd.c) and checked in,
 # so 'man ./docs/netdiag.1' works from a clean checkout; tests/e2e/t_options.sh
