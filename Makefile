@@ -37,7 +37,9 @@ LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 LIB_SRC := $(sort $(shell find src -name '*.c' ! -name main.c))
-LIB_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/obj/catalogue_gen.o
+LIB_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/obj/catalogue_gen.o \
+           $(O)/obj/manifest_gen.o
+MANIFEST_TPL := $(sort $(wildcard deploy/templates/*.yaml.in))
 FINDING_DOCS := $(sort $(wildcard docs/findings/*.md docs/findings/it/*.md))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
@@ -75,6 +77,15 @@ $(O)/gen/catalogue_gen.c: scripts/gencatalogue $(FINDING_DOCS) docs/findings doc
 	sh scripts/gencatalogue docs/findings > $@.tmp && mv $@.tmp $@
 
 $(O)/obj/catalogue_gen.o: $(O)/gen/catalogue_gen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+# the manifest templates (src/manifest.h), the folder too: removing one changes only its time
+$(O)/gen/manifest_gen.c: scripts/genmanifests $(MANIFEST_TPL) deploy/templates
+	@mkdir -p $(dir $@)
+	sh scripts/genmanifests deploy/templates > $@.tmp && mv $@.tmp $@
+
+$(O)/obj/manifest_gen.o: $(O)/gen/manifest_gen.c src/manifest.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
