@@ -126,11 +126,12 @@ install: netdiag
 # (scripts/mkrootfs says what), packed by buildah from scratch. IMAGE names it.
 IMAGE ?= netdiag:$(shell sed -n 's/^#define ND_VERSION "\(.*\)"/\1/p' src/cmd.h)
 
-rootfs: netdiag
+rootfs: deps netdiag
 	sh scripts/mkrootfs $(O)/netdiag $(O)/locale $(PREFIX) $(O)/rootfs
 
-image: rootfs
+image:
 	@sh scripts/install-deps --image --check || sh scripts/install-deps --image
+	$(MAKE) rootfs
 	sh scripts/mkimage $(O)/rootfs $(IMAGE) $(PREFIX) $(O)/image
 
 # The man page is generated from the option tables (src/cmd.c) and checked in,
