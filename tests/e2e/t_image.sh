@@ -40,9 +40,23 @@ t_bad() {
 check "image: mkrootfs names a missing catalogue folder" t_bad
 
 # the inputs, copied in; the host runs the same from the rootfs' folder
+mkdir -p "$WORK/o"
 stage "$TOP/examples/aks-kubenet-broken" > /dev/null
 cp -R "$WORK/aks-kubenet-broken" "$R/tmp/b"
 tar -C "$R/tmp" -czf "$R/tmp/b.tar.gz" b
+
+# a lab CA and an HTTPS echo's certificate for localhost, signed by it
+cp -R "$TOP/tests/bundles/aks-authorized-ranges" "$R/tmp/ranges"
+mkdir -p "$WORK/o/www"
+echo 203.0.113.7 > "$WORK/o/www/ip"
+(cd "$WORK/o" &&
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 \
+		-subj /CN=netdiag-lab-ca &&
+	openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj /CN=localhost &&
+	printf 'subjectAltName=DNS:localhost\n' > ext &&
+	openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem \
+		-days 1 -extfile ext) > "$WORK/o/openssl.log" 2>&1 ||
+	not_ok "image: lab certificates" "$(cat "$WORK/o/openssl.log")"
 
 # the inner script: runs in the new namespaces (host tools, netdiag chrooted)
 cat > "$WORK/inner.sh" <<'EOF'
@@ -72,9 +86,20 @@ echo default > "$R/tmp/sa/namespace"
 run live env KUBERNETES_SERVICE_HOST=localhost KUBERNETES_SERVICE_PORT="$port" \
 	NETDIAG_SERVICEACCOUNT_DIR=/tmp/sa "$CH" "$R" $ND diagnose -o json
 kill "$spid" 2>/dev/null
+# the trust store: an HTTPS echo whose CA is unknown, then added to the image's bundle
+cd "$O/www" || exit 1
+openssl s_server -accept 127.0.0.1:0 -cert "$O/srv.pem" -key "$O/srv.key" -WWW \
+	> "$O/ss.out" 2>&1 &
+sspid=$!
+i=0
+while [ $i -lt 400 ] && ! grep -q '^ACCEPT' "$O/ss.out"; do sleep 0.05; i=$((i + 1)); done
+p=$(sed -n 's/^ACCEPT 127.0.0.1://p' "$O/ss.out")
+run ca_no "$CH" "$R" $ND apiserver --snapshot tmp/ranges --egress-ip-url "https://localhost:$p/ip" -o json
+cat "$O/ca.pem" >> "$R/etc/ssl/certs/ca-certificates.crt"
+run ca_yes "$CH" "$R" $ND apiserver --snapshot tmp/ranges --egress-ip-url "https://localhost:$p/ip" -o json
+kill "$sspid" 2>/dev/null
 wait
 EOF
-mkdir -p "$WORK/o"
 if ! out=$(timeout 300 unshare --net --mount --pid --fork sh "$WORK/inner.sh" "$R" "$WORK/o" "$(command -v chroot)" 2>&1); then
 	not_ok "image: the namespaces start" "$out"
 	exit 0
@@ -123,3 +148,9 @@ t_live() {
 		{ echo "exit $(rc live): $(cat "$WORK/o/live.err")"; head -c 2000 "$j"; return 1; }
 }
 check "image: in the rootfs, a pod's credentials reach serve over TLS (localhost via /etc/hosts)" t_live
+t_ca() {
+	grep -q 'unable to get local issuer certificate' "$WORK/o/ca_no.err" &&
+		! grep -q 'certificate' "$WORK/o/ca_yes.err" && grep -q '203\.0\.113\.7' "$WORK/o/ca_yes.out" ||
+		{ echo "without: $(cat "$WORK/o/ca_no.err")"; echo "with: $(cat "$WORK/o/ca_yes.err")"; head -c 1500 "$WORK/o/ca_yes.out"; return 1; }
+}
+check "image: TLS trusts the image's CA bundle (/etc/ssl/certs/ca-certificates.crt) and only it" t_ca
