@@ -27,6 +27,8 @@
 struct nd_buf;
 struct nd_err;
 
+/* A ceiling for the buffer a command prints them from (they are a few KiB). */
+#define ND_MANIFEST_MAX (256u * 1024)
 #define ND_MANIFEST_NS_INCLUSTER "default"  /* where the guide's test pod runs */
 #define ND_MANIFEST_NS_FLEET "netdiag"      /* fleet's own namespace */
 

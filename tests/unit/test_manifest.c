@@ -24,7 +24,7 @@
 #include "core/file.h"
 #include "manifest.h"
 
-#define OUT_MAX (1u << 20)
+#define OUT_MAX ND_MANIFEST_MAX
 
 static const char *top(void)
 {
