@@ -161,7 +161,7 @@ static void plan_service(const struct nd_model *m, const struct nd_service *s,
 {
 	size_t nsets, i, from = p->n;
 	const uint32_t *sets = nd_model_epsets_of(m, s->m.ns, s->m.name, &nsets);
-	bool slices = false;
+	bool slices = false, ready = false;
 
 	for (i = 0; i < nsets; i++)
 		slices |= m->epsets.v[sets[i]].is_slice;
@@ -179,13 +179,14 @@ static void plan_service(const struct nd_model *m, const struct nd_service *s,
 			if (!ad->ready || !ad->ip)
 				continue;
 			pod = nd_endpoint_pod(m, s->m.ns, ad);
+			ready = true;
 			for (uint32_t q = 0; q < s->nports; q++) {
 				int32_t target = nd_svcport_target(&s->ports[q], es, pod);
 				int kind = probe_kind(&s->ports[q], target);
 
 				if (kind < 0)
-					p->not_probed++;
-				else if (!target)
+					continue;
+				if (!target)
 					p->unresolved++;
 				else
 					add(p, s, q, ad->ip, target, kind, ad, pod);
@@ -193,6 +194,9 @@ static void plan_service(const struct nd_model *m, const struct nd_service *s,
 		}
 	}
 	dedupe(p, from);
+	for (uint32_t q = 0; ready && q < s->nports; q++)
+		if (probe_kind(&s->ports[q], s->ports[q].target_num) < 0)
+			p->not_probed++;
 	/* the ClusterIP path, after the endpoints it leads to */
 	if (p->n > from && s->cluster_ip && *s->cluster_ip && strcmp(s->cluster_ip, "None") != 0)
 		for (uint32_t q = 0; q < s->nports; q++) {

@@ -50,7 +50,8 @@ struct nd_epprobe_plan {
 	struct nd_fan_target *t;
 	size_t n, cap;
 	size_t services;             /* Services with at least one probe */
-	size_t not_probed;           /* endpoint ports of UDP (not DNS) or SCTP: no probe applies */
+	size_t not_probed;           /* Service ports with ready endpoints that no probe applies
+				      * to: UDP (not DNS), SCTP */
 	size_t unresolved;           /* endpoint ports whose targetPort resolves to nothing */
 	size_t dropped;              /* probes over ND_EPPROBE_MAX, not planned */
 };
