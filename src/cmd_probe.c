@@ -77,6 +77,7 @@ void nd_endpoint_probes(struct nd_ctx *ctx, const struct nd_scope *scope)
 	in.node = ctx->node;
 	in.probe_ms = fo.probe_ms;
 	in.concurrency = st.concurrency;
+	in.ms = st.ms;
 	nd_check_endpoint_probes(ctx->report, &in);
 	nd_epprobe_plan_release(&plan);
 }

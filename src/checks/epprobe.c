@@ -466,6 +466,7 @@ void nd_check_endpoint_probes(struct nd_report *r, const struct nd_epprobe_input
 						   "from %s (deadline %lld ms each, %zu at once)"),
 					      eps_ok, eps, p->services, in->probed_from,
 					      (long long)in->probe_ms, in->concurrency));
+	r->checks[r->nchecks - 1].duration_ms = in->ms;
 
 	/* the ClusterIP path */
 	nd_check_begin(r, "cluster-ip-probe", "S3");
@@ -494,4 +495,5 @@ void nd_check_endpoint_probes(struct nd_report *r, const struct nd_epprobe_input
 		nd_check_end(r, ND_CHECK_PASS,
 			     nd_report_printf(r, _("%zu of %zu cluster IP ports answered from %s"),
 					      vips_ok, vips, in->probed_from));
+	r->checks[r->nchecks - 1].duration_ms = in->ms;
 }

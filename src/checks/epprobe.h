@@ -67,6 +67,7 @@ struct nd_epprobe_input {
 	const char *node;            /* the node netdiag stands on, or NULL */
 	int64_t probe_ms;            /* the per-probe deadline used */
 	size_t concurrency;          /* the bound used */
+	int64_t ms;                  /* how long the probes took (one loop for both checks) */
 	const char *error;           /* the engine could not run (why), or NULL */
 };
 

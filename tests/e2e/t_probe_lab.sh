@@ -104,6 +104,12 @@ jqt deaf "probe lab: refused endpoint: no kube-proxy blame (an endpoint fails to
 	'[.findings[] | select(.code=="kube-proxy-rules-missing")] | length==0'
 if rc_is deaf 1; then ok "probe lab: refused endpoint: exit 1"; else not_ok "probe lab: refused endpoint: exit 1" "rc $(cat "$WORK/deaf.rc")"; fi
 
+ip netns exec "$PL_NODE" "$ND" --snapshot "$B" --node lab-node-1 --timeout 10s --color never \
+	service shop/deaf --probe > "$WORK/deaf.txt" 2>&1
+if grep -q "1 of 2 endpoint(s) refuse connections, first pod deaf at $ip_deaf:8080" "$WORK/deaf.txt"; then
+	ok "probe lab: refused endpoint: the text names the pod and address"
+else not_ok "probe lab: refused endpoint: the text names the pod and address" "$(cat "$WORK/deaf.txt")"; fi
+
 # ---- DROP in the pod: timeout
 probe dropped shop/dropped
 jqt dropped "probe lab: dropped endpoint: endpoint-unreachable with a timeout" \
