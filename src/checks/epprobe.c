@@ -2,6 +2,7 @@
 /* S3: the live endpoint probes' plan and findings (epprobe.h). No I/O here. */
 #include "checks/epprobe.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -422,11 +423,12 @@ void nd_check_endpoint_probes(struct nd_report *r, const struct nd_epprobe_input
 {
 	const struct nd_epprobe_plan *p = in->plan;
 	size_t eps = 0, eps_ok = 0, eps_open = 0, vips = 0, vips_ok = 0, vips_open = 0;
-	size_t ambiguous = 0, a, b, i;
+	size_t ambiguous = 0, noroute = 0, a, b, i;
 
 	/* endpoints */
 	nd_check_begin(r, "endpoint-probe", "S3");
 	for (i = 0; i < p->n; i++) {
+		noroute += p->t[i].result == ND_FAN_UNREACHABLE && p->t[i].err == ENETUNREACH;
 		if (p->v[i].vip) {
 			vips++;
 			vips_ok += p->t[i].result == ND_FAN_OK;
@@ -436,6 +438,20 @@ void nd_check_endpoint_probes(struct nd_report *r, const struct nd_epprobe_input
 			eps_ok += p->t[i].result == ND_FAN_OK;
 			eps_open += !nd_fan_decided((enum nd_fan_result)p->t[i].result);
 		}
+	}
+	/*
+	 * No route to any address at all: netdiag stands where the pod network
+	 * is not routed (a workstation). That says nothing about the endpoints.
+	 */
+	if (p->n && noroute == p->n) {
+		const char *why = nd_report_printf(r, _("no route from %s to any endpoint or cluster "
+							"IP (%s): run it on a node or in a pod"),
+						   in->probed_from, p->t[0].ip);
+
+		nd_check_end(r, ND_CHECK_ERROR, why);
+		nd_check_begin(r, "cluster-ip-probe", "S3");
+		nd_check_end(r, ND_CHECK_ERROR, why);
+		return;
 	}
 	for (a = 0; a < p->n; a = b) {
 		for (b = a + 1; b < p->n && p->v[b].svc == p->v[a].svc; b++)

@@ -7,6 +7,7 @@
  * Services), then results written into it by hand and the findings and
  * check statuses they must give.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -259,6 +260,16 @@ static void classification(void **state)
 	assert_int_equal(nd_report_verdict(r), ND_VERDICT_INCOMPLETE);
 	nd_report_free(r);
 	r = judge(&p, (enum nd_fan_result[]){ND_FAN_OK, ND_FAN_ERROR, ND_FAN_NOT_RUN});
+	assert_int_equal(r->nfindings, 0);
+	assert_int_equal(check_of(r, "endpoint-probe")->status, ND_CHECK_ERROR);
+	assert_int_equal(check_of(r, "cluster-ip-probe")->status, ND_CHECK_ERROR);
+	nd_report_free(r);
+
+	/* no route to anything from here (a workstation): no finding, and no pass */
+	for (size_t k = 0; k < p.n; k++)
+		p.t[k].err = ENETUNREACH;
+	r = judge(&p, (enum nd_fan_result[]){ND_FAN_UNREACHABLE, ND_FAN_UNREACHABLE,
+					     ND_FAN_UNREACHABLE});
 	assert_int_equal(r->nfindings, 0);
 	assert_int_equal(check_of(r, "endpoint-probe")->status, ND_CHECK_ERROR);
 	assert_int_equal(check_of(r, "cluster-ip-probe")->status, ND_CHECK_ERROR);
