@@ -253,19 +253,38 @@ static void endpoint_val(struct nd_report *r, struct nd_val *arr, const struct n
 	nd_obj_int(r, o, "ms", t->ms);
 }
 
-/* The endpoints of probes [a, b) whose result is in want (a bit per result); returns the count. */
+/*
+ * The failing endpoints of probes [a, b) (results in want, a bit per
+ * result): "failing", the first one's pod, node, ip, port, protocol and
+ * result at the top (the one the summary names), then all of them (at most
+ * MAX_LISTED) as "endpoints". Returns the count; *first is the first's index.
+ */
 static size_t failing(struct nd_report *r, struct nd_val *ev, const struct nd_epprobe_input *in,
 		      size_t a, size_t b, unsigned want, size_t *first)
 {
 	const struct nd_epprobe_plan *p = in->plan;
-	struct nd_val *arr = nd_obj_arr(r, ev, "endpoints");
-	size_t n = 0;
+	struct nd_val *arr;
+	size_t n = 0, i;
 
-	for (size_t i = a; i < b; i++) {
+	for (i = a; i < b; i++)
+		if (!p->v[i].vip && (want & (1u << p->t[i].result)) && !n++)
+			*first = i;
+	nd_obj_int(r, ev, "failing", (int64_t)n);
+	if (n) {
+		const struct nd_epprobe *e = &p->v[*first];
+		const struct nd_fan_target *t = &p->t[*first];
+
+		nd_obj_str(r, ev, "pod", e->pod);
+		nd_obj_str(r, ev, "node", e->node);
+		nd_obj_str(r, ev, "ip", t->ip);
+		nd_obj_int(r, ev, "port", t->port);
+		nd_obj_str(r, ev, "protocol", nd_proto_name(e->svc->ports[e->port].proto));
+		nd_obj_str(r, ev, "result", nd_fan_result_name((enum nd_fan_result)t->result));
+	}
+	arr = nd_obj_arr(r, ev, "endpoints");
+	for (i = a, n = 0; i < b; i++) {
 		if (p->v[i].vip || !(want & (1u << p->t[i].result)))
 			continue;
-		if (!n)
-			*first = i;
 		if (n++ < MAX_LISTED)
 			endpoint_val(r, arr, &p->v[i], &p->t[i]);
 	}
@@ -312,7 +331,6 @@ static void service_endpoints(struct nd_report *r, const struct nd_epprobe_input
 		const struct nd_epprobe *e;
 
 		n = failing(r, f->evidence, in, a, b, 1u << ND_FAN_REFUSED, &first);
-		nd_obj_int(r, f->evidence, "failing", (int64_t)n);
 		e = &p->v[first];
 		nd_finding_summary(r, f, _("%zu of %zu endpoint(s) refuse connections, first %s: "
 					   "nothing listens on the target port"), n, probed,
@@ -336,7 +354,6 @@ static void service_endpoints(struct nd_report *r, const struct nd_epprobe_input
 		nd_obj_int(r, f->evidence, "timeout_ms", in->probe_ms);
 		n = failing(r, f->evidence, in, a, b,
 			    (1u << ND_FAN_TIMEOUT) | (1u << ND_FAN_UNREACHABLE), &first);
-		nd_obj_int(r, f->evidence, "failing", (int64_t)n);
 		e = &p->v[first];
 		nd_finding_summary(r, f, _("%zu of %zu endpoint(s) do not answer from %s, first %s "
 					   "(%s): packets to the pods are lost (NetworkPolicy, CNI "

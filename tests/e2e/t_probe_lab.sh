@@ -99,7 +99,8 @@ jqt deaf "probe lab: refused endpoint: evidence names pod, ip, port, result" \
 	 .failing==1 and .endpoints_probed==2 and .probed_from==\"node lab-node-1\" and
 	 .endpoints[0].pod==\"deaf\" and .endpoints[0].ip==\"$ip_deaf\" and
 	 .endpoints[0].port==8080 and .endpoints[0].protocol==\"TCP\" and
-	 .endpoints[0].result==\"refused\" and .endpoints[0].node==\"lab-node-1\""
+	 .endpoints[0].result==\"refused\" and .endpoints[0].node==\"lab-node-1\" and
+	 .pod==\"deaf\" and .ip==\"$ip_deaf\" and .port==8080 and .result==\"refused\""
 jqt deaf "probe lab: refused endpoint: no kube-proxy blame (an endpoint fails too)" \
 	'[.findings[] | select(.code=="kube-proxy-rules-missing")] | length==0'
 if rc_is deaf 1; then ok "probe lab: refused endpoint: exit 1"; else not_ok "probe lab: refused endpoint: exit 1" "rc $(cat "$WORK/deaf.rc")"; fi

@@ -222,6 +222,9 @@ static void classification(void **state)
 	assert_non_null(strstr(ev, "\"result\": \"refused\""));
 	assert_non_null(strstr(ev, "\"endpoints_probed\": 2"));
 	assert_non_null(strstr(ev, "\"failing\": 1"));
+	/* the first failing endpoint on top, then the list */
+	assert_ptr_equal(strstr(ev, "\"pod\": \"web-1\""), strstr(ev, "\"pod\""));
+	assert_true(strstr(ev, "\"pod\"") < strstr(ev, "\"endpoints\""));
 	free(ev);
 	ev = evidence(r, "endpoint-unreachable");
 	assert_non_null(strstr(ev, "\"port\": 8081"));
