@@ -14,6 +14,7 @@
 
 #include "checks/epprobe.h"
 #include "core/err.h"
+#include "core/i18n.h"
 #include "k8s/http.h"
 #include "probe/fanout.h"
 #include "core/banned.h"
@@ -47,6 +48,22 @@ static const char *vantage(struct nd_ctx *ctx)
 	return nd_report_printf(r, "host %s", name);
 }
 
+/* A progress line on stderr, only on a terminal and only after a second. */
+struct progress {
+	int64_t start;
+	bool shown;
+};
+
+static void show_progress(void *arg, size_t done, size_t total)
+{
+	struct progress *p = arg;
+
+	if (nd_now_ms() - p->start < 1000)
+		return;
+	fprintf(stderr, "\r\033[K%s %zu/%zu", _("netdiag: probing endpoints"), done, total);
+	p->shown = true;
+}
+
 void nd_endpoint_probes(struct nd_ctx *ctx, const struct nd_scope *scope)
 {
 	struct nd_epprobe_plan plan;
@@ -54,6 +71,7 @@ void nd_endpoint_probes(struct nd_ctx *ctx, const struct nd_scope *scope)
 	struct nd_fan_opts fo = {0};
 	struct nd_fan_stats st = {0};
 	struct nd_scope sc = {0};
+	struct progress prog = {0};
 	struct nd_err e;
 	bool ep_ok, vip_ok;
 
@@ -70,8 +88,15 @@ void nd_endpoint_probes(struct nd_ctx *ctx, const struct nd_scope *scope)
 	fo.deadline = ctx->deadline_ms ? ctx->deadline_ms
 				       : nd_now_ms() + (ctx->timeout_ms > 0 ? ctx->timeout_ms : 10000);
 	fo.probe_ms = ND_FAN_DEFAULT_PROBE_MS;
+	prog.start = nd_now_ms();
+	if (isatty(STDERR_FILENO)) {
+		fo.progress = show_progress;
+		fo.progress_ctx = &prog;
+	}
 	if (nd_fan_run(plan.t, plan.n, &fo, &st, &e) < 0)
 		in.error = nd_report_strdup(ctx->report, e.msg);
+	if (prog.shown)
+		fprintf(stderr, "\r\033[K");
 	in.plan = &plan;
 	in.probed_from = vantage(ctx);
 	in.node = ctx->node;

@@ -335,7 +335,7 @@ int nd_fan_run(struct nd_fan_target *t, size_t n, const struct nd_fan_opts *o,
 	       struct nd_fan_stats *stats, struct nd_err *e)
 {
 	int64_t probe_ms = o->probe_ms > 0 ? o->probe_ms : ND_FAN_DEFAULT_PROBE_MS;
-	int64_t t0 = nd_now_ms();
+	int64_t t0 = nd_now_ms(), shown = t0;
 	struct epoll_event evs[EVENTS];
 	struct run x;
 	size_t next = 0, k;
@@ -390,6 +390,10 @@ int nd_fan_run(struct nd_fan_target *t, size_t n, const struct nd_fan_opts *o,
 		       x.s.v[old].expires <= now)
 			finish(&x, old, x.s.v[old].cut ? ND_FAN_CUT : ND_FAN_TIMEOUT, ETIMEDOUT,
 			       now);
+		if (o->progress && now - shown >= 200) {
+			shown = now;
+			o->progress(o->progress_ctx, next - x.s.busy, n);
+		}
 	}
 	/* an epoll failure leaves probes in flight: they proved nothing */
 	while (x.s.busy) {

@@ -66,6 +66,9 @@ struct nd_fan_opts {
 				      * open-file limit */
 	int64_t probe_ms;            /* 0: ND_FAN_DEFAULT_PROBE_MS */
 	int64_t deadline;            /* monotonic ms (nd_now_ms) when all must end; 0: none */
+	/* called about every 200 ms with how many have an outcome, or NULL */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
 };
 
 struct nd_fan_stats {
