@@ -5,7 +5,7 @@
  * sends, and runs on loopback only: a listener (ok), a closed port
  * (refused), a DNS server in a thread (ok), a silent UDP socket (timeout,
  * and cut when the overall deadline is shorter), the concurrency bound, a
- * deadline already passed (not run) and a bad address (error).
+ * deadline already passed (not run), a bad address (error) and IPv6.
  */
 #include "probe/fanout.h"
 
@@ -300,6 +300,29 @@ static void concurrency_bound(void **state)
 	free(t);
 }
 
+/* IPv6 endpoints: a listener on ::1 (skipped where the host has no IPv6 loopback). */
+static void ipv6(void **state)
+{
+	struct sockaddr_in6 sa = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	socklen_t sl = sizeof(sa);
+	struct nd_fan_target t[1];
+	struct nd_fan_opts o = {.probe_ms = 1000};
+	struct nd_err e;
+	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	(void)state;
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &sl) < 0) {
+		if (fd >= 0)
+			close(fd);
+		skip();
+	}
+	target(&t[0], "::1", ntohs(sa.sin6_port), ND_FAN_TCP);
+	assert_int_equal(nd_fan_run(t, 1, &o, NULL, &e), 0);
+	assert_int_equal(t[0].result, ND_FAN_OK);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +332,7 @@ int main(void)
 		cmocka_unit_test(loopback_outcomes),
 		cmocka_unit_test(deadlines),
 		cmocka_unit_test(concurrency_bound),
+		cmocka_unit_test(ipv6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
