@@ -32,15 +32,18 @@ if ! pl_up "$WORK"; then
 fi
 ip_web1=$(pl_pod web1) && ip_web2=$(pl_pod web2) && ip_deaf=$(pl_pod deaf) &&
 	ip_drop=$(pl_pod drop) && ip_vip=$(pl_pod vip) && ip_named=$(pl_pod named) &&
-	ip_dns=$(pl_pod dns) || { not_ok "probe lab: set up" "CNI ADD failed"; exit 0; }
-for p in web1 web2 drop vip; do pl_listen "$p" 8080; done
+	ip_dns=$(pl_pod dns) && ip_fw=$(pl_pod fw) && ip_client=$(pl_pod client) ||
+	{ not_ok "probe lab: set up" "CNI ADD failed"; exit 0; }
+for p in web1 web2 drop vip fw; do pl_listen "$p" 8080; done
 pl_listen named 9376           # containerPort "web-alt"
 pl_dns dns "$ip_dns"
 ip netns exec "${PL_P}drop" iptables -w -A INPUT -p tcp --dport 8080 -j DROP
+# the node's own firewall drops what it sends to fw
+ip netns exec "$PL_NODE" iptables -w -A OUTPUT -d "$ip_fw/32" -p tcp --dport 8080 -j DROP
 # the node's service rules (kube-proxy's job)
-ip netns exec "$PL_NODE" iptables -w -t nat -A OUTPUT -d 10.0.0.11/32 -p tcp --dport 80 \
-	-m statistic --mode random --probability 0.5 -j DNAT --to-destination "$ip_web1:8080"
+pl_dnat tcp 10.0.0.11 80 "$ip_web1:8080" -m statistic --mode random --probability 0.5
 pl_dnat tcp 10.0.0.11 80 "$ip_web2:8080"
+pl_dnat tcp 10.0.0.16 80 "$ip_fw:8080"
 pl_dnat tcp 10.0.0.12 80 "$ip_deaf:8080"
 pl_dnat tcp 10.0.0.13 80 "$ip_drop:8080"
 pl_dnat tcp 10.0.0.14 80 "$ip_vip:8080"
@@ -53,12 +56,15 @@ pod shop/deaf $ip_deaf http=8080
 pod shop/drop $ip_drop http=8080
 pod shop/vip $ip_vip http=8080
 pod shop/named $ip_named web-alt=9376
+pod shop/fw $ip_fw http=8080
+pod shop/client $ip_client
 pod kube-system/coredns-7d4b9c5f6-x2x9q $ip_dns dns=53/UDP dns-tcp=53
 svc shop/web 10.0.0.11 http:80:8080 web1,web2
 svc shop/deaf 10.0.0.12 http:80:8080 deaf,web1
 svc shop/dropped 10.0.0.13 http:80:8080 drop
 svc shop/novip 10.0.0.14 http:80:8080 vip
 svc shop/named 10.0.0.15 http:80:web-alt named
+svc shop/fw 10.0.0.16 http:80:8080 fw
 svc kube-system/kube-dns 10.0.0.10 dns:53:53/UDP coredns-7d4b9c5f6-x2x9q
 SPEC
 ok "probe lab: set up"
@@ -69,6 +75,15 @@ probe() {
 	shift 2
 	ip netns exec "$PL_NODE" "$ND" --snapshot "$B" --node lab-node-1 --timeout 10s \
 		service "$s" --probe -o json "$@" > "$WORK/$n.json" 2> "$WORK/$n.err"
+	echo $? > "$WORK/$n.rc"
+}
+# from_pod NAME SERVICE: the same from the client pod, as a pod sees itself
+from_pod() {
+	n=$1 s=$2
+	ip netns exec "${PL_P}client" env KUBERNETES_SERVICE_HOST=10.0.0.1 \
+		KUBERNETES_SERVICE_PORT=443 HOSTNAME=client \
+		"$ND" --snapshot "$B" --timeout 10s service "$s" --probe -o json \
+		> "$WORK/$n.json" 2> "$WORK/$n.err"
 	echo $? > "$WORK/$n.rc"
 }
 rc_is() { [ "$(cat "$WORK/$1.rc")" = "$2" ]; }
@@ -121,10 +136,28 @@ jqt dropped "probe lab: dropped endpoint: endpoint-unreachable with a timeout" \
 jqt dropped "probe lab: dropped endpoint: not mistaken for not listening" \
 	'[.findings[] | select(.code=="endpoint-not-listening" or .code=="kube-proxy-rules-missing")] | length==0'
 
+# ---- the node's own firewall drops what it sends (TCP retries the SYN: a timeout)
+probe fw shop/fw
+jqt fw "probe lab: node firewall DROP: endpoint-unreachable" \
+	".findings[] | select(.code==\"endpoint-unreachable\") | .subject.name==\"fw\" and
+	 .evidence.pod==\"fw\" and .evidence.ip==\"$ip_fw\" and .evidence.result==\"timeout\""
+
+# ---- from a pod: through the bridge to the pods, through the node to the VIPs
+from_pod pod-web shop/web
+jqt pod-web "probe lab: from a pod: healthy Service, endpoints and ClusterIP answer" \
+	'(.findings | length==0) and ([.checks[] | select(.id=="endpoint-probe" or .id=="cluster-ip-probe") | .status] == ["pass","pass"]) and
+	 (.checks[] | select(.id=="endpoint-probe") | .reason | test("from pod client"))'
+
 # ---- the ClusterIP's DNAT rule removed: endpoints answer, the VIP does not
 probe vip-before shop/novip
 jqt vip-before "probe lab: ClusterIP with its rule: no finding" '.findings | length==0'
+from_pod pod-vip-before shop/novip
+jqt pod-vip-before "probe lab: from a pod, ClusterIP with its rule: no finding" '.findings | length==0'
 pl_undnat tcp 10.0.0.14 80 "$ip_vip:8080"
+from_pod pod-vip shop/novip
+jqt pod-vip "probe lab: from a pod, ClusterIP rule removed: kube-proxy-rules-missing" \
+	'[.findings[] | .code] == ["kube-proxy-rules-missing"] and
+	 (.findings[0].evidence | .probed_from=="pod client" and .source=="probe" and .cluster_ip=="10.0.0.14")'
 probe vip shop/novip
 jqt vip "probe lab: ClusterIP rule removed: kube-proxy-rules-missing from the probe" \
 	'[.findings[] | select(.code=="kube-proxy-rules-missing")] | length==1 and
@@ -164,7 +197,7 @@ echo $? > "$WORK/diag.rc"
 jqt diag "probe lab: diagnose --probe: each case's code on its Service" \
 	'[.findings[] | select(.code | test("^endpoint-|^kube-proxy-rules")) | "\(.code) \(.subject.name)"] | sort ==
 	 ["endpoint-not-listening deaf", "endpoint-not-listening kube-dns", "endpoint-not-listening named",
-	  "endpoint-unreachable dropped", "kube-proxy-rules-missing novip"]'
+	  "endpoint-unreachable dropped", "endpoint-unreachable fw", "kube-proxy-rules-missing novip"]'
 check_rc "probe lab: --probe is an option of service only" 2 "$ND" --snapshot "$B" pod shop/web1 --probe
 
 # ---- the live API: netdiag serve on the same bundle gives the same finding

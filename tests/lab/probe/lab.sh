@@ -2,14 +2,15 @@
 #
 #   node namespace $PL_NODE: cbr0 10.244.1.1/24 (the real CNI bridge + host-local
 #   plugins), a route that sends 10.0.0.0/16 (the ClusterIP range) to a neighbour
-#   that does not exist (without a rule, packets to a VIP go nowhere), and kube-proxy-style DNAT rules in its
-#   nat OUTPUT chain, one per ClusterIP:port, as iptables kube-proxy writes them for
-#   traffic the node itself sends.
+#   that does not exist (without a rule, packets to a VIP go nowhere), and
+#   kube-proxy-style DNAT rules, one per ClusterIP:port, in the nat OUTPUT chain
+#   (what the node sends) and PREROUTING (what its pods send), as iptables
+#   kube-proxy writes them.
 #   pod namespaces $PL_P<pod>: eth0 from the plugin, socat listeners, dnsmasq.
 #
-# netdiag runs in the node namespace, as on a node. Every name starts with $PL_P
-# (pid + random), all traffic stays in these namespaces; pl_down removes them
-# and stops every process it started, by PID.
+# netdiag runs in the node namespace, as on a node, and in a client pod. Every
+# name starts with $PL_P (pid + random), all traffic stays in these namespaces;
+# pl_down removes them and stops every process it started, by PID.
 
 PL_P="ndpr$$$(od -An -N2 -tx2 /dev/urandom | tr -d ' ')"
 PL_NODE="${PL_P}n"
@@ -54,14 +55,22 @@ pl_dns() {
 	PL_PIDS="$PL_PIDS $!"
 }
 
-# pl_dnat PROTO VIP PORT DEST: the node's rule for VIP:PORT -> DEST (ip:port)
+# pl_dnat PROTO VIP PORT DEST [MATCH...]: the node's rule for VIP:PORT -> DEST (ip:port),
+# for what the node sends (OUTPUT) and what its pods send (PREROUTING), as kube-proxy's
+# KUBE-SERVICES jumps from both
 pl_dnat() {
-	ip netns exec "$PL_NODE" iptables -w -t nat -A OUTPUT -d "$2/32" -p "$1" --dport "$3" \
-		-j DNAT --to-destination "$4"
+	proto=$1 vip=$2 port=$3 dest=$4
+	shift 4
+	for chain in OUTPUT PREROUTING; do
+		ip netns exec "$PL_NODE" iptables -w -t nat -A "$chain" -d "$vip/32" -p "$proto" \
+			--dport "$port" "$@" -j DNAT --to-destination "$dest" || return 1
+	done
 }
 pl_undnat() {
-	ip netns exec "$PL_NODE" iptables -w -t nat -D OUTPUT -d "$2/32" -p "$1" --dport "$3" \
-		-j DNAT --to-destination "$4"
+	for chain in OUTPUT PREROUTING; do
+		ip netns exec "$PL_NODE" iptables -w -t nat -D "$chain" -d "$2/32" -p "$1" \
+			--dport "$3" -j DNAT --to-destination "$4" || return 1
+	done
 }
 
 # pl_up DIR: the node and its CNI config (pods come with pl_pod)
@@ -70,7 +79,7 @@ pl_up() {
 	mkdir -p "$PL_DIR/ipam"
 	cat > "$PL_DIR/plugin.json" <<CONF
 {"cniVersion": "1.0.0", "name": "kubenet", "type": "bridge", "bridge": "cbr0",
- "isGateway": true, "ipMasq": false,
+ "isGateway": true, "isDefaultGateway": true, "ipMasq": false,
  "ipam": {"type": "host-local", "dataDir": "$PL_DIR/ipam",
           "ranges": [[{"subnet": "10.244.1.0/24"}]]}}
 CONF
@@ -82,4 +91,10 @@ CONF
 	ip -n "$PL_NODE" link set vipsink1 up
 	ip -n "$PL_NODE" neigh add 169.254.0.2 lladdr 02:00:00:00:00:02 dev vipsink0 nud permanent
 	ip -n "$PL_NODE" route add 10.0.0.0/16 via 169.254.0.2 dev vipsink0 onlink
+	# pods reach ClusterIPs through the node: it forwards, and masquerades what it
+	# DNATed back onto the bridge, so the answer returns through it (kube-proxy's
+	# KUBE-MARK-MASQ does the same for such hairpin flows)
+	ip netns exec "$PL_NODE" sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec "$PL_NODE" iptables -w -t nat -A POSTROUTING -m conntrack --ctstate DNAT \
+		-j MASQUERADE
 }
