@@ -65,12 +65,16 @@ enum nd_ipam_hold nd_ipam_classify(const struct nd_model *m, const char *node, c
 				   const struct nd_pod **pod);
 
 /* Classify a sandbox-creation message: the CNI it names, and whether it says
- * the pool is out of addresses. Returns false when the message is not a pod
- * network set-up failure. */
+ * the pool is out of addresses or, when not, the cause it names. Returns
+ * false when the message is not a pod network set-up failure. */
 struct nd_cni_signature {
-	const char *cni;         /* host-local, azure-cni, azure-cns, calico, cilium, aws-vpc-cni, cni */
+	const char *cni;         /* host-local, azure-cni, azure-cns, calico, cilium, flannel,
+				  * aws-vpc-cni, cni (no plugin named) */
 	bool exhausted;
 	const char *match;       /* the substring that matched */
+	/* not exhausted: plugin-not-found, cni-not-initialized, cns-unreachable,
+	 * cni-agent-unreachable, netns-missing, timeout, other; NULL when exhausted */
+	const char *cause;
 };
 bool nd_classify_sandbox_message(const char *msg, struct nd_cni_signature *out);
 

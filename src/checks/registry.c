@@ -54,7 +54,8 @@ const struct nd_check_def nd_check_defs[] = {
 
 	/* S2: pods cannot get an IP */
 	{.id = "pod-ip-allocation", .scenario = "S2", .run = ND_RUN_S2,
-	 .kinds = K(POD) | K(EVENT), .codes = CODES("pod-ip-allocation-failed"),
+	 .kinds = K(POD) | K(EVENT),
+	 .codes = CODES("pod-ip-allocation-failed", "pod-network-setup-failed"),
 	 .fn = nd_check_pod_ip},
 	{.id = "ipam-store", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(POD) | K(NODE),
 	 .node = ND_NODE_FILES,

@@ -1070,3 +1070,13 @@ def check_json_files(root):
                 except Exception as ex:      # noqa: BLE001
                     bad.append("%s: %s" % (p, ex))
     return bad
+
+
+def node_findings(code, pods):
+    """Expected findings for pods stuck without an IP: one per node (the pods of
+    a node that fail for one cause are one finding), each listing its pods.
+    pods: iterable of pod objects (their spec.nodeName and namespace/name)."""
+    by_node = {}
+    for p in pods:
+        by_node.setdefault(p["spec"]["nodeName"], []).append("%s/%s" % (p["metadata"]["namespace"], p["metadata"]["name"]))
+    return [{"code": code, "kind": "Node", "namespace": None, "name": n, "pods": sorted(v)} for n, v in sorted(by_node.items())]
