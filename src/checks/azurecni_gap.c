@@ -51,6 +51,7 @@ static void check_node(struct nd_check_env *env, const struct nd_nnc *nnc)
 	size_t n, allocated = 0, held = 0, nterm = 0, nleak = 0;
 	struct nd_val *waiting = nd_val_arr(r), *term = nd_val_arr(r), *leak = nd_val_arr(r);
 	size_t nwait = 0;
+	struct nd_cns_pool pool;
 
 	ix = nd_model_pods_on_node(m, node, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -94,6 +95,7 @@ static void check_node(struct nd_check_env *env, const struct nd_nnc *nnc)
 	/* no pod waits: the IPs nobody holds are the pool's free buffer */
 	if (!allocated || !nwait || (!nterm && !nleak))
 		return;
+	nd_cns_pool_eval(nnc, (int64_t)(held + nterm), &pool);
 	if (nterm) {
 		struct nd_finding *f = nd_finding_add(r, "terminated-pods-hold-ips", "NodeNetworkConfig",
 						      nnc->m.ns, node);
@@ -106,6 +108,7 @@ static void check_node(struct nd_check_env *env, const struct nd_nnc *nnc)
 		nd_obj_put(r, f->evidence, "held", term);
 		nd_obj_int(r, f->evidence, "pods_waiting", (int64_t)nwait);
 		nd_obj_put(r, f->evidence, "waiting", waiting);
+		nd_cns_pool_evidence(r, f->evidence, &pool);
 		nd_finding_summary(r, f, _("node %s: %zu of the %zu IPs Azure CNS allocated are held by "
 					   "terminated pods while %zu pod(s) wait for an IP (pod "
 					   "garbage collection lags)"), node, nterm, allocated, nwait);
@@ -131,6 +134,7 @@ static void check_node(struct nd_check_env *env, const struct nd_nnc *nnc)
 		nd_obj_int(r, f->evidence, "pods_waiting", (int64_t)nwait);
 		if (!nterm)
 			nd_obj_put(r, f->evidence, "waiting", waiting);
+		nd_cns_pool_evidence(r, f->evidence, &pool);
 		nd_finding_summary(r, f, _("node %s: %zu of the %zu IPs Azure CNS allocated belong to "
 					   "no pod while %zu pod(s) wait for an IP: the plugin did not "
 					   "release them"), node, nleak, allocated, nwait);

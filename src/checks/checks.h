@@ -14,6 +14,7 @@
 #include "k8s/model.h"
 
 struct nd_node_src;
+struct nd_aks_profile;
 
 struct nd_scope {
 	const char *ns;
@@ -31,6 +32,7 @@ struct nd_check_env {
 	 * (--node-root, rule dumps); NULL when the source has none */
 	const struct nd_node_src *nodes;
 	const char *node_error;        /* on a node: why its name is unknown, or NULL */
+	const struct nd_aks_profile *aks;  /* az aks show (--aks, aks.json), or NULL */
 	bool have_pods;                /* the model holds a pod list (a source was read) */
 	/* what the cluster source could not read: per kind, why (NULL: read) */
 	const char *unread[ND_K__COUNT];
@@ -63,6 +65,35 @@ enum nd_check_status nd_check_kubernetes_service(struct nd_check_env *env, const
 enum nd_ipam_hold { ND_HOLD_LIVE = 0, ND_HOLD_TERMINATED, ND_HOLD_NONE };
 enum nd_ipam_hold nd_ipam_classify(const struct nd_model *m, const char *node, const char *ip,
 				   const struct nd_pod **pod);
+
+/*
+ * Azure CNS's pool arithmetic for one node's NodeNetworkConfig (facts §5,
+ * CNS's v1 pool monitor): the scaler clamped as CNS clamps it (batch in
+ * [1, maxIPCount], request% in [1, 100], release% >= request% + 100,
+ * maxIPCount 250 when unset), minFree = round(batch x request%),
+ * maxFree = round(batch x release%). held is the IPs of the node's pods
+ * (live, or terminated and still carrying their IP): requested - held is
+ * what CNS has free by the pods' count; below minFree and under maxIPCount
+ * CNS should ask for the next multiple of the batch (capped at maxIPCount).
+ * request says where that stands:
+ *   refused    a network container's status is an NCUpdate error (nc_status)
+ *   pending    requestedIPCount > allocated: asked, not (yet) granted
+ *   capped     requested = maxIPCount and the pool is below minFree
+ *   not-asked  CNS should have asked by its own rule and has not
+ *   none       nothing to ask
+ */
+struct nd_cns_pool {
+	int64_t batch, request_pct, release_pct, max_ips;
+	int64_t min_free, max_free;
+	int64_t requested, allocated, held, expected_free;
+	bool should_request;
+	int64_t next_request;        /* with should_request */
+	const char *request;
+	const char *nc_status;       /* the first refusing status, or NULL */
+};
+void nd_cns_pool_eval(const struct nd_nnc *n, int64_t held, struct nd_cns_pool *p);
+/* The arithmetic as evidence: an object "cns" in ev. */
+void nd_cns_pool_evidence(struct nd_report *r, struct nd_val *ev, const struct nd_cns_pool *p);
 
 /* Classify a sandbox-creation message: the CNI it names, and whether it says
  * the pool is out of addresses or, when not, the cause it names. Returns

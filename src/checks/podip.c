@@ -232,9 +232,11 @@ static void exhausted_remedy(struct nd_report *r, struct nd_finding *f, const st
 					  "host-local store (netdiag ipam --node %s) and free them"),
 				  g->node);
 	else if (strncmp(g->sig.cni, "azure", 5) == 0)
-		nd_finding_remedy(r, f, _("check the node's NodeNetworkConfig and the pod subnet's "
-					  "free addresses; add a larger subnet or a node pool on a new "
-					  "subnet"));
+		nd_finding_remedy(r, f, _("the node's NodeNetworkConfig tells why CNS has no IP to "
+					  "give: follow the Azure CNI finding of node %s (IPs not "
+					  "released, held by finished pods, a request pending or "
+					  "refused, the subnet full, the node at its IP limit)"),
+				  g->node);
 	else
 		nd_finding_remedy(r, f, _("free or add addresses in the CNI's IP pool for node %s"),
 				  g->node);
