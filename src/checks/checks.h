@@ -49,6 +49,7 @@ enum nd_check_status nd_check_node_ipam(struct nd_check_env *env, const char **w
 enum nd_check_status nd_check_azure_vnet(struct nd_check_env *env, const char **why);
 enum nd_check_status nd_check_azure_cni(struct nd_check_env *env, const char **why);
 enum nd_check_status nd_check_azure_cni_gap(struct nd_check_env *env, const char **why);
+enum nd_check_status nd_check_azure_cni_subnet(struct nd_check_env *env, const char **why);
 /* S3 */
 enum nd_check_status nd_check_services(struct nd_check_env *env, const char **why);
 enum nd_check_status nd_check_kube_proxy(struct nd_check_env *env, const char **why);

@@ -76,6 +76,8 @@ const struct nd_check_def nd_check_defs[] = {
 	 .fn = nd_check_azure_cni},
 	{.id = "azure-cni-ip-gap", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(NNC) | K(POD),
 	 .codes = CODES("terminated-pods-hold-ips", "ipam-leak"), .fn = nd_check_azure_cni_gap},
+	{.id = "azure-cni-subnet-headroom", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(NNC),
+	 .codes = CODES("azure-cni-subnet-headroom-low"), .fn = nd_check_azure_cni_subnet},
 	{.id = "ipam-release", .scenario = "S2", .at = ND_AT_NODE, .kinds = K(POD) | K(NODE),
 	 .node = ND_NODE_FILES, .codes = NO_CODES, .by = "ipam release"},
 	{.id = "ipam-restore", .scenario = "S2", .at = ND_AT_NODE, .node = ND_NODE_FILES,
