@@ -49,6 +49,7 @@ enum nd_check_status nd_check_node_ipam(struct nd_check_env *env, const char **w
 enum nd_check_status nd_check_azure_vnet(struct nd_check_env *env, const char **why);
 enum nd_check_status nd_check_azure_cni(struct nd_check_env *env, const char **why);
 enum nd_check_status nd_check_azure_cni_gap(struct nd_check_env *env, const char **why);
+enum nd_check_status nd_check_azure_cns_state(struct nd_check_env *env, const char **why);
 enum nd_check_status nd_check_azure_cni_subnet(struct nd_check_env *env, const char **why);
 /* S3 */
 enum nd_check_status nd_check_services(struct nd_check_env *env, const char **why);
@@ -66,6 +67,23 @@ enum nd_check_status nd_check_kubernetes_service(struct nd_check_env *env, const
 enum nd_ipam_hold { ND_HOLD_LIVE = 0, ND_HOLD_TERMINATED, ND_HOLD_NONE };
 enum nd_ipam_hold nd_ipam_classify(const struct nd_model *m, const char *node, const char *ip,
 				   const struct nd_pod **pod);
+
+/*
+ * The Azure CNI / CNS endpoint state of node (node/azurevnet.h) from the
+ * node-data source, when it has that node and the file: true with *eps and
+ * *path (the file) filled, and *sb (when sb is not NULL) the node's live
+ * sandboxes on a node, empty elsewhere. False when there is none or it
+ * cannot be read (the check azure-cns-state reports that).
+ */
+struct nd_arena;
+struct nd_azv_endpoints;
+struct nd_azv_endpoint;
+struct nd_sandboxes;
+bool nd_azure_endpoints_of(const struct nd_check_env *env, const char *node, struct nd_arena *a,
+			   const char **path, struct nd_azv_endpoints *eps, struct nd_sandboxes *sb);
+/* The endpoint holding ip in eps, or NULL. */
+const struct nd_azv_endpoint *nd_azure_endpoint_by_ip(const struct nd_azv_endpoints *eps,
+						      const char *ip);
 
 /*
  * Azure CNS's pool arithmetic for one node's NodeNetworkConfig (facts §5,

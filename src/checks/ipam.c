@@ -378,6 +378,10 @@ enum nd_check_status nd_check_azure_vnet(struct nd_check_env *env, const char **
 	struct nd_arena *a = nd_arena_new(64 * 1024);
 	const char *path;
 	struct nd_azv_state st;
+	struct nd_azv_endpoints eps;
+	struct nd_sandboxes sb;
+	const char *eps_path = NULL;
+	bool have_eps;
 	struct nd_finding *f = NULL;
 	struct nd_val *leaked = NULL;
 	struct nd_err e;
@@ -406,8 +410,10 @@ enum nd_check_status nd_check_azure_vnet(struct nd_check_env *env, const char **
 		ret = ND_CHECK_SKIP;
 		goto out;
 	}
+	have_eps = nd_azure_endpoints_of(env, env->scope.node, a, &eps_path, &eps, &sb);
 	for (size_t i = 0; i < st.n; i++) {
 		const struct nd_pod *pod;
+		const struct nd_azv_endpoint *ep;
 
 		if (!st.addrs[i].in_use ||
 		    nd_ipam_classify(env->m, env->scope.node, st.addrs[i].addr, &pod) != ND_HOLD_NONE)
@@ -419,8 +425,19 @@ enum nd_check_status nd_check_azure_vnet(struct nd_check_env *env, const char **
 		if (nleak++ < MAX_LISTED) {
 			struct nd_val *o = nd_arr_obj(r, leaked);
 
+			/* v1 IPAM often keeps no ID: azure-vnet.json names the container */
+			ep = have_eps ? nd_azure_endpoint_by_ip(&eps, st.addrs[i].addr) : NULL;
 			nd_obj_str(r, o, "ip", st.addrs[i].addr);
-			nd_obj_str(r, o, "container_id", st.addrs[i].id);
+			nd_obj_str(r, o, "container_id", st.addrs[i].id && *st.addrs[i].id
+								 ? st.addrs[i].id
+								 : ep ? ep->container_id : st.addrs[i].id);
+			if (ep && ep->pod_name && *ep->pod_name)
+				nd_obj_str(r, o, "recorded_pod",
+					   nd_report_printf(r, "%s/%s", ep->pod_ns ? ep->pod_ns : "?",
+							    ep->pod_name));
+			if (ep && sb.sources)
+				nd_obj_str(r, o, "sandbox",
+					   nd_sandbox_name(nd_sandbox_state(&sb, ep->container_id)));
 			nd_obj_str(r, o, "pool", st.addrs[i].pool);
 		}
 	}

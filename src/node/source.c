@@ -310,6 +310,35 @@ int nd_node_src_azure_vnet(const struct nd_node_src *s, size_t i, struct nd_aren
 	return nd_azv_read(*path, a, st, e) < 0 ? ND_NS_ERROR : ND_NS_OK;
 }
 
+int nd_node_src_azure_endpoints(const struct nd_node_src *s, size_t i, struct nd_arena *a,
+				const char **path, struct nd_azv_endpoints *eps, struct nd_err *e)
+{
+	static const char *const local[] = {"var/run/azure-cns/azure-endpoints.json",
+					    "var/run/azure-vnet.json"};
+	static const char *const bundle[] = {"azure-endpoints.json", "azure-vnet.json"};
+
+	*path = NULL;
+	if (!s || i >= s->n || (s->local && !s->root))
+		return ND_NS_ABSENT;
+	for (int k = 0; k < 2; k++) {
+		const char *p = s->local ? nd_node_path(a, s->root, local[k])
+					 : nd_arena_printf(a, "%s/%s", s->nodes[i].dir, bundle[k]);
+		int rc;
+
+		if (access(p, F_OK) != 0)
+			continue;
+		rc = nd_azv_endpoints_read(p, a, eps, e) < 0 ? ND_NS_ERROR : ND_NS_OK;
+		*path = p;
+		if (!s->local) {
+			*path = shown(s, i, a, p);
+			if (rc == ND_NS_ERROR)
+				shown_err(s, i, e);
+		}
+		return rc;
+	}
+	return ND_NS_ABSENT;
+}
+
 static int read_rules(const char *path, bool optional, char **text, size_t *len,
 		      struct nd_err *e)
 {

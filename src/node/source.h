@@ -85,6 +85,16 @@ int nd_node_src_hostlocal(const struct nd_node_src *s, size_t i, size_t k, struc
 int nd_node_src_sandboxes(const struct nd_node_src *s, size_t i, struct nd_arena *a,
 			  struct nd_sandboxes *out);
 
+/*
+ * Node i's Azure CNI / CNS endpoint state, read (node/azurevnet.h): CNS's
+ * var/run/azure-cns/azure-endpoints.json when there, else azure-vnet's
+ * var/run/azure-vnet.json (a bundle's node folder: azure-endpoints.json,
+ * azure-vnet.json). ABSENT when neither is there.
+ */
+struct nd_azv_endpoints;
+int nd_node_src_azure_endpoints(const struct nd_node_src *s, size_t i, struct nd_arena *a,
+				const char **path, struct nd_azv_endpoints *eps, struct nd_err *e);
+
 /* Node i's Azure CNI v1 state file (var/run/azure-vnet-ipam.json), read. */
 int nd_node_src_azure_vnet(const struct nd_node_src *s, size_t i, struct nd_arena *a,
 			   const char **path, struct nd_azv_state *st, struct nd_err *e);

@@ -23,3 +23,37 @@ check "causes named" jq -e \
 	"$WORK/all.json"
 check "no subnet advice for a missing plugin" sh -c \
 	"jq -r '.findings[] | select(.code == \"pod-network-setup-failed\") | .remedy' '$WORK/all.json' | grep -qv subnet"
+
+# Azure CNI on the node: `ipam --node-root` names the leaked IPs' containers (issue 13 item 3)
+G=$TOP/tests/bundles/azure-cni-guide
+A=aks-nodepool1-16180339-vmss000000
+ROOT=$WORK/azroot
+cp -R "$G/node-root/$A" "$ROOT"
+before=$(find "$ROOT" -type f -exec sha256sum {} + | sort)
+"$ND" ipam --node-root "$ROOT" --node "$A" --snapshot "$G" -o json > "$WORK/az.json" 2>/dev/null
+check "node-root: one leak finding for the node, 11 IPs, each with its container" jq -e \
+	'[.findings[] | select(.code == "ipam-leak")] | length == 1 and .[0].subject.kind == "NodeNetworkConfig" and
+	 .[0].evidence.leaked_count == 11 and ([.[0].evidence.leaked[] | select(.container_id | test("^[0-9a-f]{64}$"))] | length) == 11 and
+	 (.[0].evidence.state_file | endswith("var/run/azure-cns/azure-endpoints.json"))' "$WORK/az.json"
+after=$(find "$ROOT" -type f -exec sha256sum {} + | sort)
+check "node-root: Azure's state files are never written" test "$before" = "$after"
+# without NodeNetworkConfigs in the source, the endpoint state alone judges (both formats)
+mkdir -p "$WORK/nonnc"
+cp -R "$G/cluster" "$WORK/nonnc/cluster"
+rm "$WORK/nonnc/cluster/nodenetworkconfigs.json"
+for r in node-root:azure-cns node-root-vnet:azure-vnet; do
+	dir=${r%%:*} fmt=${r#*:}
+	"$ND" ipam --node-root "$G/$dir/$A" --node "$A" --snapshot "$WORK/nonnc" -o json > "$WORK/st.json" 2>/dev/null
+	check "endpoint state alone ($fmt): the 11 IPs with their containers and recorded pods" jq -e --arg f "$fmt" \
+		'[.findings[] | select(.code == "ipam-leak")] | length == 1 and .[0].subject.kind == "Node" and
+		 .[0].evidence.network == $f and .[0].evidence.leaked_count == 11 and
+		 ([.[0].evidence.leaked[] | select(.recorded_pod | startswith("shop/"))] | length) == 11' "$WORK/st.json"
+done
+# a state file that is not what it claims: a clear error naming it, the other checks go on
+mkdir -p "$WORK/bad/var/run/azure-cns"
+printf '{"Endpoints": {"x": {"IfnameToIPMap": {"eth0": {"IPv4": [{"IP": "10.0.0.300"}]}}}}}' \
+	> "$WORK/bad/var/run/azure-cns/azure-endpoints.json"
+"$ND" ipam --node-root "$WORK/bad" --node "$A" --snapshot "$WORK/nonnc" -o json > "$WORK/bad.json" 2>/dev/null
+check "bad endpoint state: azure-cns-state in error, naming the member" jq -e \
+	'.summary.verdict == "incomplete" and ([.checks[] | select(.id == "azure-cns-state" and .status == "error" and
+	 (.reason | test("Endpoints.x.IfnameToIPMap.eth0.IPv4\\[0\\].IP")))] | length) == 1' "$WORK/bad.json"

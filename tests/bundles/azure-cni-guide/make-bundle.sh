@@ -79,6 +79,47 @@ for p in stuck:
                                host=A, message=msg_cns_exhausted(g.cid("sb", sn), g.uid("nc", A), sn, "shop")))
 for n in N:
     write_text("%s/nodes/%s/cni/net.d/15-azure-swift.conflist" % (ROOT, n), json.dumps(SWIFT_CONFLIST, indent=2) + "\n")
+# node-root/: vmss000000's own files, as `netdiag ipam --node-root` reads them on the node (not
+# part of the bundle): CNS's endpoint state, one endpoint per container (the 21 running pods,
+# and the 11 containers that are gone but whose IPs CNS still records), in the shape CNS
+# writes it (Go's json.MarshalIndent with tabs; net.IPNet as {"IP", "Mask"}).
+reset_dirs(ROOT, "node-root")
+running = [p for p in pods if p["spec"]["nodeName"] == A and p["status"].get("podIP") and not p["spec"].get("hostNetwork")]
+eps = {}
+for p in running:
+    cid = g.cid("sb", p["metadata"]["name"])
+    eps[cid] = {"PodName": p["metadata"]["name"], "PodNamespace": p["metadata"]["namespace"],
+                "IfnameToIPMap": {"eth0": {"IPv4": [{"IP": p["status"]["podIP"], "Mask": "//8AAA=="}], "IPv6": None,
+                                           "HnsEndpointID": "", "HnsNetworkID": "", "HostVethName": "azv" + cid[:11],
+                                           "MacAddress": "", "NetworkContainerID": "", "NICType": "InfraNIC"}}}
+for k, ip in enumerate(NC_IPS[A][RUNNING[A]:]):
+    cid = g.cid("gone", k)
+    eps[cid] = {"PodName": "%s-%s" % (web, g.sfx(5, "gone", k)), "PodNamespace": "shop",
+                "IfnameToIPMap": {"eth0": {"IPv4": [{"IP": ip, "Mask": "//8AAA=="}], "IPv6": None,
+                                           "HnsEndpointID": "", "HnsNetworkID": "", "HostVethName": "azv" + cid[:11],
+                                           "MacAddress": "", "NetworkContainerID": "", "NICType": "InfraNIC"}}}
+write_text("%s/node-root/%s/var/run/azure-cns/azure-endpoints.json" % (ROOT, A),
+           json.dumps({"Endpoints": dict(sorted(eps.items()))}, indent="\t") + "\n")
+write_text("%s/node-root/%s/etc/cni/net.d/15-azure-swift.conflist" % (ROOT, A), json.dumps(SWIFT_CONFLIST, indent=2) + "\n")
+# node-root-vnet/: the same containers as the azure-vnet plugin records them in
+# /var/run/azure-vnet.json (its "Network" store: ExternalInterfaces -> Networks -> Endpoints)
+vep = {}
+for cid, e in sorted(eps.items()):
+    eid = cid[:8] + "-eth0"
+    vep[eid] = {"Id": eid, "SandboxKey": "", "IfName": "eth0", "HostIfName": "azv" + cid[:11], "MacAddress": "",
+                "InfraVnetIP": {"IP": "", "Mask": None}, "LocalIP": "",
+                "IPAddresses": e["IfnameToIPMap"]["eth0"]["IPv4"], "Gateways": ["10.241.0.1"],
+                "DNS": {"Suffix": "", "Servers": ["168.63.129.16"], "Options": None}, "Routes": None, "VlanID": 0,
+                "EnableSnatOnHost": False, "EnableInfraVnet": False, "EnableMultitenancy": False,
+                "AllowInboundFromHostToNC": False, "AllowInboundFromNCToHost": False, "NetworkContainerID": "",
+                "ContainerID": cid, "PODName": e["PodName"], "PODNameSpace": e["PodNamespace"], "SecondaryInterfaces": None}
+vnet_state = {"Network": {"Version": "v1.6.25", "TimeStamp": g.t(1), "ExternalInterfaces": {"eth0": {
+    "Name": "eth0", "Networks": {"azure": {"Id": "azure", "Mode": "transparent", "VlanId": 0, "Subnets": None,
+                                           "Endpoints": vep, "SnatBridgeIP": "", "NetNs": "", "DNS": {}}},
+    "Subnets": ["10.240.0.0/16"], "BridgeName": "", "DNSSuffix": "", "DNSServers": None, "MacAddress": "",
+    "IPAddresses": None, "Routes": None, "IPv4Gateway": "10.240.0.1", "IPv6Gateway": "::"}}}}
+reset_dirs(ROOT, "node-root-vnet")
+write_text("%s/node-root-vnet/%s/var/run/azure-vnet.json" % (ROOT, A), json.dumps(vnet_state, indent="\t") + "\n")
 aks = aks_cni_profile(g, sub=SUB, rg=RG, name=CL, node_rg=NODE_RG,
                       pools=[aks_pool("nodepool1", count=3, max_pods=110, vnet=VNET, node_subnet="snet-nodes",
                                       pod_subnet="snet-pods", autoscale=(3, 10), mode="System")])
