@@ -35,6 +35,7 @@ struct subnet {
 	int64_t taken;           /* primary + allocated IPs of its nodes */
 	int64_t batch, max_ips;  /* the scaler of its first node */
 	bool full;               /* an NC on it says NCUpdateSubnetFullError */
+	bool in_scope;           /* the scope's node (if any) is on it */
 };
 
 static bool pool_nc(const struct nd_nnc_nc *nc)
@@ -240,6 +241,7 @@ enum nd_check_status nd_check_azure_cni_subnet(struct nd_check_env *env, const c
 				s->max_ips = nnc->max_ips > 0 ? nnc->max_ips : 250;
 			}
 			s->nodes++;
+			s->in_scope |= !env->scope.node || strcmp(env->scope.node, nnc->m.name) == 0;
 			s->taken += (int64_t)nc->nassigned + (nc->primary_ip ? 1 : 0);
 			if (nc->status && strcmp(nc->status, "NCUpdateSubnetFullError") == 0)
 				s->full = true;
@@ -250,7 +252,8 @@ enum nd_check_status nd_check_azure_cni_subnet(struct nd_check_env *env, const c
 		return ND_CHECK_SKIP;
 	}
 	for (size_t i = 0; i < n; i++)
-		judge(env, &v[i]);
+		if (v[i].in_scope)
+			judge(env, &v[i]);
 	*why = nd_report_printf(env->r, _("%zu pod subnet(s) measured%s"), n,
 				env->aks ? "" : _(" (no AKS profile: pools, autoscaler and surge "
 						  "unknown, one surge node assumed)"));

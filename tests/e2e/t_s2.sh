@@ -57,3 +57,19 @@ printf '{"Endpoints": {"x": {"IfnameToIPMap": {"eth0": {"IPv4": [{"IP": "10.0.0.
 check "bad endpoint state: azure-cns-state in error, naming the member" jq -e \
 	'.summary.verdict == "incomplete" and ([.checks[] | select(.id == "azure-cns-state" and .status == "error" and
 	 (.reason | test("Endpoints.x.IfnameToIPMap.eth0.IPv4\\[0\\].IP")))] | length) == 1' "$WORK/bad.json"
+
+# every host-local network of a node, on the node (issue 11 item 6)
+H=$TOP/tests/bundles/hostlocal-multi
+N0=aks-nodepool1-27182818-vmss000000
+HR=$WORK/hlroot
+mkdir -p "$HR/etc/cni" "$HR/var/lib/cni"
+cp -R "$H/nodes/$N0/cni/net.d" "$HR/etc/cni/net.d"
+cp -R "$H/nodes/$N0/cni/networks" "$HR/var/lib/cni/networks"
+"$ND" ipam --node-root "$HR" --node "$N0" --snapshot "$H" -o json > "$WORK/hl.json" 2>/dev/null
+check "node-root: the default network's leak and the chained network's full range" jq -e \
+	'([.findings[] | "\(.code) \(.evidence.network)"] | sort) == ["ipam-leak kubenet", "ipam-pool-exhausted ptp-net"] and
+	 ([.checks[] | select(.id == "ipam-node") | .reason | test("3 host-local stores")] | any)' "$WORK/hl.json"
+"$ND" pod web/"$(jq -r '[.items[] | select(.spec.nodeName == "aks-userpool-14142135-vmss000000") | .metadata.name][0]' "$TOP/tests/bundles/azure-cni-headroom/cluster/pods.json")" \
+	--snapshot "$TOP/tests/bundles/azure-cni-headroom" -o json > "$WORK/hr.json" 2>/dev/null
+check "pod NAME on a roomy subnet: no other subnet's headroom warning" jq -e \
+	'[.findings[] | select(.code == "azure-cni-subnet-headroom-low")] | length == 0' "$WORK/hr.json"
