@@ -73,6 +73,18 @@ static const char *pod_subnet_id(const struct nd_check_env *env, const char *sub
 	return "<podSubnetId>";
 }
 
+static bool pool_nnc(const struct nd_nnc *n)
+{
+	for (uint32_t k = 0; k < n->nncs; k++) {
+		const struct nd_nnc_nc *nc = &n->ncs[k];
+
+		if ((nc->mode && strcmp(nc->mode, "static") == 0) ||
+		    (nc->type && strcmp(nc->type, "overlay") == 0))
+			return false;
+	}
+	return true;
+}
+
 static void subnet_full(struct nd_check_env *env, const struct nd_nnc *n,
 			const struct nd_nnc_nc *nc, const struct nd_cns_pool *pool)
 {
@@ -86,7 +98,8 @@ static void subnet_full(struct nd_check_env *env, const struct nd_nnc *n,
 	nd_obj_str(r, f->evidence, "nc_status", nc->status);
 	nd_obj_int(r, f->evidence, "requested", n->requested);
 	nd_obj_int(r, f->evidence, "allocated", pool->allocated);
-	nd_cns_pool_evidence(r, f->evidence, pool);
+	if (pool_nnc(n))
+		nd_cns_pool_evidence(r, f->evidence, pool);
 	nd_finding_summary(r, f, _("the pod subnet %s (%s) is full: node %s cannot get the pod IPs "
 				   "it asked for"), nc->subnet_name ? nc->subnet_name : "?",
 			   nc->subnet_cidr ? nc->subnet_cidr : "?", n->m.name);
@@ -112,7 +125,8 @@ static void nc_update_failed(struct nd_check_env *env, const struct nd_nnc *n,
 	nd_obj_str(r, f->evidence, "subnet", nc->subnet_name);
 	nd_obj_int(r, f->evidence, "requested", n->requested);
 	nd_obj_int(r, f->evidence, "allocated", pool->allocated);
-	nd_cns_pool_evidence(r, f->evidence, pool);
+	if (pool_nnc(n))
+		nd_cns_pool_evidence(r, f->evidence, pool);
 	nd_finding_summary(r, f, _("Azure refused to update the network container of node %s (%s): "
 				   "CNS asked for %lld pod IPs and has %lld"), n->m.name, st,
 			   (long long)n->requested, (long long)pool->allocated);
@@ -220,17 +234,6 @@ static void limit_reached(struct nd_check_env *env, const struct nd_nnc *n,
 	nd_finding_command(r, f, "kubectl get nnc -n %s %s -o wide", ns_of(n), n->m.name);
 }
 
-static bool pool_nnc(const struct nd_nnc *n)
-{
-	for (uint32_t k = 0; k < n->nncs; k++) {
-		const struct nd_nnc_nc *nc = &n->ncs[k];
-
-		if ((nc->mode && strcmp(nc->mode, "static") == 0) ||
-		    (nc->type && strcmp(nc->type, "overlay") == 0))
-			return false;
-	}
-	return true;
-}
 
 static void check_nnc(struct nd_check_env *env, const struct nd_nnc *n)
 {

@@ -137,7 +137,7 @@ static void check_node(struct nd_check_env *env, const struct nd_nnc *nnc, struc
 		nd_obj_put(r, f->evidence, "held", term);
 		nd_obj_int(r, f->evidence, "pods_waiting", (int64_t)nwait);
 		nd_obj_put(r, f->evidence, "waiting", waiting);
-		nd_obj_str(r, f->evidence, "state_file", state_path);
+		nd_obj_str(r, f->evidence, "store_dir", state_path);
 		nd_cns_pool_evidence(r, f->evidence, &pool);
 		nd_finding_summary(r, f, _("node %s: %zu of the %zu IPs Azure CNS allocated are held by "
 					   "terminated pods while %zu pod(s) wait for an IP (pod "
@@ -164,7 +164,7 @@ static void check_node(struct nd_check_env *env, const struct nd_nnc *nnc, struc
 		nd_obj_int(r, f->evidence, "pods_waiting", (int64_t)nwait);
 		if (!nterm)
 			nd_obj_put(r, f->evidence, "waiting", waiting);
-		nd_obj_str(r, f->evidence, "state_file", state_path);
+		nd_obj_str(r, f->evidence, "store_dir", state_path);
 		nd_cns_pool_evidence(r, f->evidence, &pool);
 		nd_finding_summary(r, f, _("node %s: %zu of the %zu IPs Azure CNS allocated belong to "
 					   "no pod while %zu pod(s) wait for an IP: the plugin did not "

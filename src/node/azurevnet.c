@@ -50,8 +50,13 @@ int nd_azv_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 		nd_err_prefix(e, "'%s'", name);
 		goto out;
 	}
+	if (root.type != ND_JOBJ) {
+		nd_err_set(e, "'%s': not Azure CNI IPAM state: the top level is %s", name,
+			   nd_json_type_name((enum nd_jtype)root.type));
+		goto out;
+	}
 	ipam = nd_json_get(&root, "IPAM");
-	if (root.type != ND_JOBJ || want_obj(name, ipam, "'IPAM'", e) < 0)
+	if (want_obj(name, ipam, "'IPAM'", e) < 0)
 		goto out;
 	out->version = opt_str(ipam, "Version", a);
 	out->timestamp = opt_str(ipam, "TimeStamp", a);

@@ -34,7 +34,7 @@ before=$(find "$ROOT" -type f -exec sha256sum {} + | sort)
 check "node-root: one leak finding for the node, 11 IPs, each with its container" jq -e \
 	'[.findings[] | select(.code == "ipam-leak")] | length == 1 and .[0].subject.kind == "NodeNetworkConfig" and
 	 .[0].evidence.leaked_count == 11 and ([.[0].evidence.leaked[] | select(.container_id | test("^[0-9a-f]{64}$"))] | length) == 11 and
-	 (.[0].evidence.state_file | endswith("var/run/azure-cns/azure-endpoints.json"))' "$WORK/az.json"
+	 (.[0].evidence.store_dir | endswith("var/run/azure-cns/azure-endpoints.json"))' "$WORK/az.json"
 after=$(find "$ROOT" -type f -exec sha256sum {} + | sort)
 check "node-root: Azure's state files are never written" test "$before" = "$after"
 # without NodeNetworkConfigs in the source, the endpoint state alone judges (both formats)
