@@ -130,6 +130,7 @@ struct stuck_pod {
 	const struct nd_pod *p;
 	const struct nd_event *last;
 	struct nd_cni_signature sig;
+	const char *plugin;       /* plugin-not-found: the binary's name, else NULL */
 	int64_t count;
 };
 
@@ -143,14 +144,14 @@ struct group {
 	const struct nd_event *last;
 };
 
-static bool same_cause(const struct group *g, const struct stuck_pod *s, const char *plugin)
+static bool same_cause(const struct group *g, const struct stuck_pod *s)
 {
 	if (strcmp(g->node, s->p->node) != 0 || g->sig.exhausted != s->sig.exhausted ||
 	    strcmp(g->sig.cni, s->sig.cni) != 0)
 		return false;
 	if (!g->sig.exhausted && strcmp(g->sig.cause, s->sig.cause) != 0)
 		return false;
-	return !plugin == !g->plugin && (!plugin || strcmp(plugin, g->plugin) == 0);
+	return !s->plugin == !g->plugin && (!s->plugin || strcmp(s->plugin, g->plugin) == 0);
 }
 
 /* The pod's newest sandbox network failure; an exhaustion message names the cause
@@ -322,14 +323,55 @@ static int cmp_stuck(const void *a, const void *b)
 	return strcmp(x->p->m.name, y->p->m.name);
 }
 
+/*
+ * The groups of stuck (sorted by node): the pods of one node with one cause,
+ * in the order first seen. ordered receives the pods group after group;
+ * each group's first and n index it. Returns the groups (malloc'd).
+ */
+static struct group *group_pods(const struct stuck_pod *stuck, size_t n,
+				struct stuck_pod *ordered, size_t *ngroups)
+{
+	struct group *groups = NULL;
+	bool *done = nd_xcalloc(n ? n : 1, sizeof(*done));
+	size_t ng = 0, cap = 0, k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct group g;
+
+		if (done[i])
+			continue;
+		memset(&g, 0, sizeof(g));
+		g.node = stuck[i].p->node;
+		g.sig = stuck[i].sig;
+		g.plugin = stuck[i].plugin;
+		g.first = k;
+		for (size_t j = i; j < n && strcmp(stuck[j].p->node, g.node) == 0; j++) {
+			if (done[j] || !same_cause(&g, &stuck[j]))
+				continue;
+			done[j] = true;
+			ordered[k++] = stuck[j];
+			g.n++;
+			g.events += stuck[j].count;
+			if (!g.last || stuck[j].last->last > g.last->last) {
+				g.last = stuck[j].last;
+				g.sig.match = stuck[j].sig.match;
+			}
+		}
+		ND_GROW(groups, cap, ng + 1);
+		groups[ng++] = g;
+	}
+	free(done);
+	*ngroups = ng;
+	return groups;
+}
+
 enum nd_check_status nd_check_pod_ip(struct nd_check_env *env, const char **why)
 {
 	const struct nd_model *m = env->m;
 	struct nd_report *r = env->r;
-	struct stuck_pod *stuck = NULL;
-	struct group *groups = NULL;
-	size_t i, n = 0, cap = 0, ng = 0, capg = 0;
-	bool *done;
+	struct stuck_pod *stuck = NULL, *ordered;
+	struct group *groups;
+	size_t i, n = 0, cap = 0, ng;
 
 	if (!m->pods.n) {
 		*why = _("no Pods in the source");
@@ -349,61 +391,24 @@ enum nd_check_status nd_check_pod_ip(struct nd_check_env *env, const char **why)
 			continue;
 		if (!read_events(m, p, &s))
 			continue;
+		if (s.sig.cause && strcmp(s.sig.cause, "plugin-not-found") == 0)
+			s.plugin = missing_plugin(r, s.last->message);
 		ND_GROW(stuck, cap, n + 1);
 		stuck[n++] = s;
 	}
 	if (n > 1)
 		qsort(stuck, n, sizeof(*stuck), cmp_stuck);
-	/* group in place: the pods of one group are made adjacent, in order */
-	done = nd_xcalloc(n ? n : 1, sizeof(*done));
-	{
-		struct stuck_pod *ordered = nd_xcalloc(n ? n : 1, sizeof(*ordered));
-		size_t k = 0;
-
-		for (i = 0; i < n; i++) {
-			struct group g;
-			const char *plugin;
-
-			if (done[i])
-				continue;
-			memset(&g, 0, sizeof(g));
-			g.node = stuck[i].p->node;
-			g.sig = stuck[i].sig;
-			g.plugin = g.sig.cause && strcmp(g.sig.cause, "plugin-not-found") == 0
-					   ? missing_plugin(r, stuck[i].last->message) : NULL;
-			g.first = k;
-			for (size_t j = i; j < n; j++) {
-				if (done[j])
-					continue;
-				plugin = stuck[j].sig.cause &&
-						 strcmp(stuck[j].sig.cause, "plugin-not-found") == 0
-					 ? missing_plugin(r, stuck[j].last->message) : NULL;
-				if (!same_cause(&g, &stuck[j], plugin))
-					continue;
-				done[j] = true;
-				ordered[k++] = stuck[j];
-				g.n++;
-				g.events += stuck[j].count;
-				if (!g.last || stuck[j].last->last > g.last->last) {
-					g.last = stuck[j].last;
-					g.sig.match = stuck[j].sig.match;
-				}
-			}
-			ND_GROW(groups, capg, ng + 1);
-			groups[ng++] = g;
-		}
-		free(stuck);
-		stuck = ordered;
-	}
+	ordered = nd_xcalloc(n ? n : 1, sizeof(*ordered));
+	groups = group_pods(stuck, n, ordered, &ng);
 	for (i = 0; i < ng; i++)
-		report_group(env, &groups[i], stuck);
+		report_group(env, &groups[i], ordered);
 	if (ng)
 		*why = nd_report_printf(r, _("%zu pods without an IP after sandbox failures, in %zu "
 					     "finding(s) by node and cause"), n, ng);
 	else
 		*why = nd_report_printf(r, _("%zu pods without an IP after sandbox failures"), n);
-	free(done);
 	free(groups);
+	free(ordered);
 	free(stuck);
 	return ND_CHECK_PASS;
 }
