@@ -262,7 +262,9 @@ static void check_nnc(struct nd_check_env *env, const struct nd_nnc *n)
 	short_of = (int64_t)c.live >= pool.allocated && (n->requested > pool.allocated || c.waiting);
 	if (short_of)
 		shortage(env, n, &c, &pool);
-	else if (c.waiting && pool.requested >= pool.max_ips && pool.allocated >= pool.max_ips)
+	else if (c.waiting && pool.requested >= pool.max_ips && pool.allocated >= pool.max_ips &&
+		 pool.allocated - (int64_t)c.held < (int64_t)c.waiting)
+		/* at the cap, and too few IPs left for the pods that wait */
 		limit_reached(env, n, &c, &pool);
 }
 

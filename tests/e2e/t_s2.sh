@@ -73,3 +73,12 @@ check "node-root: the default network's leak and the chained network's full rang
 	--snapshot "$TOP/tests/bundles/azure-cni-headroom" -o json > "$WORK/hr.json" 2>/dev/null
 check "pod NAME on a roomy subnet: no other subnet's headroom warning" jq -e \
 	'[.findings[] | select(.code == "azure-cni-subnet-headroom-low")] | length == 0' "$WORK/hr.json"
+
+# a bundle that carries the node's endpoint state gives the same containers
+cp -R "$G" "$WORK/gb"
+cp "$G/node-root/$A/var/run/azure-cns/azure-endpoints.json" "$WORK/gb/nodes/$A/azure-endpoints.json"
+(cd "$WORK" && "$ND" diagnose --snapshot gb -o json) > "$WORK/gb.json" 2>/dev/null
+check "bundle with azure-endpoints.json: the gap finding names the containers" jq -e \
+	--arg d "gb/nodes/$A/azure-endpoints.json" \
+	'[.findings[] | select(.code == "ipam-leak")] | length == 1 and .[0].evidence.store_dir == $d and
+	 ([.[0].evidence.leaked[] | select(.container_id != null and .recorded_pod != null)] | length) == 11' "$WORK/gb.json"
