@@ -6,8 +6,9 @@
  * allocated, 21 running pod IPs, pods in ContainerCreating on "not enough
  * IPs available"): the plugin did not release them (cause 1, ipam-leak) or
  * terminated pods still hold them while pod GC lags (cause 2,
- * terminated-pods-hold-ips). Without a waiting pod the unheld IPs are CNS's
- * free buffer, not a problem. Overlay and static network containers are
+ * terminated-pods-hold-ips). Without a pod waiting on the pool (its sandbox
+ * failed on an out-of-addresses message) the unheld IPs are CNS's free
+ * buffer, not a problem. Overlay and static network containers are
  * not a pool (a /24 per node) and are not judged here.
  */
 #include "checks/checks.h"
@@ -37,6 +38,24 @@ static const struct nd_pod *holder(const struct nd_model *m, const uint32_t *ix,
 				return p;
 	}
 	return NULL;
+}
+
+/* The pod's sandbox failed on an exhausted pool (a pod that was just scheduled and
+ * waits a few seconds for its IP is not waiting on the pool). */
+static bool failed_for_ip(const struct nd_model *m, const struct nd_pod *p)
+{
+	size_t n;
+	const uint32_t *ix = nd_model_events_of(m, "Pod", p->m.ns, p->m.name, &n);
+
+	for (size_t k = 0; k < n; k++) {
+		const struct nd_event *ev = &m->events.v[ix[k]];
+		struct nd_cni_signature sig;
+
+		if (ev->reason && strcmp(ev->reason, "FailedCreatePodSandBox") == 0 &&
+		    nd_classify_sandbox_message(ev->message, &sig) && sig.exhausted)
+			return true;
+	}
+	return false;
 }
 
 static bool pool_nc(const struct nd_nnc_nc *nc)
@@ -84,7 +103,8 @@ static void check_node(struct nd_check_env *env, const struct nd_nnc *nnc, struc
 	for (size_t i = 0; i < n; i++) {
 		const struct nd_pod *p = &m->pods.v[ix[i]];
 
-		if (p->host_network || p->nips || !nd_pod_is_live(p) || p->m.deleting)
+		if (p->host_network || p->nips || !nd_pod_is_live(p) || p->m.deleting ||
+		    !failed_for_ip(m, p))
 			continue;
 		if (nwait++ < MAX_LISTED)
 			nd_arr_str(r, waiting, nd_report_printf(r, "%s/%s", p->m.ns, p->m.name));

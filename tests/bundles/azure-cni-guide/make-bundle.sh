@@ -50,6 +50,10 @@ for k in range(3):
             owner=owner_ref(g, "apps/v1", "ReplicaSet", "shop", web))
     pods.append(p)
     stuck.append(p)
+# B: a pod scheduled seconds ago, no IP yet and no failure: not a pod waiting on the pool
+pods.append(pod(g, "shop", "%s-%s" % (web, g.sfx(5, "fresh")), node=B, host_ips=[IP[B]], state="creating",
+                labels={"app": "web", "pod-template-hash": web.split("-")[1]}, containers=[wc], age=0.05,
+                owner=owner_ref(g, "apps/v1", "ReplicaSet", "shop", web)))
 HOSTNET_DS = (
     ("kube-proxy", {"component": "kube-proxy", "tier": "node"}, "mcr.microsoft.com/oss/kubernetes/kube-proxy:v1.31.7", ["kube-proxy", "--v=3"]),
     ("azure-cns", {"k8s-app": "azure-cns"}, "mcr.microsoft.com/containernetworking/azure-cns:v1.6.25", ["/usr/local/bin/azure-cns"]),

@@ -20,12 +20,13 @@ P1, P2 = "aks-nodepool1-14142135-vmss", "aks-batchpool-17320508-vmss"
 # batchpool on snet-pods-b 10.242.0.0/24 (maxPods 30, so CNS's maxIPCount is 30):
 #   G is capped: 30 requested = 30 allocated = maxIPCount; 24 running pods, 6 finished Job pods
 #     not yet collected still hold theirs, 3 pods wait;
-#   H is refused by NCUpdateUnauthorizedError: asked for 32, has 16, all in use, 2 pods wait.
+#   H is refused by NCUpdateUnauthorizedError: asked for 32, has 16, all in use, 2 pods wait;
+#   I is capped as well but has 10 free IPs, and its only waiting pod was scheduled seconds ago: nothing.
 E, F = P1 + "000000", P1 + "000001"
-G, H = P2 + "000000", P2 + "000001"
-N = [E, F, G, H]
-POOL = {E: "nodepool1", F: "nodepool1", G: "batchpool", H: "batchpool"}
-SUBNET = {E: "snet-pods-a", F: "snet-pods-a", G: "snet-pods-b", H: "snet-pods-b"}
+G, H, I = P2 + "000000", P2 + "000001", P2 + "000002"
+N = [E, F, G, H, I]
+POOL = {E: "nodepool1", F: "nodepool1", G: "batchpool", H: "batchpool", I: "batchpool"}
+SUBNET = {E: "snet-pods-a", F: "snet-pods-a", G: "snet-pods-b", H: "snet-pods-b", I: "snet-pods-b"}
 CIDR = {"snet-pods-a": "10.241.0.0/26", "snet-pods-b": "10.242.0.0/24"}
 IP = {n: "10.240.0.%d" % (4 + i) for i, n in enumerate(N)}
 nodes = [aks_node(g, n, ip=IP[n], pod_cidrs=None, created=g.t(40 * DAY), sub=SUB, node_rg=NODE_RG,
@@ -38,13 +39,14 @@ nodes = [aks_node(g, n, ip=IP[n], pod_cidrs=None, created=g.t(40 * DAY), sub=SUB
 NC_IPS = {E: ["10.241.0.%d" % x for x in range(6, 38)],     # 32
           F: ["10.241.0.%d" % x for x in range(38, 62)],    # 24
           G: ["10.242.0.%d" % x for x in range(6, 36)],     # 30
-          H: ["10.242.0.%d" % x for x in range(36, 52)]}    # 16
-PRIMARY = {E: "10.241.0.4", F: "10.241.0.5", G: "10.242.0.4", H: "10.242.0.5"}
-RUNNING = {E: 32, F: 12, G: 24, H: 16}
-REQUESTED = {E: 48, F: 24, G: 30, H: 32}
-STATUS = {E: "NCUpdateSubnetFullError", F: None, G: None, H: "NCUpdateUnauthorizedError"}
-SCALER = {E: (16, 110, 150, 50), F: (16, 110, 150, 50), G: (10, 30, 150, 50), H: (16, 30, 150, 50)}
-WAITING = {E: 2, F: 0, G: 3, H: 2}
+          H: ["10.242.0.%d" % x for x in range(36, 52)],    # 16
+          I: ["10.242.0.%d" % x for x in range(52, 82)]}    # 30
+PRIMARY = {E: "10.241.0.4", F: "10.241.0.5", G: "10.242.0.4", H: "10.242.0.5", I: "10.242.0.82"}
+RUNNING = {E: 32, F: 12, G: 24, H: 16, I: 20}
+REQUESTED = {E: 48, F: 24, G: 30, H: 32, I: 30}
+STATUS = {E: "NCUpdateSubnetFullError", F: None, G: None, H: "NCUpdateUnauthorizedError", I: None}
+SCALER = {E: (16, 110, 150, 50), F: (16, 110, 150, 50), G: (10, 30, 150, 50), H: (16, 30, 150, 50), I: (10, 30, 150, 50)}
+WAITING = {E: 2, F: 0, G: 3, H: 2, I: 0}
 
 pods, stuck = [], []
 wc = container("api", "ghcr.io/example/api:5.2.0", ports=[port(8080, "http")], readiness=http_probe("/ready", "http"))
@@ -60,6 +62,10 @@ for n in N:
                 owner=owner_ref(g, "apps/v1", "ReplicaSet", "prod", api))
         pods.append(p)
         stuck.append(p)
+# I: capped too (30 = 30 = maxIPCount) but 10 IPs free; a pod scheduled seconds ago waits: nothing
+pods.append(pod(g, "prod", "%s-%s" % (api, g.sfx(5, "fresh", I)), node=I, host_ips=[IP[I]], state="creating",
+                labels={"app": "api", "pod-template-hash": api.split("-")[1]}, containers=[wc], age=0.05,
+                owner=owner_ref(g, "apps/v1", "ReplicaSet", "prod", api)))
 jc = container("etl", "ghcr.io/example/etl:0.9.4", command=["/etl", "--once"])
 for k in range(6):
     job = "etl-2915%02d" % k
@@ -81,7 +87,7 @@ for dsname, lab, img, cmd in HOSTNET_DS:
 dss = [daemonset(g, "kube-system", dsname, labels=lab, selector=lab, template_labels=lab,
                  pod_spec=template_spec([container(dsname, img, command=cmd)], host_network=True,
                                         priority_class="system-node-critical"),
-                 desired=4, ready=4, created=g.t(40 * DAY)) for dsname, lab, img, cmd in HOSTNET_DS]
+                 desired=5, ready=5, created=g.t(40 * DAY)) for dsname, lab, img, cmd in HOSTNET_DS]
 nncs = [nnc(g, n, created=g.t(40 * DAY), requested=REQUESTED[n], scaler=SCALER[n], subnet_label=SUBNET[n],
             ncs=[dynamic_nc(g, n, ips=NC_IPS[n], primary=PRIMARY[n], node_ip=IP[n], subnet=SUBNET[n], cidr=CIDR[SUBNET[n]],
                             gateway=CIDR[SUBNET[n]].replace(".0/", ".1/").split("/")[0], sub=SUB, rg=RG, status=STATUS[n])])
@@ -98,7 +104,7 @@ for n in N:
 aks = aks_cni_profile(g, sub=SUB, rg=RG, name=CL, node_rg=NODE_RG,
                       pools=[aks_pool("nodepool1", count=2, max_pods=110, vnet=VNET, node_subnet="snet-nodes",
                                       pod_subnet="snet-pods-a", mode="System"),
-                             aks_pool("batchpool", count=2, max_pods=30, vnet=VNET, node_subnet="snet-nodes",
+                             aks_pool("batchpool", count=3, max_pods=30, vnet=VNET, node_subnet="snet-nodes",
                                       pod_subnet="snet-pods-b")])
 key = lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"])
 write_list(ROOT + "/cluster/nodes.json", sorted(nodes, key=key))
