@@ -26,7 +26,7 @@
 struct node_pods {
 	size_t live;       /* live pods with an IP */
 	size_t held;       /* ... and terminated pods still carrying one */
-	size_t waiting;    /* live pods with no IP yet */
+	size_t waiting;    /* live pods with no IP whose sandbox failed on the pool */
 };
 
 static void count_pods(const struct nd_model *m, const char *node, struct node_pods *c)
@@ -44,7 +44,7 @@ static void count_pods(const struct nd_model *m, const char *node, struct node_p
 			if (p->nips) {
 				c->live++;
 				c->held++;
-			} else if (!p->m.deleting) {
+			} else if (!p->m.deleting && nd_pod_failed_for_ip(m, p)) {
 				c->waiting++;
 			}
 		} else if (p->nips && nd_pod_is_terminated(p)) {

@@ -40,24 +40,6 @@ static const struct nd_pod *holder(const struct nd_model *m, const uint32_t *ix,
 	return NULL;
 }
 
-/* The pod's sandbox failed on an exhausted pool (a pod that was just scheduled and
- * waits a few seconds for its IP is not waiting on the pool). */
-static bool failed_for_ip(const struct nd_model *m, const struct nd_pod *p)
-{
-	size_t n;
-	const uint32_t *ix = nd_model_events_of(m, "Pod", p->m.ns, p->m.name, &n);
-
-	for (size_t k = 0; k < n; k++) {
-		const struct nd_event *ev = &m->events.v[ix[k]];
-		struct nd_cni_signature sig;
-
-		if (ev->reason && strcmp(ev->reason, "FailedCreatePodSandBox") == 0 &&
-		    nd_classify_sandbox_message(ev->message, &sig) && sig.exhausted)
-			return true;
-	}
-	return false;
-}
-
 static bool pool_nc(const struct nd_nnc_nc *nc)
 {
 	return nc->ips && (!nc->mode || strcmp(nc->mode, "dynamic") == 0) &&
@@ -104,7 +86,7 @@ static void check_node(struct nd_check_env *env, const struct nd_nnc *nnc, struc
 		const struct nd_pod *p = &m->pods.v[ix[i]];
 
 		if (p->host_network || p->nips || !nd_pod_is_live(p) || p->m.deleting ||
-		    !failed_for_ip(m, p))
+		    !nd_pod_failed_for_ip(m, p))
 			continue;
 		if (nwait++ < MAX_LISTED)
 			nd_arr_str(r, waiting, nd_report_printf(r, "%s/%s", p->m.ns, p->m.name));

@@ -127,5 +127,8 @@ struct nd_cni_signature {
 	const char *cause;
 };
 bool nd_classify_sandbox_message(const char *msg, struct nd_cni_signature *out);
+/* The pod has a FailedCreatePodSandBox event whose message says the pool is out of
+ * addresses: it waits on the pool (a pod scheduled seconds ago does not yet). */
+bool nd_pod_failed_for_ip(const struct nd_model *m, const struct nd_pod *p);
 
 #endif

@@ -118,6 +118,22 @@ static const char *missing_plugin(struct nd_report *r, const char *msg)
 	return nd_report_printf(r, "%.*s", (int)(q - p), p);
 }
 
+bool nd_pod_failed_for_ip(const struct nd_model *m, const struct nd_pod *p)
+{
+	size_t n;
+	const uint32_t *ix = nd_model_events_of(m, "Pod", p->m.ns, p->m.name, &n);
+
+	for (size_t k = 0; k < n; k++) {
+		const struct nd_event *ev = &m->events.v[ix[k]];
+		struct nd_cni_signature sig;
+
+		if (ev->reason && strcmp(ev->reason, "FailedCreatePodSandBox") == 0 &&
+		    nd_classify_sandbox_message(ev->message, &sig) && sig.exhausted)
+			return true;
+	}
+	return false;
+}
+
 static bool waiting_for_ip(const struct nd_pod *p)
 {
 	if (p->host_network || p->nips || !p->node || p->m.deleting)
