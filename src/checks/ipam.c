@@ -217,12 +217,22 @@ static void report_store(struct nd_check_env *env, struct store_view *v,
 		nd_finding_summary(r, fl, _("%zu of %zu addresses reserved in network '%s' on node "
 					    "%s belong to no pod: the CNI plugin never released them"),
 				   nleak, st->n, v->network, v->node);
-		nd_finding_remedy(r, fl, _("free the leaked entries with 'netdiag ipam release' on "
-					   "the node (it takes the store's lock and keeps a journal); "
-					   "never delete the store by hand"));
-		nd_finding_command(r, fl, "kubectl debug node/%s -it --image=<netdiag image> -- "
-				   "netdiag ipam release --node-root /host --node %s", v->node,
-				   v->node);
+		if (v->primary) {
+			nd_finding_remedy(r, fl, _("free the leaked entries with 'netdiag ipam release' "
+						   "on the node (it takes the store's lock and keeps a "
+						   "journal); never delete the store by hand"));
+			nd_finding_command(r, fl, "kubectl debug node/%s -it --image=<netdiag image> -- "
+					   "netdiag ipam release --node-root /host --node %s", v->node,
+					   v->node);
+		} else {
+			nd_finding_remedy(r, fl, _("'netdiag ipam release' frees only the node's default "
+						   "network; the containers of these entries of network "
+						   "'%s' are gone: drain and reboot the node, or remove the "
+						   "entries while holding the store's lock, never by "
+						   "deleting the store"), v->network);
+			nd_finding_command(r, fl, "kubectl drain %s --ignore-daemonsets "
+					   "--delete-emptydir-data", v->node);
+		}
 	}
 	if (ft) {
 		nd_obj_str(r, ft->evidence, "node", v->node);
