@@ -47,6 +47,8 @@ enum nd_needs {
 
 enum nd_format { ND_FMT_TEXT = 0, ND_FMT_JSON };
 
+struct nd_aks_profile;
+
 struct nd_ctx {
 	/* global options */
 	const char *kubeconfig;
@@ -76,6 +78,10 @@ struct nd_ctx {
 	const char *resource_group;  /* --resource-group RG, with --name: runs az aks show */
 	const char *cluster_name;    /* --name NAME */
 	bool s1_done;                /* the S1 checks ran (before the live source) */
+	/* the AKS profile once read (by S1, or for the S2 checks from --aks or the
+	 * bundle's aks.json): main.c frees it; NULL when there is none */
+	struct nd_aks_profile *aks_profile;
+	bool aks_tried;
 	bool s1_unreachable;         /* ... and found the API server unusable */
 
 	/* set up by main.c according to the row's needs */

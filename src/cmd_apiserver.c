@@ -293,7 +293,13 @@ int nd_apiserver_checks(struct nd_ctx *ctx, bool no_probe, bool in_diagnose, con
 out:
 	free(pr);
 	nd_kubeconfig_free(kc);
-	nd_aks_free(aks);
+	/* the S2 checks read the same profile */
+	if (!ctx->aks_profile && aks) {
+		ctx->aks_profile = aks;
+		ctx->aks_tried = true;
+	} else {
+		nd_aks_free(aks);
+	}
 	return rc;
 }
 

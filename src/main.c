@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <unistd.h>
 
+#include "aks/aks.h"
 #include "cmd.h"
 #include "core/err.h"
 #include "core/i18n.h"
@@ -498,6 +499,7 @@ out:
 			rc = ND_EXIT_USAGE;
 	}
 	nd_report_free(ctx.report);
+	nd_aks_free(ctx.aks_profile);
 	nd_bundle_free(ctx.bundle);
 	nd_model_free(ctx.model);
 	nd_live_source_free(ctx.live);
