@@ -34,7 +34,10 @@ const struct nd_opt nd_global_opts[] = {
 	{"node-root", 0, "DIR", N_("run on a node: its file system at DIR ('/' on the node, '/host' "
 				   "under kubectl debug node)"), ND_OPT_PATH},
 	{"node", 0, "NAME", N_("the node to look at (default: the kubelet's name on --node-root)"), 0},
-	{"output", 'o', "text|json", N_("output format"), 0},
+	{"output", 'o', "text|json|html", N_("output format"), 0},
+	{"brief", 0, NULL, N_("text: only the verdict block (verdict, source, top causes)"), 0},
+	{"html", 0, "FILE", N_("also write the report as one self-contained HTML file"),
+	 ND_OPT_PATH},
 	{"lang", 0, "en|it", N_("language of the text output"), 0},
 	{"timeout", 0, "DUR", N_("deadline for the network calls of the whole run (5s, 1m; default "
 				 "10s)"), 0},

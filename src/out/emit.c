@@ -7,6 +7,8 @@
 #include "core/i18n.h"
 #include "core/json.h"
 #include "findings/catalogue.h"
+#include "findings/causes.h"
+#include "out/html.h"
 #include "core/banned.h"
 
 #define C_RED "\033[31m"
@@ -204,7 +206,7 @@ void nd_emit_val_text(FILE *out, const struct nd_val *v, int indent)
 		text_entry(out, c, v->type == ND_V_ARR, indent, true);
 }
 
-static const char *scenario_title(const char *s)
+const char *nd_scenario_title(const char *s)
 {
 	if (strcmp(s, "S0") == 0)
 		return _("Input");
@@ -293,11 +295,72 @@ static void incomplete_line(FILE *out, const struct nd_report *r, bool color)
 	}
 	if (!r->nunread && !count_checks(r, ND_CHECK_ERROR, false))
 		fprintf(out, " %s", _("no check could run (see the skipped checks below)"));
-	fprintf(out, "\n%s\n\n", _("a run that could not look everywhere is not a clean bill of "
-				      "health"));
+	fprintf(out, "\n%s\n", _("a run that could not look everywhere is not a clean bill of "
+				    "health"));
 }
 
-static int emit_text(FILE *out, const struct nd_report *r, const struct nd_emit_opts *o)
+/* "source: snapshot DIR, collected T" / "source: live, context C, server S, at T" */
+static void source_line(FILE *out, const struct nd_report *r)
+{
+	const struct nd_source_info *s = &r->source;
+	const char *mode = s->mode ? s->mode : "snapshot";
+
+	fprintf(out, "%s %s", _("source:"), mode);
+	if (s->snapshot)
+		fprintf(out, " %s", s->snapshot);
+	if (s->context)
+		fprintf(out, ", %s %s", _("context"), s->context);
+	if (s->server)
+		fprintf(out, ", %s %s", _("server"), s->server);
+	if (s->when)
+		fprintf(out, ", %s %s", s->snapshot ? _("collected") : _("at"), s->when);
+	putc('\n', out);
+}
+
+/* Lines of top causes in the verdict block; the rest are counted. */
+#define TOP_CAUSES 8
+
+/*
+ * The verdict block: what a person reads first, and all --brief prints.
+ * The verdict (INCOMPLETE first, with what could not be read), the source,
+ * and the top causes one line each, worst first (findings/causes.h).
+ */
+static void verdict_block(FILE *out, struct nd_report *r, const struct nd_emit_opts *o)
+{
+	enum nd_verdict verdict = nd_report_verdict(r);
+	size_t err = nd_report_count(r, ND_SEV_ERROR);
+	size_t warn = nd_report_count(r, ND_SEV_WARNING) - err;
+	size_t info = r->nfindings - err - warn, n;
+	const struct nd_cause *c = nd_report_causes(r, &n);
+
+	if (verdict == ND_VERDICT_INCOMPLETE)
+		incomplete_line(out, r, o->color);
+	else if (verdict == ND_VERDICT_PROBLEMS)
+		fprintf(out, "%s%s%s %zu %s: %zu %s, %zu %s, %zu %s\n",
+			o->color ? C_RED C_BOLD : "", _("PROBLEMS:"), o->color ? C_OFF : "",
+			r->nfindings, r->nfindings == 1 ? _("finding") : _("findings"),
+			err, _("error(s)"), warn, _("warning(s)"), info, _("info"));
+	else if (r->answer)
+		fprintf(out, "%s%s%s %s\n", o->color ? C_BOLD : "", _("ANSWER:"),
+			o->color ? C_OFF : "", r->answer);
+	else
+		fprintf(out, "%s%s%s %s\n", o->color ? C_BOLD : "", _("HEALTHY:"),
+			o->color ? C_OFF : "", _("no problems found"));
+	source_line(out, r);
+	if (n)
+		fprintf(out, "%s\n", _("top causes:"));
+	for (size_t i = 0; i < n && i < TOP_CAUSES; i++) {
+		fprintf(out, "  %zu. %s%-7s%s %s%s%s  %s\n", i + 1, o->color ? sev_color(c[i].sev) : "",
+			nd_sev_name(c[i].sev), o->color ? C_OFF : "", o->color ? C_BOLD : "",
+			c[i].code, o->color ? C_OFF : "", c[i].text ? c[i].text : "");
+	}
+	if (n > TOP_CAUSES)
+		fprintf(out, "  %s\n", nd_report_printf(r, _("... and %zu more causes"),
+							  n - TOP_CAUSES));
+	putc('\n', out);
+}
+
+static int emit_text(FILE *out, struct nd_report *r, const struct nd_emit_opts *o)
 {
 	const char *last = NULL;
 	size_t i, st[4] = {0};
@@ -307,10 +370,9 @@ static int emit_text(FILE *out, const struct nd_report *r, const struct nd_emit_
 		fputs(r->document, out);
 		return 0;
 	}
-	if (verdict == ND_VERDICT_INCOMPLETE)
-		incomplete_line(out, r, o->color);
-	if (r->source.snapshot)
-		fprintf(out, "netdiag: %s %s\n\n", _("snapshot"), r->source.snapshot);
+	verdict_block(out, r, o);
+	if (o->brief)
+		return 0;
 	if (r->verdict) {
 		fprintf(out, "%s\n", _("verdict:"));
 		nd_emit_val_text(out, r->verdict, 2);
@@ -321,7 +383,7 @@ static int emit_text(FILE *out, const struct nd_report *r, const struct nd_emit_
 
 		if (!last || strcmp(last, f->scenario) != 0) {
 			fprintf(out, "%s%s  %s%s\n", o->color ? C_BOLD : "", f->scenario,
-				scenario_title(f->scenario), o->color ? C_OFF : "");
+				nd_scenario_title(f->scenario), o->color ? C_OFF : "");
 			last = f->scenario;
 		}
 		text_finding(out, f, o->color);
@@ -357,7 +419,9 @@ int nd_emit_report(FILE *out, struct nd_report *r, const struct nd_emit_opts *o)
 	if (o->format == ND_EMIT_JSON) {
 		nd_emit_val_json(out, nd_report_tree(r), 0);
 		putc('\n', out);
-	} else
+	} else if (o->format == ND_EMIT_HTML)
+		nd_emit_html(out, r);
+	else
 		emit_text(out, r, o);
 	fflush(out);
 	return ferror(out) ? -1 : 0;

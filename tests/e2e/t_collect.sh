@@ -45,9 +45,9 @@ mkdir -p "$WORK/x" && tar xzf "$WORK/b.tar.gz" -C "$WORK/x"
 if out=$(diff -u "$WORK/want" "$WORK/got2"); then ok "collect tar.gz: same findings"; else not_ok "collect tar.gz: same findings" "$out"; fi
 # the archive itself as --snapshot: the whole report, text and JSON, as from the folder
 for f in json text; do
-	"$ND" diagnose --snapshot "$WORK/out" -o $f 2>/dev/null | grep -v '"snapshot": \|^netdiag: snapshot ' |
+	"$ND" diagnose --snapshot "$WORK/out" -o $f 2>/dev/null | grep -v '"snapshot": \|^source: snapshot ' |
 		normalize_json > "$WORK/want.$f"
-	"$ND" diagnose --snapshot "$WORK/b.tar.gz" -o $f 2>/dev/null | grep -v '"snapshot": \|^netdiag: snapshot ' |
+	"$ND" diagnose --snapshot "$WORK/b.tar.gz" -o $f 2>/dev/null | grep -v '"snapshot": \|^source: snapshot ' |
 		normalize_json > "$WORK/got.$f"
 	if [ -s "$WORK/want.$f" ] && out=$(diff -u "$WORK/want.$f" "$WORK/got.$f"); then
 		ok "collect tar.gz: --snapshot on it gives the same $f report"
