@@ -349,12 +349,12 @@ static void verdict_block(FILE *out, struct nd_report *r, const struct nd_emit_o
 	source_line(out, r);
 	if (n)
 		fprintf(out, "%s\n", _("top causes:"));
-	for (size_t i = 0; i < n && i < TOP_CAUSES; i++) {
+	for (size_t i = 0; i < n && (i < TOP_CAUSES || n == TOP_CAUSES + 1); i++) {
 		fprintf(out, "  %zu. %s%-7s%s %s%s%s  %s\n", i + 1, o->color ? sev_color(c[i].sev) : "",
 			nd_sev_name(c[i].sev), o->color ? C_OFF : "", o->color ? C_BOLD : "",
 			c[i].code, o->color ? C_OFF : "", c[i].text ? c[i].text : "");
 	}
-	if (n > TOP_CAUSES)
+	if (n > TOP_CAUSES + 1)
 		fprintf(out, "  %s\n", nd_report_printf(r, _("... and %zu more causes"),
 							  n - TOP_CAUSES));
 	putc('\n', out);
