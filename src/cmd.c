@@ -193,7 +193,7 @@ int nd_usage_error(const struct nd_cmd *cmd, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	if (cmd)
-		fprintf(stderr, "%s: netdiag [global options] %s\n", _("usage"), cmd->usage);
+		fprintf(stderr, "%s: netdiag [%s] %s\n", _("usage"), _("global options"), cmd->usage);
 	else
 		fprintf(stderr, _("see 'netdiag --help'\n"));
 	return ND_EXIT_USAGE;
@@ -257,7 +257,7 @@ void nd_help(FILE *out, const struct nd_cmd *cmd)
 		fprintf(out, "%s: netdiag %s [%s]\n%s\n", _("usage"), cmd->usage, _("options"),
 			_(cmd->summary));
 		if (cmd->help)
-			fprintf(out, "\n%s", cmd->help);
+			fprintf(out, "\n%s", _(cmd->help));
 		if (cmd->opts && cmd->opts->name) {
 			fprintf(out, "\n%s\n", _("options:"));
 			opts_help(out, cmd->opts);

@@ -375,6 +375,20 @@ static void show_progress(const char *file, size_t done, size_t total, void *arg
 	p->shown = true;
 }
 
+/* --lang's value on the command line, before any parsing (NULL: the environment decides). */
+static const char *lang_arg(int argc, char **argv)
+{
+	const char *lang = NULL;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			lang = argv[++i];
+		else if (strncmp(argv[i], "--lang=", 7) == 0)
+			lang = argv[i] + 7;
+	}
+	return lang;
+}
+
 /* --html FILE: the HTML report, written whole to a temporary file first */
 static int write_html(const char *path, struct nd_report *r)
 {
@@ -454,6 +468,8 @@ int main(int argc, char **argv)
 	struct nd_err e;
 	struct progress prog = {0};
 
+	/* the language first: a usage error is already in it */
+	nd_i18n_init(lang_arg(argc, argv));
 	rc = parse_cmdline(&ctx, argc, argv, &cl);
 	ctx.deadline_ms = nd_now_ms() + ctx.timeout_ms;
 	nd_i18n_init(ctx.lang);

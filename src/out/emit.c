@@ -221,6 +221,21 @@ const char *nd_scenario_title(const char *s)
 	return s;
 }
 
+const char *nd_sev_label(enum nd_sev s)
+{
+	return s == ND_SEV_ERROR ? _("error") : s == ND_SEV_WARNING ? _("warning") : _("info");
+}
+
+const char *nd_check_status_label(enum nd_check_status s)
+{
+	switch (s) {
+	case ND_CHECK_PASS: return _("pass");
+	case ND_CHECK_FAIL: return _("fail");
+	case ND_CHECK_SKIP: return _("skip");
+	default: return _("error");
+	}
+}
+
 static const char *sev_color(enum nd_sev s)
 {
 	return s == ND_SEV_ERROR ? C_RED : s == ND_SEV_WARNING ? C_YEL : C_CYA;
@@ -231,7 +246,7 @@ static void text_finding(FILE *out, const struct nd_finding *f, bool color)
 	uint32_t i;
 
 	fprintf(out, "  %s%-7s%s %s%s%s  %s %s%s%s\n",
-		color ? sev_color(f->sev) : "", nd_sev_name(f->sev), color ? C_OFF : "",
+		color ? sev_color(f->sev) : "", nd_sev_label(f->sev), color ? C_OFF : "",
 		color ? C_BOLD : "", f->code, color ? C_OFF : "",
 		f->subject.kind ? f->subject.kind : "",
 		f->subject.ns ? f->subject.ns : "", f->subject.ns ? "/" : "",
@@ -351,7 +366,7 @@ static void verdict_block(FILE *out, struct nd_report *r, const struct nd_emit_o
 		fprintf(out, "%s\n", _("top causes:"));
 	for (size_t i = 0; i < n && (i < TOP_CAUSES || n == TOP_CAUSES + 1); i++) {
 		fprintf(out, "  %zu. %s%-7s%s %s%s%s  %s\n", i + 1, o->color ? sev_color(c[i].sev) : "",
-			nd_sev_name(c[i].sev), o->color ? C_OFF : "", o->color ? C_BOLD : "",
+			nd_sev_label(c[i].sev), o->color ? C_OFF : "", o->color ? C_BOLD : "",
 			c[i].code, o->color ? C_OFF : "", c[i].text ? c[i].text : "");
 	}
 	if (n > TOP_CAUSES + 1)
@@ -365,6 +380,7 @@ static int emit_text(FILE *out, struct nd_report *r, const struct nd_emit_opts *
 	const char *last = NULL;
 	size_t i, st[4] = {0};
 	enum nd_verdict verdict = nd_report_verdict(r);
+	int sw = 5;
 
 	if (r->document && !r->nchecks && !r->nfindings) {
 		fputs(r->document, out);
@@ -373,6 +389,10 @@ static int emit_text(FILE *out, struct nd_report *r, const struct nd_emit_opts *
 	verdict_block(out, r, o);
 	if (o->brief)
 		return 0;
+	/* the status column as wide as its longest word in this language */
+	for (int k = ND_CHECK_PASS; k <= ND_CHECK_ERROR; k++)
+		if ((int)strlen(nd_check_status_label((enum nd_check_status)k)) > sw)
+			sw = (int)strlen(nd_check_status_label((enum nd_check_status)k));
 	if (r->verdict) {
 		fprintf(out, "%s\n", _("verdict:"));
 		nd_emit_val_text(out, r->verdict, 2);
@@ -400,7 +420,7 @@ static int emit_text(FILE *out, struct nd_report *r, const struct nd_emit_opts *
 		st[c->status]++;
 		if (!o->verbose && (c->status == ND_CHECK_PASS || c->status == ND_CHECK_FAIL))
 			continue;
-		fprintf(out, "  %-5s %-28s %s%s%s\n", nd_check_status_name(c->status), c->id,
+		fprintf(out, "  %-*s %-28s %s%s%s\n", sw, nd_check_status_label(c->status), c->id,
 			c->reason ? "(" : "", c->reason ? c->reason : "", c->reason ? ")" : "");
 	}
 	fprintf(out, "%s %zu %s, %zu %s, %zu %s, %zu %s\n", _("checks:"),

@@ -29,6 +29,9 @@ int nd_emit_report(FILE *out, struct nd_report *r, const struct nd_emit_opts *o)
 void nd_emit_val_json(FILE *out, const struct nd_val *v, int indent);
 /* The title of a scenario ("S2" -> "Pods cannot get an IP address"), translated. */
 const char *nd_scenario_title(const char *s);
+/* A severity and a check status for people, translated (JSON keeps nd_sev_name's). */
+const char *nd_sev_label(enum nd_sev s);
+const char *nd_check_status_label(enum nd_check_status s);
 /* A value as indented text lines. */
 void nd_emit_val_text(FILE *out, const struct nd_val *v, int indent);
 

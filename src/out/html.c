@@ -208,6 +208,24 @@ static void subject_html(FILE *out, const struct nd_val *s)
 	fputs("</span>", out);
 }
 
+/* "error" -> the word in the report's language */
+static const char *sev_text(const char *sev)
+{
+	enum nd_sev s;
+
+	return sev && nd_sev_parse(sev, &s) == 0 ? nd_sev_label(s) : sev;
+}
+
+static const char *status_text(const char *st)
+{
+	static const char *const names[] = {"pass", "fail", "skip", "error"};
+
+	for (int i = 0; st && i < 4; i++)
+		if (strcmp(st, names[i]) == 0)
+			return nd_check_status_label((enum nd_check_status)i);
+	return st;
+}
+
 static void finding_html(FILE *out, const struct nd_val *f, size_t idx)
 {
 	const char *sev = str_of(f, "severity"), *code = str_of(f, "code");
@@ -217,7 +235,7 @@ static void finding_html(FILE *out, const struct nd_val *f, size_t idx)
 		idx);
 	nd_html_esc(out, code);
 	fputs("\"><h3><span class=\"sev\">", out);
-	nd_html_esc(out, sev);
+	nd_html_esc(out, sev_text(sev));
 	fputs("</span> <code>", out);
 	nd_html_esc(out, code);
 	fputs("</code> ", out);
@@ -305,7 +323,7 @@ static void verdict_html(FILE *out, struct nd_report *r, const struct nd_val *tr
 		for (size_t i = 0; i < n; i++) {
 			fprintf(out, "<li class=\"sev-%s\" data-code=\"%s\" data-count=\"%zu\">"
 				"<span class=\"sev\">%s</span> <code>", nd_sev_name(c[i].sev), c[i].code,
-				c[i].count, nd_sev_name(c[i].sev));
+				c[i].count, nd_sev_label(c[i].sev));
 			nd_html_esc(out, c[i].code);
 			fputs("</code> ", out);
 			nd_html_esc(out, c[i].text);
@@ -381,7 +399,7 @@ static void checks_html(FILE *out, const struct nd_val *checks)
 		fputs("</code></td><td>", out);
 		nd_html_esc(out, str_of(c, "scenario"));
 		fputs("</td><td>", out);
-		nd_html_esc(out, st);
+		nd_html_esc(out, status_text(st));
 		fputs("</td><td>", out);
 		nd_html_esc(out, str_of(c, "reason"));
 		fprintf(out, "</td><td>%" PRId64 "</td></tr>\n", int_of(c, "duration_ms"));
