@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "out/emit.h"
 #include "out/html.h"
 #include "core/banned.h"
 
@@ -283,6 +284,16 @@ static const char *status_fill(const char *st)
 	return !strcmp(st, "pass") ? "#1a7f37" : !strcmp(st, "skip") ? "#8c959f" : "#b3261e";
 }
 
+static const char *status_label(const char *st)
+{
+	static const char *const names[] = {"pass", "fail", "skip", "error"};
+
+	for (int i = 0; st && i < 4; i++)
+		if (strcmp(st, names[i]) == 0)
+			return nd_check_status_label((enum nd_check_status)i);
+	return st;
+}
+
 static void ladder(FILE *out, const struct nd_val *checks, const char *scenario)
 {
 	size_t n = 0, i = 0, ran = 0;
@@ -322,7 +333,7 @@ static void ladder(FILE *out, const struct nd_val *checks, const char *scenario)
 			fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" height=\"14\" "
 				"fill=\"%s\"/>", left, y + 3, w, status_fill(st));
 		fprintf(out, "<text x=\"%.0f\" y=\"%.0f\">", left + w + 6, y + 14);
-		nd_html_esc(out, st);
+		nd_html_esc(out, status_label(st));
 		if (w > 0)
 			fprintf(out, " %" PRId64 " ms", ms);
 		fputs("<title>", out);

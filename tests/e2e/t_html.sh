@@ -135,6 +135,26 @@ check "html hostile: no script, no image, no console message in the browser" sh 
 	test -s '$WORK/hostile.dom' && ! grep -q '<script\|<img\|<svg onload' '$WORK/hostile.dom' &&
 	! grep -q ':CONSOLE' '$WORK/hostile.err'"
 
+# the S1 probe stages as a ladder: apiserver against a real TLS API server on 127.0.0.1
+"$ND" serve --snapshot "$TOP/examples/$demo" --listen 127.0.0.1:0 --write-kubeconfig "$WORK/kc" \
+	> "$WORK/serve.out" 2> "$WORK/serve.err" &
+SPID=$!
+trap 'kill $SPID 2>/dev/null; wait $SPID 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
+i=0
+while [ $i -lt 200 ] && [ ! -s "$WORK/serve.out" ] && kill -0 "$SPID" 2>/dev/null; do
+	sleep 0.05
+	i=$((i + 1))
+done
+"$ND" apiserver --kubeconfig "$WORK/kc" -o html > "$WORK/s1.html" 2>/dev/null
+kill "$SPID" 2>/dev/null
+wait "$SPID" 2>/dev/null
+chrome "$WORK/s1.dom" "$WORK/s1.err" --dump-dom "file://$WORK/s1.html"
+check "html S1: the probe ladder has its 6 stages, each with its time" sh -c "
+	grep -q '<figure class=\"ladder\" id=\"ladder-S1\" data-stages=\"6\">' '$WORK/s1.dom' &&
+	test \$(grep -o '<g class=\"stage st-pass\">' '$WORK/s1.dom' | wc -l) = 6 &&
+	test \$(grep -o 'pass [0-9]* ms<title>' '$WORK/s1.dom' | wc -l) = 6 &&
+	! grep -q ':CONSOLE' '$WORK/s1.err'"
+
 # the checks can fail: an external URL in the file
 sed 's#<footer>#<img src="https://example.invalid/x.png"><footer>#' "$WORK/$demo.html" > "$WORK/bad.html"
 check_rc "html: an external URL fails the static check" 1 sh "$TOP/tests/e2e/html_check.sh" "$WORK/bad.html"
