@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/i18n.h"
 #include "core/json.h"
 #include "findings/catalogue.h"
@@ -314,6 +315,79 @@ static void incomplete_line(FILE *out, const struct nd_report *r, bool color)
 				    "health"));
 }
 
+static const struct nd_val *member_of(const struct nd_val *o, const char *k)
+{
+	for (const struct nd_val *c = o->type == ND_V_OBJ ? o->first : NULL; c; c = c->next)
+		if (c->key && strcmp(c->key, k) == 0)
+			return c;
+	return NULL;
+}
+
+/*
+ * A can-reach --matrix answer (pods, allowed rows, deciding): a grid with
+ * each row labelled by its source pod and the columns numbered as the rows,
+ * then how many denied flows each deciding policy set accounts for. The
+ * other members print as usual. Returns false when v is no matrix.
+ */
+static bool matrix_text(FILE *out, struct nd_report *r, const struct nd_val *v)
+{
+	const struct nd_val *pods = member_of(v, "pods"), *rows = member_of(v, "allowed");
+	const struct nd_val *dec = member_of(v, "deciding"), *p, *row, *c;
+	size_t w = 0, i;
+
+	if (!pods || !rows || pods->type != ND_V_ARR || rows->type != ND_V_ARR || !pods->n ||
+	    pods->n != rows->n)
+		return false;
+	for (c = v->first; c; c = c->next)
+		if (c != pods && c != rows && c != dec)
+			text_entry(out, c, false, 2, true);
+	for (p = pods->first; p; p = p->next)
+		if (p->type == ND_V_STR && strlen(p->u.s) > w)
+			w = strlen(p->u.s);
+	fprintf(out, "  %s\n    %*s %*s", _("allowed (rows: from, columns: to; X allowed, . denied):"),
+		(int)(pods->n >= 10 ? 3 : 2), "", (int)w, "");
+	for (i = 1; i <= pods->n; i++)
+		fprintf(out, " %zu", i % 10);
+	putc('\n', out);
+	for (p = pods->first, row = rows->first, i = 1; p && row; p = p->next, row = row->next, i++) {
+		fprintf(out, "    %*zu %-*s", (int)(pods->n >= 10 ? 3 : 2), i, (int)w,
+			p->type == ND_V_STR ? p->u.s : "");
+		for (c = row->first; c; c = c->next)
+			fputs(c->type == ND_V_BOOL && c->u.b ? " X" : " .", out);
+		putc('\n', out);
+	}
+	if (dec && dec->n) {
+		/* denied flows by the policies that decide them, most first */
+		const char **key = nd_arena_alloc(r->arena, dec->n * sizeof(*key));
+		size_t *cnt = nd_arena_alloc(r->arena, dec->n * sizeof(*cnt)), nk = 0;
+
+		for (c = dec->first; c; c = c->next) {
+			const struct nd_val *pv = member_of(c, "policies");
+			const char *k = pv && pv->type == ND_V_STR ? pv->u.s : "";
+			size_t j;
+
+			for (j = 0; j < nk && strcmp(key[j], k) != 0; j++)
+				;
+			if (j == nk) {
+				key[nk] = k;
+				cnt[nk++] = 0;
+			}
+			cnt[j]++;
+		}
+		fprintf(out, "  %s\n", _("denied by:"));
+		for (size_t done = 0; done < nk; done++) {
+			size_t best = 0;
+
+			for (size_t j = 1; j < nk; j++)
+				if (cnt[j] > cnt[best])
+					best = j;
+			fprintf(out, "    %s: %zu\n", key[best], cnt[best]);
+			cnt[best] = 0;
+		}
+	}
+	return true;
+}
+
 /* "source: snapshot DIR, collected T" / "source: live, context C, server S, at T" */
 static void source_line(FILE *out, const struct nd_report *r)
 {
@@ -395,7 +469,8 @@ static int emit_text(FILE *out, struct nd_report *r, const struct nd_emit_opts *
 			sw = (int)strlen(nd_check_status_label((enum nd_check_status)k));
 	if (r->verdict) {
 		fprintf(out, "%s\n", _("verdict:"));
-		nd_emit_val_text(out, r->verdict, 2);
+		if (!matrix_text(out, r, r->verdict))
+			nd_emit_val_text(out, r->verdict, 2);
 		putc('\n', out);
 	}
 	for (i = 0; i < r->nfindings; i++) {
