@@ -418,25 +418,27 @@ static int write_html(const char *path, struct nd_report *r)
 	return 0;
 }
 
-/* A bundle that collect wrote says when: collect-info.json's collected_at. */
-static const char *bundle_when(struct nd_report *r, const struct nd_bundle *b)
+/* A bundle that collect wrote says when, and from which context and server:
+ * collect-info.json's collected_at, context, server. */
+static void bundle_info(struct nd_report *r, const struct nd_bundle *b)
 {
 	char path[4200], *buf = NULL;
 	size_t len;
 	struct nd_err e;
 	struct nd_json root;
-	const char *when = NULL;
 	struct nd_arena *a;
 
 	if (snprintf(path, sizeof(path), "%s/collect-info.json", b->dir) >= (int)sizeof(path) ||
 	    access(path, R_OK) != 0 || nd_read_file(path, 1 << 20, &buf, &len, &e) < 0)
-		return NULL;
+		return;
 	a = nd_arena_new(16 * 1024);
-	if (nd_json_parse(buf, len, 0, a, &root, &e) == 0)
-		when = nd_report_strdup(r, nd_json_str(nd_json_get(&root, "collected_at")));
+	if (nd_json_parse(buf, len, 0, a, &root, &e) == 0) {
+		r->source.when = nd_report_strdup(r, nd_json_str(nd_json_get(&root, "collected_at")));
+		r->source.context = nd_report_strdup(r, nd_json_str(nd_json_get(&root, "context")));
+		r->source.server = nd_report_strdup(r, nd_json_str(nd_json_get(&root, "server")));
+	}
 	nd_arena_free(a);
 	free(buf);
-	return when;
 }
 
 /* DESIGN §3: 1 for a finding at or above --fail-on; else 3 when the run
@@ -542,7 +544,7 @@ int main(int argc, char **argv)
 		for (int i = 0; i < (int)ctx.bundle->nerrors; i++)
 			fprintf(stderr, "netdiag: %s\n", ctx.bundle->errors[i].msg);
 		report_bundle(ctx.report, ctx.bundle);
-		ctx.report->source.when = bundle_when(ctx.report, ctx.bundle);
+		bundle_info(ctx.report, ctx.bundle);
 		ctx.have_source = true;
 	}
 run:
