@@ -825,9 +825,8 @@ static void rb_row(struct nd_trow *t, const struct nd_json *obj)
 		else if (!strcmp(k, "Group"))
 			nd_buf_printf(&g, "%s%s", g.len ? ", " : "", n);
 		else if (!strcmp(k, "ServiceAccount"))
-			nd_buf_printf(&sa, "%s%s%s%s", sa.len ? ", " : "",
-				      or(nd_tstr(at(subs, i), "namespace"), ""),
-				      nd_tstr(at(subs, i), "namespace") ? "/" : "", n);
+			nd_buf_printf(&sa, "%s%s/%s", sa.len ? ", " : "",
+				      or(nd_tstr(at(subs, i), "namespace"), ""), n);
 	}
 	name_cell(t, obj);
 	nd_tcell_str(t, role);

@@ -80,6 +80,8 @@ table deployments-wide get deployments -n app -o wide
 table networkpolicies get networkpolicies -n app
 table configmaps get configmaps -n app
 table serviceaccounts get serviceaccounts -n app
+table roles get roles -n app
+table rolebindings-wide get rolebindings -n app -o wide
 
 # the Table itself, as the API server shapes it
 token=$(sed -n 's/^ *token: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$KC")

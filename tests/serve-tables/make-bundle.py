@@ -261,6 +261,17 @@ dump("configmaps.json", lst([{"apiVersion": "v1", "kind": "ConfigMap", "metadata
                               "data": {"a": "1", "b": "2"}, "binaryData": {"c": "AA=="}}]))
 dump("serviceaccounts.json", lst([{"apiVersion": "v1", "kind": "ServiceAccount",
                                    "metadata": meta("default", "app", D * 10)}]))
+dump("roles.json", lst([{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+                         "metadata": meta("pod-reader", "app", D * 10),
+                         "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]}]))
+dump("rolebindings.json", lst([{
+    "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+    "metadata": meta("read-pods", "app", 3600),
+    "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "pod-reader"},
+    "subjects": [{"kind": "User", "name": "alice", "apiGroup": "rbac.authorization.k8s.io"},
+                 {"kind": "User", "name": "bob", "apiGroup": "rbac.authorization.k8s.io"},
+                 {"kind": "Group", "name": "devs", "apiGroup": "rbac.authorization.k8s.io"},
+                 {"kind": "ServiceAccount", "name": "default", "namespace": "app"}]}]))
 with open("collect-info.json", "w") as f:
     json.dump({"collected_at": T, "context": "tables", "server": "https://tables.example:443",
                "kinds": []}, f)
