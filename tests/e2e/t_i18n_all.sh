@@ -25,7 +25,8 @@ same() {
 }
 
 same "--help" --help
-for c in diagnose apiserver service pod ipam can-reach can-i collect checks explain serve completion; do
+# every command of the table, as --help lists them
+for c in $("$ND" --lang en --help | awk '/^commands:/ { f = 1; next } f && /^$/ { exit } f && /^  [a-z]/ { print $1 }'); do
 	same "$c --help" "$c" --help
 done
 same "diagnose (text)" diagnose --snapshot "$demo"
