@@ -1,7 +1,7 @@
 # netdiag — plain Makefile with pkg-config.
 #   make            build ./netdiag
 #   make check      ASan+UBSan build, unit + end-to-end tests, "N passed, N failed"
-#   make demo       diagnose the bundled example
+#   make demo       diagnose the bundled example (text, then its HTML report)
 #   make bench      benchmarks (bench/README.md)
 #   make fuzz       libFuzzer targets (clang)
 #   make image      OCI image (buildah, offline): $(O)/image/oci, $(O)/image/netdiag.oci.tar;
@@ -113,8 +113,14 @@ check: deps
 
 units: $(UNIT_BIN)
 
+# The whole report, then the verdict block again so it is what the screen ends
+# with, and the HTML report of the same run.
 demo: deps netdiag
-	./netdiag diagnose --snapshot examples/aks-kubenet-broken; test $$? -le 1
+	./netdiag diagnose --snapshot examples/aks-kubenet-broken --html $(O)/demo-report.html; \
+		test $$? -le 1
+	@echo
+	@./netdiag diagnose --snapshot examples/aks-kubenet-broken --brief; test $$? -le 1
+	@echo "HTML report: $(O)/demo-report.html"
 
 bench: deps netdiag
 	sh bench/run.sh

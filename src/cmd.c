@@ -34,7 +34,10 @@ const struct nd_opt nd_global_opts[] = {
 	{"node-root", 0, "DIR", N_("run on a node: its file system at DIR ('/' on the node, '/host' "
 				   "under kubectl debug node)"), ND_OPT_PATH},
 	{"node", 0, "NAME", N_("the node to look at (default: the kubelet's name on --node-root)"), 0},
-	{"output", 'o', "text|json", N_("output format"), 0},
+	{"output", 'o', "text|json|html", N_("output format"), 0},
+	{"brief", 0, NULL, N_("text: only the verdict block (verdict, source, top causes)"), 0},
+	{"html", 0, "FILE", N_("also write the report as one self-contained HTML file"),
+	 ND_OPT_PATH},
 	{"lang", 0, "en|it", N_("language of the text output"), 0},
 	{"timeout", 0, "DUR", N_("deadline for the network calls of the whole run (5s, 1m; default "
 				 "10s)"), 0},
@@ -215,7 +218,7 @@ int nd_usage_error(const struct nd_cmd *cmd, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	if (cmd)
-		fprintf(stderr, "%s: netdiag [global options] %s\n", _("usage"), cmd->usage);
+		fprintf(stderr, "%s: netdiag [%s] %s\n", _("usage"), _("global options"), cmd->usage);
 	else
 		fprintf(stderr, _("see 'netdiag --help'\n"));
 	return ND_EXIT_USAGE;
@@ -279,7 +282,7 @@ void nd_help(FILE *out, const struct nd_cmd *cmd)
 		fprintf(out, "%s: netdiag %s [%s]\n%s\n", _("usage"), cmd->usage, _("options"),
 			_(cmd->summary));
 		if (cmd->help)
-			fprintf(out, "\n%s", cmd->help);
+			fprintf(out, "\n%s", _(cmd->help));
 		if (cmd->opts && cmd->opts->name) {
 			fprintf(out, "\n%s\n", _("options:"));
 			opts_help(out, cmd->opts);

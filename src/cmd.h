@@ -45,7 +45,7 @@ enum nd_needs {
 				    * (ctx->have_source false): node commands */
 };
 
-enum nd_format { ND_FMT_TEXT = 0, ND_FMT_JSON };
+enum nd_format { ND_FMT_TEXT = 0, ND_FMT_JSON, ND_FMT_HTML };
 
 struct nd_aks_profile;
 
@@ -60,6 +60,8 @@ struct nd_ctx {
 	const char *node_root;     /* --node-root DIR */
 	const char *node;          /* --node N */
 	enum nd_format format;
+	bool brief;                /* --brief: the text's verdict block only */
+	const char *html_file;     /* --html FILE: the HTML report there too */
 	bool color;
 	const char *lang;          /* en, it */
 	int64_t timeout_ms;

@@ -40,6 +40,7 @@ struct nd_val {
 };
 
 struct nd_report;
+struct nd_cause;
 
 /* Builders. Strings are copied into the report's arena; s may be NULL (null). */
 struct nd_val *nd_val_obj(struct nd_report *r);
@@ -95,6 +96,8 @@ struct nd_source_info {
 	const char *context;
 	const char *server;
 	const char *snapshot;    /* bundle directory */
+	const char *when;        /* RFC 3339: when the bundle was collected, or when a
+				  * live run read the cluster; NULL when unknown */
 };
 
 struct nd_report {
@@ -121,6 +124,10 @@ struct nd_report {
 	size_t nunread, capu;
 	/* the whole report as one value (nd_report_tree), built once */
 	struct nd_val *tree;
+	/* the findings folded into causes (findings/causes.h), computed once */
+	const struct nd_cause *causes;
+	size_t ncauses;
+	bool causes_done;
 	/* internal: the check being run */
 	size_t cur_check;
 	size_t findings_at_start;
