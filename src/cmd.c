@@ -74,7 +74,16 @@ static const struct nd_opt service_opts[] = {
 static const struct nd_opt ipam_opts[] = {
 	{"apply", 0, NULL, N_("release: free the leaked addresses (default: a dry run that lists "
 			      "them)"), 0},
-	{"min-age", 0, "DUR", N_("release: only reservations older than this (default 5m)"), 0},
+	{"min-age", 0, "DUR", N_("release: only reservations older than this when the pod list "
+				 "was taken (default 1m)"), 0},
+	{"max-list-age", 0, "DUR", N_("release: refuse a pod list older than this (default 5m)"),
+	 0},
+	{"runtime-dir", 0, "DIR", N_("release: the container runtime's sandbox folder, one entry "
+				     "per live sandbox, when the node's /run is not under "
+				     "--node-root"), ND_OPT_PATH},
+	{"accept-risk-of-freeing-live-ips", 0, NULL, N_("release: go on without a witness "
+							"(runtime evidence, a whole and fresh "
+							"pod list); never the default"), 0},
 	{"journal-dir", 0, "DIR", N_("release: where the journal of what was freed is written"),
 	 ND_OPT_PATH},
 	END,

@@ -281,6 +281,7 @@ static int write_info(const char *dir, const struct nd_kubeconfig *kc,
 	nd_json_write_str(f, kc->context, strlen(kc->context));
 	fputs(",\"server\":", f);
 	nd_json_write_str(f, kc->server, strlen(kc->server));
+	fputs(",\"namespaces\":\"all\"", f);
 	fputs(",\"kinds\":[", f);
 	for (i = 0; i < n; i++) {
 		static const char *const st[] = {"ok", "forbidden", "absent", "error"};
