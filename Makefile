@@ -12,7 +12,7 @@ O       ?= build
 PKG_CONFIG ?= pkg-config
 
 # Libraries each reached through one module of ours.
-PKGS    := libcurl yaml-0.1 libmicrohttpd libcares openssl libarchive
+PKGS    := libcurl yaml-0.1 libmicrohttpd libcares openssl libarchive zlib
 TESTPKGS := cmocka
 
 CSTD    := -std=c11 -D_GNU_SOURCE

@@ -133,6 +133,11 @@ static const struct nd_opt serve_opts[] = {
 						"half the body"), 0},
 	{"fault-500-path", 0, "PREFIX", N_("test fault: answer 500 InternalError on these paths"),
 	 0},
+	{"fault-hostile", 0, "MODE", N_("test fault: attack the client (endless-list, gzip-bomb, "
+					 "endless-continue, repeat-continue, retry-after, drip, "
+					 "garbage, html, huge-header)"), 0},
+	{"fault-hostile-path", 0, "PREFIX", N_("test fault: --fault-hostile only on these paths"),
+	 0},
 	{"fault-sar-deny", 0, NULL, N_("test fault: every access review answers allowed: false"),
 	 0},
 	END,

@@ -20,6 +20,7 @@
 #include "core/err.h"
 #include "core/num.h"
 #include "serve/api.h"
+#include "serve/hostile.h"
 #include "core/buf.h"
 #include "serve/tls.h"
 #include "core/banned.h"
@@ -319,6 +320,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	case ND_FAULT_HANG:
 		nap(srv, HANG_MAX_MS);
 		return MHD_NO;
+	case ND_FAULT_HOSTILE:
+		return (enum MHD_Result)nd_hostile_answer(c, (enum nd_hostile)srv->o.faults.hostile,
+							  atomic_fetch_add(&srv->fs.hostile, 1) + 1,
+							  &srv->stopping);
 	case ND_FAULT_500:
 		return send_status(c, 500, "InternalError",
 				   "Internal error occurred: injected by netdiag serve "
@@ -350,7 +355,7 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 	struct nd_server *srv;
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 			 MHD_USE_POLL;
-	struct MHD_OptionItem opts[10];
+	struct MHD_OptionItem opts[16];
 	int fd, n = 0;
 
 	*out = NULL;
@@ -364,6 +369,11 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 			free(srv);
 			return -1;
 		}
+	}
+	if (nd_hostile_prepare((enum nd_hostile)o->faults.hostile) < 0) {
+		nd_tls_verifier_free(srv->verifier);
+		free(srv);
+		return nd_err_set(e, "cannot prepare --fault-hostile");
 	}
 	fd = open_listener(o->host, o->port, &srv->port, e);
 	if (fd < 0) {
@@ -384,6 +394,9 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 					    o->max_connections ? o->max_connections : 256, NULL};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 300, NULL};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)upload_done, NULL};
+	if (o->faults.hostile == ND_HOSTILE_HUGE_HEADER)   /* room to build the header in */
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+						    (intptr_t)(1u << 20), NULL};
 	if (o->cert_pem) {
 		flags |= MHD_USE_TLS;
 		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)o->key_pem};
