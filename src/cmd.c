@@ -106,6 +106,8 @@ static const struct nd_opt cani_opts[] = {
 
 static const struct nd_opt collect_opts[] = {
 	{"output", 'o', "DIR|FILE.tar.gz", N_("where to write the bundle (required)"), ND_OPT_PATH},
+	{"redact-extra", 0, "REGEX", N_("also redact every match of this POSIX extended regular "
+					"expression (site rules)"), 0},
 	END,
 };
 
