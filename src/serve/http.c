@@ -28,6 +28,7 @@
 #define BLOCK_SIZE (64u << 10)
 #define UPLOAD_MAX (64u << 10)   /* POST bodies (access reviews) */
 #define HANG_MAX_MS (3600 * 1000)
+#define IDLE_S 10                 /* seconds a connection may stay silent */
 
 struct nd_server {
 	struct MHD_Daemon *d;
@@ -356,6 +357,7 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 			 MHD_USE_POLL;
 	struct MHD_OptionItem opts[16];
+	unsigned limit = o->max_connections ? o->max_connections : 1024;
 	int fd, n = 0;
 
 	*out = NULL;
@@ -390,9 +392,18 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 	srv->api.sar_deny = o->faults.sar_deny;
 	srv->api.rbac = srv->rbac = nd_serve_rbac_new(s);
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
-					    o->max_connections ? o->max_connections : 256, NULL};
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 300, NULL};
+	/*
+	 * Idle clients must not lock others out (issue 10): a connection that
+	 * says nothing for IDLE_S seconds (an unfinished TLS handshake, headers
+	 * that never end, a kept-alive socket) is closed; the total is high
+	 * (threads with small stacks) and one address may hold at most 3/4 of it.
+	 */
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)limit, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+					    (intptr_t)(limit - limit / 4), NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, IDLE_S, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_STACK_SIZE,
+					    (intptr_t)(512u << 10), NULL};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)upload_done, NULL};
 	if (o->faults.hostile == ND_HOSTILE_HUGE_HEADER)   /* room to build the header in */
 		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT,
