@@ -325,6 +325,9 @@ int nd_node_hostlocal_store(const char *root, struct nd_arena *a,
 	*store_dir = NULL;
 	if (nd_cni_load_dir(netd, a, &nets, &n, &errs, &nerr, e) < 0)
 		return -1;
+	if (nerr)   /* a broken file may be the one the runtime uses: no guess */
+		return nd_err_set(e, "a CNI config in '%s' cannot be read, so the node's network "
+				  "is unknown: %s", netd, errs[0]);
 	for (size_t i = 0; i < n; i++) {
 		if (nets[i].ipam_type && strcmp(nets[i].ipam_type, "host-local") == 0) {
 			const char *dd = nets[i].data_dir ? nets[i].data_dir : "/var/lib/cni/networks";

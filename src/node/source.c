@@ -155,7 +155,7 @@ static const char *only_subdir(struct nd_arena *a, const char *dir)
 
 /* A node folder's host-local network: from its net.d, else the only store folder. */
 static int dir_network(struct nd_arena *a, const char *nodedir, const struct nd_cni_net **net,
-		       const char **netname, const char **why)
+		       const char **netname, const char **why, struct nd_err *err)
 {
 	char *netd = nd_arena_printf(a, "%s/cni/net.d", nodedir);
 	struct nd_cni_net *nets = NULL;
@@ -166,6 +166,11 @@ static int dir_network(struct nd_arena *a, const char *nodedir, const struct nd_
 	*net = NULL;
 	*netname = NULL;
 	if (is_dir(netd) && nd_cni_load_dir(netd, a, &nets, &n, &errs, &nerr, &e) == 0) {
+		if (nerr) {   /* a broken conflist: the store is not dropped in silence */
+			nd_err_set(err, "a CNI config in '%s' cannot be read, so the node's network "
+				   "is unknown: %s", netd, errs[0]);
+			return ND_NS_ERROR;
+		}
 		for (i = 0; i < n; i++) {
 			if (nets[i].ipam_type && strcmp(nets[i].ipam_type, "host-local") == 0) {
 				*net = &nets[i];
@@ -177,10 +182,6 @@ static int dir_network(struct nd_arena *a, const char *nodedir, const struct nd_
 			*why = nd_arena_printf(a, _("the node's CNI network '%s' (%s) does not use "
 						    "host-local IPAM"), nets[0].name,
 					       nets[0].plugin ? nets[0].plugin : "?");
-			return ND_NS_ABSENT;
-		}
-		if (nerr) {
-			*why = nd_arena_strdup(a, errs[0]);
 			return ND_NS_ABSENT;
 		}
 	}
@@ -214,7 +215,12 @@ int nd_node_src_hostlocal(const struct nd_node_src *s, size_t i, struct nd_arena
 		}
 		*netname = (*net)->name;
 	} else {
-		rc = dir_network(a, s->nodes[i].dir, net, netname, why);
+		rc = dir_network(a, s->nodes[i].dir, net, netname, why, e);
+		if (rc == ND_NS_ERROR) {
+			*store_dir = shown(s, i, a, nd_arena_printf(a, "%s/cni/net.d",
+								    s->nodes[i].dir));
+			shown_err(s, i, e);
+		}
 		if (rc != ND_NS_OK)
 			return rc;
 		*store_dir = nd_arena_printf(a, "%s/cni/networks/%s", s->nodes[i].dir, *netname);
