@@ -43,7 +43,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 PO_LANGS := $(shell cat po/LINGUAS)
 MO_FILES := $(patsubst %,$(O)/locale/%/LC_MESSAGES/netdiag.mo,$(PO_LANGS))
 
-.PHONY: all check unit e2e demo bench fuzz clean deps install man
+.PHONY: all check unit e2e demo bench fuzz fuzz-replay clean deps install man
 
 all: netdiag
 
@@ -99,6 +99,9 @@ bench: deps netdiag
 
 fuzz: deps
 	$(MAKE) -C fuzz
+
+fuzz-replay: deps
+	$(MAKE) -C fuzz replay
 
 install: netdiag
 	install -D -m 0755 $(O)/netdiag $(DESTDIR)$(PREFIX)/bin/netdiag

@@ -84,9 +84,10 @@ bool nd_redact_secret_meta_key(const char *k, size_t n)
 	return false;
 }
 
+/* Where a URL's authority ends; a raw password may hold anything else (` ; , < >). */
 static bool url_end(char c)
 {
-	return !c || strchr("/?# \t\r\n\"'<>`;,", c);
+	return !c || strchr("/?# \t\r\n\"'", c);
 }
 
 /* Pass 1: URL credentials and Authorization values, in any string. */
