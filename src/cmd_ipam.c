@@ -6,11 +6,9 @@
  */
 #include "cmd.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "checks/checks.h"
