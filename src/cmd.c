@@ -98,7 +98,16 @@ static const struct nd_opt service_opts[] = {
 static const struct nd_opt ipam_opts[] = {
 	{"apply", 0, NULL, N_("release: free the leaked addresses (default: a dry run that lists "
 			      "them)"), 0},
-	{"min-age", 0, "DUR", N_("release: only reservations older than this (default 5m)"), 0},
+	{"min-age", 0, "DUR", N_("release: only reservations older than this when the pod list "
+				 "was taken (default 1m)"), 0},
+	{"max-list-age", 0, "DUR", N_("release: refuse a pod list older than this (default 5m)"),
+	 0},
+	{"runtime-dir", 0, "DIR", N_("release: the container runtime's sandbox folder, one entry "
+				     "per live sandbox, when the node's /run is not under "
+				     "--node-root"), ND_OPT_PATH},
+	{"accept-risk-of-freeing-live-ips", 0, NULL, N_("release: go on without a witness "
+							"(runtime evidence, a whole and fresh "
+							"pod list); never the default"), 0},
 	{"journal-dir", 0, "DIR", N_("release: where the journal of what was freed is written"),
 	 ND_OPT_PATH},
 	END,
@@ -121,6 +130,8 @@ static const struct nd_opt cani_opts[] = {
 
 static const struct nd_opt collect_opts[] = {
 	{"output", 'o', "DIR|FILE.tar.gz", N_("where to write the bundle (required)"), ND_OPT_PATH},
+	{"redact-extra", 0, "REGEX", N_("also redact every match of this POSIX extended regular "
+					"expression (site rules)"), 0},
 	END,
 };
 
@@ -147,6 +158,11 @@ static const struct nd_opt serve_opts[] = {
 	{"fault-truncate-path", 0, "PREFIX", N_("test fault: cut answers on these paths after "
 						"half the body"), 0},
 	{"fault-500-path", 0, "PREFIX", N_("test fault: answer 500 InternalError on these paths"),
+	 0},
+	{"fault-hostile", 0, "MODE", N_("test fault: attack the client (endless-list, gzip-bomb, "
+					 "endless-continue, repeat-continue, retry-after, drip, "
+					 "garbage, html, huge-header)"), 0},
+	{"fault-hostile-path", 0, "PREFIX", N_("test fault: --fault-hostile only on these paths"),
 	 0},
 	{"fault-sar-deny", 0, NULL, N_("test fault: every access review answers allowed: false"),
 	 0},

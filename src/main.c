@@ -344,6 +344,16 @@ static void report_bundle(struct nd_report *r, const struct nd_bundle *b)
 		nd_finding_remedy(r, f, _("fix or re-collect the file: everything else in the "
 					  "bundle was still read"));
 	}
+	for (i = 0; i < b->nconflicts; i++) {
+		struct nd_finding *f = nd_finding_add(r, "bundle-duplicate-object", "File", NULL,
+						      b->conflicts[i].file);
+
+		nd_finding_summary(r, f, "%s", b->conflicts[i].msg);
+		nd_obj_str(r, f->evidence, "file", b->conflicts[i].file);
+		nd_obj_str(r, f->evidence, "conflict", b->conflicts[i].msg);
+		nd_finding_remedy(r, f, _("keep one copy of the object in the bundle (the newer "
+					  "one), or collect it again"));
+	}
 	if (b->errors_dropped) {
 		struct nd_finding *f = nd_finding_add(r, "bundle-load-error", "Bundle", NULL, b->dir);
 

@@ -21,7 +21,8 @@
 
 const struct nd_check_def nd_check_defs[] = {
 	/* S0: the sources report what they could not read */
-	{.id = "bundle-load", .scenario = "S0", .codes = CODES("bundle-load-error"),
+	{.id = "bundle-load", .scenario = "S0", .codes = CODES("bundle-load-error",
+							       "bundle-duplicate-object"),
 	 .by = "--snapshot"},
 	{.id = "api-list", .scenario = "S0", .at = ND_AT_ANY,
 	 .codes = CODES("apiserver-forbidden", "apiserver-insecure-skip-tls-verify",

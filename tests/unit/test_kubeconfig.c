@@ -204,8 +204,14 @@ static void exec_case(const char *script, int want, const char *errpart, const c
 		assert_int_equal(nd_auth_get(a, &cr, &e), 0);
 		assert_int_equal(nd_auth_exec_runs(a), 2);
 	} else {
+		if (!strstr(e.msg, errpart))
+			print_message("got: %s\n", e.msg);
 		assert_non_null(strstr(e.msg, errpart));
 		assert_null(strstr(e.msg, "SECRET"));
+		/* a failure is kept: the plugin is not run (nor its stderr shown) again */
+		assert_int_equal(nd_auth_get(a, &cr, &e), -1);
+		assert_non_null(strstr(e.msg, errpart));
+		assert_int_equal(nd_auth_exec_runs(a), 1);
 	}
 	nd_auth_free(a);
 	nd_kubeconfig_free(kc);
@@ -221,6 +227,12 @@ static void test_exec(void **st)
 		  0, NULL, "t0k");
 	exec_case("#!/bin/sh\necho 'SECRET not json'\n", -1, "not JSON", NULL);
 	exec_case("#!/bin/sh\nexit 3\n", -1, "exited with status 3", NULL);
+	/* its stderr, once, under its name */
+	exec_case("#!/bin/sh\necho 'login failed:' >&2\necho 'AADSTS700082 expired' >&2\nexit 1\n",
+		  -1, "exited with status 1; /tmp/nd-kc-", NULL);
+	exec_case("#!/bin/sh\necho 'login failed:' >&2\necho 'AADSTS700082 expired' >&2\nexit 1\n",
+		  -1, "plugin.sh said: login failed: AADSTS700082 expired",
+		  NULL);
 	exec_case("#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\","
 		  "\"kind\":\"ExecCredential\",\"status\":{\"token\":\"SECRET\"}}'\n", -1,
 		  "apiVersion", NULL);
