@@ -65,6 +65,22 @@ static const struct nd_opt apiserver_opts[] = {
 	END,
 };
 
+static const struct nd_opt incluster_opts[] = {
+	{"sa-dir", 0, "DIR", N_("the service-account folder (default "
+				"/var/run/secrets/kubernetes.io/serviceaccount)"), ND_OPT_PATH},
+	{"pod", 0, "NAMESPACE/NAME", N_("this pod (default: the service account's namespace and "
+					"$HOSTNAME)"), ND_OPT_POD},
+	{"fqdn", 0, "HOST[:PORT]", N_("the API server's FQDN, asked too (default: the --aks "
+				      "profile's fqdn)"), 0},
+	{"private-fqdn", 0, "HOST", N_("the private cluster's FQDN, resolved through every DNS "
+				       "server (default: the --aks profile's privateFqdn)"), 0},
+	{"upstream-dns", 0, "IP[:PORT]", N_("an upstream (custom) DNS server CoreDNS forwards to; "
+					    "repeatable"), ND_OPT_REPEAT},
+	{"resolv-conf", 0, "FILE", N_("the pod's resolver configuration (default "
+				      "/etc/resolv.conf)"), ND_OPT_PATH},
+	END,
+};
+
 static const struct nd_opt service_opts[] = {
 	{"from", 0, "NAMESPACE/POD|IP", N_("also the NetworkPolicy verdict from this pod or address to "
 				    "every endpoint"), ND_OPT_POD},
@@ -137,6 +153,9 @@ const struct nd_cmd nd_commands[] = {
 	{"apiserver", cmd_apiserver, 0, 0, ND_NEEDS_REPORT, "apiserver",
 	 N_("why this machine cannot reach the API server (S1)"), nd_apiserver_help,
 	 apiserver_opts, NULL},
+	{"incluster", cmd_incluster, 0, 0, ND_NEEDS_REPORT, "incluster",
+	 N_("from inside a pod: why it cannot reach the API server (S4)"), nd_incluster_help,
+	 incluster_opts, NULL},
 	{"service", cmd_service, 1, 1, ND_NEEDS_MODEL | ND_NEEDS_REPORT, "service [NS/]NAME",
 	 N_("why a Service is unreachable (S3); with --from, NetworkPolicy from that pod too"),
 	 NULL, service_opts, "service"},

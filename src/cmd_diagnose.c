@@ -54,6 +54,9 @@ static void make_env(struct nd_ctx *ctx, const struct nd_scope *scope, struct nd
 	if (!env->scope.ns && ctx->ns && !ctx->all_ns)
 		env->scope.ns = ctx->ns;
 	env->have_pods = ctx->have_source || ctx->live;
+	env->in_pod = ctx->in_pod;
+	env->pod_ns = ctx->pod_ns;
+	env->pod_name = ctx->pod_name;
 	if (ctx->node_root && !ctx->node)
 		node_name(ctx, env);
 	if (!env->scope.node)
