@@ -186,12 +186,12 @@ static const struct nd_ic_path *answering(const struct nd_incluster_input *in, e
 	char buf[32];
 	const char *err;
 
-	if (not != ND_VIA_FQDN && in->fqdn.probe)
-		paths[n++] = &in->fqdn;
 	for (size_t i = 0; not != ND_VIA_ENDPOINT && i < in->nendpoints && n < sizeof(paths) /
-	     sizeof(paths[0]); i++)
+	     sizeof(paths[0]) - 1; i++)
 		if (in->endpoints[i].probe)
 			paths[n++] = &in->endpoints[i];
+	if (not != ND_VIA_FQDN && in->fqdn.probe)
+		paths[n++] = &in->fqdn;
 	for (size_t i = 0; i < n; i++) {
 		const char *st = nd_ic_classify(paths[i]->probe, &err, buf, sizeof(buf));
 
@@ -589,7 +589,8 @@ static void check_private_dns(struct ic *c)
 			ms = d->ask.ms;
 		if (dns_bad(d, NULL)) {
 			nbad++;
-			if (!bad)
+			/* the custom servers first: kube-dns only forwards to them */
+			if (!bad || (d->role == ND_DNS_ROLE_UPSTREAM && bad->role != ND_DNS_ROLE_UPSTREAM))
 				bad = d;
 		}
 	}

@@ -280,7 +280,8 @@ int nd_dns_ask_all(struct nd_dns_ask *q, size_t n, int64_t timeout_ms, struct nd
 	for (i = 0; i < n; i++) {
 		struct ares_options o = {0};
 		struct ares_addrinfo_hints h = {0};
-		char lookups[] = "b";
+		char lookups[] = "b", name[300];
+		size_t l;
 		int r;
 
 		memset(&q[i].addrs, 0, sizeof(q[i].addrs));
@@ -307,7 +308,16 @@ int nd_dns_ask_all(struct nd_dns_ask *q, size_t n, int64_t timeout_ms, struct nd
 		cx[i].q = &q[i];
 		cx[i].t0 = t0;
 		h.ai_family = AF_UNSPEC;
-		ares_getaddrinfo(ch[i], q[i].name, NULL, &h, on_ask, &cx[i]);
+		/* a trailing dot: absolute, so no search list whatever resolv.conf says */
+		l = strlen(q[i].name);
+		if (l + 2 > sizeof(name)) {
+			rc = nd_err_set(e, "DNS name '%.64s...' is too long", q[i].name);
+			goto out;
+		}
+		memcpy(name, q[i].name, l + 1);
+		if (!l || name[l - 1] != '.')
+			memcpy(name + l, ".", 2);
+		ares_getaddrinfo(ch[i], name, NULL, &h, on_ask, &cx[i]);
 	}
 	for (;;) {
 		int64_t wait = nd_probe_left(deadline);
