@@ -9,7 +9,7 @@
 # The pod namespace holds kube-proxy-style DNAT rules (chain S4KP in nat
 # OUTPUT): the kubernetes Service's VIP 10.96.0.1:443 -> 10.10.0.10:443 and
 # the kube-dns VIP 10.96.0.10:53 -> 10.244.1.10:53. The router never routes
-# 10.96.0.0/12 (chain S4VIP drops it, as a real network would), so without
+# 10.96.0.0/12 (a blackhole route, as a real network drops it), so without
 # the DNAT the VIP times out. Firewall cases go into the router's chain S4FW.
 # A pod runs with its own mount namespace (s4_pod): the service-account
 # folder is bind-mounted at /var/run/secrets/kubernetes.io/serviceaccount
@@ -171,10 +171,9 @@ s4_up() {
 	ip -n "$S4NA" route add default via 10.10.0.1
 	ip -n "$S4ND" route add default via 10.244.1.1
 	ip netns exec "$S4NR" sysctl -qw net.ipv4.ip_forward=1
-	ip netns exec "$S4NR" iptables -N S4VIP
-	ip netns exec "$S4NR" iptables -A S4VIP -d 10.96.0.0/12 -j DROP
+	# a VIP is nobody's address: dropped without a word (an ICMP error would not be real)
+	ip -n "$S4NR" route add blackhole 10.96.0.0/12
 	ip netns exec "$S4NR" iptables -N S4FW
-	ip netns exec "$S4NR" iptables -A FORWARD -j S4VIP
 	ip netns exec "$S4NR" iptables -A FORWARD -j S4FW
 	# kube-proxy in the pod's namespace: the two VIPs
 	ip netns exec "$S4NP" iptables -t nat -N S4KP || return 1
