@@ -52,7 +52,7 @@ static void nameserver(struct nd_resolv *rc, const char *w, size_t n, struct nd_
 
 	if (pct)
 		l = (size_t)(pct - w);
-	if (l == 0 || l >= sizeof(buf)) {
+	if (l == 0 || l >= sizeof(buf) || memchr(w, '\0', n)) {
 		bad(rc, line);
 		return;
 	}
@@ -118,7 +118,8 @@ void nd_resolv_parse(const char *text, size_t len, struct nd_arena *a, struct nd
 
 			out->nsearch = 0;
 			while ((n = word(&q, le, &w)) > 0) {
-				if (n > 253 || out->nsearch >= ND_RESOLV_MAX_SEARCH) {
+				if (n > 253 || out->nsearch >= ND_RESOLV_MAX_SEARCH ||
+				    memchr(w, '\0', n)) {
 					bad(out, line);
 					continue;
 				}

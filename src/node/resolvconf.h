@@ -12,7 +12,7 @@
  *  - "options": ndots:N (capped at 15, as glibc does), timeout:N,
  *    attempts:N; other options are ignored.
  * '#' and ';' start comments (in column one, or after white space); other
- * keywords are ignored. Defaults: ndots 1, timeout 5, attempts 2.
+ * keywords are ignored; a word holding a NUL byte is not understood. Defaults: ndots 1, timeout 5, attempts 2.
  *
  * Parsing never fails on content: a line that is not understood is
  * counted in bad with its first line number in bad_line (a bad address,
