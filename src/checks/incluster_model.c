@@ -193,7 +193,7 @@ enum nd_check_status nd_check_kube_apiserver(struct nd_check_env *env, const cha
 	const struct nd_model *m = env->m;
 	size_t napi = 0, ncp = 0, others = 0, bad = 0;
 
-	if (!env->have_pods) {
+	if (!env->have_pods || !m->pods.n) {
 		*why = _("no pods in the source");
 		return ND_CHECK_SKIP;
 	}
@@ -212,17 +212,28 @@ enum nd_check_status nd_check_kube_apiserver(struct nd_check_env *env, const cha
 			others++;
 		}
 	}
+	/*
+	 * A control-plane node without a kube-apiserver pod: only when its static
+	 * pods are visible (another control-plane component on it, or an API
+	 * server pod on another node); a source that lists none of them says nothing.
+	 */
 	for (size_t i = 0; i < m->nodes.n; i++) {
 		const struct nd_node *nd = &m->nodes.v[i];
-		bool has = false;
+		bool has = false, visible = napi > 0;
 
 		if (!control_plane_node(nd))
 			continue;
 		ncp++;
-		for (size_t j = 0; j < m->pods.n && !has; j++)
-			has = is_component(&m->pods.v[j], "kube-apiserver") && m->pods.v[j].node &&
-			      strcmp(m->pods.v[j].node, nd->m.name) == 0;
-		if (!has) {
+		for (size_t j = 0; j < m->pods.n && !has; j++) {
+			const struct nd_pod *p = &m->pods.v[j];
+			bool here = p->node && strcmp(p->node, nd->m.name) == 0;
+
+			has = here && is_component(p, "kube-apiserver");
+			visible |= here && (is_component(p, "etcd") ||
+					    is_component(p, "kube-controller-manager") ||
+					    is_component(p, "kube-scheduler"));
+		}
+		if (!has && visible) {
 			f_apiserver_missing(env, nd);
 			bad++;
 		}
