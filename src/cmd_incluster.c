@@ -23,7 +23,9 @@
 #include "core/i18n.h"
 #include "core/ipaddr.h"
 #include "k8s/http.h"
+#include "k8s/apierr.h"
 #include "k8s/kubeconfig.h"
+#include "k8s/live.h"
 #include "k8s/model.h"
 #include "node/resolvconf.h"
 #include "probe/probe.h"
@@ -177,6 +179,28 @@ static void list_objects(struct ic_run *x, const char *sa_dir)
 	nd_report_unread(x->r, "%s", via ? _("the cluster's objects (listing them failed)")
 				     : _("the cluster's objects (the API server could not be reached "
 					 "from the pod to list them)"));
+}
+
+/* A 403 on the guide's request: the API server's own answer for it, when it lets the pod ask. */
+static void self_review(struct ic_run *x)
+{
+	struct nd_access_review rq = {.verb = "list", .group = "", .resource = "pods",
+				      .ns = "default"};
+	struct nd_access_answer ans;
+	struct nd_api_error ae;
+	struct nd_live *lv = nd_live_session_client(x->ctx->live);
+	bool forbidden = x->service.auth.http == 403 || x->fqdn.auth.http == 403;
+
+	x->in.sar_allowed = -1;
+	if (!forbidden || !lv)
+		return;
+	if (nd_live_access_review(lv, &rq, &ans, &ae) < 0) {
+		x->in.sar_reason = nd_report_printf(x->r, _("cannot ask the API server: %s"),
+						    ae.message);
+		return;
+	}
+	x->in.sar_allowed = ans.allowed;
+	x->in.sar_reason = ans.reason[0] ? nd_report_strdup(x->r, ans.reason) : NULL;
 }
 
 static void probe_endpoints(struct ic_run *x)
@@ -417,6 +441,7 @@ int cmd_incluster(struct nd_ctx *ctx, int argc, char **argv)
 		for (size_t i = 0; i < sizeof(rbac) / sizeof(rbac[0]); i++)
 			x->in.rbac_read &= !x->unread[rbac[i]];
 	}
+	self_review(x);
 	probe_endpoints(x);
 	dns_questions(x, &o);
 	dns_run(x);

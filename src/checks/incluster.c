@@ -397,6 +397,16 @@ static void check_rbac(struct ic *c)
 		nd_obj_str(c->r, f->evidence, "message", p->status_message);
 		nd_obj_bool(c->r, f->evidence, "rbac_read", in->rbac_read);
 		nd_obj_str(c->r, f->evidence, "fix", nd_rbac_fix_yaml(&u, &q, c->r->arena));
+		if (in->sar_allowed >= 0 || in->sar_reason) {
+			struct nd_val *o = nd_obj_obj(c->r, f->evidence, "api_server");
+
+			nd_obj_str(c->r, o, "review", "SelfSubjectAccessReview");
+			if (in->sar_allowed >= 0)
+				nd_obj_bool(c->r, o, "allowed", in->sar_allowed == 1);
+			else
+				nd_obj_str(c->r, o, "allowed", NULL);
+			nd_obj_str(c->r, o, "reason", in->sar_reason);
+		}
 	}
 	nd_rbac_free(e);
 	nd_check_end(c->r, ND_CHECK_PASS,

@@ -82,6 +82,9 @@ struct nd_incluster_input {
 	const char *endpoints_skip;           /* why no endpoint was probed */
 	const char *listed_via;               /* the path the objects were listed through, or NULL */
 	bool rbac_read;                       /* every RBAC kind was listed */
+	/* after a 403: the API server's own SelfSubjectAccessReview of the request */
+	int sar_allowed;                      /* 1, 0, or -1 when not asked or no answer */
+	const char *sar_reason;               /* status.reason, or why it could not be asked */
 	/* DNS */
 	const char *resolv_file;
 	const struct nd_resolv *resolv;       /* NULL: could not be read (resolv_error) */

@@ -114,6 +114,10 @@ jqcheck "forbid: user, verb, resource, namespace and the fix" forbid \
 	 (.evidence.fix | test("kind: Role")) and
 	 (.commands | any(test("^kubectl create role .* -n default --verb=list --resource=pods"))) and
 	 (.commands | any(test("--serviceaccount=lab:netdiag")))'
+jqcheck "forbid: the API server's own review agrees, bindings listed" forbid \
+	'.findings[] | select(.code == "incluster-forbidden") |
+	 .evidence.api_server.review == "SelfSubjectAccessReview" and .evidence.api_server.allowed == false and
+	 .evidence.rbac_read == true and (.evidence.bindings | any(.name == "netdiag-read"))'
 jqcheck "forbid: the network path passed" forbid \
 	'.checks[] | select(.id == "incluster-service") | .status == "pass"'
 jqcheck "forbid: no unreachable finding" forbid \
