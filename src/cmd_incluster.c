@@ -38,6 +38,7 @@
 #define RESOLV_MAX (64 * 1024)
 #define DNS_CAP_MS 6000          /* a little over 5 s, so a slow answer is seen as slow */
 #define PATH_CAP_MS 5000
+#define MIN_LEFT_MS 500          /* less than this left: a probe would only time out */
 /* The name every API server certificate carries, checked when the host is an endpoint's IP. */
 #define APISERVER_NAME "kubernetes.default.svc"
 #define GUIDE_PATH "/api/v1/namespaces/default/pods?limit=1"
@@ -228,6 +229,12 @@ static void probe_endpoints(struct ic_run *x)
 					   : _("the default/kubernetes Service is not in the cluster");
 		return;
 	}
+	if (nd_probe_left(x->deadline) < MIN_LEFT_MS) {
+		x->in.endpoints_skip = _("no time left within --timeout to ask the endpoints");
+		nd_report_unread(x->r, "%s", _("the API server's endpoints (no time left within "
+						"--timeout)"));
+		return;
+	}
 	for (size_t i = 0; i < n; i++)
 		probe(x, &x->ep_paths[i], ND_VIA_ENDPOINT,
 		      url_of(x->a, eps[i].ip, (unsigned)eps[i].port), APISERVER_NAME,
@@ -338,6 +345,13 @@ static void dns_run(struct ic_run *x)
 
 	if (!x->in.ndns)
 		return;
+	if (nd_probe_left(x->deadline) < MIN_LEFT_MS) {
+		/* a question without time would read as a server that does not answer */
+		x->in.dns_skip = _("no time left within --timeout to ask the DNS servers");
+		nd_report_unread(x->r, "%s", _("DNS from the pod (no time left within --timeout)"));
+		x->in.ndns = 0;
+		return;
+	}
 	for (size_t i = 0; i < x->in.ndns; i++)
 		asks[i] = x->dns[i].ask;
 	if (nd_dns_ask_all(asks, x->in.ndns, budget(x, 1, DNS_CAP_MS), &e) < 0) {

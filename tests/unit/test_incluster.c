@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "core/arena.h"
+#include "findings/finding.h"
+#include "k8s/model.h"
 #include "node/resolvconf.h"
 #include "core/banned.h"
 
@@ -186,12 +188,152 @@ static void resolv(void **st)
 	nd_arena_free(a);
 }
 
+static const struct nd_finding *only(const struct nd_report *r, const char *code)
+{
+	const struct nd_finding *f = NULL;
+
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (strcmp(r->findings[i]->code, code) == 0) {
+			assert_null(f);
+			f = r->findings[i];
+		}
+	return f;
+}
+
+static const char *ev_str(const struct nd_finding *f, const char *key)
+{
+	for (const struct nd_val *v = f->evidence->first; v; v = v->next)
+		if (v->key && strcmp(v->key, key) == 0)
+			return v->u.s;
+	return NULL;
+}
+
+static enum nd_check_status status_of(const struct nd_report *r, const char *id)
+{
+	for (size_t i = 0; i < r->nchecks; i++)
+		if (strcmp(r->checks[i].id, id) == 0)
+			return r->checks[i].status;
+	fail_msg("no check %s", id);
+	return ND_CHECK_ERROR;
+}
+
+/* The VIP times out, the endpoint answers: the Service path is broken, said once. */
+static void vip_broken(void **st)
+{
+	struct nd_model *m = nd_model_new();
+	struct nd_report *r = nd_report_new();
+	struct nd_probe_result svc, ep;
+	struct nd_ic_path eps[1] = {{.via = ND_VIA_ENDPOINT, .target = "https://10.10.0.10:443",
+				     .probe = &ep}};
+	struct nd_incluster_input in = {
+		.pod_ns = "lab", .pod_name = "p", .host = "10.96.0.1", .port = "443",
+		.service = {.via = ND_VIA_SERVICE, .target = "https://10.96.0.1:443", .probe = &svc},
+		.fqdn = {.via = ND_VIA_FQDN, .skip = "unknown"},
+		.endpoints = eps, .nendpoints = 1, .sar_allowed = -1,
+		.dns_skip = "none", .dns_name = "kubernetes.default.svc.cluster.local",
+	};
+	const struct nd_finding *f;
+
+	(void)st;
+	nd_model_finish(m);
+	reached(&svc, 200, "PodList");
+	svc.tcp_status = ND_STAGE_FAIL;
+	svc.tcp[0].state = ND_TCP_TIMEOUT;
+	reached(&ep, 200, "PodList");
+	nd_check_incluster(r, m, &in);
+	f = only(r, "incluster-apiserver-unreachable");
+	assert_non_null(f);
+	assert_string_equal(f->subject.kind, "Pod");
+	assert_string_equal(f->subject.name, "p");
+	assert_string_equal(ev_str(f, "via"), "service");
+	assert_string_equal(ev_str(f, "stage"), "tcp");
+	assert_string_equal(ev_str(f, "error"), "timeout");
+	assert_string_equal(ev_str(f, "answered_via"), "https://10.10.0.10:443");
+	assert_non_null(strstr(f->summary, "kube-proxy"));
+	assert_int_equal(status_of(r, "incluster-service"), ND_CHECK_FAIL);
+	assert_int_equal(status_of(r, "incluster-endpoints"), ND_CHECK_PASS);
+	assert_int_equal(status_of(r, "incluster-fqdn"), ND_CHECK_SKIP);
+	assert_int_equal(status_of(r, "incluster-rbac"), ND_CHECK_SKIP);
+	nd_report_free(r);
+
+	/* a 403 is not unreachable: the path passes and incluster-rbac answers */
+	r = nd_report_new();
+	reached(&svc, 403, "");
+	snprintf(svc.status_message, sizeof(svc.status_message), "pods is forbidden: User "
+		 "\"system:serviceaccount:lab:p\" cannot list resource \"pods\" in API group \"\" "
+		 "in the namespace \"default\"");
+	nd_check_incluster(r, m, &in);
+	assert_null(only(r, "incluster-apiserver-unreachable"));
+	f = only(r, "incluster-forbidden");
+	assert_non_null(f);
+	assert_string_equal(f->subject.kind, "ServiceAccount");
+	assert_string_equal(ev_str(f, "user"), "system:serviceaccount:lab:p");
+	assert_string_equal(ev_str(f, "namespace"), "default");
+	assert_non_null(strstr(ev_str(f, "fix"), "kind: RoleBinding"));
+	assert_int_equal(status_of(r, "incluster-service"), ND_CHECK_PASS);
+	nd_report_free(r);
+	nd_model_free(m);
+}
+
+/* A private FQDN unknown to the custom forwarder: the forwarder is named, not kube-dns. */
+static void private_dns(void **st)
+{
+	struct nd_model *m = nd_model_new();
+	struct nd_report *r = nd_report_new();
+	struct nd_ic_dns dns[3] = {
+		{.role = ND_DNS_ROLE_SERVICE, .private_fqdn = true,
+		 .ask = {.name = "x.privatelink.westeurope.azmk8s.io", .server = "10.0.0.10:53",
+			 .answered = true, .error = ND_DNS_NXDOMAIN, .ms = 3}},
+		{.role = ND_DNS_ROLE_UPSTREAM, .private_fqdn = true,
+		 .ask = {.name = "x.privatelink.westeurope.azmk8s.io", .server = "10.1.0.4:53",
+			 .answered = true, .error = ND_DNS_NXDOMAIN, .ms = 2}},
+		{.role = ND_DNS_ROLE_SERVICE,
+		 .ask = {.name = "kubernetes.default.svc.cluster.local", .server = "10.0.0.10:53",
+			 .answered = true, .error = ND_DNS_OK, .naddrs = 1, .addrs = {"10.0.0.1"}, .ms = 1}},
+	};
+	struct nd_incluster_input in = {
+		.pod_ns = "lab", .pod_name = "p", .cluster = "aks-1",
+		.service = {.via = ND_VIA_SERVICE, .skip = "-"}, .fqdn = {.via = ND_VIA_FQDN, .skip = "-"},
+		.endpoints_skip = "-", .sar_allowed = -1, .dns = dns, .ndns = 3,
+		.dns_name = "kubernetes.default.svc.cluster.local", .dns_expect = "10.0.0.1",
+		.private_fqdn = "x.privatelink.westeurope.azmk8s.io", .private_dns_zone = "system",
+	};
+	const struct nd_finding *f;
+
+	(void)st;
+	nd_model_finish(m);
+	nd_check_incluster(r, m, &in);
+	assert_null(only(r, "incluster-dns-failure"));
+	f = only(r, "private-dns-unresolvable");
+	assert_non_null(f);
+	assert_string_equal(f->subject.name, "aks-1");
+	assert_string_equal(ev_str(f, "server"), "10.1.0.4:53");
+	assert_string_equal(ev_str(f, "result"), "NXDOMAIN");
+	assert_int_equal(status_of(r, "incluster-dns"), ND_CHECK_PASS);
+	nd_report_free(r);
+
+	/* the cluster's name answered with another address is a failure too */
+	r = nd_report_new();
+	snprintf(dns[2].ask.addrs[0], sizeof(dns[2].ask.addrs[0]), "10.0.0.99");
+	in.private_fqdn = NULL;
+	nd_check_incluster(r, m, &in);
+	f = only(r, "incluster-dns-failure");
+	assert_non_null(f);
+	assert_string_equal(ev_str(f, "result"), "ok");
+	assert_string_equal(ev_str(f, "expected"), "10.0.0.1");
+	assert_int_equal(status_of(r, "incluster-private-dns"), ND_CHECK_SKIP);
+	nd_report_free(r);
+	nd_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(classify),
 		cmocka_unit_test(dns_class),
 		cmocka_unit_test(resolv),
+		cmocka_unit_test(vip_broken),
+		cmocka_unit_test(private_dns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
