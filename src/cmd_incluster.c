@@ -415,28 +415,31 @@ int cmd_incluster(struct nd_ctx *ctx, int argc, char **argv)
 	x->in.port = getenv("KUBERNETES_SERVICE_PORT");
 	x->in.timeout_ms = ctx->timeout_ms;
 	x->in.cluster = aks && aks->name ? aks->name : NULL;
-	x->in.fqdn_name = o.fqdn ? o.fqdn : aks && aks->fqdn ? aks->fqdn : NULL;
 	x->in.private_fqdn = o.private_fqdn ? o.private_fqdn
 			     : aks && aks->private_cluster == 1 && aks->private_fqdn
 			     ? aks->private_fqdn : NULL;
+	x->in.fqdn_name = o.fqdn ? o.fqdn : aks && aks->fqdn ? aks->fqdn : NULL;
 	x->in.private_dns_zone = aks ? aks->private_dns_zone : NULL;
 
 	/* the guide's request through the Service VIP, then through the FQDN */
 	probe(x, &x->in.service, ND_VIA_SERVICE, x->kc->server, NULL, &x->service,
 	      budget(x, 3, PATH_CAP_MS));
-	if (x->in.fqdn_name) {
-		const char *u = nd_arena_printf(x->a, "https://%s", x->in.fqdn_name);
+	/* the path through the FQDN: the public one, else a private cluster's private one */
+	if (x->in.fqdn_name || x->in.private_fqdn) {
+		const char *name = x->in.fqdn_name ? x->in.fqdn_name : x->in.private_fqdn;
+		const char *u = nd_arena_printf(x->a, "https://%s", name);
 		char host[256];
 		unsigned port;
 		bool https;
 
 		if (nd_probe_split_url(u, host, sizeof(host), &port, &https) < 0) {
 			fprintf(stderr, "netdiag incluster: %s\n",
-				nd_report_printf(r, _("'%s' is not HOST[:PORT]"), x->in.fqdn_name));
+				nd_report_printf(r, _("'%s' is not HOST[:PORT]"), name));
 			rc = ND_EXIT_USAGE;
 			goto out;
 		}
-		x->in.fqdn_name = nd_report_strdup(r, host);
+		if (x->in.fqdn_name)
+			x->in.fqdn_name = nd_report_strdup(r, host);
 		probe(x, &x->in.fqdn, ND_VIA_FQDN, url_of(x->a, host, port), NULL, &x->fqdn,
 		      budget(x, 3, PATH_CAP_MS));
 	} else {

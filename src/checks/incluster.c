@@ -282,11 +282,37 @@ static void f_unreachable(struct ic *c, const struct nd_ic_path *pa, const char 
 			   "serviceaccount/token)\" %s/api/v1/namespaces/default/pods", pa->target);
 }
 
+static bool dns_bad(const struct nd_ic_dns *d, const char *expect);
+
+/*
+ * The FQDN path failed at DNS and a DNS finding says why (the private FQDN
+ * unknown to the configured servers, or the cluster's DNS failing): one
+ * cause, one finding, as S1 does. The code of that finding, or NULL.
+ */
+static const char *dns_explains(const struct ic *c, const struct nd_ic_path *pa, const char *stage)
+{
+	const struct nd_incluster_input *in = c->in;
+
+	if (pa->via != ND_VIA_FQDN || strcmp(stage, "dns") != 0)
+		return NULL;
+	for (size_t i = 0; in->dns && i < in->ndns; i++) {
+		const struct nd_ic_dns *d = &in->dns[i];
+		bool cluster = d->role != ND_DNS_ROLE_UPSTREAM;
+
+		if (d->private_fqdn && pa->probe && in->private_fqdn &&
+		    strcmp(pa->probe->host, in->private_fqdn) == 0 && dns_bad(d, NULL))
+			return "private-dns-unresolvable";
+		if (!d->private_fqdn && cluster && dns_bad(d, in->dns_expect))
+			return "incluster-dns-failure";
+	}
+	return NULL;
+}
+
 /* One path's request: its stages, and the finding when it did not end in a PodList. */
 static enum nd_check_status one_path(struct ic *c, const struct nd_ic_path *pa, const char **why)
 {
 	const struct nd_probe_result *p = pa->probe;
-	const char *err, *stage;
+	const char *err, *stage, *by;
 	char buf[32];
 
 	stage = nd_ic_classify(p, &err, buf, sizeof(buf));
@@ -298,6 +324,11 @@ static enum nd_check_status one_path(struct ic *c, const struct nd_ic_path *pa, 
 		*why = nd_report_printf(c->r, _("%s: reached, 403 Forbidden (%s)"), pa->target,
 					timings(c->r, p));
 		return ND_CHECK_PASS;   /* the network works: incluster-rbac says the rest */
+	}
+	if ((by = dns_explains(c, pa, stage)) != NULL) {
+		*why = nd_report_printf(c->r, _("%s: %s at %s (%s): explained by %s"), pa->target, err,
+					stage, timings(c->r, p), by);
+		return ND_CHECK_FAIL;
 	}
 	f_unreachable(c, pa, stage, err);
 	*why = nd_report_printf(c->r, _("%s: %s at %s (%s)"), pa->target, err, stage,

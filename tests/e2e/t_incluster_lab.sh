@@ -150,14 +150,19 @@ s4_serve
 # --- kube-dns answers NXDOMAIN ----------------------------------------------------------
 s4_coredns --address=/#/
 run nxdomain --fqdn "$S4_FQDN"
-expect nxdomain "incluster-apiserver-unreachable incluster-dns-failure"
+expect nxdomain "incluster-dns-failure"
 jqcheck "nxdomain: kube-dns answers NXDOMAIN for the cluster's name" nxdomain \
 	'.findings[] | select(.code == "incluster-dns-failure") |
 	 .subject == {"kind": "Service", "namespace": "kube-system", "name": "kube-dns"} and
 	 .evidence.result == "NXDOMAIN" and .evidence.name == "kubernetes.default.svc.cluster.local" and
 	 (.evidence.server == "10.244.1.10:53" or .evidence.server == "10.96.0.10:53") and
 	 .evidence.expected == "10.96.0.1" and (.evidence.answers | length == 2) and .evidence.ndots == 5'
-jqcheck "nxdomain: the FQDN path fails at dns" nxdomain "$(unreach fqdn dns dns)"
+jqcheck "nxdomain: the FQDN path fails at dns, explained by the DNS finding" nxdomain \
+	'.checks[] | select(.id == "incluster-fqdn") | .status == "fail" and
+	 (.reason | test("dns at dns .*explained by incluster-dns-failure"))'
+jqcheck "nxdomain: the VIP path still answers" nxdomain \
+	'.checks[] | select(.id == "incluster-service") | .status == "pass"'
+
 
 # --- kube-dns does not answer -------------------------------------------------------------
 s4_coredns
@@ -180,9 +185,15 @@ jqcheck "private: names the custom forwarder that failed, with the hub-and-spoke
 	 .evidence.server == "172.31.0.53:53" and .evidence.result == "NXDOMAIN" and
 	 .evidence.private_dns_zone == "system" and (.evidence.dns_servers | index("172.31.0.53:53") != null) and
 	 (.remedy | test("168.63.129.16")) and (.commands | any(test("private-dns link vnet create")))'
+jqcheck "private: the private FQDN path fails at dns, explained" private \
+	'.checks[] | select(.id == "incluster-fqdn") | .status == "fail" and
+	 (.reason | test("^https://aks-lab-1a2b3c-p9q8r7s6.privatelink.westeurope.azmk8s.io:443: dns at dns .*explained by private-dns-unresolvable"))'
 s4_upstream
 run private-ok --aks "$S4_LAB/aks-private.json" --upstream-dns "$S4_UPSTREAM_IP"
 expect private-ok ""
+jqcheck "private-ok: the guide's request through the private FQDN" private-ok \
+	'.checks[] | select(.id == "incluster-fqdn") | .status == "pass"'
+
 
 # --- the VIP path broken (kube-proxy's rule gone) while the endpoint answers -------------------
 s4_vip_break
