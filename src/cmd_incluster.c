@@ -318,11 +318,19 @@ static void dns_questions(struct ic_run *x, const struct ic_opts *o)
 		ask(x, ND_DNS_ROLE_SERVICE, NULL, kdns, x->in.dns_name, false);
 		ask(x, ND_DNS_ROLE_SERVICE, NULL, kdns, x->in.private_fqdn, true);
 	}
+	/*
+	 * The pod's own servers: the cluster's DNS when its search list names
+	 * svc.<domain> (dnsPolicy ClusterFirst), else the node's (dnsPolicy
+	 * Default), which cannot know the cluster's names: asked like upstreams.
+	 */
 	for (size_t i = 0; x->in.resolv && i < x->resolv.nns; i++) {
 		const char *sv = dns_server(x->a, x->resolv.ns[i]);
+		bool cluster = nd_resolv_cluster_domain(&x->resolv) != NULL;
 
-		ask(x, ND_DNS_ROLE_RESOLV, NULL, sv, x->in.dns_name, false);
-		ask(x, ND_DNS_ROLE_RESOLV, NULL, sv, x->in.private_fqdn, true);
+		ask(x, cluster ? ND_DNS_ROLE_RESOLV : ND_DNS_ROLE_UPSTREAM, NULL, sv,
+		    cluster ? x->in.dns_name : x->in.fqdn_name, false);
+		ask(x, cluster ? ND_DNS_ROLE_RESOLV : ND_DNS_ROLE_UPSTREAM, NULL, sv,
+		    x->in.private_fqdn, true);
 	}
 	for (size_t i = 0; i < o->nupstream; i++) {
 		const char *sv = dns_server(x->a, o->upstream[i]);

@@ -242,8 +242,11 @@ static void on_ask(void *arg, int status, int timeouts, struct ares_addrinfo *re
 	c->done = true;
 	q->ms = nd_now_ms() - c->t0;
 	q->error = ares_class(status);
+	/* ECONNREFUSED: the server's port is closed (ICMP port unreachable): no answer either */
 	q->answered = status != ARES_ETIMEOUT && status != ARES_ECANCELLED &&
-		      status != ARES_EDESTRUCTION;
+		      status != ARES_EDESTRUCTION && status != ARES_ECONNREFUSED;
+	if (status == ARES_ECONNREFUSED)
+		q->error = ND_DNS_TIMEOUT;
 	memset(&tmp, 0, sizeof(tmp));
 	for (n = res ? res->nodes : NULL; n; n = n->ai_next) {
 		if (n->ai_family == AF_INET)

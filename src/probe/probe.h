@@ -72,7 +72,8 @@ int nd_dns_lookup(const char *host, const char *servers, int64_t timeout_ms,
 /*
  * One question to one named server (nd_dns_ask_all): the name is asked as
  * given, as an absolute name (no search list, no ndots, no /etc/hosts),
- * for its A and AAAA records. Filled: error, addrs, ms, answered.
+ * for its A and AAAA records. Filled: error, addrs, ms, answered (false,
+ * error ND_DNS_TIMEOUT, when nothing answered: dropped, or the port closed).
  */
 struct nd_dns_ask {
 	const char *name;

@@ -173,6 +173,13 @@ jqcheck "dnsdrop: kube-dns times out" dnsdrop \
 	'.findings[] | select(.code == "incluster-dns-failure") | .evidence.result == "timeout" and
 	 (.evidence.answers | all(.result == "timeout"))'
 s4_fw
+# ... and when CoreDNS is down (its port closed: ICMP port unreachable), no answer either
+s4_coredns_stop
+run dnsdown --timeout 5s
+expect dnsdown "incluster-dns-failure"
+jqcheck "dnsdown: no answer is a timeout" dnsdown \
+	'.findings[] | select(.code == "incluster-dns-failure") | .evidence.result == "timeout"'
+s4_coredns
 
 # --- a private cluster whose FQDN the custom forwarder does not know ------------------------
 s4_upstream --address="/$S4_FQDN/$S4_API_IP" --address=/#/

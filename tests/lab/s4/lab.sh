@@ -21,7 +21,7 @@
 # Functions: s4_up DIR, s4_down, s4_pod ARGS... (runs netdiag in the pod),
 # s4_serve [SERVE ARGS...] (restart the API server, bundle $S4_BUNDLE),
 # s4_serve_stop, s4_fw [IPTABLES ARGS] (the router's firewall), s4_vip_break,
-# s4_vip_fix, s4_coredns [DNSMASQ ARGS] (restart CoreDNS), s4_upstream
+# s4_vip_fix, s4_coredns [DNSMASQ ARGS] (restart CoreDNS), s4_coredns_stop, s4_upstream
 # [DNSMASQ ARGS] (restart the custom forwarder), s4_bundle NAME FILE...
 # (a bundle with extra object files).
 
@@ -112,6 +112,11 @@ s4_coredns() {
 		> "$S4_DIR/coredns.log" 2>&1 &
 	S4_DNS_PID=$!
 	_s4_wait "$S4ND" "$S4_DNS_IP:53" udp
+}
+
+s4_coredns_stop() {
+	_s4_kill "$S4_DNS_PID"
+	S4_DNS_PID=""
 }
 
 # s4_upstream [DNSMASQ ARGS...]: (re)start the custom forwarder; default: both FQDNs, NXDOMAIN
