@@ -135,6 +135,16 @@ jqcheck "netpol: names the policy, the endpoint and the rule to add" netpol \
 	 (.evidence.policies | any(.namespace == \"lab\" and .name == \"deny-all-egress\" and .direction == \"egress\")) and
 	 (.evidence.fix | test(\"10.10.0.10/32\")) and (.summary | test(\"lab/deny-all-egress\"))"
 
+# --- an endpoint that does not answer straight while the VIP does: not a finding ----------
+S4_BUNDLE=$(s4_bundle extra "$S4_LAB/extra-endpoint.json")
+s4_serve
+run extra --timeout 6s
+expect extra ""
+jqcheck "extra: the silent endpoint is said in the check" extra \
+	'.checks[] | select(.id == "incluster-endpoints") | .status == "pass" and
+	 (.reason | test("https://10.10.0.99:443: .* but the VIP answers")) and
+	 (.reason | test("https://10.10.0.10:443: PodList"))'
+
 # --- a self-managed control plane whose API server pod crash-loops ---------------------
 S4_BUNDLE=$(s4_bundle crash "$S4_LAB/apiserver-crash.json")
 s4_serve
