@@ -13,8 +13,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "core/arena.h"
+#include "core/err.h"
 #include "findings/finding.h"
 #include "k8s/model.h"
 #include "node/resolvconf.h"
@@ -326,6 +331,37 @@ static void private_dns(void **st)
 	nd_model_free(m);
 }
 
+/* Questions to a closed port on loopback: no answer, each a timeout of its own. */
+static void ask_closed(void **st)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	socklen_t sl = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	char server[32];
+	struct nd_dns_ask q[2] = {{.name = "kubernetes.default.svc.cluster.local"},
+				  {.name = "x.example"}};
+	struct nd_err e;
+
+	(void)st;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	close(fd);   /* the port is free now: nothing answers there */
+	snprintf(server, sizeof(server), "127.0.0.1:%u", ntohs(sa.sin_port));
+	q[0].server = server;
+	q[1].server = server;
+	assert_int_equal(nd_dns_ask_all(q, 2, 500, &e), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_false(q[i].answered);
+		assert_int_equal(q[i].error, ND_DNS_TIMEOUT);
+		assert_string_equal(nd_ic_dns_class(&q[i]), "timeout");
+	}
+	/* a server that is not an address is an error naming it */
+	q[0].server = "dns.example";
+	assert_int_equal(nd_dns_ask_all(q, 1, 100, &e), -1);
+	assert_non_null(strstr(e.msg, "dns.example"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +370,7 @@ int main(void)
 		cmocka_unit_test(resolv),
 		cmocka_unit_test(vip_broken),
 		cmocka_unit_test(private_dns),
+		cmocka_unit_test(ask_closed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
