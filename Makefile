@@ -4,6 +4,8 @@
 #   make demo       diagnose the bundled example
 #   make bench      benchmarks (bench/README.md)
 #   make fuzz       libFuzzer targets (clang)
+#   make image      OCI image (buildah, offline): $(O)/image/oci, $(O)/image/netdiag.oci.tar;
+#                   its root filesystem as a folder: make rootfs ($(O)/rootfs)
 # DEV=1 turns warnings into errors; SANITIZE=address,undefined instruments.
 
 CC      ?= cc
@@ -35,7 +37,9 @@ LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 LIB_SRC := $(sort $(shell find src -name '*.c' ! -name main.c))
-LIB_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/obj/catalogue_gen.o
+LIB_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/obj/catalogue_gen.o \
+           $(O)/obj/manifest_gen.o
+MANIFEST_TPL := $(sort $(wildcard deploy/templates/*.yaml.in))
 FINDING_DOCS := $(sort $(wildcard docs/findings/*.md docs/findings/it/*.md))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
@@ -43,7 +47,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 PO_LANGS := $(shell cat po/LINGUAS)
 MO_FILES := $(patsubst %,$(O)/locale/%/LC_MESSAGES/netdiag.mo,$(PO_LANGS))
 
-.PHONY: all check unit e2e demo bench fuzz clean deps install man
+.PHONY: all check unit e2e demo bench fuzz clean deps install man rootfs image
 
 all: netdiag
 
@@ -73,6 +77,15 @@ $(O)/gen/catalogue_gen.c: scripts/gencatalogue $(FINDING_DOCS) docs/findings doc
 	sh scripts/gencatalogue docs/findings > $@.tmp && mv $@.tmp $@
 
 $(O)/obj/catalogue_gen.o: $(O)/gen/catalogue_gen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+# the manifest templates (src/manifest.h), the folder too: removing one changes only its time
+$(O)/gen/manifest_gen.c: scripts/genmanifests $(MANIFEST_TPL) deploy/templates
+	@mkdir -p $(dir $@)
+	sh scripts/genmanifests deploy/templates > $@.tmp && mv $@.tmp $@
+
+$(O)/obj/manifest_gen.o: $(O)/gen/manifest_gen.c src/manifest.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
@@ -108,6 +121,18 @@ install: netdiag
 			$(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/netdiag.mo || exit 1; \
 	done
 	install -D -m 0644 docs/netdiag.1 $(DESTDIR)$(PREFIX)/share/man/man1/netdiag.1
+
+# The image: netdiag, the libraries ldd names and what it reads at run time
+# (scripts/mkrootfs says what), packed by buildah from scratch. IMAGE names it.
+IMAGE ?= netdiag:$(shell sed -n 's/^#define ND_VERSION "\(.*\)"/\1/p' src/cmd.h)
+
+rootfs: deps netdiag
+	sh scripts/mkrootfs $(O)/netdiag $(O)/locale $(PREFIX) $(O)/rootfs
+
+image:
+	@sh scripts/install-deps --image --check || sh scripts/install-deps --image
+	$(MAKE) rootfs
+	sh scripts/mkimage $(O)/rootfs $(IMAGE) $(PREFIX) $(O)/image
 
 # The man page is generated from the option tables (src/cmd.c) and checked in,
 # so 'man ./docs/netdiag.1' works from a clean checkout; tests/e2e/t_options.sh

@@ -18,6 +18,8 @@
 #   BENCH_NP_NODES / BENCH_NP_PODS / BENCH_NP_SERVICES / BENCH_NP_POLICIES
 #                       the policy matrix bundle (167 / 5000 / 334 / 500)
 #   BENCH_CR_POLICIES   policies added to the big bundle for one can-reach (5000)
+#   BENCH_SKIP_PROBE=1  do not run the live endpoint probe benchmark
+#   BENCH_PROBE_ENDPOINTS  endpoints it probes (10000)
 #   NETDIAG             the binary to measure (./netdiag)
 # Results: a table on stdout, the same in bench/results-<date>.txt.
 # shellcheck disable=SC2016  # sh -c scripts take their arguments as $1..
@@ -333,6 +335,46 @@ if [ "${BENCH_SKIP_NETPOL:-0}" != 1 ]; then
 	fi
 fi
 
+# (h) the live endpoint probes (issue 12): N endpoints on loopback-class
+# latency, in a fresh network namespace (bench/probe.sh): the engine against
+# one blocking connect at a time, and `service --probe` against the same
+# command without --probe
+PB_NOTE="" PB_E2E_S="" PB_ENG_S="" PB_SER_S=""
+if [ "${BENCH_SKIP_PROBE:-0}" != 1 ]; then
+	PBN=${BENCH_PROBE_ENDPOINTS:-10000}
+	ND_O=${BENCH_ND_O:-$(dirname "$(readlink -f "$NETDIAG")")}
+	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
+		PB_NOTE="skipped: needs root, unshare and python3 (a fresh network namespace)"
+	elif [ ! -f "$ND_O/libnetdiag.a" ]; then
+		PB_NOTE="pending: $ND_O/libnetdiag.a missing (run make)"
+	elif ! make -s -C "$B" probebench ND_O="$ND_O" >&2; then
+		PB_NOTE="probebench did not build against $ND_O/libnetdiag.a"
+	fi
+	if [ -z "$PB_NOTE" ]; then
+		PBD="$B/data/probe-$PBN"
+		rm -rf "$PBD"
+		mkdir -p "$PBD"
+		measure probe unshare -n sh "$B/probe.sh" "$(readlink -f "$NETDIAG")" "$PBN" "$PBD" \
+			> "$LOG/probe.out" 2>&1 || true
+		pv() { sed -n "s/^$1 //p" "$LOG/probe.out"; }
+		s_of() { awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }'; }
+		if [ "$RC" = 0 ]; then
+			PB_ENG_S=$(s_of "$(pv engine_ms)") PB_SER_S=$(s_of "$(pv serial_ms)")
+			PB_E2E_S=$(s_of "$(pv e2e_probe_ms)")
+			row "probe engine: $PBN endpoints (nd_fan_run)" "$PB_ENG_S" "-" \
+				"$(pv concurrency) at once; all $PBN refused: $(s_of "$(pv refused_ms)") s"
+			row "  baseline: one blocking connect at a time" "$PB_SER_S" "-" "$(pv serial_ok) connected"
+			row "netdiag service --probe, $PBN endpoints" "$PB_E2E_S" "-" \
+				"without --probe $(s_of "$(pv e2e_noprobe_ms)") s; $(pv e2e_reason | cut -c1-60)"
+		else
+			PB_NOTE="failed ($RC): $(tail -c 160 "$LOG/probe.out" | tr '\n' ' ')"
+			row "live endpoint probes" "$WALL" "$RSS" "$PB_NOTE"
+		fi
+	else
+		row "live endpoint probes" "-" "-" "$PB_NOTE"
+	fi
+fi
+
 # (e) optional: hyperfine's mean and spread for the two fast commands
 HF=""
 if [ "${BENCH_HYPERFINE:-0}" = 1 ] && command -v hyperfine >/dev/null 2>&1; then
@@ -397,6 +439,13 @@ PBYTES=$(wc -c < "$PODS_JSON")
 		printf '  %-36s %7sx  target > 5x     %s (kubectl did not finish: a lower bound)\n' "kubectl / live netdiag, peak RSS" ">=$r4" "$(verdict "$r4" ">" 5)"
 	elif [ -n "$LV_NOTE" ]; then
 		echo "  live: $LV_NOTE"
+	fi
+	if [ -n "$PB_E2E_S" ]; then
+		r5=$(ratio "$PB_ENG_S" "$PB_SER_S")
+		printf '  %-36s %8sx  target <= 2x    %s\n' "probe engine / serial connect" "$r5" "$(verdict "$r5" "<=" 2)"
+		printf '  %-36s %8s s  target < 2 s    %s\n' "service --probe, $PBN endpoints" "$PB_E2E_S" "$(verdict "$PB_E2E_S" "<" 2)"
+	elif [ -n "$PB_NOTE" ]; then
+		echo "  probes: $PB_NOTE"
 	fi
 	if [ -n "$HF" ]; then
 		echo

@@ -56,6 +56,8 @@ static const struct nd_opt diagnose_opts[] = {
 	 ND_OPT_PATH},
 	{"nft", 0, "FILE", N_("this node's nftables rules as 'nft list ruleset' printed them"),
 	 ND_OPT_PATH},
+	{"probe", 0, NULL, N_("also probe every ready endpoint podIP:targetPort and the ClusterIP "
+			      "of the Services in scope, from here (a pod, a node)"), 0},
 	END,
 };
 
@@ -84,6 +86,8 @@ static const struct nd_opt incluster_opts[] = {
 static const struct nd_opt service_opts[] = {
 	{"from", 0, "NAMESPACE/POD|IP", N_("also the NetworkPolicy verdict from this pod or address to "
 				    "every endpoint"), ND_OPT_POD},
+	{"probe", 0, NULL, N_("also probe every ready endpoint podIP:targetPort and the ClusterIP "
+			      "of the Services in scope, from here (a pod, a node)"), 0},
 	END,
 };
 
@@ -157,7 +161,8 @@ const struct nd_cmd nd_commands[] = {
 	 N_("from inside a pod: why it cannot reach the API server (S4)"), nd_incluster_help,
 	 incluster_opts, NULL},
 	{"service", cmd_service, 1, 1, ND_NEEDS_MODEL | ND_NEEDS_REPORT, "service [NS/]NAME",
-	 N_("why a Service is unreachable (S3); with --from, NetworkPolicy from that pod too"),
+	 N_("why a Service is unreachable (S3); with --from, NetworkPolicy from that pod too; "
+	    "with --probe, its endpoints and ClusterIP live"),
 	 NULL, service_opts, "service"},
 	{"pod", cmd_pod, 1, 1, ND_NEEDS_MODEL | ND_NEEDS_REPORT, "pod [NS/]NAME",
 	 N_("why a pod has no IP or no network (S2)"), NULL, no_opts, "pod"},

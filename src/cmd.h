@@ -149,6 +149,13 @@ void nd_run_checks(struct nd_ctx *ctx, const struct nd_scope *scope, unsigned wh
 bool nd_check_runnable(struct nd_ctx *ctx, const char *id);
 
 /*
+ * --probe (src/cmd_probe.c): probe every ready endpoint and the ClusterIP of
+ * the Services in scope from here, within ctx->deadline_ms, and add the
+ * checks endpoint-probe and cluster-ip-probe (checks/epprobe.h).
+ */
+void nd_endpoint_probes(struct nd_ctx *ctx, const struct nd_scope *scope);
+
+/*
  * The live source (src/k8s/livesrc.c), set up by main.c when a command
  * needs the model and no --snapshot is given: resolves the kubeconfig
  * (or in-cluster credentials), lists every kind into ctx->model, sets

@@ -131,12 +131,17 @@ bool nd_check_runnable(struct nd_ctx *ctx, const char *id)
 int cmd_diagnose(struct nd_ctx *ctx, int argc, char **argv)
 {
 	const struct nd_cmd *cmd = nd_cmd_find("diagnose");
+	bool probe = false;
 
 	for (int i = 1; i < argc; i++) {
 		const char **slot = strcmp(argv[i], "--iptables-save") == 0 ? &ctx->iptables_file
 				    : strcmp(argv[i], "--ipvsadm") == 0 ? &ctx->ipvs_file
 				    : strcmp(argv[i], "--nft") == 0 ? &ctx->nft_file : NULL;
 
+		if (strcmp(argv[i], "--probe") == 0) {
+			probe = true;
+			continue;
+		}
 		if (!slot)
 			return nd_usage_error(cmd, _("unexpected argument '%s'"), argv[i]);
 		if (i + 1 >= argc)
@@ -151,5 +156,7 @@ int cmd_diagnose(struct nd_ctx *ctx, int argc, char **argv)
 			return rc;
 	}
 	nd_run_checks(ctx, NULL, ND_RUN_ALL);
+	if (probe)
+		nd_endpoint_probes(ctx, NULL);
 	return ND_EXIT_OK;
 }

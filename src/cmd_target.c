@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "checks/checks.h"
+#include "checks/epprobe.h"
 #include "core/err.h"
 #include "core/i18n.h"
 #include "k8s/model.h"
@@ -51,47 +52,6 @@ static const char *one_arg(const struct nd_cmd *cmd, int argc, char **argv, int 
 	if (!name && cmd->min_args)
 		*rc = nd_usage_error(cmd, _("missing argument"));
 	return name;
-}
-
-/*
- * The target port of Service port sp on one endpoint: a named targetPort is
- * resolved on the endpoint's pod (name and protocol), else taken from the
- * endpoint port of the same name; a number as written. 0 when it resolves
- * to nothing (service-target-port-mismatch says so).
- */
-static int32_t target_port(const struct nd_svcport *sp, const struct nd_epset *es,
-			   const struct nd_pod *p)
-{
-	uint32_t i;
-
-	if (!sp->target_name)
-		return sp->target_num ? sp->target_num : sp->port;
-	for (i = 0; p && i < p->nports; i++)
-		if (p->ports[i].name && strcmp(p->ports[i].name, sp->target_name) == 0 &&
-		    p->ports[i].proto == sp->proto)
-			return p->ports[i].port;
-	for (i = 0; i < es->nports; i++)
-		if (es->ports[i].proto == sp->proto &&
-		    (es->nports == 1 || (es->ports[i].name && sp->name &&
-					 strcmp(es->ports[i].name, sp->name) == 0)))
-			return es->ports[i].port;
-	return 0;
-}
-
-static const struct nd_pod *endpoint_pod(const struct nd_model *m, const char *ns,
-					 const struct nd_epaddr *ad)
-{
-	const struct nd_pod *p = ad->pod ? nd_model_pod(m, ns, ad->pod) : NULL;
-	const uint32_t *v;
-	size_t n, i;
-
-	if (p)
-		return p;
-	v = nd_model_pods_by_ip(m, ad->ip, &n);
-	for (i = 0; i < n; i++)
-		if (nd_pod_is_live(&m->pods.v[v[i]]))
-			return &m->pods.v[v[i]];
-	return NULL;
 }
 
 /* Whether the address was already evaluated (an IP in both a slice and Endpoints). */
@@ -141,7 +101,7 @@ static void from_check(struct nd_ctx *ctx, const struct nd_np_engine *e,
 				continue;
 			ND_GROW(seen, cap, nseen + 1);
 			seen[nseen++] = ad->ip;
-			p = endpoint_pod(m, svc->m.ns, ad);
+			p = nd_endpoint_pod(m, svc->m.ns, ad);
 			nd_np_ep_pod(&dst, p);
 			if (nd_ip_parse(ad->ip, &dst.ip) < 0)
 				continue;
@@ -149,7 +109,7 @@ static void from_check(struct nd_ctx *ctx, const struct nd_np_engine *e,
 				struct nd_np_port q = {.proto = svc->ports[k].proto};
 				struct nd_np_verdict v;
 
-				q.port = target_port(&svc->ports[k], es, p);
+				q.port = nd_svcport_target(&svc->ports[k], es, p);
 				if (!q.port) {
 					unresolved++;
 					continue;
@@ -184,12 +144,15 @@ int cmd_service(struct nd_ctx *ctx, int argc, char **argv)
 	struct nd_np_engine *e = NULL;
 	struct nd_np_ep src;
 	struct nd_err err;
+	bool probe = false;
 	int i;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--from") == 0) {
+		if (strcmp(a, "--probe") == 0) {
+			probe = true;
+		} else if (strcmp(a, "--from") == 0) {
 			if (i + 1 >= argc)
 				return nd_usage_error(cmd, _("option '%s' needs a value"), a);
 			from = argv[++i];
@@ -235,6 +198,8 @@ int cmd_service(struct nd_ctx *ctx, int argc, char **argv)
 	if (e)
 		from_check(ctx, e, svc, &src);
 	nd_np_engine_free(e);
+	if (probe)
+		nd_endpoint_probes(ctx, &scope);
 	return ND_EXIT_OK;
 }
 

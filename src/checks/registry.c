@@ -98,6 +98,14 @@ const struct nd_check_def nd_check_defs[] = {
 	{.id = "service-netpol", .scenario = "S3",
 	 .kinds = K(POD) | K(NAMESPACE) | K(NETWORKPOLICY) | K(ENDPOINTS) | K(ENDPOINTSLICE),
 	 .codes = CODES("netpol-denies"), .by = "service --from"},
+	/* the live probes: run by the command (src/cmd_probe.c), judged in epprobe.c */
+	{.id = "endpoint-probe", .scenario = "S3",
+	 .kinds = K(SERVICE) | K(ENDPOINTS) | K(ENDPOINTSLICE) | K(POD),
+	 .codes = CODES("endpoint-not-listening", "endpoint-unreachable"),
+	 .by = "service --probe, diagnose --probe"},
+	{.id = "cluster-ip-probe", .scenario = "S3",
+	 .kinds = K(SERVICE) | K(ENDPOINTS) | K(ENDPOINTSLICE) | K(POD),
+	 .codes = CODES("kube-proxy-rules-missing"), .by = "service --probe, diagnose --probe"},
 	{.id = "netpol-can-reach", .scenario = "S3",
 	 .kinds = K(POD) | K(NAMESPACE) | K(NETWORKPOLICY) | K(SERVICE) | K(ENDPOINTS) |
 		  K(ENDPOINTSLICE),
@@ -149,11 +157,13 @@ const size_t nd_ncheck_defs = sizeof(nd_check_defs) / sizeof(nd_check_defs[0]);
  *                        endpoint, or the FQDN: three paths, three checks
  *   ipam-leak, ipam-pool-exhausted, terminated-pods-hold-ips  a bundle's stores and this node's
  *   netpol-denies        service --from and can-reach ask the same engine
+ *   kube-proxy-rules-missing  the node's rules read (kube-proxy-rules), and a live probe
+ *                        that finds the ClusterIP dead while its endpoints answer
  */
 const char *const nd_shared_codes[] = {
 	"apiserver-forbidden", "apiserver-insecure-skip-tls-verify", "bundle-load-error",
-	"incluster-apiserver-unreachable", "incluster-forbidden", "ipam-leak", "ipam-pool-exhausted", "netpol-denies",
-	"terminated-pods-hold-ips", NULL,
+	"incluster-apiserver-unreachable", "incluster-forbidden", "ipam-leak", "ipam-pool-exhausted",
+	"kube-proxy-rules-missing", "netpol-denies", "terminated-pods-hold-ips", NULL,
 };
 
 const struct nd_check_def *nd_check_def_find(const char *id)

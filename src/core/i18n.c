@@ -72,7 +72,8 @@ void nd_i18n_init(const char *lang)
 	/*
 	 * glibc ignores LANGUAGE while LC_MESSAGES is "C"/"POSIX" (the default
 	 * with LANG unset, or when the named locale is not installed). C.UTF-8
-	 * is built into glibc >= 2.35 and lets LANGUAGE pick the catalogue.
+	 * (glibc >= 2.35, installed as /usr/lib/locale/C.utf8 by libc-bin: the
+	 * image carries it) lets LANGUAGE pick the catalogue.
 	 */
 	loc = setlocale(LC_MESSAGES, NULL);
 	if (strcmp(current, "it") == 0 &&

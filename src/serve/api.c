@@ -12,6 +12,7 @@
 #include "core/num.h"
 #include "k8s/labels.h"
 #include "serve/discovery.h"
+#include "serve/openapi.h"
 #include "core/buf.h"
 #include "serve/select.h"
 #include "serve/store.h"
@@ -505,6 +506,21 @@ void nd_api_handle(const struct nd_api *api, const struct nd_api_req *rq, struct
 	if (n == 1 && strcmp(segs[0], "version") == 0) {
 		nd_disc_version(api->s, &b);
 		doc(out, &b);
+		return;
+	}
+	if (n >= 2 && strcmp(segs[0], "openapi") == 0 && strcmp(segs[1], "v3") == 0) {
+		if (n == 2)
+			nd_openapi_root(api->s, &b);
+		if (n == 2 ||
+		    (n == 4 && strcmp(segs[2], "api") == 0 &&
+		     nd_openapi_gv(api->s, "", segs[3], &b) == 0) ||
+		    (n == 5 && strcmp(segs[2], "apis") == 0 &&
+		     nd_openapi_gv(api->s, segs[3], segs[4], &b) == 0)) {
+			doc(out, &b);
+		} else {
+			nd_buf_release(&b);
+			not_found_path(out);
+		}
 		return;
 	}
 	if (n >= 1 && strcmp(segs[0], "api") == 0) {
