@@ -61,6 +61,8 @@ static const struct nd_opt diagnose_opts[] = {
 	 ND_OPT_PATH},
 	{"probe", 0, NULL, N_("also probe every ready endpoint podIP:targetPort and the ClusterIP "
 			      "of the Services in scope, from here (a pod, a node)"), 0},
+	{"egress", 0, NULL, N_("also test AKS's required outbound destinations from here (as "
+			       "'netdiag egress' does: from a pod or a node)"), 0},
 	END,
 };
 
@@ -84,6 +86,28 @@ static const struct nd_opt egress_opts[] = {
 	{"data", 0, "FILE", N_("read the destinations from FILE instead of the built-in "
 			       "data/aks-egress.json"), ND_OPT_PATH},
 	{"no-probe", 0, NULL, N_("list the destinations and their rules; do not probe"), 0},
+	END,
+};
+
+static const struct nd_opt incluster_opts[] = {
+	{"sa-dir", 0, "DIR", N_("the service-account folder (default "
+				"/var/run/secrets/kubernetes.io/serviceaccount)"), ND_OPT_PATH},
+	{"pod", 0, "NAMESPACE/NAME", N_("this pod (default: the service account's namespace and "
+					"$HOSTNAME)"), ND_OPT_POD},
+	{"fqdn", 0, "HOST[:PORT]", N_("the API server's FQDN, asked too (default: the --aks "
+				      "profile's fqdn)"), 0},
+	{"private-fqdn", 0, "HOST", N_("the private cluster's FQDN, resolved through every DNS "
+				       "server (default: the --aks profile's privateFqdn)"), 0},
+	{"upstream-dns", 0, "IP[:PORT]", N_("an upstream (custom) DNS server CoreDNS forwards to; "
+					    "repeatable"), ND_OPT_REPEAT},
+	{"resolv-conf", 0, "FILE", N_("the pod's resolver configuration (default "
+				      "/etc/resolv.conf)"), ND_OPT_PATH},
+	{"egress", 0, NULL, N_("also test AKS's required outbound destinations from the pod "
+			       "(as 'netdiag egress' does)"), 0},
+	{"print-manifest", 0, NULL, N_("print the ServiceAccount, read-only RBAC and Job that run "
+				       "netdiag incluster in a cluster (with -n, --image), and stop"), 0},
+	{"image", 0, "IMAGE", N_("the image --print-manifest names (default netdiag:VERSION, "
+				 "what make image builds)"), 0},
 	END,
 };
 
@@ -180,6 +204,9 @@ const struct nd_cmd nd_commands[] = {
 	{"egress", cmd_egress, 0, 0, ND_NEEDS_REPORT, "egress",
 	 N_("AKS's required outbound destinations from here: DNS, TCP, TLS, HTTP each (S4)"),
 	 nd_egress_help, egress_opts, NULL},
+	{"incluster", cmd_incluster, 0, 0, ND_NEEDS_REPORT, "incluster",
+	 N_("from inside a pod: why it cannot reach the API server (S4)"), nd_incluster_help,
+	 incluster_opts, NULL},
 	{"service", cmd_service, 1, 1, ND_NEEDS_MODEL | ND_NEEDS_REPORT, "service [NS/]NAME",
 	 N_("why a Service is unreachable (S3); with --from, NetworkPolicy from that pod too; "
 	    "with --probe, its endpoints and ClusterIP live"),

@@ -141,6 +141,14 @@ struct nd_finding *nd_np_add_finding(struct nd_report *r, const struct nd_np_eng
 				     const struct nd_np_ep *src, const struct nd_np_ep *dst,
 				     const struct nd_np_port *q, const struct nd_np_verdict *v)
 {
+	return nd_np_add_finding_code(r, "netpol-denies", e, src, dst, q, v);
+}
+
+struct nd_finding *nd_np_add_finding_code(struct nd_report *r, const char *code,
+					  const struct nd_np_engine *e, const struct nd_np_ep *src,
+					  const struct nd_np_ep *dst, const struct nd_np_port *q,
+					  const struct nd_np_verdict *v)
+{
 	const struct nd_np_ep *subj = !v->ingress.allowed && dst->pod ? dst : src;
 	const char *sn = nd_np_ep_name(src, r->arena), *dn = nd_np_ep_name(dst, r->arena);
 	const char *ps = port_str(q, r->arena);
@@ -149,7 +157,7 @@ struct nd_finding *nd_np_add_finding(struct nd_report *r, const struct nd_np_eng
 
 	if (v->allowed)
 		return NULL;
-	f = nd_finding_add(r, "netpol-denies", subj->pod ? "Pod" : "Address",
+	f = nd_finding_add(r, code, subj->pod ? "Pod" : "Address",
 			   subj->pod ? subj->pod->m.ns : NULL,
 			   subj->pod ? subj->pod->m.name : nd_np_ep_name(subj, r->arena));
 	nd_finding_summary(r, f, _("NetworkPolicy denies %s -> %s on %s"), sn, dn, ps);

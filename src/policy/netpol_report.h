@@ -29,4 +29,10 @@ struct nd_finding *nd_np_add_finding(struct nd_report *r, const struct nd_np_eng
 				     const struct nd_np_ep *src, const struct nd_np_ep *dst,
 				     const struct nd_np_port *q, const struct nd_np_verdict *v);
 
+/* The same finding under another code (netpol-blocks-apiserver: the pod's egress to the API server). */
+struct nd_finding *nd_np_add_finding_code(struct nd_report *r, const char *code,
+					  const struct nd_np_engine *e, const struct nd_np_ep *src,
+					  const struct nd_np_ep *dst, const struct nd_np_port *q,
+					  const struct nd_np_verdict *v);
+
 #endif
