@@ -142,6 +142,58 @@ int dec_pod(struct dec *d, const struct nd_json *o)
 	return 1;
 }
 
+/* status of condition type, or NULL when absent */
+static const char *cond_status(struct dec *d, const struct nd_json *conds, const char *type)
+{
+	for (uint32_t i = 0; conds && i < conds->n; i++) {
+		const struct nd_json *c = &conds->u.items[i];
+		const char *t = dec_str(d, nd_json_get(c, "type"), "status.conditions[].type");
+
+		if (t && strcmp(t, type) == 0)
+			return dec_str(d, nd_json_get(c, "status"), "status.conditions[].status");
+	}
+	return NULL;
+}
+
+static uint32_t node_conds(struct dec *d, const struct nd_json *conds)
+{
+	static const struct { const char *type; uint32_t bit; } pressure[] = {
+		{"MemoryPressure", ND_NCOND_MEMORY}, {"DiskPressure", ND_NCOND_DISK},
+		{"PIDPressure", ND_NCOND_PID}, {"NetworkUnavailable", ND_NCOND_NETWORK},
+	};
+	const char *ready = cond_status(d, conds, "Ready");
+	uint32_t bits = 0;
+
+	if (ready && strcmp(ready, "False") == 0)
+		bits |= ND_NCOND_READY_FALSE;
+	else if (ready && strcmp(ready, "True") != 0)
+		bits |= ND_NCOND_READY_UNKNOWN;
+	for (size_t i = 0; i < sizeof(pressure) / sizeof(pressure[0]); i++) {
+		const char *st = cond_status(d, conds, pressure[i].type);
+
+		if (st && strcmp(st, "True") == 0)
+			bits |= pressure[i].bit;
+	}
+	return bits;
+}
+
+static void node_taints(struct dec *d, const struct nd_json *spec, struct nd_node *n)
+{
+	const struct nd_json *ts = dec_arr(d, nd_json_get(spec, "taints"), "spec.taints");
+
+	if (!ts || !ts->n)
+		return;
+	n->taints = dec_alloc(d, ts->n, sizeof(*n->taints));
+	for (uint32_t i = 0; i < ts->n; i++) {
+		const struct nd_json *t = &ts->u.items[i];
+		struct nd_taint *x = &n->taints[n->ntaints++];
+
+		x->key = dec_str(d, nd_json_get(t, "key"), "spec.taints[].key");
+		x->value = dec_str(d, nd_json_get(t, "value"), "spec.taints[].value");
+		x->effect = dec_str(d, nd_json_get(t, "effect"), "spec.taints[].effect");
+	}
+}
+
 int dec_node(struct dec *d, const struct nd_json *o)
 {
 	struct nd_node n = {0};
@@ -170,8 +222,14 @@ int dec_node(struct dec *d, const struct nd_json *o)
 			n.internal_ip = dec_str(d, nd_json_get(&addrs->u.items[i], "address"),
 						"status.addresses[].address");
 	}
-	n.ready = cond_true(d, dec_arr(d, nd_json_get(status, "conditions"), "status.conditions"),
-			    "Ready", &n.ready_known);
+	{
+		const struct nd_json *conds = dec_arr(d, nd_json_get(status, "conditions"),
+						      "status.conditions");
+
+		n.ready = cond_true(d, conds, "Ready", &n.ready_known);
+		n.conds = node_conds(d, conds);
+	}
+	node_taints(d, spec, &n);
 	n.os = nd_labels_get(&n.m.labels, "kubernetes.io/os");
 	if (!n.os)
 		n.os = dec_str(d, nd_json_path(status, "nodeInfo", "operatingSystem", NULL),
