@@ -24,6 +24,7 @@
 #include "node/ipvs.h"
 #include "node/kpchains.h"
 #include "node/nft.h"
+#include "checks/kpeps.h"
 #include "node/source.h"
 #include "core/banned.h"
 
@@ -40,28 +41,6 @@ struct rules {
 	struct nd_nft nft;
 	bool have_ipt, have_ipvs, have_nft;
 };
-
-struct strs {
-	const char **v;
-	size_t n, cap;
-};
-
-static void add_uniq(struct strs *s, const char *x)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], x) == 0)
-			return;
-	ND_GROW(s->v, s->cap, s->n + 1);
-	s->v[s->n++] = x;
-}
-
-static bool has(const struct strs *s, const char *x)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], x) == 0)
-			return true;
-	return false;
-}
 
 static void lower(char *s)
 {
@@ -157,41 +136,28 @@ static const char *mode_name(enum mode m)
 	return m == M_IPVS ? "ipvs" : m == M_NFT ? "nftables" : "iptables";
 }
 
-/* Ready endpoints of a Service port in the API, "ip:port". */
-static void api_endpoints(const struct nd_model *m, const struct nd_service *s,
-			  const struct nd_svcport *sp, struct nd_arena *a, struct strs *out)
-{
-	size_t n;
-	const uint32_t *ix = nd_model_epsets_of(m, s->m.ns, s->m.name, &n);
-
-	for (size_t i = 0; i < n; i++) {
-		const struct nd_epset *es = &m->epsets.v[ix[i]];
-
-		for (uint32_t p = 0; p < es->nports; p++) {
-			const struct nd_epport *ep = &es->ports[p];
-			bool same = (!ep->name || !*ep->name) ? (!sp->name || !*sp->name)
-				    : (sp->name && strcmp(ep->name, sp->name) == 0);
-
-			if (!same || ep->proto != sp->proto)
-				continue;
-			for (uint32_t k = 0; k < es->naddrs; k++) {
-				char hp[96];
-
-				if (!es->addrs[k].ready && !s->publish_not_ready)
-					continue;
-				nd_kp_join_host_port(es->addrs[k].ip, ep->port, hp, sizeof(hp));
-				add_uniq(out, nd_arena_strdup(a, hp));
-			}
-		}
-	}
-}
+/*
+ * One chain (or virtual server) kube-proxy should have written for a
+ * Service port, and what the rules hold: want = the endpoints kube-proxy
+ * would forward to from this node, got = those the rules forward to.
+ */
+struct path {
+	const char *role;       /* "cluster", "local", "external", "nodeport" */
+	const char *chain;      /* chain or virtual server looked for */
+	bool expected;          /* kube-proxy writes it (some endpoint to forward to) */
+	bool found;
+	bool dispatched;        /* the dispatch rule/element leads to it */
+	const char *dispatch;   /* where the dispatch should be */
+	const struct nd_strs *want;
+	struct nd_strs got;
+	bool affinity;          /* the rules keep ClientIP affinity */
+	int32_t affinity_seconds;
+};
 
 struct verdict {
-	const char *expected;   /* chain or virtual server looked for */
-	const char *problem;    /* NULL when fine */
-	bool chain_found;
+	struct path p[3];
+	int np;
 	bool rejects;           /* "has no endpoints" seen */
-	struct strs rules;      /* endpoints the rules forward to */
 };
 
 static bool ip_is(const char *cidr, const char *ip)
@@ -203,49 +169,34 @@ static bool ip_is(const char *cidr, const char *ip)
 	       nd_cidr_contains(&c, &x) && (c.prefix == 32 || c.prefix == 128);
 }
 
-static void iptables_path(const struct rules *r, const struct nd_service *s,
-			  const struct nd_svcport *sp, const char *spn, const char *proto,
-			  struct nd_arena *a, struct verdict *v)
+static bool ipt_jumps(const struct nd_ipt_table *t, const char *from, const char *to)
 {
-	const struct nd_ipt_table *nat = nd_ipt_table(&r->ipt, "nat");
-	const struct nd_ipt_table *filter = nd_ipt_table(&r->ipt, "filter");
-	const struct nd_ipt_chain *svc, *top;
-	char name[ND_KP_CHAIN_MAX], svl[ND_KP_CHAIN_MAX];
-	bool jumped = false;
+	const struct nd_ipt_chain *c = nd_ipt_chain(t, from);
 
-	nd_kp_svc_chain("KUBE-SVC-", spn, proto, name, sizeof(name));
-	nd_kp_svc_chain("KUBE-SVL-", spn, proto, svl, sizeof(svl));
-	svc = nd_ipt_chain(nat, name);
-	if (!svc && nd_ipt_chain(nat, svl))
-		svc = nd_ipt_chain(nat, svl);
-	v->expected = nd_arena_strdup(a, svc ? svc->name : name);
-	if ((top = nd_ipt_chain(filter, "KUBE-SERVICES")) != NULL) {
-		for (uint32_t i = 0; i < top->nrules; i++) {
-			const struct nd_ipt_rule *ru = &filter->rules[top->rules[i]];
+	for (uint32_t i = 0; c && i < c->nrules; i++) {
+		const struct nd_ipt_rule *ru = &t->rules[c->rules[i]];
 
-			if (ru->target && strcmp(ru->target, "REJECT") == 0 &&
-			    ip_is(ru->dst, s->cluster_ip) && ru->dport == sp->port)
-				v->rejects = true;
-		}
+		if (ru->target && strcmp(ru->target, to) == 0)
+			return true;
 	}
-	if (!svc)
-		return;
-	v->chain_found = true;
-	top = nd_ipt_chain(nat, "KUBE-SERVICES");
-	for (uint32_t i = 0; top && i < top->nrules; i++) {
-		const struct nd_ipt_rule *ru = &nat->rules[top->rules[i]];
+	return false;
+}
 
-		if (ru->target && strcmp(ru->target, svc->name) == 0)
-			jumped = true;
-	}
-	if (!jumped)
-		v->problem = "no rule in KUBE-SERVICES jumps to the Service's chain";
+/* The endpoints a KUBE-SVC/SVL chain forwards to, through its KUBE-SEP chains. */
+static void ipt_chain_endpoints(const struct nd_ipt_table *nat, const struct nd_ipt_chain *svc,
+				const char *spn, const char *proto, struct nd_arena *a,
+				struct path *pa)
+{
 	for (uint32_t i = 0; i < svc->nrules; i++) {
 		const struct nd_ipt_rule *ru = &nat->rules[svc->rules[i]];
 		const struct nd_ipt_chain *sep;
 
 		if (!ru->target || strncmp(ru->target, "KUBE-SEP-", 9) != 0)
 			continue;
+		if (ru->recent_rcheck) {
+			pa->affinity = true;
+			pa->affinity_seconds = ru->recent_seconds;
+		}
 		sep = nd_ipt_chain(nat, ru->target);
 		for (uint32_t k = 0; sep && k < sep->nrules; k++) {
 			const struct nd_ipt_rule *d = &nat->rules[sep->rules[k]];
@@ -255,69 +206,250 @@ static void iptables_path(const struct rules *r, const struct nd_service *s,
 				continue;
 			/* a SEP whose name is not this endpoint's hash belongs elsewhere */
 			nd_kp_sep_chain(spn, proto, d->to_dest, want, sizeof(want));
-			add_uniq(&v->rules, strcmp(want, sep->name) == 0 ? d->to_dest
-					    : nd_arena_printf(a, "%s (in %s, not its chain)",
-							      d->to_dest, sep->name));
+			nd_strs_add_uniq(&pa->got, strcmp(want, sep->name) == 0 ? d->to_dest
+					 : nd_arena_printf(a, "%s (in %s, not its chain)",
+							   d->to_dest, sep->name));
 		}
 	}
 }
 
-static void ipvs_path(const struct rules *r, const struct nd_service *s,
-		      const struct nd_svcport *sp, const char *proto, struct nd_arena *a,
-		      struct verdict *v)
+static struct path *add_path(struct verdict *v, const char *role, const char *chain,
+			     const struct nd_strs *want, struct nd_arena *a)
 {
-	char hp[96];
-	const struct nd_ipvs_svc *vs = nd_ipvs_find(&r->ipvs, proto, s->cluster_ip, sp->port);
+	struct path *pa = &v->p[v->np++];
 
-	nd_kp_join_host_port(s->cluster_ip, sp->port, hp, sizeof(hp));
-	v->expected = nd_arena_printf(a, "%s %s", nd_proto_name(sp->proto), hp);
-	if (!vs)
+	memset(pa, 0, sizeof(*pa));
+	pa->role = role;
+	pa->chain = nd_arena_strdup(a, chain);
+	pa->want = want;
+	pa->expected = want->n > 0;
+	return pa;
+}
+
+static void iptables_path(const struct rules *r, const struct nd_service *s,
+			  const struct nd_svcport *sp, const char *spn, const char *proto,
+			  const struct nd_kp_eps *eps, struct nd_arena *a, struct verdict *v)
+{
+	const struct nd_ipt_table *nat = nd_ipt_table(&r->ipt, "nat");
+	const struct nd_ipt_table *filter = nd_ipt_table(&r->ipt, "filter");
+	const struct nd_ipt_chain *top;
+	char svc[ND_KP_CHAIN_MAX], svl[ND_KP_CHAIN_MAX], ext[ND_KP_CHAIN_MAX];
+	struct path *cl = NULL, *lo = NULL, *ex;
+
+	nd_kp_svc_chain("KUBE-SVC-", spn, proto, svc, sizeof(svc));
+	nd_kp_svc_chain("KUBE-SVL-", spn, proto, svl, sizeof(svl));
+	nd_kp_svc_chain("KUBE-EXT-", spn, proto, ext, sizeof(ext));
+	if ((top = nd_ipt_chain(filter, "KUBE-SERVICES")) != NULL) {
+		for (uint32_t i = 0; i < top->nrules; i++) {
+			const struct nd_ipt_rule *ru = &filter->rules[top->rules[i]];
+
+			if (ru->target && strcmp(ru->target, "REJECT") == 0 &&
+			    ip_is(ru->dst, s->cluster_ip) && ru->dport == sp->port)
+				v->rejects = true;
+		}
+	}
+	if (eps->uses_cluster || nd_ipt_chain(nat, svc)) {
+		cl = add_path(v, "cluster", svc, &eps->cluster, a);
+		if (!eps->uses_cluster)
+			cl->expected = false;
+	}
+	if (eps->uses_local || nd_ipt_chain(nat, svl)) {
+		lo = add_path(v, "local", svl, &eps->local, a);
+		if (!eps->uses_local)
+			lo->expected = false;
+	}
+	for (int i = 0; i < v->np; i++) {
+		struct path *pa = &v->p[i];
+		const struct nd_ipt_chain *c = nd_ipt_chain(nat, pa->chain);
+
+		if (!c)
+			continue;
+		pa->found = true;
+		ipt_chain_endpoints(nat, c, spn, proto, a, pa);
+	}
+	/* the ClusterIP goes to SVL under internalTrafficPolicy Local, else to SVC */
+	{
+		struct path *in = s->itp_local ? lo : cl;
+
+		if (in) {
+			in->dispatch = "KUBE-SERVICES";
+			in->dispatched = ipt_jumps(nat, "KUBE-SERVICES", in->chain);
+		}
+		/* SVC used only by the external path: reached through KUBE-EXT */
+		if (cl && cl != in) {
+			cl->dispatch = ext;
+			cl->dispatched = ipt_jumps(nat, ext, cl->chain);
+		}
+		if (lo && lo != in) {
+			lo->dispatch = ext;
+			lo->dispatched = ipt_jumps(nat, ext, lo->chain);
+		}
+	}
+	if (!eps->external || !sp->node_port)
 		return;
-	v->chain_found = true;
-	for (uint32_t i = 0; i < vs->nreals; i++) {
-		nd_kp_join_host_port(vs->reals[i].ip, vs->reals[i].port, hp, sizeof(hp));
-		add_uniq(&v->rules, nd_arena_strdup(a, hp));
+	ex = add_path(v, "external", ext, s->etp_local ? &eps->local : &eps->cluster, a);
+	ex->found = nd_ipt_chain(nat, ext) != NULL;
+	ex->dispatch = "KUBE-NODEPORTS";
+	ex->dispatched = ipt_jumps(nat, "KUBE-NODEPORTS", ext);
+	/* the EXT chain holds no endpoints itself: it leads to SVC or SVL */
+	if (ex->found) {
+		const struct path *to = s->etp_local ? lo : cl;
+
+		if (to && to->found && ipt_jumps(nat, ext, to->chain))
+			for (size_t k = 0; k < to->got.n; k++)
+				nd_strs_add_uniq(&ex->got, to->got.v[k]);
 	}
 }
 
-static void nft_path(const struct rules *r, const struct nd_service *s,
-		     const struct nd_svcport *sp, const char *spn, const char *proto,
-		     struct nd_arena *a, struct verdict *v)
+static void ipvs_path(const struct rules *r, const struct nd_service *s,
+		      const struct nd_svcport *sp, const char *proto, const struct nd_node *nd,
+		      const struct nd_kp_eps *eps, struct nd_arena *a, struct verdict *v)
 {
-	const struct nd_nft_map *ips = nd_nft_map(&r->nft, "service-ips");
-	const struct nd_nft_map *none = nd_nft_map(&r->nft, "no-endpoint-services");
-	const struct nd_nft_chain *c;
-	char name[ND_KP_CHAIN_MAX];
-	bool dispatched = false;
+	char hp[96];
+	struct path *pa;
+	const struct nd_ipvs_svc *vs;
 
-	nd_kp_nft_service_chain("service", s->m.ns, s->m.name, proto, sp->name, name,
-				sizeof(name));
-	v->expected = nd_arena_strdup(a, name);
-	for (uint32_t i = 0; none && i < none->nelems; i++)
-		if (none->elems[i].comment && strcmp(none->elems[i].comment, spn) == 0)
-			v->rejects = true;
-	c = nd_nft_chain(&r->nft, name);
-	if (!c)
-		return;
-	v->chain_found = true;
-	for (uint32_t i = 0; ips && i < ips->nelems; i++)
-		if (ips->elems[i].target && strcmp(ips->elems[i].target, name) == 0)
-			dispatched = true;
-	if (!dispatched)
-		v->problem = "no element of the service-ips map leads to the Service's chain";
+	for (int k = 0; k < 2; k++) {
+		const char *ip = k == 0 ? s->cluster_ip : nd ? nd->internal_ip : NULL;
+		int32_t port = k == 0 ? sp->port : sp->node_port;
+
+		if (k == 1 && (!eps->external || !port || !ip))
+			break;
+		nd_kp_join_host_port(ip, port, hp, sizeof(hp));
+		pa = add_path(v, k == 0 ? (s->itp_local ? "local" : "cluster") : "nodeport",
+			      nd_arena_printf(a, "%s %s", nd_proto_name(sp->proto), hp),
+			      k == 0 ? (s->itp_local ? &eps->local : &eps->cluster)
+				     : (s->etp_local ? &eps->local : &eps->cluster), a);
+		pa->dispatched = true;
+		vs = nd_ipvs_find(&r->ipvs, proto, ip, port);
+		if (!vs)
+			continue;
+		pa->found = true;
+		pa->affinity = vs->persistent > 0;
+		pa->affinity_seconds = vs->persistent;
+		for (uint32_t i = 0; i < vs->nreals; i++) {
+			nd_kp_join_host_port(vs->reals[i].ip, vs->reals[i].port, hp, sizeof(hp));
+			nd_strs_add_uniq(&pa->got, nd_arena_strdup(a, hp));
+		}
+	}
+}
+
+static bool nft_leads(const struct nd_nft *t, const char *map, const char *to)
+{
+	const struct nd_nft_map *m = nd_nft_map(t, map);
+
+	for (uint32_t i = 0; m && i < m->nelems; i++)
+		if (m->elems[i].target && strcmp(m->elems[i].target, to) == 0)
+			return true;
+	return false;
+}
+
+static void nft_chain_endpoints(const struct nd_nft *t, const struct nd_nft_chain *c,
+				struct path *pa)
+{
 	for (uint32_t i = 0; i < c->ntargets; i++) {
 		const struct nd_nft_chain *ep;
 
 		if (strncmp(c->targets[i], "endpoint-", 9) != 0)
 			continue;
-		ep = nd_nft_chain(&r->nft, c->targets[i]);
+		ep = nd_nft_chain(t, c->targets[i]);
 		for (uint32_t k = 0; ep && k < ep->ndnat; k++)
-			add_uniq(&v->rules, ep->dnat[k]);
+			nd_strs_add_uniq(&pa->got, ep->dnat[k]);
+	}
+}
+
+/*
+ * ClientIP affinity in nftables mode: one set per endpoint,
+ * affinity-<H8>-<ns>/<svc>/<proto>/<port>__<ip>/<port>, named after the
+ * endpoint chain of the service chain's endpoints.
+ */
+static bool nft_affinity(const struct nd_nft *t, const char *chain)
+{
+	const char *rest = strchr(chain, '-'), *svc;
+	size_t n;
+
+	if (!rest || !(rest = strchr(rest + 1, '-')))
+		return false;
+	svc = rest + 1;          /* "<ns>/<svc>/<proto>/<port>" */
+	n = strlen(svc);
+	for (uint32_t i = 0; i < t->nmaps; i++) {
+		const char *nm = t->maps[i].name, *r2;
+
+		if (strncmp(nm, "affinity-", 9) != 0 || !(r2 = strchr(nm + 9, '-')))
+			continue;
+		if (strncmp(r2 + 1, svc, n) == 0 && strncmp(r2 + 1 + n, "__", 2) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void nft_path(const struct rules *r, const struct nd_service *s,
+		     const struct nd_svcport *sp, const char *spn, const char *proto,
+		     const struct nd_kp_eps *eps, struct nd_arena *a, struct verdict *v)
+{
+	const struct nd_nft_map *none = nd_nft_map(&r->nft, "no-endpoint-services");
+	char svc[ND_KP_CHAIN_MAX], loc[ND_KP_CHAIN_MAX], ext[ND_KP_CHAIN_MAX];
+	struct path *cl = NULL, *lo = NULL, *in, *ex;
+
+	nd_kp_nft_service_chain("service", s->m.ns, s->m.name, proto, sp->name, svc, sizeof(svc));
+	nd_kp_nft_service_chain("local", s->m.ns, s->m.name, proto, sp->name, loc, sizeof(loc));
+	nd_kp_nft_service_chain("external", s->m.ns, s->m.name, proto, sp->name, ext, sizeof(ext));
+	for (uint32_t i = 0; none && i < none->nelems; i++)
+		if (none->elems[i].comment && strcmp(none->elems[i].comment, spn) == 0)
+			v->rejects = true;
+	if (eps->uses_cluster || nd_nft_chain(&r->nft, svc)) {
+		cl = add_path(v, "cluster", svc, &eps->cluster, a);
+		cl->expected &= eps->uses_cluster;
+	}
+	if (eps->uses_local || nd_nft_chain(&r->nft, loc)) {
+		lo = add_path(v, "local", loc, &eps->local, a);
+		lo->expected &= eps->uses_local;
+	}
+	for (int i = 0; i < v->np; i++) {
+		const struct nd_nft_chain *c = nd_nft_chain(&r->nft, v->p[i].chain);
+
+		if (!c)
+			continue;
+		v->p[i].found = true;
+		nft_chain_endpoints(&r->nft, c, &v->p[i]);
+		v->p[i].affinity = nft_affinity(&r->nft, v->p[i].chain);
+	}
+	in = s->itp_local ? lo : cl;
+	if (in) {
+		in->dispatch = "service-ips";
+		in->dispatched = nft_leads(&r->nft, "service-ips", in->chain);
+	}
+	for (int i = 0; i < v->np; i++) {
+		struct path *pa = &v->p[i];
+		const struct nd_nft_chain *e = nd_nft_chain(&r->nft, ext);
+
+		if (pa == in)
+			continue;
+		pa->dispatch = ext;
+		for (uint32_t k = 0; e && k < e->ntargets; k++)
+			pa->dispatched |= strcmp(e->targets[k], pa->chain) == 0;
+	}
+	if (!eps->external || !sp->node_port)
+		return;
+	ex = add_path(v, "external", ext, s->etp_local ? &eps->local : &eps->cluster, a);
+	ex->dispatch = "service-nodeports";
+	ex->dispatched = nft_leads(&r->nft, "service-nodeports", ext);
+	if (nd_nft_chain(&r->nft, ext)) {
+		const struct path *to = s->etp_local ? lo : cl;
+
+		const struct nd_nft_chain *e = nd_nft_chain(&r->nft, ext);
+		bool leads = false;
+
+		ex->found = true;
+		for (uint32_t k = 0; to && k < e->ntargets; k++)
+			leads |= strcmp(e->targets[k], to->chain) == 0;
+		for (size_t k = 0; leads && to->found && k < to->got.n; k++)
+			nd_strs_add_uniq(&ex->got, to->got.v[k]);
 	}
 }
 
 static struct nd_val *str_list(struct nd_report *r, struct nd_val *o, const char *key,
-			       const struct strs *s)
+			       const struct nd_strs *s)
 {
 	struct nd_val *arr = nd_obj_arr(r, o, key);
 
@@ -326,12 +458,108 @@ static struct nd_val *str_list(struct nd_report *r, struct nd_val *o, const char
 	return arr;
 }
 
+/* What is wrong with one path, or NULL; missing/stale filled. */
+static const char *path_problem(const struct path *pa, const struct nd_service *s,
+				struct nd_strs *missing, struct nd_strs *stale)
+{
+	for (size_t k = 0; k < pa->want->n; k++)
+		if (!nd_strs_has(&pa->got, pa->want->v[k]))
+			nd_strs_add_uniq(missing, pa->want->v[k]);
+	for (size_t k = 0; k < pa->got.n; k++)
+		if (!nd_strs_has(pa->want, pa->got.v[k]))
+			nd_strs_add_uniq(stale, pa->got.v[k]);
+	if (pa->expected && !pa->found)
+		return "chain missing";
+	if (!pa->expected && !pa->found)
+		return NULL;
+	if (pa->expected && pa->dispatch && !pa->dispatched)
+		return "not dispatched";
+	if (missing->n || stale->n)
+		return "endpoints differ";
+	if (pa->expected && s->affinity_client_ip && !pa->affinity)
+		return "session affinity missing";
+	if (pa->expected && !s->affinity_client_ip && pa->affinity)
+		return "session affinity stale";
+	if (pa->expected && s->affinity_client_ip && pa->affinity_seconds &&
+	    pa->affinity_seconds != s->affinity_timeout)
+		return "session affinity timeout differs";
+	return NULL;
+}
+
+static void report_path(struct nd_check_env *env, const char *node, const struct rules *rl,
+			const struct nd_service *s, const struct nd_svcport *sp, const char *spn,
+			const struct nd_kp_eps *eps, const struct path *pa, const char *problem,
+			const struct nd_strs *missing, const struct nd_strs *stale)
+{
+	struct nd_report *r = env->r;
+	struct nd_finding *f = nd_finding_add(r, "kube-proxy-rules-missing", "Service", s->m.ns,
+					      s->m.name);
+
+	nd_obj_str(r, f->evidence, "node", node);
+	nd_obj_str(r, f->evidence, "service", spn);
+	nd_obj_str(r, f->evidence, "cluster_ip", s->cluster_ip);
+	nd_obj_int(r, f->evidence, "port", sp->port);
+	if (!strcmp(pa->role, "external") || !strcmp(pa->role, "nodeport"))
+		nd_obj_int(r, f->evidence, "node_port", sp->node_port);
+	nd_obj_str(r, f->evidence, "mode", mode_name(rl->mode));
+	nd_obj_str(r, f->evidence, "traffic", pa->role);
+	nd_obj_str(r, f->evidence, "internal_traffic_policy", s->itp_local ? "Local" : "Cluster");
+	if (eps->external)
+		nd_obj_str(r, f->evidence, "external_traffic_policy",
+			   s->etp_local ? "Local" : "Cluster");
+	if (s->affinity_client_ip)
+		nd_obj_int(r, f->evidence, "session_affinity_seconds", s->affinity_timeout);
+	nd_obj_str(r, f->evidence, "expected_chain", pa->chain);
+	nd_obj_bool(r, f->evidence, "chain_found", pa->found);
+	str_list(r, f->evidence, "endpoints_api", pa->want);
+	str_list(r, f->evidence, "endpoints_rules", &pa->got);
+	str_list(r, f->evidence, "missing", missing);
+	str_list(r, f->evidence, "stale", stale);
+	nd_obj_str(r, f->evidence, "source", rl->source);
+	if (!strcmp(problem, "not dispatched"))
+		nd_obj_str(r, f->evidence, "problem",
+			   nd_report_printf(r, "no rule in %s leads to %s", pa->dispatch, pa->chain));
+	else
+		nd_obj_str(r, f->evidence, "problem", problem);
+	if (!strcmp(problem, "chain missing"))
+		nd_finding_summary(r, f, _("node %s has no %s for Service %s (%s:%d): its %zu "
+					   "endpoint(s) for that traffic cannot be reached from that "
+					   "node"), node, pa->chain, spn, s->cluster_ip, sp->port,
+				   pa->want->n);
+	else if (!strcmp(problem, "not dispatched"))
+		nd_finding_summary(r, f, _("node %s: no rule in %s leads to %s (Service %s)"), node,
+				   pa->dispatch, pa->chain, spn);
+	else if (!strcmp(problem, "endpoints differ"))
+		nd_finding_summary(r, f, _("node %s's %s for Service %s forwards to %zu endpoint(s) "
+					   "kube-proxy would not use and misses %zu it would"), node,
+				   pa->chain, spn, stale->n, missing->n);
+	else if (!strcmp(problem, "session affinity missing"))
+		nd_finding_summary(r, f, _("node %s's %s for Service %s has no ClientIP session "
+					   "affinity, which the Service asks for"), node, pa->chain,
+				   spn);
+	else if (!strcmp(problem, "session affinity stale"))
+		nd_finding_summary(r, f, _("node %s's %s for Service %s keeps ClientIP session "
+					   "affinity, which the Service no longer asks for"), node,
+				   pa->chain, spn);
+	else
+		nd_finding_summary(r, f, _("node %s's %s for Service %s keeps clients for %d s, the "
+					   "Service asks for %d s"), node, pa->chain, spn,
+				   pa->affinity_seconds, s->affinity_timeout);
+	nd_finding_remedy(r, f, _("make kube-proxy on the node resync (delete its "
+				  "pod; the DaemonSet recreates it) and find what "
+				  "rewrote the rules if they go stale again"));
+	nd_finding_command(r, f, "kubectl get pods -n kube-system -o wide "
+			   "--field-selector spec.nodeName=%s", node);
+	nd_finding_command(r, f, "kubectl get endpointslices -n %s -l "
+			   "kubernetes.io/service-name=%s -o wide", s->m.ns, s->m.name);
+}
+
 /* Compare every Service port of the scope with the node's rules. */
 static void check_node_rules(struct nd_check_env *env, const char *node, struct rules *rl,
 			     struct nd_arena *a, size_t *ports, size_t *rejects)
 {
 	const struct nd_model *m = env->m;
-	struct nd_report *r = env->r;
+	const struct nd_node *nd = nd_model_node(m, node);
 
 	for (size_t i = 0; i < m->services.n; i++) {
 		const struct nd_service *s = &m->services.v[i];
@@ -345,80 +573,71 @@ static void check_node_rules(struct nd_check_env *env, const char *node, struct 
 			continue;
 		for (uint32_t p = 0; p < s->nports; p++) {
 			const struct nd_svcport *sp = &s->ports[p];
-			struct strs api = {0}, missing = {0}, stale = {0};
+			struct nd_kp_eps eps;
 			struct verdict v;
 			char spn[ND_KP_CHAIN_MAX], proto[8];
-			struct nd_finding *f;
 
 			memset(&v, 0, sizeof(v));
 			snprintf(proto, sizeof(proto), "%s", nd_proto_name(sp->proto));
 			lower(proto);
 			nd_kp_port_name(s->m.ns, s->m.name, sp->name, spn, sizeof(spn));
-			api_endpoints(m, s, sp, a, &api);
+			nd_kp_endpoints(m, s, sp, node, a, &eps);
 			if (rl->mode == M_IPVS)
-				ipvs_path(rl, s, sp, proto, a, &v);
+				ipvs_path(rl, s, sp, proto, nd, &eps, a, &v);
 			else if (rl->mode == M_NFT)
-				nft_path(rl, s, sp, spn, proto, a, &v);
+				nft_path(rl, s, sp, spn, proto, &eps, a, &v);
 			else
-				iptables_path(rl, s, sp, spn, proto, a, &v);
+				iptables_path(rl, s, sp, spn, proto, &eps, a, &v);
 			(*ports)++;
 			*rejects += v.rejects;
-			for (size_t k = 0; k < api.n; k++)
-				if (!has(&v.rules, api.v[k]))
-					add_uniq(&missing, api.v[k]);
-			for (size_t k = 0; k < v.rules.n; k++)
-				if (!has(&api, v.rules.v[k]))
-					add_uniq(&stale, v.rules.v[k]);
-			if (!v.chain_found && api.n == 0)
-				goto next;       /* no endpoints, no chain: as kube-proxy does */
-			if (v.chain_found && !v.problem && !missing.n && !stale.n)
-				goto next;
-			f = nd_finding_add(r, "kube-proxy-rules-missing", "Service", s->m.ns,
-					   s->m.name);
-			nd_obj_str(r, f->evidence, "node", node);
-			nd_obj_str(r, f->evidence, "service", spn);
-			nd_obj_str(r, f->evidence, "cluster_ip", s->cluster_ip);
-			nd_obj_int(r, f->evidence, "port", sp->port);
-			nd_obj_str(r, f->evidence, "mode", mode_name(rl->mode));
-			nd_obj_str(r, f->evidence, "expected_chain", v.expected);
-			nd_obj_bool(r, f->evidence, "chain_found", v.chain_found);
-			str_list(r, f->evidence, "endpoints_api", &api);
-			str_list(r, f->evidence, "endpoints_rules", &v.rules);
-			str_list(r, f->evidence, "missing", &missing);
-			str_list(r, f->evidence, "stale", &stale);
-			nd_obj_str(r, f->evidence, "source", rl->source);
-			if (!v.chain_found) {
-				nd_obj_str(r, f->evidence, "problem", "chain missing");
-				nd_finding_summary(r, f, _("node %s has no %s for Service %s (%s:%d): "
-							   "its %zu ready endpoint(s) cannot be "
-							   "reached from that node"), node,
-						   v.expected, spn, s->cluster_ip, sp->port, api.n);
-			} else if (v.problem) {
-				nd_obj_str(r, f->evidence, "problem", v.problem);
-				nd_finding_summary(r, f, _("node %s: %s (Service %s)"), node,
-						   _(v.problem), spn);
-			} else {
-				nd_obj_str(r, f->evidence, "problem", "endpoints differ");
-				nd_finding_summary(r, f, _("node %s's rules for Service %s forward to "
-							   "%zu endpoint(s) that are not ready in the "
-							   "API and miss %zu that are"), node, spn,
-						   stale.n, missing.n);
+			for (int k = 0; k < v.np; k++) {
+				struct nd_strs missing = {0}, stale = {0};
+				const char *problem = path_problem(&v.p[k], s, &missing, &stale);
+
+				if (problem)
+					report_path(env, node, rl, s, sp, spn, &eps, &v.p[k], problem,
+						    &missing, &stale);
+				free(missing.v);
+				free(stale.v);
+				free(v.p[k].got.v);
 			}
-			nd_finding_remedy(r, f, _("make kube-proxy on the node resync (delete its "
-						  "pod; the DaemonSet recreates it) and find what "
-						  "rewrote the rules if they go stale again"));
-			nd_finding_command(r, f, "kubectl get pods -n kube-system -o wide "
-					   "--field-selector spec.nodeName=%s", node);
-			nd_finding_command(r, f, "kubectl get endpointslices -n %s -l "
-					   "kubernetes.io/service-name=%s -o wide", s->m.ns,
-					   s->m.name);
-next:
-			free(api.v);
-			free(missing.v);
-			free(stale.v);
-			free(v.rules.v);
+			nd_kp_eps_free(&eps);
 		}
 	}
+}
+
+/* Lines of a node's dumps netdiag could not read: one warning per dump. */
+static void report_skipped(struct nd_check_env *env, const char *node, const char *source,
+			   const struct nd_rules_warning *w, uint32_t nw, uint32_t nskipped)
+{
+	struct nd_report *r = env->r;
+	struct nd_finding *f;
+	struct nd_val *arr;
+
+	if (!nskipped)
+		return;
+	f = nd_finding_add(r, "kube-proxy-rules-unreadable-line", "Node", NULL, node);
+	nd_obj_str(r, f->evidence, "node", node);
+	nd_obj_str(r, f->evidence, "source", source);
+	nd_obj_int(r, f->evidence, "skipped", nskipped);
+	arr = nd_obj_arr(r, f->evidence, "lines");
+	for (uint32_t i = 0; i < nw; i++) {
+		struct nd_val *o = nd_arr_obj(r, arr);
+
+		nd_obj_int(r, o, "line", w[i].line);
+		nd_obj_str(r, o, "reason", w[i].why);
+		nd_obj_str(r, o, "text", w[i].text);
+	}
+	if (nw)
+		nd_finding_summary(r, f, _("%u line(s) of '%s' are not in a form netdiag reads and "
+					   "were skipped (line %u: %s: '%s'); the rest was compared"),
+				   nskipped, source, w[0].line, w[0].why, w[0].text);
+	else
+		nd_finding_summary(r, f, _("%u line(s) of '%s' are not in a form netdiag reads and "
+					   "were skipped; the rest was compared"), nskipped, source);
+	nd_finding_remedy(r, f, _("check that the file is the unedited output of iptables-save, "
+				  "ipvsadm -Ln or nft list table; a Service whose rules are on a "
+				  "skipped line may be reported wrongly"));
 }
 
 static void run_node(struct nd_check_env *env, const char *node, struct rules *rl,
@@ -432,6 +651,15 @@ static void run_node(struct nd_check_env *env, const char *node, struct rules *r
 		return;
 	}
 	(*nodes)++;
+	if (rl->have_ipt)
+		report_skipped(env, node, rl->origin[ND_RULES_IPTABLES], rl->ipt.warnings,
+			       rl->ipt.nwarnings, rl->ipt.nskipped);
+	if (rl->have_ipvs)
+		report_skipped(env, node, rl->origin[ND_RULES_IPVS], rl->ipvs.warnings,
+			       rl->ipvs.nwarnings, rl->ipvs.nskipped);
+	if (rl->have_nft)
+		report_skipped(env, node, rl->origin[ND_RULES_NFT], rl->nft.warnings,
+			       rl->nft.nwarnings, rl->nft.nskipped);
 	check_node_rules(env, node, rl, a, ports, rejects);
 }
 

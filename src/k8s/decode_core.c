@@ -274,6 +274,28 @@ int dec_service(struct dec *d, const struct nd_json *o)
 	s.cluster_ip = dec_str(d, nd_json_get(spec, "clusterIP"), "spec.clusterIP");
 	s.publish_not_ready = dec_bool(d, nd_json_get(spec, "publishNotReadyAddresses"),
 				       "spec.publishNotReadyAddresses");
+	{
+		const char *itp = dec_str(d, nd_json_get(spec, "internalTrafficPolicy"),
+					  "spec.internalTrafficPolicy");
+		const char *etp = dec_str(d, nd_json_get(spec, "externalTrafficPolicy"),
+					  "spec.externalTrafficPolicy");
+		const char *aff = dec_str(d, nd_json_get(spec, "sessionAffinity"),
+					  "spec.sessionAffinity");
+		const struct nd_json *to = nd_json_path(spec, "sessionAffinityConfig", "clientIP",
+							"timeoutSeconds", NULL);
+		uint32_t nx = 0;
+
+		s.itp_local = itp && strcmp(itp, "Local") == 0;
+		/* "OnlyLocal" is the beta-era spelling the API still converts */
+		s.etp_local = etp && (strcmp(etp, "Local") == 0 || strcmp(etp, "OnlyLocal") == 0);
+		s.affinity_client_ip = aff && strcmp(aff, "ClientIP") == 0;
+		s.affinity_timeout = to && to->type != ND_JNULL
+			? (int32_t)dec_int(d, to, "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+					   0, 86400)
+			: 10800;
+		dec_strs(d, nd_json_get(spec, "externalIPs"), "spec.externalIPs", &nx);
+		s.nexternal_ips = nx;
+	}
 	sel = dec_obj(d, nd_json_get(spec, "selector"), "spec.selector");
 	if (sel && sel->n) {
 		struct nd_err e;

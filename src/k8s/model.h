@@ -143,6 +143,11 @@ struct nd_service {
 	const char *cluster_ip;    /* "None" for headless */
 	bool has_selector;         /* spec.selector present and non-empty */
 	bool publish_not_ready;
+	bool itp_local;            /* spec.internalTrafficPolicy: Local */
+	bool etp_local;            /* spec.externalTrafficPolicy: Local */
+	bool affinity_client_ip;   /* spec.sessionAffinity: ClientIP */
+	int32_t affinity_timeout;  /* sessionAffinityConfig.clientIP.timeoutSeconds (10800) */
+	uint32_t nexternal_ips;    /* spec.externalIPs */
 	struct nd_selector selector;
 	uint32_t nports;
 	struct nd_svcport *ports;
