@@ -83,8 +83,16 @@ enum nd_check_status nd_check_azure_cni(struct nd_check_env *env, const char **w
 						  "--pod-subnet-id ...), or free IPs by scaling down"));
 			nd_finding_command(r, f, "kubectl get nnc -n %s %s -o yaml",
 					   n->m.ns ? n->m.ns : "kube-system", n->m.name);
-			nd_finding_command(r, f, "az network vnet subnet show --ids <podSubnetId> "
-					   "--query addressPrefix");
+			/* the NNC names the subnet: its subscription, group, VNet and name */
+			if (full->subscription && full->resource_group && full->vnet &&
+			    (full->subnet_id || full->subnet_name))
+				nd_finding_command(r, f, "az network vnet subnet show --subscription %s "
+						   "-g %s --vnet-name %s -n %s --query addressPrefix",
+						   full->subscription, full->resource_group, full->vnet,
+						   full->subnet_id ? full->subnet_id : full->subnet_name);
+			else
+				nd_finding_command(r, f, "az network vnet subnet show --ids <podSubnetId> "
+						   "--query addressPrefix");
 		}
 		/* every allocated IP in use, and either more asked for and not
 		 * granted, or pods of the node waiting for one */

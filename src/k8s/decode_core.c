@@ -213,6 +213,7 @@ int dec_node(struct dec *d, const struct nd_json *o)
 		}
 	}
 	n.unschedulable = dec_bool(d, nd_json_get(spec, "unschedulable"), "spec.unschedulable");
+	n.provider_id = dec_str(d, nd_json_get(spec, "providerID"), "spec.providerID");
 	addrs = dec_arr(d, nd_json_get(status, "addresses"), "status.addresses");
 	for (i = 0; addrs && i < addrs->n; i++) {
 		const char *t = dec_str(d, nd_json_get(&addrs->u.items[i], "type"),

@@ -404,6 +404,16 @@ int dec_nnc(struct dec *d, const struct nd_json *o)
 						  "networkContainers[].subnetName");
 			nc->subnet_cidr = dec_str(d, nd_json_get(c, "subnetAddressSpace"),
 						  "networkContainers[].subnetAddressSpace");
+			nc->subscription = dec_str(d, nd_json_get(c, "subcriptionID"),
+						   "networkContainers[].subcriptionID");
+			if (!nc->subscription)
+				nc->subscription = dec_str(d, nd_json_get(c, "subscriptionID"),
+							   "networkContainers[].subscriptionID");
+			nc->resource_group = dec_str(d, nd_json_get(c, "resourceGroupID"),
+						     "networkContainers[].resourceGroupID");
+			nc->vnet = dec_str(d, nd_json_get(c, "vnetID"), "networkContainers[].vnetID");
+			nc->subnet_id = dec_str(d, nd_json_get(c, "subnetID"),
+						"networkContainers[].subnetID");
 			ipa = dec_arr(d, nd_json_get(c, "ipAssignments"),
 				      "networkContainers[].ipAssignments");
 			nc->nassigned = ipa ? ipa->n : 0;

@@ -111,6 +111,7 @@ struct nd_node {
 	const char **pod_cidrs;  /* spec.podCIDRs, else spec.podCIDR */
 	uint32_t npod_cidrs;
 	const char *internal_ip;
+	const char *provider_id; /* spec.providerID (azure:///subscriptions/...), or NULL */
 	bool ready;              /* condition Ready == True */
 	bool ready_known;        /* a Ready condition was present */
 	bool unschedulable;
@@ -321,6 +322,10 @@ struct nd_nnc_nc {
 	const char *primary_ip;
 	const char *subnet_name;
 	const char *subnet_cidr;     /* subnetAddressSpace */
+	const char *subscription;    /* subcriptionID (sic: the JSON key is misspelled) */
+	const char *resource_group;  /* resourceGroupID */
+	const char *vnet;            /* vnetID (the VNet's name) */
+	const char *subnet_id;       /* subnetID (the subnet's name) */
 	uint32_t nassigned;          /* ipAssignments[] */
 	const char **ips;            /* ipAssignments[].ip, nassigned of them (NULL when absent) */
 	const char **ip_names;       /* ipAssignments[].name: CNS's id of each */
