@@ -1,13 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * S3 on the nodes: for each Service port with a ClusterIP, rebuild the
- * path kube-proxy should have written on a node (iptables, IPVS or
+ * paths kube-proxy should have written on a node (iptables, IPVS or
  * nftables, facts §6) by chain NAME — never by comment — and compare the
- * endpoints it forwards to with the ready endpoints in the API:
- * kube-proxy-rules-missing when the chain, the dispatch to it, or some
- * endpoints are missing, or when it forwards to endpoints that are not
- * ready any more (stale). A Service with no ready endpoints is expected to
- * have none (iptables: the filter "has no endpoints" REJECT).
+ * endpoints each forwards to with the ones kube-proxy itself would use from
+ * that node (checks/kpeps.h: ready, else serving-terminating; the node's
+ * own under a Local traffic policy):
+ *   cluster   KUBE-SVC / service-   (internalTrafficPolicy Cluster, or the
+ *                                    external path under Cluster)
+ *   local     KUBE-SVL / local-     (either policy Local)
+ *   external  KUBE-EXT / external-  from the node port, leading to one of them
+ *   IPVS      the ClusterIP and <nodeIP>:<nodePort> virtual servers
+ * kube-proxy-rules-missing when a path with endpoints is missing or not
+ * reached from its dispatch rule, forwards to endpoints kube-proxy would
+ * not use (stale) or misses some, or keeps ClientIP affinity other than the
+ * Service's. A path with nothing to forward to is expected to be absent
+ * (iptables: the "has no endpoints" REJECT, the "has no local endpoints"
+ * DROP). Lines a dump could not read are kube-proxy-rules-unreadable-line.
  */
 #include "checks/checks.h"
 

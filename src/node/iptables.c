@@ -67,7 +67,7 @@ static int skip(struct pstate *ps, const char *why)
 /*
  * Split a line into words: blanks separate, "..." quotes with \" and \\
  * escapes (iptables-save quotes comments that hold blanks). Quoted words
- * are unescaped into the arena.
+ * are unescaped into the arena. 1 when the line was skipped (a warning).
  */
 static int tokenize(struct pstate *ps, const char *s, size_t n, struct tok *t, size_t *nt)
 {
@@ -78,8 +78,10 @@ static int tokenize(struct pstate *ps, const char *s, size_t n, struct tok *t, s
 			i++;
 		if (i == n)
 			break;
-		if (k == IPT_MAX_TOKENS)
-			return skip(ps, "too many words on one line"), 1;
+		if (k == IPT_MAX_TOKENS) {
+			skip(ps, "too many words on one line");
+			return 1;
+		}
 		if (s[i] == '"') {
 			char *out = nd_arena_alloc(ps->a, n - i);
 			size_t o = 0;
@@ -90,8 +92,10 @@ static int tokenize(struct pstate *ps, const char *s, size_t n, struct tok *t, s
 					i++;
 				out[o++] = s[i++];
 			}
-			if (i == n)
-				return skip(ps, "unterminated quote"), 1;
+			if (i == n) {
+				skip(ps, "unterminated quote");
+				return 1;
+			}
 			i++;
 			t[k].s = out;
 			t[k].n = o;

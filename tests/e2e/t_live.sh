@@ -24,7 +24,7 @@ serve_start() {
 serve_stop() { kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; }
 
 # (suggested netdiag commands carry each run's own source flags: compared without them)
-findings() { jq -S '[.findings[] | del(.seq) | .commands |= (if . then map(sub("^netdiag( --(snapshot|kubeconfig|context|node-root) [^ ]+)+ "; "netdiag ")) else . end)]' "$1"; }
+findings() { jq -S "$NO_SOURCE_FLAGS | [.findings[] | del(.seq)]" "$1"; }
 
 # The snapshot answer from the bundle's cluster/ only (live has no node files).
 snap_findings() {
