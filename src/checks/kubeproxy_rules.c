@@ -10,6 +10,7 @@
  *                                    external path under Cluster)
  *   local     KUBE-SVL / local-     (either policy Local)
  *   external  KUBE-EXT / external-  from the node port, leading to one of them
+ *             (KUBE-XLB, older kube-proxy: the local endpoints themselves)
  *   IPVS      the ClusterIP and <nodeIP>:<nodePort> virtual servers
  * kube-proxy-rules-missing when a path with endpoints is missing or not
  * reached from its dispatch rule, forwards to endpoints kube-proxy would
@@ -242,7 +243,7 @@ static void iptables_path(const struct rules *r, const struct nd_service *s,
 	const struct nd_ipt_table *nat = nd_ipt_table(&r->ipt, "nat");
 	const struct nd_ipt_table *filter = nd_ipt_table(&r->ipt, "filter");
 	const struct nd_ipt_chain *top;
-	char svc[ND_KP_CHAIN_MAX], svl[ND_KP_CHAIN_MAX], ext[ND_KP_CHAIN_MAX];
+	char svc[ND_KP_CHAIN_MAX], svl[ND_KP_CHAIN_MAX], ext[ND_KP_CHAIN_MAX], xlb[ND_KP_CHAIN_MAX];
 	struct path *cl = NULL, *lo = NULL, *ex;
 
 	nd_kp_svc_chain("KUBE-SVC-", spn, proto, svc, sizeof(svc));
@@ -296,6 +297,19 @@ static void iptables_path(const struct rules *r, const struct nd_service *s,
 	}
 	if (!eps->external || !sp->node_port)
 		return;
+	nd_kp_svc_chain("KUBE-XLB-", spn, proto, xlb, sizeof(xlb));
+	if (s->etp_local && !nd_ipt_chain(nat, ext) && nd_ipt_chain(nat, xlb)) {
+		/* kube-proxy before KUBE-EXT: KUBE-XLB holds the local endpoints
+		 * itself (or a "has no local endpoints" drop), and there is no SVL */
+		ex = add_path(v, "external", xlb, &eps->local, a);
+		ex->found = true;
+		ex->dispatch = "KUBE-NODEPORTS";
+		ex->dispatched = ipt_jumps(nat, "KUBE-NODEPORTS", xlb);
+		ipt_chain_endpoints(nat, nd_ipt_chain(nat, xlb), spn, proto, a, ex);
+		if (lo && !lo->found && !s->itp_local)
+			lo->expected = false;
+		return;
+	}
 	ex = add_path(v, "external", ext, s->etp_local ? &eps->local : &eps->cluster, a);
 	ex->found = nd_ipt_chain(nat, ext) != NULL;
 	ex->dispatch = "KUBE-NODEPORTS";
