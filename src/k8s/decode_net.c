@@ -129,6 +129,14 @@ int dec_endpointslice(struct dec *d, const struct nd_json *o)
 		bool term = dec_bool(d, tv, "conditions.terminating");
 		const char *node = dec_str(d, nd_json_get(ep, "nodeName"), "endpoints[].nodeName");
 
+		/* discovery/v1beta1 and early v1 slices name the node in the topology */
+		if (!node)
+			node = dec_str(d, nd_json_path(ep, "deprecatedTopology", "kubernetes.io/hostname",
+						       NULL), "endpoints[].deprecatedTopology");
+		if (!node)
+			node = dec_str(d, nd_json_path(ep, "topology", "kubernetes.io/hostname", NULL),
+				       "endpoints[].topology");
+
 		for (j = 0; addrs && j < addrs->n; j++) {
 			struct nd_epaddr *ea = &s.addrs[s.naddrs++];
 

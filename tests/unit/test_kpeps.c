@@ -164,11 +164,39 @@ static void test_nil_conditions(void **state)
 	nd_model_free(m);
 }
 
+/* An older slice names the endpoint's node in its topology: still local. */
+static void test_topology_hostname(void **state)
+{
+	struct nd_model *m = nd_model_new();
+	struct nd_arena *a = nd_arena_new(0);
+	struct nd_kp_eps eps;
+	const struct nd_service *s;
+
+	(void)state;
+	add(m, "{\"kind\":\"Service\",\"metadata\":{\"name\":\"s\",\"namespace\":\"n\"},\"spec\":{\"clusterIP\":"
+	       "\"10.0.0.10\",\"internalTrafficPolicy\":\"Local\",\"ports\":[{\"port\":80}]}}");
+	add(m, "{\"kind\":\"EndpointSlice\",\"metadata\":{\"name\":\"s-1\",\"namespace\":\"n\",\"labels\":"
+	       "{\"kubernetes.io/service-name\":\"s\"}},\"addressType\":\"IPv4\",\"ports\":[{\"port\":8080}],"
+	       "\"endpoints\":[{\"addresses\":[\"10.1.0.1\"],\"topology\":{\"kubernetes.io/hostname\":\"node-a\"}},"
+	       "{\"addresses\":[\"10.1.0.2\"],\"deprecatedTopology\":{\"kubernetes.io/hostname\":\"node-b\"}}]}");
+	nd_model_finish(m);
+	s = nd_model_service(m, "n", "s");
+	nd_kp_endpoints(m, s, &s->ports[0], "node-a", a, &eps);
+	same("topology hostname", "local", &eps.local, "10.1.0.1:8080");
+	nd_kp_eps_free(&eps);
+	nd_kp_endpoints(m, s, &s->ports[0], "node-b", a, &eps);
+	same("deprecatedTopology hostname", "local", &eps.local, "10.1.0.2:8080");
+	nd_kp_eps_free(&eps);
+	nd_arena_free(a);
+	nd_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_nil_conditions),
+		cmocka_unit_test(test_topology_hostname),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
