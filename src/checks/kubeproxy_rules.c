@@ -165,7 +165,7 @@ struct path {
 };
 
 struct verdict {
-	struct path p[3];
+	struct path p[8];
 	int np;
 	bool rejects;           /* "has no endpoints" seen */
 };
@@ -190,6 +190,28 @@ static bool ipt_jumps(const struct nd_ipt_table *t, const char *from, const char
 			return true;
 	}
 	return false;
+}
+
+/* Whether KUBE-SERVICES sends vip:port to one of the chains a or b. */
+static bool ipt_vip_to(const struct nd_ipt_table *nat, const char *vip, int32_t port,
+		       const char *a, const char *b)
+{
+	const struct nd_ipt_chain *c = nd_ipt_chain(nat, "KUBE-SERVICES");
+
+	for (uint32_t i = 0; c && i < c->nrules; i++) {
+		const struct nd_ipt_rule *ru = &nat->rules[c->rules[i]];
+
+		if (ru->target && ip_is(ru->dst, vip) && ru->dport == port &&
+		    (strcmp(ru->target, a) == 0 || strcmp(ru->target, b) == 0))
+			return true;
+	}
+	return false;
+}
+
+/* The Service's external IPs and load-balancer IPs, i < count. */
+static const char *vip_at(const struct nd_service *s, uint32_t i)
+{
+	return i < s->nexternal_ips ? s->external_ips[i] : s->lb_ips[i - s->nexternal_ips];
 }
 
 /* The endpoints a KUBE-SVC/SVL chain forwards to, through its KUBE-SEP chains. */
@@ -244,6 +266,7 @@ static void iptables_path(const struct rules *r, const struct nd_service *s,
 	const struct nd_ipt_table *filter = nd_ipt_table(&r->ipt, "filter");
 	const struct nd_ipt_chain *top;
 	char svc[ND_KP_CHAIN_MAX], svl[ND_KP_CHAIN_MAX], ext[ND_KP_CHAIN_MAX], xlb[ND_KP_CHAIN_MAX];
+	char fw[ND_KP_CHAIN_MAX];
 	struct path *cl = NULL, *lo = NULL, *ex;
 
 	nd_kp_svc_chain("KUBE-SVC-", spn, proto, svc, sizeof(svc));
@@ -295,16 +318,17 @@ static void iptables_path(const struct rules *r, const struct nd_service *s,
 			lo->dispatched = ipt_jumps(nat, ext, lo->chain);
 		}
 	}
-	if (!eps->external || !sp->node_port)
+	if (!eps->external || (!sp->node_port && !s->nexternal_ips && !s->nlb_ips))
 		return;
 	nd_kp_svc_chain("KUBE-XLB-", spn, proto, xlb, sizeof(xlb));
+	nd_kp_svc_chain("KUBE-FW-", spn, proto, fw, sizeof(fw));
 	if (s->etp_local && !nd_ipt_chain(nat, ext) && nd_ipt_chain(nat, xlb)) {
 		/* kube-proxy before KUBE-EXT: KUBE-XLB holds the local endpoints
 		 * itself (or a "has no local endpoints" drop), and there is no SVL */
 		ex = add_path(v, "external", xlb, &eps->local, a);
 		ex->found = true;
 		ex->dispatch = "KUBE-NODEPORTS";
-		ex->dispatched = ipt_jumps(nat, "KUBE-NODEPORTS", xlb);
+		ex->dispatched = !sp->node_port || ipt_jumps(nat, "KUBE-NODEPORTS", xlb);
 		ipt_chain_endpoints(nat, nd_ipt_chain(nat, xlb), spn, proto, a, ex);
 		if (lo && !lo->found && !s->itp_local)
 			lo->expected = false;
@@ -313,7 +337,14 @@ static void iptables_path(const struct rules *r, const struct nd_service *s,
 	ex = add_path(v, "external", ext, s->etp_local ? &eps->local : &eps->cluster, a);
 	ex->found = nd_ipt_chain(nat, ext) != NULL;
 	ex->dispatch = "KUBE-NODEPORTS";
-	ex->dispatched = ipt_jumps(nat, "KUBE-NODEPORTS", ext);
+	ex->dispatched = !sp->node_port || ipt_jumps(nat, "KUBE-NODEPORTS", ext);
+	/* each external and load-balancer IP goes to KUBE-EXT (KUBE-FW with source ranges) */
+	for (uint32_t i = 0; ex->dispatched && i < s->nexternal_ips + s->nlb_ips; i++) {
+		if (ipt_vip_to(nat, vip_at(s, i), sp->port, ext, fw))
+			continue;
+		ex->dispatched = false;
+		ex->dispatch = nd_arena_printf(a, "KUBE-SERVICES for %s:%d", vip_at(s, i), sp->port);
+	}
 	/* the EXT chain holds no endpoints itself: it leads to SVC or SVL */
 	if (ex->found) {
 		const struct path *to = s->etp_local ? lo : cl;
@@ -332,14 +363,17 @@ static void ipvs_path(const struct rules *r, const struct nd_service *s,
 	struct path *pa;
 	const struct nd_ipvs_svc *vs;
 
-	for (int k = 0; k < 2; k++) {
-		const char *ip = k == 0 ? s->cluster_ip : nd ? nd->internal_ip : NULL;
-		int32_t port = k == 0 ? sp->port : sp->node_port;
+	/* 0: the ClusterIP, 1: <nodeIP>:<nodePort>, then each external and load-balancer IP */
+	for (uint32_t k = 0; k < 2 + s->nexternal_ips + s->nlb_ips && v->np < 8; k++) {
+		const char *ip = k == 0 ? s->cluster_ip : k == 1 ? (nd ? nd->internal_ip : NULL)
+			       : vip_at(s, k - 2);
+		int32_t port = k == 1 ? sp->node_port : sp->port;
 
-		if (k == 1 && (!eps->external || !port || !ip))
-			break;
+		if (k >= 1 && (!eps->external || !port || !ip))
+			continue;
 		nd_kp_join_host_port(ip, port, hp, sizeof(hp));
-		pa = add_path(v, k == 0 ? (s->itp_local ? "local" : "cluster") : "nodeport",
+		pa = add_path(v, k == 0 ? (s->itp_local ? "local" : "cluster") : k == 1 ? "nodeport"
+			      : "external",
 			      nd_arena_printf(a, "%s %s", nd_proto_name(sp->proto), hp),
 			      k == 0 ? (s->itp_local ? &eps->local : &eps->cluster)
 				     : (s->etp_local ? &eps->local : &eps->cluster), a);
@@ -363,6 +397,18 @@ static bool nft_leads(const struct nd_nft *t, const char *map, const char *to)
 
 	for (uint32_t i = 0; m && i < m->nelems; i++)
 		if (m->elems[i].target && strcmp(m->elems[i].target, to) == 0)
+			return true;
+	return false;
+}
+
+static bool nft_key_leads(const struct nd_nft *t, const char *map, const char *key,
+			  const char *to)
+{
+	const struct nd_nft_map *m = nd_nft_map(t, map);
+
+	for (uint32_t i = 0; m && i < m->nelems; i++)
+		if (m->elems[i].target && strcmp(m->elems[i].target, to) == 0 &&
+		    m->elems[i].key && strcmp(m->elems[i].key, key) == 0)
 			return true;
 	return false;
 }
@@ -452,11 +498,25 @@ static void nft_path(const struct rules *r, const struct nd_service *s,
 		for (uint32_t k = 0; e && k < e->ntargets; k++)
 			pa->dispatched |= strcmp(e->targets[k], pa->chain) == 0;
 	}
-	if (!eps->external || !sp->node_port)
+	if (!eps->external || (!sp->node_port && !s->nexternal_ips && !s->nlb_ips))
 		return;
 	ex = add_path(v, "external", ext, s->etp_local ? &eps->local : &eps->cluster, a);
 	ex->dispatch = "service-nodeports";
-	ex->dispatched = nft_leads(&r->nft, "service-nodeports", ext);
+	ex->dispatched = !sp->node_port || nft_leads(&r->nft, "service-nodeports", ext);
+	/* each external and load-balancer IP: an element of service-ips to it
+	 * (or to the firewall- chain under loadBalancerSourceRanges) */
+	for (uint32_t i = 0; ex->dispatched && i < s->nexternal_ips + s->nlb_ips; i++) {
+		char fw[ND_KP_CHAIN_MAX];
+		const char *key = nd_arena_printf(a, "%s . %s . %d", vip_at(s, i), proto, sp->port);
+
+		nd_kp_nft_service_chain("firewall", s->m.ns, s->m.name, proto, sp->name, fw,
+					sizeof(fw));
+		if (nft_key_leads(&r->nft, "service-ips", key, ext) ||
+		    nft_key_leads(&r->nft, "service-ips", key, fw))
+			continue;
+		ex->dispatched = false;
+		ex->dispatch = nd_arena_printf(a, "service-ips for %s:%d", vip_at(s, i), sp->port);
+	}
 	if (nd_nft_chain(&r->nft, ext)) {
 		const struct path *to = s->etp_local ? lo : cl;
 

@@ -294,8 +294,26 @@ int dec_service(struct dec *d, const struct nd_json *o)
 			? (int32_t)dec_int(d, to, "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
 					   0, 86400)
 			: 10800;
-		dec_strs(d, nd_json_get(spec, "externalIPs"), "spec.externalIPs", &nx);
+		s.external_ips = dec_strs(d, nd_json_get(spec, "externalIPs"), "spec.externalIPs", &nx);
 		s.nexternal_ips = nx;
+	}
+	{
+		const struct nd_json *ing = dec_arr(d, nd_json_path(o, "status", "loadBalancer",
+								  "ingress", NULL),
+						    "status.loadBalancer.ingress");
+
+		/* ipMode Proxy: the load balancer delivers to the node, kube-proxy
+		 * writes nothing for that IP */
+		s.lb_ips = ing && ing->n ? dec_alloc(d, ing->n, sizeof(*s.lb_ips)) : NULL;
+		for (uint32_t k = 0; ing && k < ing->n; k++) {
+			const char *ip = dec_str(d, nd_json_get(&ing->u.items[k], "ip"),
+						 "status.loadBalancer.ingress[].ip");
+			const char *mode = dec_str(d, nd_json_get(&ing->u.items[k], "ipMode"),
+						   "status.loadBalancer.ingress[].ipMode");
+
+			if (ip && *ip && !(mode && strcmp(mode, "Proxy") == 0))
+				s.lb_ips[s.nlb_ips++] = ip;
+		}
 	}
 	sel = dec_obj(d, nd_json_get(spec, "selector"), "spec.selector");
 	if (sel && sel->n) {

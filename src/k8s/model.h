@@ -149,6 +149,9 @@ struct nd_service {
 	bool affinity_client_ip;   /* spec.sessionAffinity: ClientIP */
 	int32_t affinity_timeout;  /* sessionAffinityConfig.clientIP.timeoutSeconds (10800) */
 	uint32_t nexternal_ips;    /* spec.externalIPs */
+	const char **external_ips;
+	uint32_t nlb_ips;          /* status.loadBalancer.ingress[].ip (not ipMode Proxy) */
+	const char **lb_ips;
 	struct nd_selector selector;
 	uint32_t nports;
 	struct nd_svcport *ports;

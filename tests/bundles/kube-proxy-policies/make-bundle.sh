@@ -61,6 +61,7 @@ pods = [
     mkpod("orders-6d4b9c7f5d-q1r2s", A, "10.244.0.40", {"app": "orders"}, state="draining"),
     mkpod("orders-7f8e9d0c1b-t3u4v", B, "10.244.1.40", {"app": "orders"}, state="notready"),
     mkpod("front-6d4b9c7f5d-w5x6y", B, "10.244.1.50", {"app": "front"}),
+    mkpod("report-6d4b9c7f5d-z7a8b", A, "10.244.0.60", {"app": "report"}),
 ]
 http = [svc_port(80, "http", "http")]
 svcs = [
@@ -71,6 +72,9 @@ svcs = [
     service(g, "shop", "front", ports=[svc_port(80, "http", "http", node_port=30050)], selector={"app": "front"},
             cluster_ip="10.0.10.50", type_="LoadBalancer", lb_ingress=["20.31.40.50"], external_traffic_policy="Local"),
 ]
+# report: a ClusterIP Service with an external IP (traffic to 10.224.0.100:80 from outside)
+svcs.append(service(g, "shop", "report", ports=http, selector={"app": "report"}, cluster_ip="10.0.10.60"))
+svcs[5]["spec"]["externalIPs"] = ["10.224.0.100"]
 svcs[1]["spec"]["sessionAffinity"] = "ClientIP"
 svcs[1]["spec"]["sessionAffinityConfig"] = {"clientIP": {"timeoutSeconds": 10800}}
 svcs[2]["spec"]["internalTrafficPolicy"] = "Local"
@@ -105,6 +109,7 @@ WEB = ("shop/web:http", "10.0.10.10", 80, ["10.244.0.10:8080", "10.244.1.10:8080
 CHK = ("shop/checkout:http", "10.0.10.20", 80, ["10.244.0.20:8080"])
 ORD = ("shop/orders:http", "10.0.10.40", 80, ["10.244.0.40:8080"])
 FRONT = ("shop/front:http", "10.0.10.50", 80, ["10.244.1.50:8080"])
+REP = ("shop/report:http", "10.0.10.60", 80, ["10.244.0.60:8080"])
 
 
 def svc_rules(chain, spn, vip, port_, endpoints, affinity=0, masq=True):
@@ -149,7 +154,7 @@ def iptables_a():
     ]
     chains = {"KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ", "KUBE-PROXY-CANARY", "KUBE-KUBELET-CANARY"}
     svc_lines, body = [], []
-    for spn, vip, p, ep in (K, WEB, CHK, ORD):
+    for spn, vip, p, ep in (K, WEB, CHK, ORD, REP):
         if spn == ORD[0]:
             continue        # this kube-proxy predates terminating-endpoint fallback: no chain, a REJECT
         c = svc_chain("KUBE-SVC-", spn)
@@ -161,6 +166,11 @@ def iptables_a():
         for e in ep:
             chains.add(sep_chain(spn, e))
             body += sep_rules(spn, e)
+    # report: its KUBE-EXT chain is there, but no KUBE-SERVICES rule sends the external IP to it
+    ext_rep = svc_chain("KUBE-EXT-", REP[0])
+    chains.add(ext_rep)
+    body += ['-A %s -m comment --comment "masquerade traffic for shop/report:http external destinations" -j KUBE-MARK-MASQ'
+             % ext_rep, '-A %s -j %s' % (ext_rep, svc_chain("KUBE-SVC-", REP[0]))]
     chains.add(svl_cart)
     svc_lines.append('-A KUBE-SERVICES -d 10.0.10.30/32 -p tcp -m comment --comment "shop/cart:http cluster IP" -m tcp '
                      '--dport 80 -j %s' % svl_cart)
@@ -185,6 +195,8 @@ def iptables_a():
         body += sep_rules(FRONT[0], e)
     svc_lines.append('-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last '
                      'rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS')
+    # the node port still leads to KUBE-EXT (the Service has endpoints elsewhere); the filter DROP stops outside traffic
+    nat_rules.append('-A KUBE-NODEPORTS -p tcp -m comment --comment "shop/front:http" -m tcp --dport 30050 -j %s' % ext_front)
     nat = (["*nat", ":PREROUTING ACCEPT [0:0]", ":INPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", ":POSTROUTING ACCEPT [0:0]"]
            + head(chains) + nat_rules + svc_lines + body + ["COMMIT"])
     filt = ["*filter", ":INPUT ACCEPT [0:0]", ":FORWARD ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]",
@@ -226,7 +238,7 @@ def nft_b():
     # orders: no ready endpoint, its serving-terminating one is used (1.28+)
     for r, vip, p, eps_ in ((k_r, "10.0.0.1", 443, K[3]), (web_r, "10.0.10.10", 80, WEB[3]),
                             (chk_r, "10.0.10.20", 80, CHK[3]), (ord_r, "10.0.10.40", 80, ORD[3]),
-                            (front_r, "10.0.10.50", 80, FRONT[3])):
+                            (front_r, "10.0.10.50", 80, FRONT[3]), (rest("shop", "report", "http"), "10.0.10.60", 80, REP[3])):
         c = nft_chain("service", r)
         svc_elems.append("%s . tcp . %d : goto %s" % (vip, p, c))
         body = ["\t\tip daddr %s tcp dport %d ip saddr != %s jump mark-for-masquerade" % (vip, p, CIDR)]
@@ -251,10 +263,14 @@ def nft_b():
                          "\t\tfib saddr type local goto %s" % nft_chain("service", front_r),
                          "\t\tgoto %s" % loc]))
     svc_elems.append("20.31.40.50 . tcp . 80 : goto %s" % ext)
+    rep_r = rest("shop", "report", "http")
+    rep_ext = nft_chain("external", rep_r)
+    chains.append((rep_ext, ["\t\tjump mark-for-masquerade", "\t\tgoto %s" % nft_chain("service", rep_r)]))
+    svc_elems.append("10.224.0.100 . tcp . 80 : goto %s" % rep_ext)
     for aff in affinity_sets:
         lines += ["\tset %s {" % aff, "\t\ttype ipv4_addr", "\t\tflags dynamic,timeout", "\t\ttimeout 3h", "\t}"]
     lines += ["\tset cluster-ips {", "\t\ttype ipv4_addr", '\t\tcomment "Active ClusterIPs"',
-              "\t\telements = { 10.0.0.1, 10.0.10.10, 10.0.10.20, 10.0.10.30,", "\t\t\t     10.0.10.40, 10.0.10.50 }", "\t}"]
+              "\t\telements = { 10.0.0.1, 10.0.10.10, 10.0.10.20, 10.0.10.30,", "\t\t\t     10.0.10.40, 10.0.10.50, 10.0.10.60 }", "\t}"]
     lines += ["\tmap no-endpoint-services {", "\t\ttype ipv4_addr . inet_proto . inet_service : verdict",
               '\t\tcomment "vmap to drop or reject packets to services with no endpoints"',
               '\t\telements = { 10.0.10.30 . tcp . 80 comment "%s" : drop }' % "shop/cart:http", "\t}"]
@@ -295,6 +311,8 @@ def ipvs_c():
     vs("10.0.10.30:80", ["10.244.0.30:8080", "10.244.2.30:8080"])
     vs("10.0.10.40:80", ORD[3])
     vs("10.0.10.50:80", FRONT[3])
+    vs("10.0.10.60:80", REP[3])
+    vs("10.224.0.100:80", REP[3])
     vs("10.224.0.6:30050", [])
     vs("20.31.40.50:80", [])
     return "\n".join(out) + "\n"
@@ -330,7 +348,7 @@ write_list(ROOT + "/cluster/daemonsets.json", [ds])
 write_list(ROOT + "/cluster/services.json", sorted(svcs + [ksvc], key=key))
 write_list(ROOT + "/cluster/endpoints.json", sorted([e for e in eps if e] + [kep], key=key))
 write_list(ROOT + "/cluster/endpointslices.json", sorted(slices + [ksl], key=key))
-exp = [("kube-proxy-rules-missing", "Service", "shop", n) for n in ("checkout", "orders", "cart", "front")]
+exp = [("kube-proxy-rules-missing", "Service", "shop", n) for n in ("checkout", "orders", "cart", "front", "report")]
 exp += [("kube-proxy-rules-unreadable-line", "Node", None, C), ("service-pods-not-ready", "Service", "shop", "orders")]
 write_json(ROOT + "/expected-findings.json",
            [{"code": c, "kind": k, "namespace": ns, "name": n} for c, k, ns, n in exp])
