@@ -208,10 +208,13 @@ static bool ipt_vip_to(const struct nd_ipt_table *nat, const char *vip, int32_t 
 	return false;
 }
 
-/* The Service's external IPs and load-balancer IPs, i < count. */
+/* The Service's external IPs and load-balancer IPs, i < count; NULL for one
+ * of the other family than the ClusterIP (another proxier writes it). */
 static const char *vip_at(const struct nd_service *s, uint32_t i)
 {
-	return i < s->nexternal_ips ? s->external_ips[i] : s->lb_ips[i - s->nexternal_ips];
+	const char *ip = i < s->nexternal_ips ? s->external_ips[i] : s->lb_ips[i - s->nexternal_ips];
+
+	return ip && (strchr(ip, ':') != NULL) == (strchr(s->cluster_ip, ':') != NULL) ? ip : NULL;
 }
 
 /* The endpoints a KUBE-SVC/SVL chain forwards to, through its KUBE-SEP chains. */
@@ -340,7 +343,7 @@ static void iptables_path(const struct rules *r, const struct nd_service *s,
 	ex->dispatched = !sp->node_port || ipt_jumps(nat, "KUBE-NODEPORTS", ext);
 	/* each external and load-balancer IP goes to KUBE-EXT (KUBE-FW with source ranges) */
 	for (uint32_t i = 0; ex->dispatched && i < s->nexternal_ips + s->nlb_ips; i++) {
-		if (ipt_vip_to(nat, vip_at(s, i), sp->port, ext, fw))
+		if (!vip_at(s, i) || ipt_vip_to(nat, vip_at(s, i), sp->port, ext, fw))
 			continue;
 		ex->dispatched = false;
 		ex->dispatch = nd_arena_printf(a, "KUBE-SERVICES for %s:%d", vip_at(s, i), sp->port);
@@ -507,8 +510,11 @@ static void nft_path(const struct rules *r, const struct nd_service *s,
 	 * (or to the firewall- chain under loadBalancerSourceRanges) */
 	for (uint32_t i = 0; ex->dispatched && i < s->nexternal_ips + s->nlb_ips; i++) {
 		char fw[ND_KP_CHAIN_MAX];
-		const char *key = nd_arena_printf(a, "%s . %s . %d", vip_at(s, i), proto, sp->port);
+		const char *key;
 
+		if (!vip_at(s, i))
+			continue;
+		key = nd_arena_printf(a, "%s . %s . %d", vip_at(s, i), proto, sp->port);
 		nd_kp_nft_service_chain("firewall", s->m.ns, s->m.name, proto, sp->name, fw,
 					sizeof(fw));
 		if (nft_key_leads(&r->nft, "service-ips", key, ext) ||
