@@ -102,7 +102,8 @@ const struct nd_check_def nd_check_defs[] = {
 	 .node = ND_NODE_RULES,
 	 .no_data = N_("no node rules in the source (--node-root, --iptables-save FILE, or a "
 		       "bundle's nodes/<node>/iptables-save.txt)"),
-	 .codes = CODES("kube-proxy-rules-missing", "bundle-load-error"),
+	 .codes = CODES("kube-proxy-rules-missing", "kube-proxy-rules-unreadable-line",
+			"bundle-load-error"),
 	 .fn = nd_check_kube_proxy_rules},
 	{.id = "service-netpol", .scenario = "S3",
 	 .kinds = K(POD) | K(NAMESPACE) | K(NETWORKPOLICY) | K(ENDPOINTS) | K(ENDPOINTSLICE),

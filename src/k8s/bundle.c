@@ -169,7 +169,8 @@ struct load_ctx {
 /*
  * What the model never reads, so the decoder checks it fast and builds
  * nothing for it (nd_json_stream_opts.skip_paths): managedFields are half
- * of every object; the rest is pod and node detail no check looks at.
+ * of every object; the rest is pod and node detail no check looks at (a
+ * template's tolerations and affinity are read: where a DaemonSet runs).
  * Paths are from each object's root, arrays passed through.
  */
 #define CONTAINER_DETAIL(pfx) \
@@ -184,8 +185,7 @@ static const char *const skip_paths[] = {
 	"spec.containers.command", "spec.containers.args",
 	CONTAINER_DETAIL("spec.initContainers"),
 	CONTAINER_DETAIL("spec.ephemeralContainers"),
-	"spec.template.spec.volumes", "spec.template.spec.tolerations",
-	"spec.template.spec.affinity",
+	"spec.template.spec.volumes",
 	CONTAINER_DETAIL("spec.template.spec.containers"),
 	CONTAINER_DETAIL("spec.template.spec.initContainers"),
 	"status.containerStatuses.lastState", "status.containerStatuses.imageID",

@@ -37,7 +37,7 @@ cat > "$B/cluster/planted.json" <<'EOS'
          {"name":"DB_SECRET","value":"PLANT10"}]}]},
  "status":{"phase":"Running","podIP":"10.244.1.98"}}
 EOS
-"$ND" diagnose --snapshot "$B" -o json 2>/dev/null | jq -S '.findings' > "$WORK/want"
+"$ND" diagnose --snapshot "$B" -o json 2>/dev/null | jq -S "$NO_SOURCE_FLAGS | .findings" > "$WORK/want"
 
 "$ND" serve --snapshot "$B" --write-kubeconfig "$WORK/kc" > "$WORK/url" 2> "$WORK/serve.err" &
 SPID=$!
@@ -47,7 +47,7 @@ TOKEN=$(sed -n 's/^ *token: *"*\([^"]*\)"*$/\1/p' "$WORK/kc")
 NETDIAG_PAGE_LIMIT=7 "$ND" --kubeconfig "$WORK/kc" collect -o "$WORK/out" 2> "$WORK/collect.err"
 check "collect exit 0" test $? -eq 0
 check "collect progress on stderr" grep -q "pods: 59" "$WORK/collect.err"
-"$ND" diagnose --snapshot "$WORK/out" -o json 2>/dev/null | jq -S '.findings' > "$WORK/got"
+"$ND" diagnose --snapshot "$WORK/out" -o json 2>/dev/null | jq -S "$NO_SOURCE_FLAGS | .findings" > "$WORK/got"
 if out=$(diff -u "$WORK/want" "$WORK/got"); then ok "collect dir: same findings"; else not_ok "collect dir: same findings" "$out"; fi
 if grep -rq "hunter2" "$WORK/out"; then not_ok "collect redacts secrets" "$(grep -ro 'hunter2[^"]*' "$WORK/out")"; else ok "collect redacts secrets"; fi
 check "collect keeps harmless env" grep -q '"debug"' "$WORK/out/cluster/pods.json"
@@ -73,15 +73,15 @@ check_rc "collect refuses to overwrite" 3 "$ND" --kubeconfig "$WORK/kc" collect 
 
 "$ND" --kubeconfig "$WORK/kc" collect -o "$WORK/b.tar.gz" 2> /dev/null
 mkdir -p "$WORK/x" && tar xzf "$WORK/b.tar.gz" -C "$WORK/x"
-"$ND" diagnose --snapshot "$WORK/x/b" -o json 2>/dev/null | jq -S '.findings' > "$WORK/got2"
+"$ND" diagnose --snapshot "$WORK/x/b" -o json 2>/dev/null | jq -S "$NO_SOURCE_FLAGS | .findings" > "$WORK/got2"
 if out=$(diff -u "$WORK/want" "$WORK/got2"); then ok "collect tar.gz: same findings"; else not_ok "collect tar.gz: same findings" "$out"; fi
 # the archive itself as --snapshot: the whole report, text and JSON, as from the folder
 # (but when: each of the two bundles says when it was collected)
 for f in json text; do
 	"$ND" diagnose --snapshot "$WORK/out" -o $f 2>/dev/null | grep -v '"snapshot": \|"when": \|^source: snapshot ' |
-		normalize_json > "$WORK/want.$f"
+		normalize_json | no_source_flags > "$WORK/want.$f"
 	"$ND" diagnose --snapshot "$WORK/b.tar.gz" -o $f 2>/dev/null | grep -v '"snapshot": \|"when": \|^source: snapshot ' |
-		normalize_json > "$WORK/got.$f"
+		normalize_json | no_source_flags > "$WORK/got.$f"
 	if [ -s "$WORK/want.$f" ] && out=$(diff -u "$WORK/want.$f" "$WORK/got.$f"); then
 		ok "collect tar.gz: --snapshot on it gives the same $f report"
 	else not_ok "collect tar.gz: --snapshot on it gives the same $f report" "$out"; fi
@@ -96,7 +96,7 @@ TMPDIR="$WORK/stmp" "$ND" serve --snapshot "$WORK/b.tar.gz" --write-kubeconfig "
 SPID2=$!
 i=0; while [ ! -s "$WORK/url2" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 "$ND" --kubeconfig "$WORK/kc2" collect -o "$WORK/out2" 2> /dev/null
-"$ND" diagnose --snapshot "$WORK/out2" -o json 2>/dev/null | jq -S '.findings' > "$WORK/got3"
+"$ND" diagnose --snapshot "$WORK/out2" -o json 2>/dev/null | jq -S "$NO_SOURCE_FLAGS | .findings" > "$WORK/got3"
 if out=$(diff -u "$WORK/want" "$WORK/got3"); then ok "serve tar.gz: same findings"; else not_ok "serve tar.gz: same findings" "$out$(cat "$WORK/serve2.err")"; fi
 kill "$SPID2" 2>/dev/null; wait "$SPID2" 2>/dev/null
 if [ -z "$(ls -A "$WORK/stmp")" ]; then ok "serve tar.gz: private folder removed on stop"
