@@ -46,7 +46,7 @@
 #define GUIDE_PATH "/api/v1/namespaces/default/pods?limit=1"
 
 const char nd_incluster_help[] =
-	"Run inside a pod (kubectl run, or the Job of deploy/). Makes the guide's\n"
+	N_("Run inside a pod (kubectl run, or the Job of deploy/). Makes the guide's\n"
 	"request, GET /api/v1/namespaces/default/pods with the service-account token,\n"
 	"through the kubernetes Service's VIP (KUBERNETES_SERVICE_HOST/_PORT), the\n"
 	"cluster's FQDN (--fqdn, or the --aks profile) and each of the Service's\n"
@@ -54,7 +54,9 @@ const char nd_incluster_help[] =
 	"broken Service path from an unreachable API server; then DNS from the pod:\n"
 	"each CoreDNS pod, the kube-dns Service, the resolv.conf servers and the\n"
 	"upstreams, and on a private cluster its private FQDN through each of them.\n"
-	"The whole run ends within --timeout (10s).\n";
+	"The whole run ends within --timeout (10s).\n"
+	"With --egress, also AKS's required outbound destinations (as netdiag egress);\n"
+	"--print-manifest prints the ServiceAccount, read-only RBAC and Job that run it.\n");
 
 struct ic_opts {
 	const char *sa_dir, *pod, *fqdn, *private_fqdn, *resolv;
