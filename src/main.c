@@ -446,6 +446,8 @@ int main(int argc, char **argv)
 			}
 		}
 		if (!ctx.snapshot) {
+			if (cmd->fn == cmd_agent)   /* one agent per node: no more than its checks read */
+				ctx.live_kinds = nd_check_node_kinds();
 			rc = nd_live_source_open(&ctx, cmd->name);
 			if (rc != ND_EXIT_OK)
 				goto out;
@@ -478,6 +480,7 @@ run:
 			.format = ctx.format == ND_FMT_JSON ? ND_EMIT_JSON : ND_EMIT_TEXT,
 			.color = ctx.color,
 			.verbose = ctx.verbose > 0,
+			.one_line = ctx.one_line,
 		};
 
 		nd_report_sort(ctx.report);
@@ -497,6 +500,9 @@ out:
 		if (rc == ND_EXIT_OK)
 			rc = ND_EXIT_USAGE;
 	}
+	if (ctx.linger && rc != ND_EXIT_USAGE)
+		for (;;)
+			pause();   /* agent --stay: until the kubelet's SIGTERM */
 	nd_report_free(ctx.report);
 	nd_bundle_free(ctx.bundle);
 	nd_model_free(ctx.model);

@@ -59,6 +59,7 @@ struct nd_subject {
 	const char *kind;        /* Service, Pod, Node, NodeNetworkConfig, ... */
 	const char *ns;          /* NULL when cluster-scoped */
 	const char *name;
+	const char *node;        /* the node it was seen on, in a fleet report (else NULL) */
 };
 
 struct nd_finding {
@@ -116,6 +117,12 @@ struct nd_report {
 	 * run is then incomplete, never healthy */
 	const char **unread;
 	size_t nunread, capu;
+	/* agent --raw-files: the node's files for a bundle, printed as the
+	 * top-level member node_files (JSON only); NULL for none */
+	struct nd_val *node_files;
+	/* print each finding's check id ("check") in JSON (the agent's line, so
+	 * the fleet merge knows which row added it) */
+	bool finding_checks;
 	/* the whole report as one value (nd_report_tree), built once */
 	struct nd_val *tree;
 	/* internal: the check being run */

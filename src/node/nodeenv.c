@@ -271,7 +271,7 @@ enum nd_sandbox nd_sandbox_state(const struct nd_sandboxes *s, const char *cid)
 {
 	if (!cid || !*cid)
 		return ND_SANDBOX_UNKNOWN;
-	if (bsearch(&cid, s->ids, s->n, sizeof(*s->ids), cmp_str))
+	if (s->n && bsearch(&cid, s->ids, s->n, sizeof(*s->ids), cmp_str))
 		return ND_SANDBOX_RUNNING;
 	/* a netns named after the sandbox ("<prefix>-<id>") */
 	for (size_t i = 0; i < s->n; i++) {

@@ -234,6 +234,8 @@ static void text_finding(FILE *out, const struct nd_finding *f, bool color)
 		f->subject.kind ? f->subject.kind : "",
 		f->subject.ns ? f->subject.ns : "", f->subject.ns ? "/" : "",
 		f->subject.name ? f->subject.name : "");
+	if (f->subject.node && !(f->subject.kind && strcmp(f->subject.kind, "Node") == 0))
+		fprintf(out, "          %s %s\n", _("node:"), f->subject.node);
 	if (f->summary)
 		fprintf(out, "          %s\n", f->summary);
 	if (f->evidence && f->evidence->n) {
@@ -355,7 +357,7 @@ static int emit_text(FILE *out, const struct nd_report *r, const struct nd_emit_
 int nd_emit_report(FILE *out, struct nd_report *r, const struct nd_emit_opts *o)
 {
 	if (o->format == ND_EMIT_JSON) {
-		nd_emit_val_json(out, nd_report_tree(r), 0);
+		nd_emit_val_json(out, nd_report_tree(r), o->one_line ? -1 : 0);
 		putc('\n', out);
 	} else
 		emit_text(out, r, o);

@@ -18,6 +18,7 @@ struct nd_emit_opts {
 	enum nd_emit_format format;
 	bool color;
 	bool verbose;        /* text: list every check, not only the ones that did not pass */
+	bool one_line;       /* JSON: the whole report on one line (the fleet agent's log) */
 };
 
 /* Print the report. Returns 0, or -1 when writing failed (ferror). */
