@@ -101,6 +101,8 @@ static const struct nd_opt cani_opts[] = {
 
 static const struct nd_opt collect_opts[] = {
 	{"output", 'o', "DIR|FILE.tar.gz", N_("where to write the bundle (required)"), ND_OPT_PATH},
+	{"nodes", 0, NULL, N_("also the fleet agents' node files (agent --raw-files, in -n NS, "
+			      "default netdiag) into nodes/<node>/, and their logs into logs/"), 0},
 	END,
 };
 

@@ -33,6 +33,7 @@ int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 	struct nd_live_kind *kinds = NULL;
 	struct nd_collect_stats st;
 	const char *out = NULL, *pl = getenv("NETDIAG_PAGE_LIMIT");
+	bool nodes = false;
 	struct nd_err e;
 	size_t n, i;
 	int rc = ND_EXIT_NORUN;
@@ -43,11 +44,16 @@ int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 			out = argv[++i];
 		else if (strncmp(argv[i], "--output=", 9) == 0)
 			out = argv[i] + 9;
+		else if (strcmp(argv[i], "--nodes") == 0)
+			nodes = true;
 		else
 			return nd_usage_error(me, _("unexpected argument '%s'"), argv[i]);
 	}
 	if (!out || !out[0])
 		return nd_usage_error(me, _("give the bundle to write with -o DIR or -o FILE.tar.gz"));
+	if (nodes && (strstr(out, ".tar.gz") || strstr(out, ".tgz")))
+		return nd_usage_error(me, _("--nodes writes a folder: give -o DIR (and tar it "
+					    "afterwards)"));
 	if (pl)
 		lo.page_limit = (unsigned)strtoul(pl, NULL, 10);
 	if (nd_kubeconfig_opts_from_ctx(ctx, &kc, &e) < 0) {
@@ -70,6 +76,19 @@ int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 			fprintf(stderr, "netdiag collect: %s\n", kinds[i].err.message);
 	fprintf(stderr, "netdiag collect: %s '%s': %zu objects, %zu values redacted, %zu kinds "
 		"could not be read\n", _("wrote"), out, st.objects, st.redacted, st.kinds_failed);
+	if (nodes) {
+		struct nd_collect_nodes_stats ns;
+		const char *agent_ns = ctx->ns ? ctx->ns : "netdiag";
+
+		if (nd_collect_nodes(lv, agent_ns, out, 16u << 20, nd_now_ms() + ctx->timeout_ms,
+				     &ns, &e) < 0) {
+			fprintf(stderr, "netdiag collect --nodes: %s\n", e.msg);
+			goto out;
+		}
+		fprintf(stderr, _("netdiag collect: %zu agents in '%s', %zu logs, %zu nodes' files "
+				  "(%zu files), %zu could not be read\n"), ns.agents, agent_ns,
+			ns.logs, ns.nodes, ns.files, ns.failed);
+	}
 	rc = ND_EXIT_OK;
 out:
 	free(kinds);

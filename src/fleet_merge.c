@@ -13,9 +13,9 @@
 #include "core/json.h"
 #include "findings/catalogue.h"
 #include "findings/finding.h"
+#include "k8s/collect.h"
 #include "core/banned.h"
 
-#define LINE_PREFIX "{\"schema\":\"netdiag/v1\""
 #define EVIDENCE_DEPTH 32
 #define NODE_CODES 32      /* distinct codes one node's line may add to the roll-up */
 
@@ -94,24 +94,7 @@ void nd_fleet_free(struct nd_fleet *f)
 
 const char *nd_fleet_last_line(const char *log, size_t len, size_t *linelen)
 {
-	size_t end = len, plen = strlen(LINE_PREFIX);
-
-	while (end > 0) {
-		size_t start = end;
-
-		while (start > 0 && log[start - 1] != '\n')
-			start--;
-		if (end - start >= plen && memcmp(log + start, LINE_PREFIX, plen) == 0) {
-			size_t n = end - start;
-
-			while (n && (log[start + n - 1] == '\r' || log[start + n - 1] == '\n'))
-				n--;
-			*linelen = n;
-			return log + start;
-		}
-		end = start ? start - 1 : 0;
-	}
-	return NULL;
+	return nd_agent_last_line(log, len, linelen);
 }
 
 static struct mcheck *check_of(struct nd_fleet *f, const char *id, const char *scenario)
@@ -514,8 +497,12 @@ void nd_fleet_finish(struct nd_fleet *f)
 		nd_obj_str(r, o, "code", c->code);
 		nd_obj_int(r, o, "nodes", (int64_t)c->nodes);
 		w = nd_obj_arr(r, o, "worst");
-		n = snprintf(line, sizeof(line), _("%zu nodes: %s (%s); the %zu worst:"), c->nodes,
-			     c->code, ce ? ce->title : "", c->ntop);
+		if (c->nodes == 1)
+			n = snprintf(line, sizeof(line), _("1 node: %s (%s):"), c->code,
+				     ce ? ce->title : "");
+		else
+			n = snprintf(line, sizeof(line), _("%zu nodes: %s (%s); the %zu worst:"),
+				     c->nodes, c->code, ce ? ce->title : "", c->ntop);
 		for (size_t k = 0; k < c->ntop; k++) {
 			struct nd_val *x = nd_arr_obj(r, w);
 

@@ -307,6 +307,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	rq.limit = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
 	rq.cont = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "continue");
 	rq.watch = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "watch");
+	rq.tail_lines = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "tailLines");
+	rq.limit_bytes = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limitBytes");
+	rq.container = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "container");
 	if (!nd_api_public(url)) {
 		if (authenticate(srv, c, user, sizeof(user), &e) < 0) {
 			snprintf(msg, sizeof(msg), "Unauthorized: %s", e.msg);
@@ -378,6 +381,7 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 	srv->api.forbid = o->forbid;
 	srv->api.nforbid = o->nforbid;
 	srv->api.sar_deny = o->faults.sar_deny;
+	srv->api.logs_dir = o->logs_dir;
 	srv->api.rbac = srv->rbac = nd_serve_rbac_new(s);
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,

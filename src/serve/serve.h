@@ -37,6 +37,7 @@ struct nd_serve_opts {
 	size_t nforbid;
 	struct nd_faults faults;
 	unsigned max_connections;    /* default 256 */
+	const char *logs_dir;        /* the bundle's logs/ folder (pods/{name}/log), or NULL */
 };
 
 struct nd_server;
