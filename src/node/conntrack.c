@@ -88,7 +88,7 @@ int nd_ct_parse_stat(const char *text, size_t len, struct nd_ct_stat *out, struc
 				ncol++;
 				q += n;
 			}
-			if (ncol == 0 || strncmp(p, "entries", 7) != 0)
+			if (ncol == 0 || (size_t)(eol - p) < 7 || memcmp(p, "entries", 7) != 0)
 				return nd_err_set(e, "line 1: not the header of /proc/net/stat/nf_conntrack "
 						  "(it starts with 'entries')");
 		} else {
