@@ -83,9 +83,8 @@ static int mkdirs(const char *base, const char *rel, struct nd_err *e)
 	char p[4096];
 	size_t bl = strlen(base);
 
-	if (bl + 1 + strlen(rel) >= sizeof(p))
+	if ((size_t)snprintf(p, sizeof(p), "%s/%s", base, rel) >= sizeof(p))
 		return nd_err_set(e, "path too long: '%s/%s'", base, rel);
-	snprintf(p, sizeof(p), "%s/%s", base, rel);
 	for (char *s = p + bl + 1; (s = strchr(s, '/')) != NULL; s++) {
 		*s = '\0';
 		if (mkdir(p, 0700) < 0 && errno != EEXIST)
@@ -103,7 +102,8 @@ static int write_file(const char *base, const char *rel, const void *data, size_
 
 	if (mkdirs(base, rel, e) < 0)
 		return -1;
-	snprintf(p, sizeof(p), "%s/%s", base, rel);
+	if ((size_t)snprintf(p, sizeof(p), "%s/%s", base, rel) >= sizeof(p))
+		return nd_err_set(e, "path too long: '%s/%s'", base, rel);
 	fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return nd_err_set(e, "cannot create '%s': %s", p, strerror(errno));
