@@ -11,6 +11,8 @@
  *    worst of the nodes': error when any node's errored, so a node that
  *    could not look never makes the fleet healthy); each finding keeps its
  *    check and code, and its subject carries the node (subject.node).
+ *    The agents' source checks (S0: api-list, bundle-load) are merged
+ *    only when they errored (the report has its own source).
  *  - Nodes without a report: fleet-node-not-reported with the reason
  *    (no-agent-pod, pending, evicted, failed, no-log, unparsable) and an
  *    unread input, so the verdict is incomplete. Windows nodes:

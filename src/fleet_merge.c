@@ -230,6 +230,10 @@ static void merge_check(struct nd_fleet *f, const char *node, const struct nd_js
 
 	if (!id || !st || !nd_check_def_find(id))
 		return;     /* a check this build does not know: its findings say so */
+	/* the agent's own source (its API listing, its bundle): what it could not
+	 * read is in its unread list, merged as the node's; the report has its own */
+	if (strcmp(nd_check_def_find(id)->scenario, "S0") == 0 && strcmp(st, "error") != 0)
+		return;
 	m = check_of(f, id, nd_json_str(nd_json_get(c, "scenario")));
 	if (strcmp(st, "pass") == 0)
 		m->pass++;
