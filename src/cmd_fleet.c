@@ -6,7 +6,7 @@
  *   fleet report     the agent pods (the DaemonSet's labels, in -n NS), each
  *                    one's log read through pods/{name}/log (bounded, many at
  *                    once, retried), the last netdiag/v1 line of each merged
- *                    (src/fleet_merge.c) with the cluster-level checks
+ *                    (src/checks/fleet_merge.c) with the cluster-level checks
  *   fleet run        not built yet: apply the manifest with kubectl, wait for
  *                    the DaemonSet, then 'fleet report'
  */
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fleet.h"
+#include "checks/fleet.h"
 #include "manifest.h"
 #include "core/buf.h"
 #include "core/err.h"

@@ -2,7 +2,7 @@
 #ifndef ND_FLEET_H
 #define ND_FLEET_H
 /*
- * The fleet report's merge (src/fleet_merge.c): every node agent's
+ * The fleet report's merge (src/checks/fleet_merge.c): every node agent's
  * netdiag/v1 line (`netdiag agent`, one per node) into one report, in
  * bounded memory (each line is parsed, its findings copied into the
  * report, and the parse freed before the next one).

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The fleet report's merge of the agents' lines (fleet.h). */
-#include "fleet.h"
+#include "checks/fleet.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,6 +257,7 @@ static int merge_finding(struct nd_fleet *f, const char *node, const struct nd_j
 	const struct nd_json *subj = nd_json_get(j, "subject"), *ev = nd_json_get(j, "evidence");
 	const struct nd_json *cmds = nd_json_get(j, "commands");
 	const struct nd_catentry *ce = code ? nd_catalogue_find(code) : NULL;
+	const char *sevs;
 	struct mfinding mf = {0};
 	struct mcheck *m = NULL;
 	enum nd_sev sev;
@@ -289,7 +290,8 @@ static int merge_finding(struct nd_fleet *f, const char *node, const struct nd_j
 	mf.node = node;
 	mf.summary = str_of(r, j, "summary");
 	mf.remedy = str_of(r, j, "remedy");
-	mf.sev = nd_sev_parse(nd_json_str(nd_json_get(j, "severity")), &sev) == 0 ? (int)sev : -1;
+	sevs = nd_json_str(nd_json_get(j, "severity"));
+	mf.sev = sevs && nd_sev_parse(sevs, &sev) == 0 ? (int)sev : -1;
 	mf.evidence = nd_val_obj(r);
 	if (nd_json_is(ev, ND_JOBJ))
 		for (uint32_t i = 0; i < ev->n; i++)
@@ -484,7 +486,8 @@ void nd_fleet_finish(struct nd_fleet *f)
 		     nd_report_printf(r, _("%zu nodes reported, %zu did not, %zu not covered"),
 				      f->reported, notrep, f->not_covered));
 	/* the roll-up by cause */
-	qsort(f->causes, f->ncauses, sizeof(*f->causes), by_nodes);
+	if (f->ncauses > 1)
+		qsort(f->causes, f->ncauses, sizeof(*f->causes), by_nodes);
 	v = nd_val_obj(r);
 	nd_obj_int(r, v, "nodes", (int64_t)(f->reported + f->nmiss));
 	nd_obj_int(r, v, "reported", (int64_t)f->reported);
