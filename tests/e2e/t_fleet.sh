@@ -88,6 +88,8 @@ check "fleet report: the merged check says how many nodes ran it" sh -c "jq -e '
 check "fleet report: the cluster-level checks ran once, not per node" sh -c "jq -e '[.checks[] | select(.id == \"service-endpoints\")] | length == 1' '$WORK/r.json'"
 "$ND" fleet report --kubeconfig "$WORK/kc" -o json --log-max 1024 > "$WORK/r2.json" 2>/dev/null
 check "fleet report --log-max: a line longer than the bound is unparsable, never half-read" sh -c "jq -e '.findings[] | select(.subject.name == \"n1\" and .code == \"fleet-node-not-reported\") | .evidence.reason == \"no-log\" or .evidence.reason == \"unparsable\"' '$WORK/r2.json'"
+"$ND" agent --kubeconfig "$WORK/kc" --node-root "$R" --node n1 --iptables-save "$WORK/rules" -o json > "$WORK/live-agent.json" 2>/dev/null
+check "agent over the API: lists only the kinds its node checks read, finds the same leak" sh -c "jq -e '(.checks[] | select(.id == \"api-list\") | .reason | test(\"^6 kinds listed\")) and ([.findings[] | select(.code == \"ipam-leak\") | .evidence.leaked[0].ip] == [\"10.244.1.3\"]) and .source.mode == \"node\"' '$WORK/live-agent.json'"
 check_rc "fleet report: --concurrency 0 is a usage error" 2 "$ND" fleet report --kubeconfig "$WORK/kc" --concurrency 0
 stop_serve
 
