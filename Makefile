@@ -1,7 +1,7 @@
 # netdiag — plain Makefile with pkg-config.
 #   make            build ./netdiag
 #   make check      ASan+UBSan build, unit + end-to-end tests, "N passed, N failed"
-#   make demo       diagnose the bundled example
+#   make demo       diagnose the bundled example (text, then its HTML report)
 #   make bench      benchmarks (bench/README.md)
 #   make fuzz       libFuzzer targets (clang)
 #   make image      OCI image (buildah, offline): $(O)/image/oci, $(O)/image/netdiag.oci.tar;
@@ -38,7 +38,7 @@ endif
 
 LIB_SRC := $(sort $(shell find src -name '*.c' ! -name main.c))
 LIB_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/obj/catalogue_gen.o \
-           $(O)/obj/manifest_gen.o
+           $(O)/obj/manifest_gen.o $(O)/obj/egress_data_gen.o
 MANIFEST_TPL := $(sort $(wildcard deploy/templates/*.yaml.in))
 FINDING_DOCS := $(sort $(wildcard docs/findings/*.md docs/findings/it/*.md))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -80,6 +80,15 @@ $(O)/obj/catalogue_gen.o: $(O)/gen/catalogue_gen.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
+# AKS's outbound destinations (data/aks-egress.json), compiled in: the binary stays self-contained
+$(O)/gen/egress_data.c: scripts/embed data/aks-egress.json
+	@mkdir -p $(dir $@)
+	sh scripts/embed data/aks-egress.json nd_egress_builtin > $@.tmp && mv $@.tmp $@
+
+$(O)/obj/egress_data_gen.o: $(O)/gen/egress_data.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
 # the manifest templates (src/manifest.h), the folder too: removing one changes only its time
 $(O)/gen/manifest_gen.c: scripts/genmanifests $(MANIFEST_TPL) deploy/templates
 	@mkdir -p $(dir $@)
@@ -104,8 +113,14 @@ check: deps
 
 units: $(UNIT_BIN)
 
+# The whole report, then the verdict block again so it is what the screen ends
+# with, and the HTML report of the same run.
 demo: deps netdiag
-	./netdiag diagnose --snapshot examples/aks-kubenet-broken; test $$? -le 1
+	./netdiag diagnose --snapshot examples/aks-kubenet-broken --html $(O)/demo-report.html; \
+		test $$? -le 1
+	@echo
+	@./netdiag diagnose --snapshot examples/aks-kubenet-broken --brief; test $$? -le 1
+	@echo "HTML report: $(O)/demo-report.html"
 
 bench: deps netdiag
 	sh bench/run.sh

@@ -34,7 +34,10 @@ const struct nd_opt nd_global_opts[] = {
 	{"node-root", 0, "DIR", N_("run on a node: its file system at DIR ('/' on the node, '/host' "
 				   "under kubectl debug node)"), ND_OPT_PATH},
 	{"node", 0, "NAME", N_("the node to look at (default: the kubelet's name on --node-root)"), 0},
-	{"output", 'o', "text|json", N_("output format"), 0},
+	{"output", 'o', "text|json|html", N_("output format"), 0},
+	{"brief", 0, NULL, N_("text: only the verdict block (verdict, source, top causes)"), 0},
+	{"html", 0, "FILE", N_("also write the report as one self-contained HTML file"),
+	 ND_OPT_PATH},
 	{"lang", 0, "en|it", N_("language of the text output"), 0},
 	{"timeout", 0, "DUR", N_("deadline for the network calls of the whole run (5s, 1m; default "
 				 "10s)"), 0},
@@ -64,6 +67,23 @@ static const struct nd_opt diagnose_opts[] = {
 static const struct nd_opt apiserver_opts[] = {
 	{"no-probe", 0, NULL, N_("offline checks only: do not contact the API server"), 0},
 	{"dns-server", 0, "IP[:PORT]", N_("ask this DNS server instead of /etc/resolv.conf's"), 0},
+	END,
+};
+
+static const struct nd_opt egress_opts[] = {
+	{"also", 0, "HOST:PORT[,...]", N_("also test these destinations ([IPv6]:PORT; a tcp://, tls://, "
+				       "https:// or http:// prefix says how far); repeatable"),
+	 ND_OPT_REPEAT},
+	{"include", 0, "SET[,SET...]", N_("add destination sets: recommended, gpu, windows, "
+					   "monitoring, policy, keyvault, defender, extensions, "
+					   "tunnel, apiserver-ip, mcr-edge, all"), 0},
+	{"ca-file", 0, "FILE", N_("trust these CAs (PEM) too, besides the system store"),
+	 ND_OPT_PATH},
+	{"dns-server", 0, "IP[:PORT]", N_("ask this DNS server instead of /etc/resolv.conf's"), 0},
+	{"concurrency", 0, "N", N_("destinations probed at once (default 8, at most 64)"), 0},
+	{"data", 0, "FILE", N_("read the destinations from FILE instead of the built-in "
+			       "data/aks-egress.json"), ND_OPT_PATH},
+	{"no-probe", 0, NULL, N_("list the destinations and their rules; do not probe"), 0},
 	END,
 };
 
@@ -165,6 +185,9 @@ const struct nd_cmd nd_commands[] = {
 	{"apiserver", cmd_apiserver, 0, 0, ND_NEEDS_REPORT, "apiserver",
 	 N_("why this machine cannot reach the API server (S1)"), nd_apiserver_help,
 	 apiserver_opts, NULL},
+	{"egress", cmd_egress, 0, 0, ND_NEEDS_REPORT, "egress",
+	 N_("AKS's required outbound destinations from here: DNS, TCP, TLS, HTTP each (S4)"),
+	 nd_egress_help, egress_opts, NULL},
 	{"service", cmd_service, 1, 1, ND_NEEDS_MODEL | ND_NEEDS_REPORT, "service [NS/]NAME",
 	 N_("why a Service is unreachable (S3); with --from, NetworkPolicy from that pod too; "
 	    "with --probe, its endpoints and ClusterIP live"),
@@ -226,7 +249,7 @@ int nd_usage_error(const struct nd_cmd *cmd, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	if (cmd)
-		fprintf(stderr, "%s: netdiag [global options] %s\n", _("usage"), cmd->usage);
+		fprintf(stderr, "%s: netdiag [%s] %s\n", _("usage"), _("global options"), cmd->usage);
 	else
 		fprintf(stderr, _("see 'netdiag --help'\n"));
 	return ND_EXIT_USAGE;
@@ -290,7 +313,7 @@ void nd_help(FILE *out, const struct nd_cmd *cmd)
 		fprintf(out, "%s: netdiag %s [%s]\n%s\n", _("usage"), cmd->usage, _("options"),
 			_(cmd->summary));
 		if (cmd->help)
-			fprintf(out, "\n%s", cmd->help);
+			fprintf(out, "\n%s", _(cmd->help));
 		if (cmd->opts && cmd->opts->name) {
 			fprintf(out, "\n%s\n", _("options:"));
 			opts_help(out, cmd->opts);

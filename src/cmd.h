@@ -45,7 +45,9 @@ enum nd_needs {
 				    * (ctx->have_source false): node commands */
 };
 
-enum nd_format { ND_FMT_TEXT = 0, ND_FMT_JSON };
+enum nd_format { ND_FMT_TEXT = 0, ND_FMT_JSON, ND_FMT_HTML };
+
+struct nd_aks_profile;
 
 struct nd_ctx {
 	/* global options */
@@ -58,6 +60,8 @@ struct nd_ctx {
 	const char *node_root;     /* --node-root DIR */
 	const char *node;          /* --node N */
 	enum nd_format format;
+	bool brief;                /* --brief: the text's verdict block only */
+	const char *html_file;     /* --html FILE: the HTML report there too */
 	bool color;
 	const char *lang;          /* en, it */
 	int64_t timeout_ms;
@@ -76,6 +80,10 @@ struct nd_ctx {
 	const char *resource_group;  /* --resource-group RG, with --name: runs az aks show */
 	const char *cluster_name;    /* --name NAME */
 	bool s1_done;                /* the S1 checks ran (before the live source) */
+	/* the AKS profile once read (by S1, or for the S2 checks from --aks or the
+	 * bundle's aks.json): main.c frees it; NULL when there is none */
+	struct nd_aks_profile *aks_profile;
+	bool aks_tried;
 	bool s1_unreachable;         /* ... and found the API server unusable */
 
 	/* how main.c ends a command (the fleet agent) */
@@ -203,5 +211,40 @@ extern const char nd_apiserver_help[];
  * ND_EXIT_USAGE (a bad --client-ip, an unreadable --aks file: printed).
  */
 int nd_apiserver_checks(struct nd_ctx *ctx, bool no_probe, bool in_diagnose, const char **why);
+
+int cmd_egress(struct nd_ctx *ctx, int argc, char **argv);
+extern const char nd_egress_help[];
+
+/*
+ * S4 egress (src/cmd_egress.c): AKS's required outbound destinations
+ * (data/aks-egress.json, built in, or data_file), expanded for the AKS
+ * profile (aks, else ctx->aks / --resource-group --name) and include, plus
+ * the also entries; each probed DNS -> TCP -> TLS -> HTTP, o->concurrency
+ * at once, all within ctx->deadline_ms; then the check `egress` and one
+ * egress-blocked finding per failing destination are added to ctx->report
+ * (checks/egress.h says what each carries). With table, the destinations
+ * table goes into the report's verdict (the egress command; a caller that
+ * has its own verdict leaves it false: the check and findings still say
+ * everything). Offline (ctx->snapshot) or no_probe: listed, not probed
+ * (the check is skipped). Returns ND_EXIT_OK, or ND_EXIT_USAGE after
+ * printing "netdiag <caller>: <message>" for a bad --ca-file, --dns-server,
+ * --also, --include, --aks or data file.
+ */
+struct nd_aks_profile;
+struct nd_egress_opts {
+	const char *caller;               /* command name for messages; NULL: "egress" */
+	const char *const *also;          /* --also values (each HOST:PORT[,HOST:PORT...]) */
+	size_t nalso;
+	const char *include;              /* extra sets, comma-separated, or NULL */
+	const char *ca_file;              /* extra trust anchors (PEM), or NULL */
+	const char *dns_server;           /* IP[:PORT], or NULL: the system's resolver */
+	const char *data_file;            /* another data file, or NULL: the built-in one */
+	const char *apiserver_fqdn;       /* overrides the profile's fqdn (<fqdn>), or NULL */
+	const struct nd_aks_profile *aks; /* the profile when the caller has read it, or NULL */
+	unsigned concurrency;             /* destinations at once; 0: 8 */
+	bool no_probe;
+	bool table;
+};
+int nd_egress_checks(struct nd_ctx *ctx, const struct nd_egress_opts *o);
 
 #endif

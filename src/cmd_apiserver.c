@@ -28,12 +28,12 @@
 #define ECHO_CAP_MS 3000
 
 const char nd_apiserver_help[] =
-	"Probes the kubeconfig's API server stage by stage (DNS, TCP, TLS, /version,\n"
+	N_("Probes the kubeconfig's API server stage by stage (DNS, TCP, TLS, /version,\n"
 	"/readyz, an authenticated request) and names why it cannot be reached: the\n"
 	"authorized IP ranges of an AKS cluster, a private cluster, a firewall, the\n"
 	"certificate or the credentials. The whole run ends within --timeout (10s).\n"
 	"The global --aks, --resource-group/--name, --client-ip, --egress-ip-url and\n"
-	"--snapshot (offline: DIR/aks.json, no probe) feed it; diagnose runs it too.\n";
+	"--snapshot (offline: DIR/aks.json, no probe) feed it; diagnose runs it too.\n");
 
 static const char *dns_server;   /* apiserver --dns-server */
 
@@ -293,7 +293,13 @@ int nd_apiserver_checks(struct nd_ctx *ctx, bool no_probe, bool in_diagnose, con
 out:
 	free(pr);
 	nd_kubeconfig_free(kc);
-	nd_aks_free(aks);
+	/* the S2 checks read the same profile */
+	if (!ctx->aks_profile && aks) {
+		ctx->aks_profile = aks;
+		ctx->aks_tried = true;
+	} else {
+		nd_aks_free(aks);
+	}
 	return rc;
 }
 

@@ -249,6 +249,57 @@ static int service(struct nd_ctx *ctx, const struct nd_cmd *cmd, const struct nd
 	return ND_EXIT_OK;
 }
 
+/* Up to this many pods, the matrix names the policies that deny each denied flow. */
+#define MATRIX_DECIDING_MAX 60
+
+/* The side that denies: the source's egress when it does not allow, else the
+ * destination's ingress. */
+static const char *denying(struct nd_report *r, const struct nd_model *m,
+			   const struct nd_np_verdict *v)
+{
+	const struct nd_np_side *s = v->egress.evaluated && !v->egress.allowed ? &v->egress
+										 : &v->ingress;
+	struct nd_buf b = ND_BUF_INIT(ND_TEXT_MAX);
+	const char *out;
+
+	nd_buf_printf(&b, "%s:", s == &v->egress ? "egress" : "ingress");
+	for (uint32_t k = 0; k < s->npolicies; k++) {
+		const struct nd_netpol *np = &m->netpols.v[s->policies[k]];
+
+		nd_buf_printf(&b, " %s/%s%s", np->m.ns, np->m.name, k + 1 < s->npolicies ? "," : "");
+	}
+	out = nd_report_strdup(r, b.p ? b.p : "");
+	nd_buf_release(&b);
+	return out;
+}
+
+/* "deciding": [{from, to, policies}] for every denied flow of the matrix (indexes into pods) */
+static void matrix_deciding(struct nd_report *r, const struct nd_np_engine *e,
+			    const struct nd_np_matrix *mx, const struct nd_np_port *q,
+			    struct nd_val *out)
+{
+	const struct nd_model *m = nd_np_engine_model(e);
+
+	out->compact = false;
+	for (size_t i = 0; i < mx->n; i++)
+		for (size_t j = 0; j < mx->n; j++) {
+			struct nd_np_ep src, dst;
+			struct nd_np_verdict v;
+			struct nd_val *o;
+
+			if (mx->allowed[i * mx->n + j])
+				continue;
+			nd_np_ep_pod(&src, &m->pods.v[mx->pods[i]]);
+			nd_np_ep_pod(&dst, &m->pods.v[mx->pods[j]]);
+			nd_np_evaluate(e, &src, &dst, q, r->arena, &v);
+			o = nd_arr_obj(r, out);
+			o->compact = true;
+			nd_obj_int(r, o, "from", (int64_t)i);
+			nd_obj_int(r, o, "to", (int64_t)j);
+			nd_obj_str(r, o, "policies", denying(r, m, &v));
+		}
+}
+
 static int matrix(struct nd_ctx *ctx, const struct nd_cmd *cmd, const struct nd_np_engine *e,
 		  const char *portarg)
 {
@@ -289,6 +340,8 @@ static int matrix(struct nd_ctx *ctx, const struct nd_cmd *cmd, const struct nd_
 		}
 	}
 	nd_obj_int(r, top, "classes", (int64_t)mx.nclasses);
+	if (mx.n <= MATRIX_DECIDING_MAX)
+		matrix_deciding(r, e, &mx, &q, nd_obj_arr(r, top, "deciding"));
 	r->verdict = top;
 	r->answer = nd_report_printf(r, _("%zu of %zu flows allowed, %zu denied (%zu pods in %zu "
 					  "classes)"), yes, mx.n * mx.n, mx.n * mx.n - yes, mx.n,

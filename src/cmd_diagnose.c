@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "aks/aks.h"
 #include "checks/registry.h"
 #include "core/arena.h"
 #include "core/err.h"
@@ -30,6 +31,27 @@ static void node_name(struct nd_ctx *ctx, struct nd_check_env *env)
 		ctx->node = name;
 	else
 		env->node_error = nd_report_strdup(ctx->report, e.msg);
+}
+
+/* The AKS profile for the checks: the one S1 read, else --aks or the bundle's aks.json. A
+ * profile that cannot be read is S1's to report; the checks then go without. */
+static const struct nd_aks_profile *aks_profile(struct nd_ctx *ctx)
+{
+	struct nd_err e;
+	char path[4096];
+
+	if (ctx->aks_profile || ctx->aks_tried)
+		return ctx->aks_profile;
+	ctx->aks_tried = true;
+	if (ctx->aks)
+		snprintf(path, sizeof(path), "%s", ctx->aks);
+	else if (ctx->bundle && ctx->bundle->dir)
+		snprintf(path, sizeof(path), "%s/aks.json", ctx->bundle->dir);
+	else
+		return NULL;
+	if (nd_aks_load_file(path, &ctx->aks_profile, &e) < 0)
+		ctx->aks_profile = NULL;
+	return ctx->aks_profile;
 }
 
 /* s copied into the report, s freed. */
@@ -81,6 +103,7 @@ static void make_env(struct nd_ctx *ctx, const struct nd_scope *scope, struct nd
 		*nodes = NULL;
 	}
 	env->nodes = *nodes;
+	env->aks = aks_profile(ctx);
 	if (ctx->live)
 		nd_live_source_unread(ctx->live, ctx->report, env->unread);
 }

@@ -27,11 +27,11 @@
 #define MAX_PEM (1u << 20)
 
 const char nd_serve_help[] =
-	"Serves a bundle as a read-only Kubernetes API; kubectl works on it:\n"
+	N_("Serves a bundle as a read-only Kubernetes API; kubectl works on it:\n"
 	"  netdiag serve --snapshot DIR --write-kubeconfig kc &\n"
 	"  kubectl --kubeconfig kc get pods -A\n"
 	"The first line on standard output is the server's URL. The --fault-*\n"
-	"switches are for tests: they make the server misbehave on purpose.\n";
+	"switches are for tests: they make the server misbehave on purpose.\n");
 
 struct serve_args {
 	const char *dir, *listen, *cert, *key, *client_ca, *token, *user, *kubeconfig, *spool;

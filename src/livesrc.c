@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -160,6 +161,7 @@ int nd_live_source_open(struct nd_ctx *ctx, const char *cmdname)
 	r->source.context = nd_report_strdup(r, s->kc->context);
 	r->source.server = nd_report_strdup(r, s->kc->server);
 	r->source.snapshot = NULL;
+	r->source.when = nd_report_time(r, (int64_t)time(NULL));
 	nd_check_begin(r, "api-list", "S0");
 	if (s->kc->insecure) {
 		struct nd_finding *f = nd_finding_add(r, "apiserver-insecure-skip-tls-verify",

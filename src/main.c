@@ -11,9 +11,15 @@
 #include <getopt.h>
 #include <unistd.h>
 
+#include "aks/aks.h"
 #include "cmd.h"
+#include <errno.h>
+
+#include "core/arena.h"
 #include "core/err.h"
+#include "core/file.h"
 #include "core/i18n.h"
+#include "core/json.h"
 #include "core/num.h"
 #include "k8s/bundle.h"
 #include "k8s/http.h"
@@ -155,6 +161,8 @@ static int global_value(struct nd_ctx *ctx, struct cmdline *cl, const struct nd_
 	else if (IS("color")) cl->color = v;
 	else if (IS("no-color")) cl->color = "never";
 	else if (IS("verbose")) ctx->verbose++;
+	else if (IS("brief")) ctx->brief = true;
+	else if (IS("html")) ctx->html_file = v;
 	else if (IS("help")) cl->help = true;
 	else if (IS("version")) cl->version = true;
 	else if (IS("help-man")) cl->man = true;
@@ -163,8 +171,10 @@ static int global_value(struct nd_ctx *ctx, struct cmdline *cl, const struct nd_
 			ctx->format = ND_FMT_JSON;
 		else if (strcmp(v, "text") == 0)
 			ctx->format = ND_FMT_TEXT;
+		else if (strcmp(v, "html") == 0)
+			ctx->format = ND_FMT_HTML;
 		else
-			return nd_usage_error(NULL, _("-o takes text or json, not '%s'"), v);
+			return nd_usage_error(NULL, _("-o takes text, json or html, not '%s'"), v);
 	} else if (IS("timeout")) {
 		if (nd_parse_duration_ms(v, &ctx->timeout_ms) < 0)
 			return nd_usage_error(NULL, _("--timeout takes a duration like 5s or 1m30s, "
@@ -366,6 +376,72 @@ static void show_progress(const char *file, size_t done, size_t total, void *arg
 	p->shown = true;
 }
 
+/* --lang's value on the command line, before any parsing (NULL: the environment decides). */
+static const char *lang_arg(int argc, char **argv)
+{
+	const char *lang = NULL;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			lang = argv[++i];
+		else if (strncmp(argv[i], "--lang=", 7) == 0)
+			lang = argv[i] + 7;
+	}
+	return lang;
+}
+
+/* --html FILE: the HTML report, written whole to a temporary file first */
+static int write_html(const char *path, struct nd_report *r)
+{
+	struct nd_emit_opts ho = {.format = ND_EMIT_HTML};
+	char tmp[4096];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		fprintf(stderr, "netdiag: --html: %s\n", _("the path is too long"));
+		return -1;
+	}
+	f = fopen(tmp, "we");
+	if (!f) {
+		fprintf(stderr, "netdiag: %s '%s': %s\n", _("cannot create"), tmp, strerror(errno));
+		return -1;
+	}
+	if (nd_emit_report(f, r, &ho) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "netdiag: %s '%s'\n", _("cannot write"), tmp);
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path) < 0) {
+		fprintf(stderr, "netdiag: %s '%s': %s\n", _("cannot write"), path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* A bundle that collect wrote says when, and from which context and server:
+ * collect-info.json's collected_at, context, server. */
+static void bundle_info(struct nd_report *r, const struct nd_bundle *b)
+{
+	char path[4200], *buf = NULL;
+	size_t len;
+	struct nd_err e;
+	struct nd_json root;
+	struct nd_arena *a;
+
+	if (snprintf(path, sizeof(path), "%s/collect-info.json", b->dir) >= (int)sizeof(path) ||
+	    access(path, R_OK) != 0 || nd_read_file(path, 1 << 20, &buf, &len, &e) < 0)
+		return;
+	a = nd_arena_new(16 * 1024);
+	if (nd_json_parse(buf, len, 0, a, &root, &e) == 0) {
+		r->source.when = nd_report_strdup(r, nd_json_str(nd_json_get(&root, "collected_at")));
+		r->source.context = nd_report_strdup(r, nd_json_str(nd_json_get(&root, "context")));
+		r->source.server = nd_report_strdup(r, nd_json_str(nd_json_get(&root, "server")));
+	}
+	nd_arena_free(a);
+	free(buf);
+}
+
 /* DESIGN §3: 1 for a finding at or above --fail-on; else 3 when the run
  * could not look (no check ran, or the verdict is incomplete); else 0. */
 static int exit_code(const struct nd_ctx *ctx, const struct nd_report *r)
@@ -395,6 +471,8 @@ int main(int argc, char **argv)
 	struct nd_err e;
 	struct progress prog = {0};
 
+	/* the language first: a usage error is already in it */
+	nd_i18n_init(lang_arg(argc, argv));
 	rc = parse_cmdline(&ctx, argc, argv, &cl);
 	ctx.deadline_ms = nd_now_ms() + ctx.timeout_ms;
 	nd_i18n_init(ctx.lang);
@@ -469,6 +547,7 @@ int main(int argc, char **argv)
 		for (int i = 0; i < (int)ctx.bundle->nerrors; i++)
 			fprintf(stderr, "netdiag: %s\n", ctx.bundle->errors[i].msg);
 		report_bundle(ctx.report, ctx.bundle);
+		bundle_info(ctx.report, ctx.bundle);
 		ctx.have_source = true;
 	}
 run:
@@ -477,13 +556,19 @@ run:
 		nd_checks_audit(ctx.report);
 	if (rc == ND_EXIT_OK && ctx.report) {
 		struct nd_emit_opts eo = {
-			.format = ctx.format == ND_FMT_JSON ? ND_EMIT_JSON : ND_EMIT_TEXT,
-			.color = ctx.color,
+			.format = ctx.format == ND_FMT_JSON ? ND_EMIT_JSON
+				  : ctx.format == ND_FMT_HTML ? ND_EMIT_HTML : ND_EMIT_TEXT,
+			.color = ctx.color && ctx.format == ND_FMT_TEXT,
 			.verbose = ctx.verbose > 0,
 			.one_line = ctx.one_line,
+			.brief = ctx.brief,
 		};
 
 		nd_report_sort(ctx.report);
+		if (ctx.html_file && write_html(ctx.html_file, ctx.report) < 0) {
+			rc = ND_EXIT_USAGE;
+			goto out;
+		}
 		if (nd_emit_report(stdout, ctx.report, &eo) < 0) {
 			fprintf(stderr, "netdiag: %s\n", _("cannot write the report to standard output"));
 			rc = ND_EXIT_USAGE;
@@ -504,6 +589,7 @@ out:
 		for (;;)
 			pause();   /* agent --stay: until the kubelet's SIGTERM */
 	nd_report_free(ctx.report);
+	nd_aks_free(ctx.aks_profile);
 	nd_bundle_free(ctx.bundle);
 	nd_model_free(ctx.model);
 	nd_live_source_free(ctx.live);

@@ -556,8 +556,7 @@ aks = {
 write_json(ROOT + "/aks.json", aks)
 
 expected = [
-    {"code": "pod-ip-allocation-failed", "kind": "Pod", "namespace": "shop", "name": STUCK[0]},
-    {"code": "pod-ip-allocation-failed", "kind": "Pod", "namespace": "shop", "name": STUCK[1]},
+    *node_findings("pod-ip-allocation-failed", rec[18:]),
     {"code": "ipam-leak", "kind": "Node", "namespace": None, "name": N[1]},
     {"code": "terminated-pods-hold-ips", "kind": "Node", "namespace": None, "name": N[2]},
     {"code": "ipam-pool-exhausted", "kind": "Node", "namespace": None, "name": N[3]},

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,6 +46,17 @@ void nd_aks_free(struct nd_aks_profile *p)
 	free(p->outbound_type);
 	free(p->private_dns_zone);
 	free(p->subnet_id);
+	free(p->addons);
+	free(p->network_plugin);
+	free(p->network_plugin_mode);
+	for (size_t k = 0; k < p->npools; k++) {
+		free(p->pools[k].name);
+		free(p->pools[k].mode);
+		free(p->pools[k].vnet_subnet_id);
+		free(p->pools[k].pod_subnet_id);
+		free(p->pools[k].max_surge);
+	}
+	free(p->pools);
 	free(p);
 }
 
@@ -70,6 +82,54 @@ static int tri(const struct nd_json *v)
 	if (!v || v->type == ND_JNULL)
 		return -1;
 	return v->type == ND_JTRUE ? 1 : 0;
+}
+
+/* A count: -1 when absent or null, else a number in [0, 1e6]; anything else fails. */
+static int pool_num(const struct nd_json *o, const char *key, const char *name, uint32_t i,
+		    int64_t *out, struct nd_err *e)
+{
+	const struct nd_json *v = nd_json_get(o, key);
+
+	*out = -1;
+	if (!v || v->type == ND_JNULL)
+		return 0;
+	if (nd_json_i64(v, 0, 1000000, out) < 0)
+		return nd_err_set(e, "'%s': agentPoolProfiles[%u].%s is not a count", name, i, key);
+	return 0;
+}
+
+static int read_pools(const struct nd_json *ps, struct nd_aks_profile *p, const char *name,
+		      struct nd_err *e)
+{
+	if (!ps || ps->type == ND_JNULL)
+		return 0;
+	if (ps->type != ND_JARR)
+		return nd_err_set(e, "'%s': agentPoolProfiles is a %s, not a list", name,
+				  nd_json_type_name(ps->type));
+	if (ps->n > ND_AKS_MAX_POOLS)
+		return nd_err_set(e, "'%s': %u agent pools, more than the %u netdiag reads", name,
+				  ps->n, ND_AKS_MAX_POOLS);
+	p->pools = nd_xcalloc(ps->n ? ps->n : 1, sizeof(*p->pools));
+	for (uint32_t i = 0; i < ps->n; i++) {
+		const struct nd_json *o = &ps->u.items[i];
+		struct nd_aks_pool *pl = &p->pools[p->npools];
+
+		if (o->type != ND_JOBJ)
+			return nd_err_set(e, "'%s': agentPoolProfiles[%u] is not an object", name, i);
+		p->npools++;
+		pl->name = dup_str(nd_json_get(o, "name"));
+		pl->mode = dup_str(nd_json_get(o, "mode"));
+		pl->vnet_subnet_id = dup_str(either(o, "vnetSubnetId", "vnetSubnetID"));
+		pl->pod_subnet_id = dup_str(either(o, "podSubnetId", "podSubnetID"));
+		pl->max_surge = dup_str(nd_json_path(o, "upgradeSettings", "maxSurge", NULL));
+		pl->autoscaling = tri(nd_json_get(o, "enableAutoScaling"));
+		if (pool_num(o, "count", name, i, &pl->count, e) < 0 ||
+		    pool_num(o, "minCount", name, i, &pl->min_count, e) < 0 ||
+		    pool_num(o, "maxCount", name, i, &pl->max_count, e) < 0 ||
+		    pool_num(o, "maxPods", name, i, &pl->max_pods, e) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int read_access(const struct nd_json *ap, struct nd_aks_profile *p, const char *name,
@@ -113,6 +173,46 @@ static int read_access(const struct nd_json *ap, struct nd_aks_profile *p, const
 	p->private_dns_zone = dup_str(either(ap, "privateDnsZone", "privateDNSZone"));
 	p->subnet_id = dup_str(nd_json_get(ap, "subnetId"));
 	return 0;
+}
+
+/* The add-ons, pools and profiles that add outbound destinations. */
+static void read_features(const struct nd_json *props, struct nd_aks_profile *p)
+{
+	const struct nd_json *ad = nd_json_get(props, "addonProfiles");
+	const struct nd_json *pools = nd_json_get(props, "agentPoolProfiles");
+	size_t used = 0, cap = 0;
+	uint32_t i;
+
+	for (i = 0; ad && ad->type == ND_JOBJ && i < ad->n; i++) {
+		const struct nd_jmember *m = &ad->u.members[i];
+		size_t kl = strlen(m->key);
+
+		/* az writes "enabled"; ARM exports may write "Enabled" */
+		if (!nd_json_true(nd_json_get(&m->val, "enabled")) &&
+		    !nd_json_true(nd_json_get(&m->val, "Enabled")))
+			continue;
+		ND_GROW(p->addons, cap, used + kl + 2);
+		if (used)
+			p->addons[used++] = ' ';
+		memcpy(p->addons + used, m->key, kl + 1);
+		used += kl;
+	}
+	for (i = 0; pools && pools->type == ND_JARR && i < pools->n; i++) {
+		const char *os = nd_json_str(nd_json_get(&pools->u.items[i], "osType"));
+		const char *vm = nd_json_str(nd_json_get(&pools->u.items[i], "vmSize"));
+
+		if (os && strcasecmp(os, "Windows") == 0)
+			p->windows_pool = true;
+		/* GPU sizes are the N family: Standard_NC6s_v3, Standard_ND96asr_v4, Standard_NV36ads_A10_v5 */
+		if (vm && strncasecmp(vm, "Standard_N", 10) == 0)
+			p->gpu_pool = true;
+	}
+	p->defender = nd_json_true(nd_json_path(props, "securityProfile", "defender",
+						"securityMonitoring", "enabled", NULL));
+	p->cost_analysis = nd_json_true(nd_json_path(props, "metricsProfile", "costAnalysis",
+						     "enabled", NULL));
+	p->prometheus = nd_json_true(nd_json_path(props, "azureMonitorProfile", "metrics",
+						  "enabled", NULL));
 }
 
 int nd_aks_parse(const char *buf, size_t len, const char *name, struct nd_aks_profile **out,
@@ -166,6 +266,12 @@ int nd_aks_parse(const char *buf, size_t len, const char *name, struct nd_aks_pr
 			p->resource_group[strcspn(p->resource_group, "/")] = '\0';
 		}
 	}
+	read_features(props, p);
+	p->network_plugin = dup_str(nd_json_path(props, "networkProfile", "networkPlugin", NULL));
+	p->network_plugin_mode = dup_str(nd_json_path(props, "networkProfile", "networkPluginMode",
+						      NULL));
+	if (read_pools(nd_json_get(props, "agentPoolProfiles"), p, name, e) < 0)
+		goto fail;
 	ap = nd_json_get(props, "apiServerAccessProfile");
 	if (ap && ap->type == ND_JOBJ && read_access(ap, p, name, e) < 0)
 		goto fail;

@@ -23,6 +23,17 @@
 struct nd_err;
 
 #define ND_AKS_MAX_RANGES 256   /* AKS allows 200 */
+#define ND_AKS_MAX_POOLS  1024  /* AKS allows 100 node pools */
+
+/* One agentPoolProfiles[] entry (facts §1.5); numbers are -1 when absent or null. */
+struct nd_aks_pool {
+	char *name, *mode;
+	int64_t count, min_count, max_count, max_pods;
+	int autoscaling;             /* enableAutoScaling */
+	char *vnet_subnet_id;        /* the node subnet, or NULL when AKS made the VNet */
+	char *pod_subnet_id;         /* the pod subnet (Azure CNI dynamic), or NULL */
+	char *max_surge;             /* upgradeSettings.maxSurge ("1", "33%"), or NULL */
+};
 
 struct nd_aks_profile {
 	char *source;                /* the file, or "az aks show -g RG -n NAME" */
@@ -39,6 +50,17 @@ struct nd_aks_profile {
 	int disable_run_command;     /* disableRunCommand */
 	char *private_dns_zone;      /* system, none, or a resource ID */
 	char *subnet_id;             /* API server subnet (VNet integration) */
+	/* features that change the required outbound destinations (aks/egress.h) */
+	char *addons;                /* enabled addonProfiles, space-separated ("omsagent azurepolicy") */
+	bool windows_pool;           /* an agent pool with osType Windows */
+	bool gpu_pool;               /* an agent pool with an N-series (GPU) vmSize */
+	bool defender;               /* securityProfile.defender.securityMonitoring.enabled */
+	bool cost_analysis;          /* metricsProfile.costAnalysis.enabled */
+	bool prometheus;             /* azureMonitorProfile.metrics.enabled */
+	char *network_plugin;        /* networkProfile.networkPlugin: azure, kubenet, none */
+	char *network_plugin_mode;   /* networkProfile.networkPluginMode: overlay, or NULL */
+	struct nd_aks_pool *pools;   /* agentPoolProfiles, in file order */
+	size_t npools;
 };
 
 /* Parse az aks show JSON. -1 with e naming name and the byte offset. */

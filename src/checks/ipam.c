@@ -125,9 +125,11 @@ struct store_view {
 	const struct nd_cni_net *net;      /* NULL when no config named it */
 	const struct nd_hl_store *st;
 	const struct nd_sandboxes *sb;     /* on a node; NULL in a bundle */
+	bool primary;                      /* the node's default network (podIPs list its IPs) */
+	size_t unjudged;                   /* out: entries of another network not judged */
 };
 
-static void report_store(struct nd_check_env *env, const struct store_view *v,
+static void report_store(struct nd_check_env *env, struct store_view *v,
 			 struct nd_arena *a)
 {
 	const struct nd_model *m = env->m;
@@ -154,6 +156,17 @@ static void report_store(struct nd_check_env *env, const struct store_view *v,
 
 		if (h == ND_HOLD_LIVE)
 			continue;
+		/* an extra network's address is in no pod's status: only a sandbox that is
+		 * gone proves it leaked, one still running holds it */
+		if (h == ND_HOLD_NONE && !v->primary) {
+			enum nd_sandbox sbs = v->sb ? nd_sandbox_state(v->sb, en->container_id)
+						    : ND_SANDBOX_UNKNOWN;
+
+			if (sbs == ND_SANDBOX_UNKNOWN)
+				v->unjudged++;
+			if (sbs != ND_SANDBOX_GONE)
+				continue;
+		}
 		if (h == ND_HOLD_TERMINATED) {
 			if (!ft) {
 				ft = nd_finding_add(r, "terminated-pods-hold-ips", "Node", NULL, v->node);
@@ -189,6 +202,8 @@ static void report_store(struct nd_check_env *env, const struct store_view *v,
 	if (fl) {
 		nd_obj_str(r, fl->evidence, "node", v->node);
 		nd_obj_str(r, fl->evidence, "network", v->network);
+		if (!v->primary)
+			nd_obj_bool(r, fl->evidence, "default_network", false);
 		nd_obj_str(r, fl->evidence, "store_dir", v->store_dir);
 		nd_obj_int(r, fl->evidence, "reserved", (int64_t)st->n);
 		nd_obj_int(r, fl->evidence, "running", (int64_t)running);
@@ -202,12 +217,22 @@ static void report_store(struct nd_check_env *env, const struct store_view *v,
 		nd_finding_summary(r, fl, _("%zu of %zu addresses reserved in network '%s' on node "
 					    "%s belong to no pod: the CNI plugin never released them"),
 				   nleak, st->n, v->network, v->node);
-		nd_finding_remedy(r, fl, _("free the leaked entries with 'netdiag ipam release' on "
-					   "the node (it takes the store's lock and keeps a journal); "
-					   "never delete the store by hand"));
-		nd_finding_command(r, fl, "kubectl debug node/%s -it --image=<netdiag image> -- "
-				   "netdiag ipam release --node-root /host --node %s", v->node,
-				   v->node);
+		if (v->primary) {
+			nd_finding_remedy(r, fl, _("free the leaked entries with 'netdiag ipam release' "
+						   "on the node (it takes the store's lock and keeps a "
+						   "journal); never delete the store by hand"));
+			nd_finding_command(r, fl, "kubectl debug node/%s -it --image=<netdiag image> -- "
+					   "netdiag ipam release --node-root /host --node %s", v->node,
+					   v->node);
+		} else {
+			nd_finding_remedy(r, fl, _("'netdiag ipam release' frees only the node's default "
+						   "network; the containers of these entries of network "
+						   "'%s' are gone: drain and reboot the node, or remove the "
+						   "entries while holding the store's lock, never by "
+						   "deleting the store"), v->network);
+			nd_finding_command(r, fl, "kubectl drain %s --ignore-daemonsets "
+					   "--delete-emptydir-data", v->node);
+		}
 	}
 	if (ft) {
 		nd_obj_str(r, ft->evidence, "node", v->node);
@@ -246,6 +271,8 @@ static void report_store(struct nd_check_env *env, const struct store_view *v,
 
 			nd_obj_str(r, f->evidence, "node", v->node);
 			nd_obj_str(r, f->evidence, "network", v->network);
+			if (!v->primary)
+				nd_obj_bool(r, f->evidence, "default_network", false);
 			nd_obj_str(r, f->evidence, "range", text);
 			nd_obj_int(r, f->evidence, "capacity", (int64_t)cap);
 			nd_obj_int(r, f->evidence, "reserved", (int64_t)used);
@@ -262,47 +289,57 @@ static void report_store(struct nd_check_env *env, const struct store_view *v,
 	}
 }
 
-/* One node of the source: its host-local store against the pods of the node. */
+/* One node of the source: each of its host-local stores against the pods of the node. */
 static void check_node(struct nd_check_env *env, size_t i, struct nd_arena *a, size_t *stores,
-		       size_t *errors)
+		       size_t *errors, size_t *unjudged)
 {
 	struct nd_report *r = env->r;
 	const char *name = nd_node_src_name(env->nodes, i);
-	const struct nd_cni_net *net;
-	const char *netname, *store_dir;
-	struct nd_hl_store st;
-	struct nd_err e;
-	struct store_view v;
-	int rc;
 
-	rc = nd_node_src_hostlocal(env->nodes, i, a, &net, &netname, &store_dir, &st, NULL, &e);
-	if (rc == ND_NS_ABSENT)
-		return;       /* not a host-local node: nothing to compare */
-	(*stores)++;
-	if (rc == ND_NS_ERROR) {
-		struct nd_finding *f = nd_finding_add(r, "bundle-load-error", "Node", NULL, name);
+	for (size_t k = 0;; k++) {
+		const struct nd_cni_net *net;
+		const char *netname, *store_dir;
+		struct nd_hl_store st;
+		struct nd_err e;
+		struct store_view v;
+		bool primary;
+		int rc;
 
-		(*errors)++;
-		nd_finding_summary(r, f, _("the host-local store of node %s cannot be trusted, so "
-					   "it was not compared: %s"), name, e.msg);
-		nd_obj_str(r, f->evidence, "file", store_dir);
-		nd_obj_str(r, f->evidence, "error", e.msg);
-		return;
+		rc = nd_node_src_hostlocal(env->nodes, i, k, a, &net, &netname, &primary,
+					   &store_dir, &st, NULL, &e);
+		if (rc == ND_NS_ABSENT)
+			return;       /* no (more) host-local network: nothing to compare */
+		if (rc == ND_NS_SKIP)
+			continue;     /* configured, its store not copied */
+		(*stores)++;
+		if (rc == ND_NS_ERROR) {
+			struct nd_finding *f = nd_finding_add(r, "bundle-load-error", "Node", NULL,
+							      name);
+
+			(*errors)++;
+			nd_finding_summary(r, f, _("the host-local store of node %s cannot be trusted, "
+						   "so it was not compared: %s"), name, e.msg);
+			nd_obj_str(r, f->evidence, "file", store_dir);
+			nd_obj_str(r, f->evidence, "error", e.msg);
+			continue;
+		}
+		memset(&v, 0, sizeof(v));
+		v.node = name;
+		v.network = netname;
+		v.store_dir = store_dir;
+		v.net = net;
+		v.st = &st;
+		v.primary = primary;
+		report_store(env, &v, a);
+		*unjudged += v.unjudged;
 	}
-	memset(&v, 0, sizeof(v));
-	v.node = name;
-	v.network = netname;
-	v.store_dir = store_dir;
-	v.net = net;
-	v.st = &st;
-	report_store(env, &v, a);
 }
 
 enum nd_check_status nd_check_ipam_stores(struct nd_check_env *env, const char **why)
 {
 	struct nd_report *r = env->r;
 	struct nd_arena *a;
-	size_t i, n, stores = 0, errors = 0;
+	size_t i, n, stores = 0, errors = 0, unjudged = 0;
 
 	if (nd_node_src_is_local(env->nodes)) {
 		*why = _("on a node: its live store is read instead of bundled copies");
@@ -313,14 +350,20 @@ enum nd_check_status nd_check_ipam_stores(struct nd_check_env *env, const char *
 	for (i = 0; i < n; i++) {
 		if (env->scope.node && strcmp(env->scope.node, nd_node_src_name(env->nodes, i)) != 0)
 			continue;
-		check_node(env, i, a, &stores, &errors);
+		check_node(env, i, a, &stores, &errors, &unjudged);
 	}
 	nd_arena_free(a);
 	if (!stores) {
 		*why = _("no host-local store among the node files");
 		return ND_CHECK_SKIP;
 	}
-	*why = nd_report_printf(r, _("%zu host-local stores compared"), stores);
+	if (unjudged)
+		*why = nd_report_printf(r, _("%zu host-local stores compared; %zu address(es) of "
+					     "networks other than the default one not judged (pods' "
+					     "status lists only the default network, and a bundle "
+					     "has no sandbox state)"), stores, unjudged);
+	else
+		*why = nd_report_printf(r, _("%zu host-local stores compared"), stores);
 	return errors ? ND_CHECK_ERROR : ND_CHECK_PASS;
 }
 
@@ -345,6 +388,10 @@ enum nd_check_status nd_check_azure_vnet(struct nd_check_env *env, const char **
 	struct nd_arena *a = nd_arena_new(64 * 1024);
 	const char *path;
 	struct nd_azv_state st;
+	struct nd_azv_endpoints eps;
+	struct nd_sandboxes sb;
+	const char *eps_path = NULL;
+	bool have_eps;
 	struct nd_finding *f = NULL;
 	struct nd_val *leaked = NULL;
 	struct nd_err e;
@@ -373,8 +420,10 @@ enum nd_check_status nd_check_azure_vnet(struct nd_check_env *env, const char **
 		ret = ND_CHECK_SKIP;
 		goto out;
 	}
+	have_eps = nd_azure_endpoints_of(env, env->scope.node, a, &eps_path, &eps, &sb);
 	for (size_t i = 0; i < st.n; i++) {
 		const struct nd_pod *pod;
+		const struct nd_azv_endpoint *ep;
 
 		if (!st.addrs[i].in_use ||
 		    nd_ipam_classify(env->m, env->scope.node, st.addrs[i].addr, &pod) != ND_HOLD_NONE)
@@ -386,8 +435,19 @@ enum nd_check_status nd_check_azure_vnet(struct nd_check_env *env, const char **
 		if (nleak++ < MAX_LISTED) {
 			struct nd_val *o = nd_arr_obj(r, leaked);
 
+			/* v1 IPAM often keeps no ID: azure-vnet.json names the container */
+			ep = have_eps ? nd_azure_endpoint_by_ip(&eps, st.addrs[i].addr) : NULL;
 			nd_obj_str(r, o, "ip", st.addrs[i].addr);
-			nd_obj_str(r, o, "container_id", st.addrs[i].id);
+			nd_obj_str(r, o, "container_id", st.addrs[i].id && *st.addrs[i].id
+								 ? st.addrs[i].id
+								 : ep ? ep->container_id : st.addrs[i].id);
+			if (ep && ep->pod_name && *ep->pod_name)
+				nd_obj_str(r, o, "recorded_pod",
+					   nd_report_printf(r, "%s/%s", ep->pod_ns ? ep->pod_ns : "?",
+							    ep->pod_name));
+			if (ep && sb.sources)
+				nd_obj_str(r, o, "sandbox",
+					   nd_sandbox_name(nd_sandbox_state(&sb, ep->container_id)));
 			nd_obj_str(r, o, "pool", st.addrs[i].pool);
 		}
 	}
@@ -413,50 +473,82 @@ out:
 	return ret;
 }
 
-/* On a node (--node-root): its live store, with its live sandboxes. */
+/* On a node (--node-root): its live stores, with its live sandboxes. */
 enum nd_check_status nd_check_node_ipam(struct nd_check_env *env, const char **why)
 {
 	struct nd_report *r = env->r;
-	const struct nd_cni_net *net;
-	const char *netname, *store_dir, *absent;
-	struct nd_hl_store st;
 	struct nd_sandboxes sb;
-	struct store_view v;
 	struct nd_arena *a;
-	struct nd_err e;
 	enum nd_check_status ret = ND_CHECK_PASS;
-	int rc;
+	size_t reserved = 0, stores = 0, unjudged = 0;
+	const char *first_dir = NULL;
+	bool have_sb = false;
 
 	if ((*why = node_unknown(env)) != NULL)
 		return ND_CHECK_ERROR;
 	a = nd_arena_new(64 * 1024);
-	rc = nd_node_src_hostlocal(env->nodes, 0, a, &net, &netname, &store_dir, &st, &absent, &e);
-	if (rc == ND_NS_ABSENT) {
-		*why = nd_report_strdup(r, absent ? absent : _("no host-local store on the node"));
+	for (size_t k = 0;; k++) {
+		const struct nd_cni_net *net;
+		const char *netname, *store_dir, *absent;
+		struct nd_hl_store st;
+		struct store_view v;
+		struct nd_err e;
+		bool primary;
+		int rc;
+
+		rc = nd_node_src_hostlocal(env->nodes, 0, k, a, &net, &netname, &primary,
+					   &store_dir, &st, &absent, &e);
+		if (rc == ND_NS_ABSENT && k == 0) {
+			*why = nd_report_strdup(r, absent ? absent : _("no host-local store on the node"));
+			ret = ND_CHECK_SKIP;
+			goto out;
+		}
+		if (rc == ND_NS_ABSENT)
+			break;
+		if (rc == ND_NS_SKIP)
+			continue;
+		if (rc == ND_NS_ERROR) {
+			*why = nd_report_printf(r, _("the store was not compared: %s"), e.msg);
+			ret = ND_CHECK_ERROR;
+			goto out;
+		}
+		stores++;
+		reserved += st.n;
+		if (!first_dir)
+			first_dir = store_dir;
+		if (!env->have_pods)
+			continue;
+		if (!have_sb) {
+			nd_node_src_sandboxes(env->nodes, 0, a, &sb);
+			have_sb = true;
+		}
+		memset(&v, 0, sizeof(v));
+		v.node = env->scope.node;
+		v.network = netname;
+		v.store_dir = store_dir;
+		v.net = net;
+		v.st = &st;
+		v.sb = &sb;
+		v.primary = primary;
+		report_store(env, &v, a);
+		unjudged += v.unjudged;
+	}
+	if (!stores) {
+		*why = _("no host-local store on the node");
 		ret = ND_CHECK_SKIP;
-		goto out;
-	}
-	if (rc == ND_NS_ERROR) {
-		*why = nd_report_printf(r, _("the store was not compared: %s"), e.msg);
-		ret = ND_CHECK_ERROR;
-		goto out;
-	}
-	if (!env->have_pods) {
+	} else if (!env->have_pods) {
 		*why = nd_report_printf(r, _("%zu addresses reserved in '%s'; no pod list to compare "
-					     "with (give --snapshot)"), st.n, store_dir);
+					     "with (give --snapshot)"), reserved, first_dir);
 		ret = ND_CHECK_SKIP;
-		goto out;
+	} else if (stores == 1) {
+		*why = nd_report_printf(r, _("%zu addresses reserved in '%s'"), reserved, first_dir);
+	} else {
+		*why = nd_report_printf(r, _("%zu addresses reserved in %zu host-local stores"),
+					reserved, stores);
 	}
-	nd_node_src_sandboxes(env->nodes, 0, a, &sb);
-	memset(&v, 0, sizeof(v));
-	v.node = env->scope.node;
-	v.network = netname;
-	v.store_dir = store_dir;
-	v.net = net;
-	v.st = &st;
-	v.sb = &sb;
-	report_store(env, &v, a);
-	*why = nd_report_printf(r, _("%zu addresses reserved in '%s'"), st.n, store_dir);
+	if (unjudged && ret == ND_CHECK_PASS)
+		*why = nd_report_printf(r, _("%s; %zu address(es) of other networks whose sandbox "
+					     "state is unknown not judged"), *why, unjudged);
 out:
 	nd_arena_free(a);
 	return ret;

@@ -58,7 +58,8 @@ const struct nd_check_def nd_check_defs[] = {
 
 	/* S2: pods cannot get an IP */
 	{.id = "pod-ip-allocation", .scenario = "S2", .run = ND_RUN_S2,
-	 .kinds = K(POD) | K(EVENT), .codes = CODES("pod-ip-allocation-failed"),
+	 .kinds = K(POD) | K(EVENT),
+	 .codes = CODES("pod-ip-allocation-failed", "pod-network-setup-failed"),
 	 .fn = nd_check_pod_ip},
 	{.id = "ipam-store", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(POD) | K(NODE),
 	 .node = ND_NODE_FILES,
@@ -74,10 +75,17 @@ const struct nd_check_def nd_check_defs[] = {
 	 .node = ND_NODE_FILES, .at = ND_AT_NODE, .no_data = NULL /* not listed off a node */,
 	 .codes = CODES("ipam-leak"), .fn = nd_check_azure_vnet},
 	{.id = "azure-cni-nnc", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(NNC) | K(POD),
-	 .codes = CODES("azure-cni-ip-shortage", "azure-cni-subnet-full"),
+	 .codes = CODES("azure-cni-ip-shortage", "azure-cni-subnet-full", "azure-cni-nc-update-failed",
+			"azure-cni-ip-limit-reached"),
 	 .fn = nd_check_azure_cni},
 	{.id = "azure-cni-ip-gap", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(NNC) | K(POD),
 	 .codes = CODES("terminated-pods-hold-ips", "ipam-leak"), .fn = nd_check_azure_cni_gap},
+	{.id = "azure-cns-state", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(POD),
+	 .node = ND_NODE_FILES, .no_data = NULL /* quiet where there are no node files */,
+	 .codes = CODES("ipam-leak", "terminated-pods-hold-ips", "bundle-load-error"),
+	 .fn = nd_check_azure_cns_state},
+	{.id = "azure-cni-subnet-headroom", .scenario = "S2", .run = ND_RUN_S2, .kinds = K(NNC),
+	 .codes = CODES("azure-cni-subnet-headroom-low"), .fn = nd_check_azure_cni_subnet},
 	{.id = "ipam-release", .scenario = "S2", .at = ND_AT_NODE, .kinds = K(POD) | K(NODE),
 	 .node = ND_NODE_FILES, .codes = NO_CODES, .by = "ipam release"},
 	{.id = "ipam-restore", .scenario = "S2", .at = ND_AT_NODE, .node = ND_NODE_FILES,
@@ -129,6 +137,8 @@ const struct nd_check_def nd_check_defs[] = {
 	 .codes = CODES("incluster-forbidden"), .by = "can-i"},
 	{.id = "rbac-api-server", .scenario = "S4", .codes = CODES("apiserver-forbidden"),
 	 .by = "can-i --ask-server"},
+	{.id = "egress", .scenario = "S4", .at = ND_AT_POD, .codes = CODES("egress-blocked"),
+	 .by = "egress"},
 };
 const size_t nd_ncheck_defs = sizeof(nd_check_defs) / sizeof(nd_check_defs[0]);
 

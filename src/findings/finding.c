@@ -10,6 +10,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "findings/catalogue.h"
+#include "findings/causes.h"
 #include "core/banned.h"
 
 const char *nd_sev_name(enum nd_sev s)
@@ -223,6 +224,28 @@ const char *nd_verdict_name(enum nd_verdict v)
 											: "healthy";
 }
 
+/* summary.top: the causes, worst first (findings/causes.h) */
+static void top_causes(struct nd_report *r, struct nd_val *a)
+{
+	size_t n;
+	const struct nd_cause *c = nd_report_causes(r, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		struct nd_val *o = nd_arr_obj(r, a), *s;
+
+		o->compact = true;
+		nd_obj_str(r, o, "code", c[i].code);
+		nd_obj_str(r, o, "scenario", c[i].scenario);
+		nd_obj_str(r, o, "severity", nd_sev_name(c[i].sev));
+		nd_obj_str(r, o, "kind", c[i].kind);
+		nd_obj_int(r, o, "count", (int64_t)c[i].count);
+		s = nd_obj_arr(r, o, "subjects");
+		for (size_t j = 0; j < c[i].nsubjects; j++)
+			nd_arr_str(r, s, c[i].subjects[j]);
+		nd_obj_str(r, o, "summary", c[i].text);
+	}
+}
+
 struct nd_val *nd_report_tree(struct nd_report *r)
 {
 	struct nd_val *t, *o, *a;
@@ -237,6 +260,8 @@ struct nd_val *nd_report_tree(struct nd_report *r)
 	nd_obj_str(r, o, "server", r->source.server);
 	if (r->source.snapshot)
 		nd_obj_str(r, o, "snapshot", r->source.snapshot);
+	if (r->source.when)
+		nd_obj_str(r, o, "when", r->source.when);
 	if (r->verdict)
 		nd_obj_put(r, t, "verdict", r->verdict);
 	a = nd_obj_arr(r, t, "checks");
@@ -278,7 +303,6 @@ struct nd_val *nd_report_tree(struct nd_report *r)
 			nd_arr_str(r, cmds, f->commands[j]);
 	}
 	o = nd_obj_obj(r, t, "summary");
-	o->compact = true;
 	nd_obj_str(r, o, "verdict", nd_verdict_name(nd_report_verdict(r)));
 	nd_obj_int(r, o, "error", (int64_t)nd_report_count(r, ND_SEV_ERROR));
 	nd_obj_int(r, o, "warning", (int64_t)(nd_report_count(r, ND_SEV_WARNING) -
@@ -286,8 +310,10 @@ struct nd_val *nd_report_tree(struct nd_report *r)
 	nd_obj_int(r, o, "info", (int64_t)(nd_report_count(r, ND_SEV_INFO) -
 					   nd_report_count(r, ND_SEV_WARNING)));
 	a = nd_obj_arr(r, o, "unread");
+	a->compact = true;
 	for (size_t i = 0; i < r->nunread; i++)
 		nd_arr_str(r, a, r->unread[i]);
+	top_causes(r, nd_obj_arr(r, o, "top"));
 	if (r->node_files)
 		nd_obj_put(r, t, "node_files", r->node_files);
 	r->tree = t;

@@ -34,9 +34,13 @@ struct nd_val {
 	struct nd_val *first, *last, *next;   /* children (OBJ, ARR) / sibling */
 	uint32_t n;              /* number of children */
 	bool compact;            /* JSON: print on one line (a check, a subject) */
+	uint8_t table;           /* text: an array of flat objects printed as aligned columns,
+				  * the first `table` keys of the first item as the header,
+				  * the other members left to JSON (0: not a table) */
 };
 
 struct nd_report;
+struct nd_cause;
 
 /* Builders. Strings are copied into the report's arena; s may be NULL (null). */
 struct nd_val *nd_val_obj(struct nd_report *r);
@@ -93,6 +97,8 @@ struct nd_source_info {
 	const char *context;
 	const char *server;
 	const char *snapshot;    /* bundle directory */
+	const char *when;        /* RFC 3339: when the bundle was collected, or when a
+				  * live run read the cluster; NULL when unknown */
 };
 
 struct nd_report {
@@ -125,6 +131,10 @@ struct nd_report {
 	bool finding_checks;
 	/* the whole report as one value (nd_report_tree), built once */
 	struct nd_val *tree;
+	/* the findings folded into causes (findings/causes.h), computed once */
+	const struct nd_cause *causes;
+	size_t ncauses;
+	bool causes_done;
 	/* internal: the check being run */
 	size_t cur_check;
 	size_t findings_at_start;

@@ -310,6 +310,8 @@ int dec_nnc(struct dec *d, const struct nd_json *o)
 						  "networkContainers[].subnetName");
 			nc->subnet_cidr = dec_str(d, nd_json_get(c, "subnetAddressSpace"),
 						  "networkContainers[].subnetAddressSpace");
+			nc->subnet_id = dec_str(d, nd_json_get(c, "subnetID"),
+						"networkContainers[].subnetID");
 			ipa = dec_arr(d, nd_json_get(c, "ipAssignments"),
 				      "networkContainers[].ipAssignments");
 			nc->nassigned = ipa ? ipa->n : 0;

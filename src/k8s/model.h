@@ -267,6 +267,7 @@ struct nd_nnc_nc {
 	const char *primary_ip;
 	const char *subnet_name;
 	const char *subnet_cidr;     /* subnetAddressSpace */
+	const char *subnet_id;       /* subnetID (the subnet's name on AKS), or NULL */
 	uint32_t nassigned;          /* ipAssignments[] */
 	const char **ips;            /* ipAssignments[].ip, nassigned of them (NULL when absent) */
 	const char **ip_names;       /* ipAssignments[].name: CNS's id of each */

@@ -36,6 +36,45 @@ struct nd_azv_state {
 
 int nd_azv_parse(const char *name, const char *buf, size_t len, struct nd_arena *a,
 		 struct nd_azv_state *out, struct nd_err *e);
+
+/*
+ * Which container holds which pod IP, as Azure CNI and CNS record it on the
+ * node. Two files, one model (each endpoint's IPs, its container ID and the
+ * pod it was made for):
+ *
+ *   /var/run/azure-cns/azure-endpoints.json  CNS's endpoint state (CNS manages
+ *       it in the Cilium and stateless-CNI modes): {"Endpoints": {"<container
+ *       ID>": {"PodName", "PodNamespace", "IfnameToIPMap": {"<ifname>":
+ *       {"IPv4": [{"IP", "Mask"}], "IPv6": [...]}}}}}
+ *       [Azure/azure-container-networking: cns/restserver/endpoint_state.go,
+ *       test/validate/linux_validate.go]
+ *   /var/run/azure-vnet.json  the azure-vnet plugin's state: {"Network":
+ *       {"ExternalInterfaces": {"<if>": {"Networks": {"<net>": {"Endpoints":
+ *       {"<id>": {"Id", "ContainerID", "PODName", "PODNameSpace",
+ *       "IPAddresses": [{"IP", "Mask"}]}}}}}}}}
+ *       [network/endpoint.go, platform/os_linux.go CNIStateFilePath]
+ *
+ * The format is told by the top-level key. Read fully or not at all: a member
+ * of the wrong type or an IP that does not parse fails with its path. An
+ * endpoint without any IP is kept out. Ceilings: 64 MiB, 1 million IPs. Never
+ * written.
+ */
+struct nd_azv_endpoint {
+	const char *ip;
+	const char *container_id;   /* the key (CNS) or ContainerID (azure-vnet); may be "" */
+	const char *pod_ns, *pod_name;   /* as recorded, or NULL */
+	const char *ifname;         /* CNS: the IfnameToIPMap key; azure-vnet: NULL */
+};
+struct nd_azv_endpoints {
+	const char *format;         /* "azure-cns" or "azure-vnet" */
+	struct nd_azv_endpoint *v;  /* in file order */
+	size_t n;
+	size_t endpoints;
+};
+int nd_azv_endpoints_parse(const char *name, const char *buf, size_t len, struct nd_arena *a,
+			   struct nd_azv_endpoints *out, struct nd_err *e);
+int nd_azv_endpoints_read(const char *path, struct nd_arena *a, struct nd_azv_endpoints *out,
+			  struct nd_err *e);
 int nd_azv_read(const char *path, struct nd_arena *a, struct nd_azv_state *out,
 		struct nd_err *e);
 

@@ -317,6 +317,51 @@ int nd_node_hostlocal_store(const char *root, struct nd_arena *a,
 	return nd_err_set(e, "no CNI config in '%s'", netd);
 }
 
+int nd_node_hostlocal_stores(const char *root, struct nd_arena *a, struct nd_hl_net **out,
+			     size_t *n, const char **why, struct nd_err *e)
+{
+	const char *netd = nd_node_path(a, root, "etc/cni/net.d");
+	struct nd_cni_net *nets = NULL;
+	char **errs = NULL;
+	size_t cnt = 0, nerr = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (why)
+		*why = NULL;
+	if (nd_cni_load_dir(netd, a, &nets, &cnt, &errs, &nerr, e) < 0)
+		return -1;
+	*out = nd_arena_alloc(a, (cnt ? cnt : 1) * sizeof(**out));
+	for (size_t i = 0; i < cnt; i++) {
+		const char *dd = nets[i].data_dir ? nets[i].data_dir : "/var/lib/cni/networks";
+		const char *dir;
+		bool dup = false;
+
+		if (!nets[i].ipam_type || strcmp(nets[i].ipam_type, "host-local") != 0)
+			continue;
+		dir = nd_arena_printf(a, "%s/%s", nd_node_path(a, root, dd), nets[i].name);
+		for (size_t k = 0; k < *n; k++)
+			dup |= strcmp((*out)[k].store_dir, dir) == 0;
+		if (dup)
+			continue;
+		(*out)[*n].net = &nets[i];
+		(*out)[*n].store_dir = dir;
+		(*out)[*n].primary = i == 0;
+		(*n)++;
+	}
+	if (!*n && why) {
+		if (cnt)
+			*why = nd_arena_printf(a, "the node's CNI network '%s' ('%s') does not use "
+					       "host-local IPAM (%s)", nets[0].name, nets[0].file,
+					       nets[0].ipam_type ? nets[0].ipam_type : "no ipam section");
+		else if (nerr)
+			*why = nd_arena_printf(a, "no usable CNI config in '%s': %s", netd, errs[0]);
+		else
+			*why = nd_arena_printf(a, "no CNI config in '%s'", netd);
+	}
+	return 0;
+}
+
 static int64_t now_ms(void)
 {
 	struct timespec ts;

@@ -68,6 +68,25 @@ int nd_node_hostlocal_store(const char *root, struct nd_arena *a,
 			    struct nd_err *e);
 
 /*
+ * Every host-local network of <root>/etc/cni/net.d: each config (libcni
+ * order; .conf, .conflist and .json alike, the IPAM of any plugin of a
+ * chain) whose IPAM is host-local, with its store directory; a store named
+ * by two configs is listed once. primary marks the node's default network:
+ * the first config that parses, which is what the runtime gives every pod
+ * (status.podIPs); the others are extra attachments (Multus) or leftovers,
+ * whose addresses pods' status never lists. 0 with *n = 0 when none is
+ * host-local (*why, when not NULL, names what the node uses); -1 when the
+ * directory cannot be read.
+ */
+struct nd_hl_net {
+	const struct nd_cni_net *net;
+	const char *store_dir;
+	bool primary;
+};
+int nd_node_hostlocal_stores(const char *root, struct nd_arena *a, struct nd_hl_net **out,
+			     size_t *n, const char **why, struct nd_err *e);
+
+/*
  * Run argv (no shell; argv[0] looked up in PATH) with stdin from /dev/null
  * and capture at most max bytes of its stdout into a malloc'd, NUL-terminated
  * buffer. Killed after timeout_ms. -1 with e when it cannot run, times out,

@@ -123,6 +123,9 @@ void nd_node_files_read(const char *root, struct nd_arena *a, size_t max,
 		add_dir(out, a, store, nd_arena_printf(a, "cni/networks/%s", net->name));
 	add_file(out, a, nd_node_path(a, root, "var/run/azure-vnet-ipam.json"),
 		 "azure-vnet-ipam.json");
+	add_file(out, a, nd_node_path(a, root, "var/run/azure-cns/azure-endpoints.json"),
+		 "azure-endpoints.json");
+	add_file(out, a, nd_node_path(a, root, "var/run/azure-vnet.json"), "azure-vnet.json");
 	add_file(out, a, nd_node_path(a, root, "etc/resolv.conf"), "resolv.conf");
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
 		add_file(out, a, nd_node_path(a, root, same[i]), same[i]);
@@ -138,7 +141,8 @@ void nd_node_files_release(struct nd_node_files *out)
 int nd_node_file_path_ok(const char *p)
 {
 	static const char *const exact[] = {
-		"azure-vnet-ipam.json", "resolv.conf", "iptables-save.txt", "ipvsadm.txt", "nft.txt",
+		"azure-vnet-ipam.json", "azure-endpoints.json", "azure-vnet.json", "resolv.conf",
+		"iptables-save.txt", "ipvsadm.txt", "nft.txt",
 		"proc/sys/net/netfilter/nf_conntrack_count",
 		"proc/sys/net/netfilter/nf_conntrack_max", "proc/net/stat/nf_conntrack",
 	};

@@ -9,6 +9,8 @@
  *   etc/cni/net.d/<file>                  -> cni/net.d/<file>
  *   <host-local dataDir>/<net>/<file>     -> cni/networks/<net>/<file>
  *   var/run/azure-vnet-ipam.json          -> azure-vnet-ipam.json
+ *   var/run/azure-cns/azure-endpoints.json -> azure-endpoints.json
+ *   var/run/azure-vnet.json               -> azure-vnet.json
  *   etc/resolv.conf                       -> resolv.conf
  *   proc/sys/net/netfilter/nf_conntrack_{count,max}, proc/net/stat/nf_conntrack
  *                                         -> the same path

@@ -132,70 +132,107 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The name of the only sub-folder of dir, or NULL. */
-static const char *only_subdir(struct nd_arena *a, const char *dir)
+/* The names of dir's sub-folders, sorted (n of them). */
+static const char **subdirs(struct nd_arena *a, const char *dir, size_t *n)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	const char *found = NULL;
-	int n = 0;
+	const char **v = NULL;
+	size_t cap = 0;
 
+	*n = 0;
 	if (!d)
 		return NULL;
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || !is_dir(nd_arena_printf(a, "%s/%s", dir, de->d_name)))
 			continue;
-		if (is_dir(nd_arena_printf(a, "%s/%s", dir, de->d_name))) {
-			found = nd_arena_strdup(a, de->d_name);
-			n++;
+		if (*n == cap) {
+			const char **nv = nd_arena_alloc(a, (cap ? cap * 2 : 8) * sizeof(*nv));
+
+			if (*n)
+				memcpy(nv, v, *n * sizeof(*nv));
+			v = nv;
+			cap = cap ? cap * 2 : 8;
 		}
+		v[(*n)++] = nd_arena_strdup(a, de->d_name);
 	}
 	closedir(d);
-	return n == 1 ? found : NULL;
+	for (size_t i = 1; i < *n; i++)       /* insertion sort: a handful of names */
+		for (size_t j = i; j > 0 && strcmp(v[j - 1], v[j]) > 0; j--) {
+			const char *t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return v;
 }
 
-/* A node folder's host-local network: from its net.d, else the only store folder. */
-static int dir_network(struct nd_arena *a, const char *nodedir, const struct nd_cni_net **net,
-		       const char **netname, const char **why)
+/*
+ * A node folder's host-local networks: each config of its net.d whose IPAM is
+ * host-local (the first config is the default network), else, without a
+ * net.d, its store folders (the default network only when there is one).
+ */
+static int dir_networks(struct nd_arena *a, const char *nodedir, struct nd_hl_net **out,
+			const char ***names, size_t *n, const char **why)
 {
 	char *netd = nd_arena_printf(a, "%s/cni/net.d", nodedir);
 	struct nd_cni_net *nets = NULL;
 	char **errs = NULL;
-	size_t n = 0, nerr = 0, i;
+	size_t cnt = 0, nerr = 0;
+	const char **dirs;
 	struct nd_err e;
 
-	*net = NULL;
-	*netname = NULL;
-	if (is_dir(netd) && nd_cni_load_dir(netd, a, &nets, &n, &errs, &nerr, &e) == 0) {
-		for (i = 0; i < n; i++) {
-			if (nets[i].ipam_type && strcmp(nets[i].ipam_type, "host-local") == 0) {
-				*net = &nets[i];
-				*netname = nets[i].name;
-				return ND_NS_OK;
-			}
+	*out = NULL;
+	*names = NULL;
+	*n = 0;
+	if (is_dir(netd) && nd_cni_load_dir(netd, a, &nets, &cnt, &errs, &nerr, &e) == 0 &&
+	    (cnt || nerr)) {
+		*out = nd_arena_alloc(a, (cnt ? cnt : 1) * sizeof(**out));
+		*names = nd_arena_alloc(a, (cnt ? cnt : 1) * sizeof(**names));
+		for (size_t i = 0; i < cnt; i++) {
+			bool dup = false;
+
+			if (!nets[i].ipam_type || strcmp(nets[i].ipam_type, "host-local") != 0)
+				continue;
+			for (size_t k = 0; k < *n; k++)
+				dup |= strcmp((*names)[k], nets[i].name) == 0;
+			if (dup)
+				continue;
+			(*out)[*n].net = &nets[i];
+			(*out)[*n].primary = i == 0;
+			(*names)[(*n)++] = nets[i].name;
 		}
-		if (n) {
+		if (*n)
+			return ND_NS_OK;
+		if (cnt)
 			*why = nd_arena_printf(a, _("the node's CNI network '%s' (%s) does not use "
 						    "host-local IPAM"), nets[0].name,
 					       nets[0].plugin ? nets[0].plugin : "?");
-			return ND_NS_ABSENT;
-		}
-		if (nerr) {
+		else
 			*why = nd_arena_strdup(a, errs[0]);
-			return ND_NS_ABSENT;
-		}
+		return ND_NS_ABSENT;
 	}
-	/* no net.d was copied: a single store folder still names the network */
-	*netname = only_subdir(a, nd_arena_printf(a, "%s/cni/networks", nodedir));
-	return *netname ? ND_NS_OK : ND_NS_ABSENT;
+	/* no net.d was copied: the store folders still name the networks */
+	dirs = subdirs(a, nd_arena_printf(a, "%s/cni/networks", nodedir), n);
+	if (!*n)
+		return ND_NS_ABSENT;
+	*out = nd_arena_alloc(a, *n * sizeof(**out));
+	memset(*out, 0, *n * sizeof(**out));
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i].primary = *n == 1;
+	*names = dirs;
+	return ND_NS_OK;
 }
 
-int nd_node_src_hostlocal(const struct nd_node_src *s, size_t i, struct nd_arena *a,
-			  const struct nd_cni_net **net, const char **netname,
+int nd_node_src_hostlocal(const struct nd_node_src *s, size_t i, size_t k, struct nd_arena *a,
+			  const struct nd_cni_net **net, const char **netname, bool *primary,
 			  const char **store_dir, struct nd_hl_store *st, const char **why,
 			  struct nd_err *e)
 {
+	struct nd_hl_net *nets;
+	const char **names = NULL;
 	const char *dummy;
+	size_t n = 0;
 	int rc;
 
 	if (!why)
@@ -204,23 +241,34 @@ int nd_node_src_hostlocal(const struct nd_node_src *s, size_t i, struct nd_arena
 	*net = NULL;
 	*netname = NULL;
 	*store_dir = NULL;
+	*primary = false;
 	if (!s || i >= s->n)
 		return ND_NS_ABSENT;
 	if (s->local) {
 		if (!s->root)
 			return ND_NS_ABSENT;
-		if (nd_node_hostlocal_store(s->root, a, net, store_dir, e) < 0) {
+		if (nd_node_hostlocal_stores(s->root, a, &nets, &n, why, e) < 0) {
 			*why = nd_arena_strdup(a, e->msg);
 			return ND_NS_ABSENT;
 		}
-		*netname = (*net)->name;
+		if (k >= n)
+			return ND_NS_ABSENT;
+		*net = nets[k].net;
+		*netname = nets[k].net->name;
+		*store_dir = nets[k].store_dir;
+		*primary = nets[k].primary;
+		if (!is_dir(*store_dir))
+			return ND_NS_SKIP;
 	} else {
-		rc = dir_network(a, s->nodes[i].dir, net, netname, why);
-		if (rc != ND_NS_OK)
-			return rc;
+		rc = dir_networks(a, s->nodes[i].dir, &nets, &names, &n, why);
+		if (rc != ND_NS_OK || k >= n)
+			return ND_NS_ABSENT;
+		*net = nets[k].net;
+		*netname = names[k];
+		*primary = nets[k].primary;
 		*store_dir = nd_arena_printf(a, "%s/cni/networks/%s", s->nodes[i].dir, *netname);
 		if (!is_dir(*store_dir))
-			return ND_NS_ABSENT;
+			return ND_NS_SKIP;
 	}
 	rc = nd_hostlocal_read(*store_dir, a, st, e) < 0 ? ND_NS_ERROR : ND_NS_OK;
 	if (!s->local) {
@@ -261,6 +309,35 @@ int nd_node_src_azure_vnet(const struct nd_node_src *s, size_t i, struct nd_aren
 	if (access(*path, F_OK) != 0)
 		return ND_NS_ABSENT;
 	return nd_azv_read(*path, a, st, e) < 0 ? ND_NS_ERROR : ND_NS_OK;
+}
+
+int nd_node_src_azure_endpoints(const struct nd_node_src *s, size_t i, struct nd_arena *a,
+				const char **path, struct nd_azv_endpoints *eps, struct nd_err *e)
+{
+	static const char *const local[] = {"var/run/azure-cns/azure-endpoints.json",
+					    "var/run/azure-vnet.json"};
+	static const char *const bundle[] = {"azure-endpoints.json", "azure-vnet.json"};
+
+	*path = NULL;
+	if (!s || i >= s->n || (s->local && !s->root))
+		return ND_NS_ABSENT;
+	for (int k = 0; k < 2; k++) {
+		const char *p = s->local ? nd_node_path(a, s->root, local[k])
+					 : nd_arena_printf(a, "%s/%s", s->nodes[i].dir, bundle[k]);
+		int rc;
+
+		if (access(p, F_OK) != 0)
+			continue;
+		rc = nd_azv_endpoints_read(p, a, eps, e) < 0 ? ND_NS_ERROR : ND_NS_OK;
+		*path = p;
+		if (!s->local) {
+			*path = shown(s, i, a, p);
+			if (rc == ND_NS_ERROR)
+				shown_err(s, i, e);
+		}
+		return rc;
+	}
+	return ND_NS_ABSENT;
 }
 
 static int read_rules(const char *path, bool optional, char **text, size_t *len,

@@ -68,20 +68,35 @@ bool nd_node_src_has_files(const struct nd_node_src *s);
 bool nd_node_src_has_rules(const struct nd_node_src *s);
 
 /*
- * Node i's host-local store: the first host-local network of its CNI
- * configuration (or, in a folder without net.d, its only store folder) and
- * the store read. ABSENT when the node does not use host-local (*why names
- * what it uses, when known). *net is NULL when the network's config was not
- * copied.
+ * Node i's k-th host-local network (k = 0, 1, ...): a config of its CNI
+ * configuration whose IPAM (of any plugin of its chain) is host-local, in
+ * libcni order, or, in a folder without net.d, a store folder; and that
+ * store, read. *primary is true for the node's default network (the first
+ * config, or a folder's only store), whose addresses pods' status.podIPs
+ * list. ABSENT past the last network (for k = 0: the node does not use
+ * host-local, *why names what it uses, when known); SKIP when the network
+ * is configured but its store was not copied. *net is NULL when the
+ * network's config was not copied.
  */
-int nd_node_src_hostlocal(const struct nd_node_src *s, size_t i, struct nd_arena *a,
-			  const struct nd_cni_net **net, const char **netname,
+enum { ND_NS_SKIP = 2 };
+int nd_node_src_hostlocal(const struct nd_node_src *s, size_t i, size_t k, struct nd_arena *a,
+			  const struct nd_cni_net **net, const char **netname, bool *primary,
 			  const char **store_dir, struct nd_hl_store *st, const char **why,
 			  struct nd_err *e);
 
 /* Node i's live sandboxes (local only: ABSENT elsewhere). */
 int nd_node_src_sandboxes(const struct nd_node_src *s, size_t i, struct nd_arena *a,
 			  struct nd_sandboxes *out);
+
+/*
+ * Node i's Azure CNI / CNS endpoint state, read (node/azurevnet.h): CNS's
+ * var/run/azure-cns/azure-endpoints.json when there, else azure-vnet's
+ * var/run/azure-vnet.json (a bundle's node folder: azure-endpoints.json,
+ * azure-vnet.json). ABSENT when neither is there.
+ */
+struct nd_azv_endpoints;
+int nd_node_src_azure_endpoints(const struct nd_node_src *s, size_t i, struct nd_arena *a,
+				const char **path, struct nd_azv_endpoints *eps, struct nd_err *e);
 
 /* Node i's Azure CNI v1 state file (var/run/azure-vnet-ipam.json), read. */
 int nd_node_src_azure_vnet(const struct nd_node_src *s, size_t i, struct nd_arena *a,

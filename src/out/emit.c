@@ -4,9 +4,12 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/i18n.h"
 #include "core/json.h"
 #include "findings/catalogue.h"
+#include "findings/causes.h"
+#include "out/html.h"
 #include "core/banned.h"
 
 #define C_RED "\033[31m"
@@ -148,6 +151,68 @@ static bool bool_row(const struct nd_val *v)
 	return true;
 }
 
+/* An array of flat objects as columns: the first item's keys are the header. */
+#define TABLE_COLS 12
+static bool table_ok(const struct nd_val *v)
+{
+	if (!v->table || v->table > TABLE_COLS || v->type != ND_V_ARR || !v->n ||
+	    v->first->type != ND_V_OBJ)
+		return false;
+	for (const struct nd_val *r = v->first; r; r = r->next) {
+		const struct nd_val *c = r->first;
+		int i = 0;
+
+		if (r->type != ND_V_OBJ || r->n < v->table)
+			return false;
+		for (; c && i < v->table; c = c->next, i++)
+			if (!is_scalar(c))
+				return false;
+	}
+	return true;
+}
+
+static int scalar_width(const struct nd_val *v)
+{
+	switch (v->type) {
+	case ND_V_STR: return (int)strlen(v->u.s);
+	case ND_V_INT: return snprintf(NULL, 0, "%" PRId64, v->u.i);
+	case ND_V_BOOL: return v->u.b ? 4 : 5;
+	default: return 1;
+	}
+}
+
+static void table_text(FILE *out, const struct nd_val *v, int indent)
+{
+	int w[TABLE_COLS] = {0}, i;
+	const struct nd_val *r, *c;
+
+	const int cols = v->table;
+
+	for (i = 0, c = v->first->first; c && i < cols; c = c->next, i++)
+		w[i] = (int)strlen(c->key);
+	for (r = v->first; r; r = r->next)
+		for (i = 0, c = r->first; c && i < cols; c = c->next, i++)
+			if (scalar_width(c) > w[i])
+				w[i] = scalar_width(c);
+	fprintf(out, "%*s", indent, "");
+	for (i = 0, c = v->first->first; c && i < cols; c = c->next, i++)
+		if (c->next && i + 1 < cols)
+			fprintf(out, "%-*s  ", w[i], c->key);
+		else
+			fprintf(out, "%s\n", c->key);
+	for (r = v->first; r; r = r->next) {
+		fprintf(out, "%*s", indent, "");
+		for (i = 0, c = r->first; c && i < cols; c = c->next, i++) {
+			int pad = w[i] - scalar_width(c);
+
+			scalar_text(out, c);
+			if (c->next && i + 1 < cols)
+				fprintf(out, "%*s", pad + 2, "");
+		}
+		putc('\n', out);
+	}
+}
+
 /* One member or item: "key: value", or "- value" in an array. */
 static void text_entry(FILE *out, const struct nd_val *c, bool in_arr, int indent, bool first_pad)
 {
@@ -158,6 +223,11 @@ static void text_entry(FILE *out, const struct nd_val *c, bool in_arr, int inden
 		for (const struct nd_val *x = c->first; x; x = x->next)
 			fputs(x->u.b ? " X" : " .", out);
 		putc('\n', out);
+		return;
+	}
+	if (!in_arr && table_ok(c)) {
+		fprintf(out, "%s:\n", c->key);
+		table_text(out, c, indent + 2);
 		return;
 	}
 	if (in_arr)
@@ -204,7 +274,7 @@ void nd_emit_val_text(FILE *out, const struct nd_val *v, int indent)
 		text_entry(out, c, v->type == ND_V_ARR, indent, true);
 }
 
-static const char *scenario_title(const char *s)
+const char *nd_scenario_title(const char *s)
 {
 	if (strcmp(s, "S0") == 0)
 		return _("Input");
@@ -219,6 +289,21 @@ static const char *scenario_title(const char *s)
 	return s;
 }
 
+const char *nd_sev_label(enum nd_sev s)
+{
+	return s == ND_SEV_ERROR ? _("error") : s == ND_SEV_WARNING ? _("warning") : _("info");
+}
+
+const char *nd_check_status_label(enum nd_check_status s)
+{
+	switch (s) {
+	case ND_CHECK_PASS: return _("pass");
+	case ND_CHECK_FAIL: return _("fail");
+	case ND_CHECK_SKIP: return _("skip");
+	default: return _("error");
+	}
+}
+
 static const char *sev_color(enum nd_sev s)
 {
 	return s == ND_SEV_ERROR ? C_RED : s == ND_SEV_WARNING ? C_YEL : C_CYA;
@@ -229,7 +314,7 @@ static void text_finding(FILE *out, const struct nd_finding *f, bool color)
 	uint32_t i;
 
 	fprintf(out, "  %s%-7s%s %s%s%s  %s %s%s%s\n",
-		color ? sev_color(f->sev) : "", nd_sev_name(f->sev), color ? C_OFF : "",
+		color ? sev_color(f->sev) : "", nd_sev_label(f->sev), color ? C_OFF : "",
 		color ? C_BOLD : "", f->code, color ? C_OFF : "",
 		f->subject.kind ? f->subject.kind : "",
 		f->subject.ns ? f->subject.ns : "", f->subject.ns ? "/" : "",
@@ -295,27 +380,166 @@ static void incomplete_line(FILE *out, const struct nd_report *r, bool color)
 	}
 	if (!r->nunread && !count_checks(r, ND_CHECK_ERROR, false))
 		fprintf(out, " %s", _("no check could run (see the skipped checks below)"));
-	fprintf(out, "\n%s\n\n", _("a run that could not look everywhere is not a clean bill of "
-				      "health"));
+	fprintf(out, "\n%s\n", _("a run that could not look everywhere is not a clean bill of "
+				    "health"));
 }
 
-static int emit_text(FILE *out, const struct nd_report *r, const struct nd_emit_opts *o)
+static const struct nd_val *member_of(const struct nd_val *o, const char *k)
+{
+	for (const struct nd_val *c = o->type == ND_V_OBJ ? o->first : NULL; c; c = c->next)
+		if (c->key && strcmp(c->key, k) == 0)
+			return c;
+	return NULL;
+}
+
+/*
+ * A can-reach --matrix answer (pods, allowed rows, deciding): a grid with
+ * each row labelled by its source pod and the columns numbered as the rows,
+ * then how many denied flows each deciding policy set accounts for. The
+ * other members print as usual. Returns false when v is no matrix.
+ */
+static bool matrix_text(FILE *out, struct nd_report *r, const struct nd_val *v)
+{
+	const struct nd_val *pods = member_of(v, "pods"), *rows = member_of(v, "allowed");
+	const struct nd_val *dec = member_of(v, "deciding"), *p, *row, *c;
+	size_t w = 0, i;
+
+	if (!pods || !rows || pods->type != ND_V_ARR || rows->type != ND_V_ARR || !pods->n ||
+	    pods->n != rows->n)
+		return false;
+	for (c = v->first; c; c = c->next)
+		if (c != pods && c != rows && c != dec)
+			text_entry(out, c, false, 2, true);
+	for (p = pods->first; p; p = p->next)
+		if (p->type == ND_V_STR && strlen(p->u.s) > w)
+			w = strlen(p->u.s);
+	fprintf(out, "  %s\n    %*s %*s", _("allowed (rows: from, columns: to; X allowed, . denied):"),
+		(int)(pods->n >= 10 ? 3 : 2), "", (int)w, "");
+	for (i = 1; i <= pods->n; i++)
+		fprintf(out, " %zu", i % 10);
+	putc('\n', out);
+	for (p = pods->first, row = rows->first, i = 1; p && row; p = p->next, row = row->next, i++) {
+		fprintf(out, "    %*zu %-*s", (int)(pods->n >= 10 ? 3 : 2), i, (int)w,
+			p->type == ND_V_STR ? p->u.s : "");
+		for (c = row->first; c; c = c->next)
+			fputs(c->type == ND_V_BOOL && c->u.b ? " X" : " .", out);
+		putc('\n', out);
+	}
+	if (dec && dec->n) {
+		/* denied flows by the policies that decide them, most first */
+		const char **key = nd_arena_alloc(r->arena, dec->n * sizeof(*key));
+		size_t *cnt = nd_arena_alloc(r->arena, dec->n * sizeof(*cnt)), nk = 0;
+
+		for (c = dec->first; c; c = c->next) {
+			const struct nd_val *pv = member_of(c, "policies");
+			const char *k = pv && pv->type == ND_V_STR ? pv->u.s : "";
+			size_t j;
+
+			for (j = 0; j < nk && strcmp(key[j], k) != 0; j++)
+				;
+			if (j == nk) {
+				key[nk] = k;
+				cnt[nk++] = 0;
+			}
+			cnt[j]++;
+		}
+		fprintf(out, "  %s\n", _("denied by:"));
+		for (size_t done = 0; done < nk; done++) {
+			size_t best = 0;
+
+			for (size_t j = 1; j < nk; j++)
+				if (cnt[j] > cnt[best])
+					best = j;
+			fprintf(out, "    %s: %zu\n", key[best], cnt[best]);
+			cnt[best] = 0;
+		}
+	}
+	return true;
+}
+
+/* "source: snapshot DIR, collected T" / "source: live, context C, server S, at T" */
+static void source_line(FILE *out, const struct nd_report *r)
+{
+	const struct nd_source_info *s = &r->source;
+	const char *mode = s->mode ? s->mode : "snapshot";
+
+	fprintf(out, "%s %s", _("source:"), mode);
+	if (s->snapshot)
+		fprintf(out, " %s", s->snapshot);
+	if (s->context)
+		fprintf(out, ", %s %s", _("context"), s->context);
+	if (s->server)
+		fprintf(out, ", %s %s", _("server"), s->server);
+	if (s->when)
+		fprintf(out, ", %s %s", s->snapshot ? _("collected") : _("at"), s->when);
+	putc('\n', out);
+}
+
+/* Lines of top causes in the verdict block; the rest are counted. */
+#define TOP_CAUSES 8
+
+/*
+ * The verdict block: what a person reads first, and all --brief prints.
+ * The verdict (INCOMPLETE first, with what could not be read), the source,
+ * and the top causes one line each, worst first (findings/causes.h).
+ */
+static void verdict_block(FILE *out, struct nd_report *r, const struct nd_emit_opts *o)
+{
+	enum nd_verdict verdict = nd_report_verdict(r);
+	size_t err = nd_report_count(r, ND_SEV_ERROR);
+	size_t warn = nd_report_count(r, ND_SEV_WARNING) - err;
+	size_t info = r->nfindings - err - warn, n;
+	const struct nd_cause *c = nd_report_causes(r, &n);
+
+	if (verdict == ND_VERDICT_INCOMPLETE)
+		incomplete_line(out, r, o->color);
+	else if (verdict == ND_VERDICT_PROBLEMS)
+		fprintf(out, "%s%s%s %zu %s: %zu %s, %zu %s, %zu %s\n",
+			o->color ? C_RED C_BOLD : "", _("PROBLEMS:"), o->color ? C_OFF : "",
+			r->nfindings, r->nfindings == 1 ? _("finding") : _("findings"),
+			err, _("error(s)"), warn, _("warning(s)"), info, _("info"));
+	else if (r->answer)
+		fprintf(out, "%s%s%s %s\n", o->color ? C_BOLD : "", _("ANSWER:"),
+			o->color ? C_OFF : "", r->answer);
+	else
+		fprintf(out, "%s%s%s %s\n", o->color ? C_BOLD : "", _("HEALTHY:"),
+			o->color ? C_OFF : "", _("no problems found"));
+	source_line(out, r);
+	if (n)
+		fprintf(out, "%s\n", _("top causes:"));
+	for (size_t i = 0; i < n && (i < TOP_CAUSES || n == TOP_CAUSES + 1); i++) {
+		fprintf(out, "  %zu. %s%-7s%s %s%s%s  %s\n", i + 1, o->color ? sev_color(c[i].sev) : "",
+			nd_sev_label(c[i].sev), o->color ? C_OFF : "", o->color ? C_BOLD : "",
+			c[i].code, o->color ? C_OFF : "", c[i].text ? c[i].text : "");
+	}
+	if (n > TOP_CAUSES + 1)
+		fprintf(out, "  %s\n", nd_report_printf(r, _("... and %zu more causes"),
+							  n - TOP_CAUSES));
+	putc('\n', out);
+}
+
+static int emit_text(FILE *out, struct nd_report *r, const struct nd_emit_opts *o)
 {
 	const char *last = NULL;
 	size_t i, st[4] = {0};
 	enum nd_verdict verdict = nd_report_verdict(r);
+	int sw = 5;
 
 	if (r->document && !r->nchecks && !r->nfindings) {
 		fputs(r->document, out);
 		return 0;
 	}
-	if (verdict == ND_VERDICT_INCOMPLETE)
-		incomplete_line(out, r, o->color);
-	if (r->source.snapshot)
-		fprintf(out, "netdiag: %s %s\n\n", _("snapshot"), r->source.snapshot);
+	verdict_block(out, r, o);
+	if (o->brief)
+		return 0;
+	/* the status column as wide as its longest word in this language */
+	for (int k = ND_CHECK_PASS; k <= ND_CHECK_ERROR; k++)
+		if ((int)strlen(nd_check_status_label((enum nd_check_status)k)) > sw)
+			sw = (int)strlen(nd_check_status_label((enum nd_check_status)k));
 	if (r->verdict) {
 		fprintf(out, "%s\n", _("verdict:"));
-		nd_emit_val_text(out, r->verdict, 2);
+		if (!matrix_text(out, r, r->verdict))
+			nd_emit_val_text(out, r->verdict, 2);
 		putc('\n', out);
 	}
 	for (i = 0; i < r->nfindings; i++) {
@@ -323,7 +547,7 @@ static int emit_text(FILE *out, const struct nd_report *r, const struct nd_emit_
 
 		if (!last || strcmp(last, f->scenario) != 0) {
 			fprintf(out, "%s%s  %s%s\n", o->color ? C_BOLD : "", f->scenario,
-				scenario_title(f->scenario), o->color ? C_OFF : "");
+				nd_scenario_title(f->scenario), o->color ? C_OFF : "");
 			last = f->scenario;
 		}
 		text_finding(out, f, o->color);
@@ -340,7 +564,7 @@ static int emit_text(FILE *out, const struct nd_report *r, const struct nd_emit_
 		st[c->status]++;
 		if (!o->verbose && (c->status == ND_CHECK_PASS || c->status == ND_CHECK_FAIL))
 			continue;
-		fprintf(out, "  %-5s %-28s %s%s%s\n", nd_check_status_name(c->status), c->id,
+		fprintf(out, "  %-*s %-28s %s%s%s\n", sw, nd_check_status_label(c->status), c->id,
 			c->reason ? "(" : "", c->reason ? c->reason : "", c->reason ? ")" : "");
 	}
 	fprintf(out, "%s %zu %s, %zu %s, %zu %s, %zu %s\n", _("checks:"),
@@ -359,7 +583,9 @@ int nd_emit_report(FILE *out, struct nd_report *r, const struct nd_emit_opts *o)
 	if (o->format == ND_EMIT_JSON) {
 		nd_emit_val_json(out, nd_report_tree(r), o->one_line ? -1 : 0);
 		putc('\n', out);
-	} else
+	} else if (o->format == ND_EMIT_HTML)
+		nd_emit_html(out, r);
+	else
 		emit_text(out, r, o);
 	fflush(out);
 	return ferror(out) ? -1 : 0;

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -157,10 +158,23 @@ static void run(ares_channel ch, struct lookup *l, int64_t deadline)
 	close(ep);
 }
 
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static int init_rc = ARES_SUCCESS;
+
+static void init_library(void)
+{
+	init_rc = ares_library_init(ARES_LIB_INIT_ALL);
+}
+
+int nd_dns_init(void)
+{
+	pthread_once(&init_once, init_library);
+	return init_rc == ARES_SUCCESS ? 0 : -1;
+}
+
 int nd_dns_lookup(const char *host, const char *servers, int64_t timeout_ms,
 		  struct nd_dns_result *out, struct nd_err *e)
 {
-	static bool inited;
 	struct ares_options opts = {0};
 	struct ares_addrinfo_hints hints = {0};
 	struct lookup l = {.out = out};
@@ -179,11 +193,8 @@ int nd_dns_lookup(const char *host, const char *servers, int64_t timeout_ms,
 		out->status = ND_STAGE_PASS;
 		return 0;
 	}
-	if (!inited) {
-		if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS)
-			return nd_err_set(e, "cannot start the DNS resolver: %s", ares_strerror(rc));
-		inited = true;
-	}
+	if (nd_dns_init() < 0)
+		return nd_err_set(e, "cannot start the DNS resolver: %s", ares_strerror(init_rc));
 	/* one try per server of at most a third of the time, so two servers fit */
 	opts.timeout = (int)(timeout_ms / 3 > 0 ? (timeout_ms / 3 < 3000 ? timeout_ms / 3 : 3000) : 1);
 	opts.tries = 2;

@@ -30,6 +30,7 @@
 
 struct nd_err;
 struct nd_kubeconfig;
+struct nd_http1_result;
 
 #define ND_PROBE_MAX_ADDRS 16
 #define ND_PROBE_MAX_SERVERS 8
@@ -68,6 +69,8 @@ struct nd_dns_result {
  */
 int nd_dns_lookup(const char *host, const char *servers, int64_t timeout_ms,
 		  struct nd_dns_result *out, struct nd_err *e);
+/* Set the resolver library up (once, thread-safe); nd_dns_lookup calls it. -1 on failure. */
+int nd_dns_init(void);
 
 enum nd_tcp_state {
 	ND_TCP_NOT_TRIED = 0,
@@ -115,6 +118,15 @@ struct nd_tls_opts {
 	size_t ca_len;
 	bool insecure;               /* still handshake and report; never a failure */
 	int64_t timeout_ms;
+	/* egress (dest.c): */
+	bool ca_adds;                /* ca_file adds anchors to the system store, not replaces it */
+	void *store;                 /* a trust store from nd_tls_store_new (shared, read once):
+				      * used instead of ca_file/ca_data when set */
+	const char *alpn;            /* protocols to offer, comma-separated ("h2,http/1.1"), or NULL */
+	const char *http_host;       /* after a verified handshake, GET / with this Host over the
+				      * session (not when h2 was chosen), into *http_out; or NULL */
+	struct nd_http1_result *http_out;
+	int64_t http_timeout_ms;     /* the GET's own bound (within timeout_ms); 0: what is left */
 };
 
 struct nd_tls_result {
@@ -125,12 +137,84 @@ struct nd_tls_result {
 	char sans[512];              /* "DNS:a, IP Address:1.2.3.4" */
 	char not_before[32], not_after[32];   /* RFC 3339, UTC */
 	char version[16];            /* "TLSv1.3" */
+	char chain_issuer[256];      /* issuer of the last certificate the server sent (its root CA) */
+	char alpn[32];               /* the protocol the server chose, "" when none */
 	bool have_cert;
 	int64_t ms;
 };
 
 /* Handshake on the connected socket fd (left open). Returns 0, the outcome in out. */
 int nd_tls_probe(int fd, const struct nd_tls_opts *o, struct nd_tls_result *out);
+/*
+ * The system store plus ca_file (NULL: the system store only), read once to
+ * be shared by many handshakes (an OpenSSL X509_STORE, thread-safe for
+ * verification). NULL when it cannot be built. nd_tls_store_free(NULL) is a no-op.
+ */
+void *nd_tls_store_new(const char *ca_file);
+void nd_tls_store_free(void *store);
+/* 0 when path is a readable PEM file with at least one certificate, else -1 with e filled. */
+int nd_tls_ca_file_check(const char *path, struct nd_err *e);
+
+/* --- one HTTP/1.1 request on a connection (http1.c): the egress HTTP stage --- */
+
+struct nd_http1_result {
+	enum nd_stage_status status;  /* PASS: the destination answered (any status but a
+				       * firewall's or proxy's refusal), or stayed silent */
+	long http;                   /* the status, 0 when none */
+	char error[32];              /* on FAIL: "http-470", "http-407", "firewall-deny", "reset" */
+	char detail[200];            /* the status line, or what happened */
+	int64_t ms;
+};
+
+/*
+ * GET / with Host: host on the connected fd (ssl: an OpenSSL SSL * already
+ * through its handshake, or NULL for clear text), reading the answer's head
+ * until timeout_ms. An Azure Firewall refusal (HTTP 470 / "Action: Deny"),
+ * a proxy's 407 or a reset fail; no answer at all is a pass with a detail
+ * (TLS already proved the peer).
+ */
+void nd_http1_get(int fd, void *ssl, const char *host, int64_t timeout_ms,
+		  struct nd_http1_result *out);
+/* Classify the head of an answer (exposed for the tests). */
+void nd_http1_classify(const char *head, size_t len, struct nd_http1_result *out);
+
+/* --- a destination, staged (dest.c): DNS -> TCP -> TLS -> HTTP ------------- */
+
+struct nd_dest_req {
+	const char *host;            /* name or IP literal */
+	unsigned port;
+	bool tls;                    /* TLS handshake after TCP */
+	bool http;                   /* GET / after TCP (clear) or TLS */
+	const char *alpn;            /* see nd_tls_opts */
+};
+
+struct nd_dest_opts {
+	const char *dns_servers;     /* see nd_dns_lookup; NULL: the system's */
+	const char *ca_file;         /* extra trust anchors (added to the system store), or NULL */
+	int64_t deadline;            /* monotonic ms at which every stage stops */
+	unsigned concurrency;        /* destinations probed at once; 0: 8 */
+	void *store;                 /* nd_tls_store_new(ca_file), or NULL: nd_probe_dests builds
+				      * it once (nd_probe_dest alone then reads ca_file each time) */
+};
+
+struct nd_dest_result {
+	bool started;                /* false: the deadline came before its turn */
+	struct nd_dns_result dns;
+	struct nd_tcp_addr tcp[ND_PROBE_MAX_ADDRS];
+	size_t ntcp, tcp_which;
+	enum nd_stage_status tcp_status;
+	int64_t tcp_ms;
+	struct nd_tls_result tls;    /* status NOT_RUN when not asked or not reached */
+	struct nd_http1_result http; /* idem */
+	int64_t ms;
+};
+
+/* Probe one destination, stopping at the first stage that fails. */
+void nd_probe_dest(const struct nd_dest_req *q, const struct nd_dest_opts *o,
+		   struct nd_dest_result *out);
+/* Probe n destinations, at most o->concurrency at once (threads), all by o->deadline. */
+void nd_probe_dests(const struct nd_dest_req *q, size_t n, const struct nd_dest_opts *o,
+		    struct nd_dest_result *out);
 
 /* --- the whole probe ----------------------------------------------------- */
 

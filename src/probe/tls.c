@@ -16,10 +16,12 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "core/err.h"
 #include "core/ipaddr.h"
 #include "k8s/http.h"
 #include "core/banned.h"
@@ -112,6 +114,8 @@ static int load_ca(SSL_CTX *ctx, const struct nd_tls_opts *o, struct nd_tls_resu
 	X509 *x;
 	int n = 0;
 
+	if (o->store)
+		return SSL_CTX_set1_cert_store(ctx, o->store), 0;
 	if (o->ca_data && o->ca_len) {
 		if (o->ca_len > MAX_CA_PEM)
 			return -1;
@@ -124,6 +128,8 @@ static int load_ca(SSL_CTX *ctx, const struct nd_tls_opts *o, struct nd_tls_resu
 		ERR_clear_error();
 		return n > 0 ? 0 : -1;
 	}
+	if (o->ca_file && o->ca_adds && SSL_CTX_set_default_verify_paths(ctx) != 1)
+		return -1;
 	if (o->ca_file)
 		return SSL_CTX_load_verify_locations(ctx, o->ca_file, NULL) == 1 ? 0 : -1;
 	(void)out;
@@ -140,6 +146,68 @@ static enum nd_tls_reason reason_of(long v)
 	case X509_V_ERR_CERT_NOT_YET_VALID: return ND_TLS_NOT_YET_VALID;
 	default: return ND_TLS_UNKNOWN_AUTHORITY;
 	}
+}
+
+/* "h2,http/1.1" in ALPN wire form (length-prefixed). */
+static int set_alpn(SSL *ssl, const char *list)
+{
+	unsigned char wire[128];
+	size_t used = 0;
+	const char *p = list;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (n == 0 || n > 255 || used + n + 1 > sizeof(wire))
+			return -1;
+		wire[used++] = (unsigned char)n;
+		memcpy(wire + used, p, n);
+		used += n;
+		p += n;
+		p += *p == ',';
+	}
+	/* SSL_set_alpn_protos returns 0 on success */
+	return used && SSL_set_alpn_protos(ssl, wire, (unsigned)used) == 0 ? 0 : -1;
+}
+
+void *nd_tls_store_new(const char *ca_file)
+{
+	X509_STORE *st = X509_STORE_new();
+
+	if (!st)
+		return NULL;
+	if (X509_STORE_set_default_paths(st) != 1 ||
+	    (ca_file && X509_STORE_load_file(st, ca_file) != 1)) {
+		X509_STORE_free(st);
+		ERR_clear_error();
+		return NULL;
+	}
+	ERR_clear_error();
+	return st;
+}
+
+void nd_tls_store_free(void *store)
+{
+	X509_STORE_free(store);
+}
+
+int nd_tls_ca_file_check(const char *path, struct nd_err *e)
+{
+	BIO *bio = BIO_new_file(path, "r");
+	X509 *x;
+	int n = 0;
+
+	if (!bio) {
+		ERR_clear_error();
+		return nd_err_set(e, "cannot read '%s': %s", path, strerror(errno ? errno : ENOENT));
+	}
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		n++;
+		X509_free(x);
+	}
+	BIO_free(bio);
+	ERR_clear_error();
+	return n > 0 ? 0 : nd_err_set(e, "'%s' holds no PEM certificate", path);
 }
 
 /* Wait for fd to be ready for what SSL asked, until deadline. 0 ready, -1 timeout. */
@@ -224,7 +292,8 @@ static int tls_probe(int fd, const struct nd_tls_opts *o, struct nd_tls_result *
 	if (load_ca(ctx, o, out) < 0) {
 		out->reason = ND_TLS_BAD_CA;
 		snprintf(out->verify_error, sizeof(out->verify_error), "%s",
-			 "the kubeconfig's certificate-authority holds no usable certificate");
+			 o->ca_adds ? "the CA file holds no usable certificate"
+				    : "the kubeconfig's certificate-authority holds no usable certificate");
 		goto done;
 	}
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, accept_all);
@@ -237,6 +306,8 @@ static int tls_probe(int fd, const struct nd_tls_opts *o, struct nd_tls_result *
 		SSL_set_tlsext_host_name(ssl, o->name);
 		SSL_set1_host(ssl, o->name);
 	}
+	if (o->alpn && set_alpn(ssl, o->alpn) < 0)
+		goto done;
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ep < 0)
 		goto done;
@@ -267,6 +338,14 @@ static int tls_probe(int fd, const struct nd_tls_opts *o, struct nd_tls_result *
 	}
 	snprintf(out->version, sizeof(out->version), "%s", SSL_get_version(ssl));
 	{
+		const unsigned char *sel = NULL;
+		unsigned sl = 0;
+
+		SSL_get0_alpn_selected(ssl, &sel, &sl);
+		if (sel && sl)
+			snprintf(out->alpn, sizeof(out->alpn), "%.*s", (int)sl, (const char *)sel);
+	}
+	{
 		long v = SSL_get_verify_result(ssl);
 
 		out->reason = reason_of(v);
@@ -290,6 +369,19 @@ details:
 		asn1_time(X509_get0_notAfter(cert), out->not_after, sizeof(out->not_after));
 		X509_free(cert);
 	}
+	{
+		STACK_OF(X509) *chain = ssl ? SSL_get_peer_cert_chain(ssl) : NULL;
+		int n = chain ? sk_X509_num(chain) : 0;
+
+		if (n > 0)
+			name_line(X509_get_issuer_name(sk_X509_value(chain, n - 1)), out->chain_issuer,
+				  sizeof(out->chain_issuer));
+	}
+	/* the HTTP stage runs only over a session that verified (and speaks HTTP/1.1) */
+	if (o->http_host && o->http_out && out->status == ND_STAGE_PASS && strcmp(out->alpn, "h2") != 0)
+		nd_http1_get(fd, ssl, o->http_host,
+			     o->http_timeout_ms > 0 && o->http_timeout_ms < nd_probe_left(deadline)
+			     ? o->http_timeout_ms : nd_probe_left(deadline), o->http_out);
 done:
 	if (ep >= 0)
 		close(ep);

@@ -16,6 +16,7 @@
 #include "core/buf.h"
 #include "serve/select.h"
 #include "serve/store.h"
+#include "serve/table.h"
 #include "core/banned.h"
 
 #define MAX_SEGS 12
@@ -258,8 +259,44 @@ static void forbidden(const struct nd_api_req *rq, const struct nd_sres *r, cons
 
 /* ---- get and list ---- */
 
-static void get_one(const struct nd_api *api, const struct nd_sres *r, const char *ns,
-		    const char *name, struct nd_api_resp *out)
+/* A Table's ceiling: kubectl pages lists (500 per request), so a page stays far below it. */
+#define MAX_TABLE (256u << 20)
+
+/* The answer as a meta.k8s.io Table of items (taken over) instead of the objects. */
+static void table(const struct nd_api *api, const struct nd_api_req *rq, const struct nd_sres *r,
+		  uint32_t *items, size_t n, const char *cont, uint32_t remaining,
+		  struct nd_api_resp *out)
+{
+	enum nd_table_include inc;
+	struct nd_buf b;
+	size_t len;
+	char *p;
+
+	if (nd_table_include_parse(rq->include_object, &inc) < 0) {
+		free(items);
+		status(out, 400, "BadRequest", NULL, "includeObject must be one of None, Metadata or "
+		       "Object, not '%s'", rq->include_object);
+		return;
+	}
+	nd_buf_init(&b, MAX_TABLE);
+	if (nd_table_write(&b, api->s, r, items, n, nd_table_wanted(rq->accept), inc, cont,
+			   remaining, api->s->collected_at) < 0) {
+		free(items);
+		nd_buf_release(&b);
+		status(out, 500, "InternalError", NULL, "the table of %s could not be made (too large "
+		       "or an object could not be read back)", r->plural);
+		return;
+	}
+	free(items);
+	p = nd_buf_detach(&b, &len);
+	out->code = 200;
+	out->content_type = "application/json";
+	out->body = nd_body_bytes(p, len);
+}
+
+static void get_one(const struct nd_api *api, const struct nd_api_req *rq,
+		    const struct nd_sres *r, const char *ns, const char *name,
+		    struct nd_api_resp *out)
 {
 	const struct nd_sobj *o = nd_store_get(api->s, r, r->namespaced ? ns : "", name);
 	uint32_t *items;
@@ -274,6 +311,10 @@ static void get_one(const struct nd_api *api, const struct nd_sres *r, const cha
 	}
 	items = nd_xmalloc(sizeof(*items));
 	items[0] = (uint32_t)(o - api->s->objs);
+	if (nd_table_wanted(rq->accept)) {
+		table(api, rq, r, items, 1, NULL, 0, out);
+		return;
+	}
 	out->code = 200;
 	out->content_type = "application/json";
 	out->body = body_new(api->s, NULL, 0, items, 1, NULL);
@@ -366,6 +407,17 @@ static void list(const struct nd_api *api, const struct nd_api_req *rq, const st
 		ND_GROW(items, cap, n + 1);
 		items[n++] = r->objs[i];
 	}
+	if (nd_table_wanted(rq->accept)) {
+		struct nd_buf c = ND_BUF_INIT(4096);
+
+		if (more)
+			nd_continue_make(&c, rid, next, s->max_rv);
+		table(api, rq, r, items, n, more ? c.p : NULL,
+		      more && !sel.nreq && !fsel.n ? hi - next : 0, out);
+		nd_buf_release(&c);
+		items = NULL;
+		goto out;
+	}
 	nd_buf_init(&h, MAX_DOC);
 	nd_buf_adds(&h, "{\"kind\":");
 	nd_buf_printf(&h, "\"%sList\",\"apiVersion\":", r->kind);
@@ -445,7 +497,7 @@ static void resource(const struct nd_api *api, const struct nd_api_req *rq, cons
 	if (r && sub && strcmp(sub, "log") == 0 && !group[0] && strcmp(r->plural, "pods") == 0 &&
 	    ns && name) {
 		if (!nd_store_get(api->s, r, ns, name)) {
-			get_one(api, r, ns, name, out);    /* the pod's 404 */
+			get_one(api, rq, r, ns, name, out);    /* the pod's 404 */
 			return;
 		}
 		nd_api_pod_log(api, rq, ns, name, out);
@@ -471,7 +523,7 @@ static void resource(const struct nd_api *api, const struct nd_api_req *rq, cons
 		return;
 	}
 	if (name)
-		get_one(api, r, ns, name, out);
+		get_one(api, rq, r, ns, name, out);
 	else
 		list(api, rq, r, ns, out);
 }

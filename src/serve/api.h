@@ -8,7 +8,8 @@
  * tests call it directly.
  *
  * Answers: discovery (discovery.h); list and get of every resource, in a
- * namespace or across all; labelSelector, fieldSelector, limit/continue;
+ * namespace or across all, as JSON or, when Accept asks, as the Table
+ * kubectl prints (table.h); labelSelector, fieldSelector, limit/continue;
  * errors as Status objects (reference facts §9): 400 BadRequest, 403
  * Forbidden (Secrets, and resources named in forbid[]), 404 NotFound,
  * 405 MethodNotAllowed (any verb but GET/HEAD, and watch).
@@ -56,6 +57,8 @@ struct nd_api_req {
 	const char *tail_lines;        /* pods/{name}/log: tailLines, limitBytes, container */
 	const char *limit_bytes;
 	const char *container;
+	const char *accept;            /* the Accept header: a meta.k8s.io Table (table.h)? */
+	const char *include_object;    /* includeObject, for a Table */
 	const char *user;              /* authenticated user, for 403 messages */
 	const char *body;              /* POST body (access reviews), or NULL */
 	size_t body_len;

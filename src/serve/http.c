@@ -310,6 +310,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	rq.tail_lines = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "tailLines");
 	rq.limit_bytes = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limitBytes");
 	rq.container = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "container");
+	rq.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	rq.include_object = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "includeObject");
 	if (!nd_api_public(url)) {
 		if (authenticate(srv, c, user, sizeof(user), &e) < 0) {
 			snprintf(msg, sizeof(msg), "Unauthorized: %s", e.msg);

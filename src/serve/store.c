@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/file.h"
 #include "core/intern.h"
 #include "core/json.h"
 #include "core/num.h"
@@ -565,6 +567,31 @@ static void sort_res(struct nd_store *s, struct nd_sres *r)
 	r->nobjs = n;
 }
 
+/* collect-info.json's collected_at, as Unix seconds; 0 when there is none. */
+static int64_t collected_at(const char *dir)
+{
+	char path[4200], *buf = NULL;
+	size_t len;
+	struct nd_err e;
+	struct nd_json root;
+	struct nd_arena *a;
+	const struct nd_json *v;
+	struct tm tm = {0};
+	int64_t t = 0;
+
+	if (snprintf(path, sizeof(path), "%s/collect-info.json", dir) >= (int)sizeof(path) ||
+	    access(path, R_OK) != 0 || nd_read_file(path, 1 << 20, &buf, &len, &e) < 0)
+		return 0;
+	a = nd_arena_new(16 * 1024);
+	if (nd_json_parse(buf, len, 0, a, &root, &e) == 0 &&
+	    (v = nd_json_get(&root, "collected_at")) && v->type == ND_JSTR &&
+	    strptime(v->u.s, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		t = (int64_t)timegm(&tm);
+	nd_arena_free(a);
+	free(buf);
+	return t;
+}
+
 int nd_store_load(const char *dir, const struct nd_store_opts *o, struct nd_store **out,
 		  struct nd_err *e)
 {
@@ -620,6 +647,7 @@ int nd_store_load(const char *dir, const struct nd_store_opts *o, struct nd_stor
 		nd_store_free(s);
 		return -1;
 	}
+	s->collected_at = collected_at(dir);
 	*out = s;
 	return 0;
 }

@@ -90,6 +90,7 @@ struct nd_store {
 	struct nd_intern *t;
 	uint64_t max_rv;          /* largest metadata.resourceVersion seen (1 if none) */
 	char kube_version[64];    /* highest kubelet version of the nodes, or "" */
+	int64_t collected_at;     /* collect-info.json's collected_at (Unix s), 0: unknown */
 	size_t files, skipped, dups, secrets;
 	char *errors[ND_STORE_MAX_ERRORS];  /* "file: message", malloc'd */
 	size_t nerrors, errors_dropped;

@@ -1070,3 +1070,104 @@ def check_json_files(root):
                 except Exception as ex:      # noqa: BLE001
                     bad.append("%s: %s" % (p, ex))
     return bad
+
+
+def node_findings(code, pods):
+    """Expected findings for pods stuck without an IP: one per node (the pods of
+    a node that fail for one cause are one finding), each listing its pods.
+    pods: iterable of pod objects (their spec.nodeName and namespace/name)."""
+    by_node = {}
+    for p in pods:
+        by_node.setdefault(p["spec"]["nodeName"], []).append("%s/%s" % (p["metadata"]["namespace"], p["metadata"]["name"]))
+    return [{"code": code, "kind": "Node", "namespace": None, "name": n, "pods": sorted(v)} for n, v in sorted(by_node.items())]
+
+
+# ---- Azure CNI dynamic IP allocation (reference facts §5) ----
+
+SWIFT_CONFLIST = {"cniVersion": "0.3.0", "name": "azure", "adapterName": "", "plugins": [
+    {"type": "azure-vnet", "mode": "transparent", "ipsToRouteViaHost": ["169.254.20.10"], "executionMode": "v4swift",
+     "ipam": {"type": "azure-cns"}, "dns": {}, "runtimeConfig": {"dns": {}}, "windowsSettings": {}},
+    {"type": "portmap", "capabilities": {"portMappings": True}, "snat": True}]}
+
+
+def nnc(g, node, *, created, requested, ncs, scaler=(16, 250, 150, 50), generation=3, subnet_label="snet-pods",
+        nc_type="vnet"):
+    """A NodeNetworkConfig in the shape `kubectl get nnc -o json` prints it (v1alpha).
+    ncs: networkContainers entries (see dynamic_nc / overlay_nc). scaler: batch, max, release%, request%."""
+    assigned = sum(len(nc.get("ipAssignments", [])) for nc in ncs) if nc_type != "overlay" else 256
+    batch, mx, rel, req = scaler
+    return {"apiVersion": "acn.azure.com/v1alpha", "kind": "NodeNetworkConfig",
+            "metadata": meta(g, "NodeNetworkConfig", "kube-system", node, created=created, generation=generation,
+                             finalizers=["finalizers.acn.azure.com/dnc-operations"],
+                             labels={"kubernetes.azure.com/podnetwork-subnet": subnet_label,
+                                     "kubernetes.azure.com/podnetwork-type": nc_type, "managed": "true", "owner": node},
+                             owner={"apiVersion": "v1", "blockOwnerDeletion": True, "controller": True, "kind": "Node",
+                                    "name": node, "uid": g.uid("Node", "", node)}),
+            "spec": {"requestedIPCount": requested},
+            "status": {"assignedIPCount": assigned, "networkContainers": ncs,
+                       "scaler": {"batchSize": batch, "maxIPCount": mx, "releaseThresholdPercent": rel,
+                                  "requestThresholdPercent": req}}}
+
+
+def dynamic_nc(g, node, *, ips, primary, node_ip, subnet, cidr, gateway, sub, rg, vnet="vnet-aks", version=30,
+               status=None):
+    nc = {"assignmentMode": "dynamic", "defaultGateway": gateway, "id": g.uid("nc", node),
+          "ipAssignments": [{"ip": ip, "name": g.uid("ipassign", ip)} for ip in ips],
+          "nodeIP": node_ip, "primaryIP": primary, "resourceGroupID": rg, "subcriptionID": sub,
+          "subnetAddressSpace": cidr, "subnetID": subnet, "subnetName": subnet, "type": "vnet",
+          "version": version, "vnetID": vnet}
+    if status:
+        nc["status"] = status
+    return nc
+
+
+def overlay_nc(g, node, *, block, node_ip, pod_cidr="192.168.0.0/16"):
+    return {"assignmentMode": "static", "id": g.uid("nc", node), "nodeIP": node_ip, "primaryIP": block,
+            "subnetAddressSpace": pod_cidr,
+            "subnetName": "routingdomain_0c1994ec-f208-56f6-abeb-fd3e51b272c8_overlaysubnet",
+            "type": "overlay", "version": 0}
+
+
+def msg_cns_exhausted(sandbox, nc_id, pod_name, ns):
+    """The CNS out-of-IPs sandbox message, the wording of the AKS guide (facts §3.2)."""
+    return ("Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"%s\": "
+            "plugin type=\"azure-vnet\" failed (add): IPAM Invoker Add failed with error: Failed to get IP address from CNS with error: "
+            "%%w: AllocateIPConfig failed: not enough IPs available for %s, waiting on Azure CNS to allocate more with NC Status: , "
+            "IP config request is [IPConfigRequest: DesiredIPAddress , PodInterfaceID %s-eth0, InfraContainerID %s, "
+            "OrchestratorContext {\"PodName\":\"%s\",\"PodNamespace\":\"%s\"}]" % (sandbox, nc_id, sandbox[:8], sandbox, pod_name, ns))
+
+
+def aks_cni_profile(g, *, sub, rg, name, node_rg, pools, location="westeurope", mode=None):
+    """az aks show output (CLI spelling) of an Azure CNI cluster; pools: agentPoolProfiles entries."""
+    return {
+        "agentPoolProfiles": pools,
+        "apiServerAccessProfile": None,
+        "azurePortalFqdn": "%s-%s.portal.hcp.%s.azmk8s.io" % (name, g.sfx(8, "fqdn", name), location),
+        "currentKubernetesVersion": "1.31.7", "dnsPrefix": "%s-%s" % (name, rg),
+        "fqdn": "%s-%s.hcp.%s.azmk8s.io" % (name, g.sfx(8, "fqdn", name), location),
+        "id": "/subscriptions/%s/resourcegroups/%s/providers/Microsoft.ContainerService/managedClusters/%s" % (sub, rg, name),
+        "kubernetesVersion": "1.31", "location": location, "name": name,
+        "networkProfile": {"dnsServiceIp": "10.0.0.10", "ipFamilies": ["IPv4"], "loadBalancerSku": "standard",
+                           "natGatewayProfile": None, "networkDataplane": "azure", "networkPlugin": "azure",
+                           "networkPluginMode": mode, "networkPolicy": "none", "outboundType": "loadBalancer",
+                           "podCidr": "192.168.0.0/16" if mode == "overlay" else None,
+                           "podCidrs": ["192.168.0.0/16"] if mode == "overlay" else None,
+                           "serviceCidr": "10.0.0.0/16", "serviceCidrs": ["10.0.0.0/16"]},
+        "nodeResourceGroup": node_rg, "powerState": {"code": "Running"}, "privateFqdn": None,
+        "provisioningState": "Succeeded", "resourceGroup": rg, "type": "Microsoft.ContainerService/ManagedClusters",
+    }
+
+
+def aks_pool(name, *, count, max_pods, vnet, node_subnet, pod_subnet=None, autoscale=None, mode="User", surge=None):
+    """One agentPoolProfiles entry; autoscale: (min, max) or None."""
+    p = {"count": count, "currentOrchestratorVersion": "1.31.7", "enableAutoScaling": bool(autoscale),
+         "enableNodePublicIp": False, "maxCount": autoscale[1] if autoscale else None,
+         "maxPods": max_pods, "minCount": autoscale[0] if autoscale else None, "mode": mode, "name": name,
+         "nodeImageVersion": "AKSUbuntu-2204gen2containerd-202505.14.0", "orchestratorVersion": "1.31",
+         "osSku": "Ubuntu", "osType": "Linux",
+         "podIpAllocationMode": "DynamicIndividual" if pod_subnet else None,
+         "podSubnetId": vnet + "/subnets/" + pod_subnet if pod_subnet else None, "powerState": {"code": "Running"},
+         "provisioningState": "Succeeded", "type": "VirtualMachineScaleSets",
+         "upgradeSettings": {"maxSurge": surge} if surge else None,
+         "vmSize": "Standard_D4ds_v5", "vnetSubnetId": vnet + "/subnets/" + node_subnet}
+    return p

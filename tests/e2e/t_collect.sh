@@ -44,10 +44,11 @@ mkdir -p "$WORK/x" && tar xzf "$WORK/b.tar.gz" -C "$WORK/x"
 "$ND" diagnose --snapshot "$WORK/x/b" -o json 2>/dev/null | jq -S '.findings' > "$WORK/got2"
 if out=$(diff -u "$WORK/want" "$WORK/got2"); then ok "collect tar.gz: same findings"; else not_ok "collect tar.gz: same findings" "$out"; fi
 # the archive itself as --snapshot: the whole report, text and JSON, as from the folder
+# (but when: each of the two bundles says when it was collected)
 for f in json text; do
-	"$ND" diagnose --snapshot "$WORK/out" -o $f 2>/dev/null | grep -v '"snapshot": \|^netdiag: snapshot ' |
+	"$ND" diagnose --snapshot "$WORK/out" -o $f 2>/dev/null | grep -v '"snapshot": \|"when": \|^source: snapshot ' |
 		normalize_json > "$WORK/want.$f"
-	"$ND" diagnose --snapshot "$WORK/b.tar.gz" -o $f 2>/dev/null | grep -v '"snapshot": \|^netdiag: snapshot ' |
+	"$ND" diagnose --snapshot "$WORK/b.tar.gz" -o $f 2>/dev/null | grep -v '"snapshot": \|"when": \|^source: snapshot ' |
 		normalize_json > "$WORK/got.$f"
 	if [ -s "$WORK/want.$f" ] && out=$(diff -u "$WORK/want.$f" "$WORK/got.$f"); then
 		ok "collect tar.gz: --snapshot on it gives the same $f report"

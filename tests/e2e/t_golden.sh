@@ -2,7 +2,9 @@
 # Golden text and JSON for every bundle under examples/ and tests/bundles/,
 # and, where a bundle lists them in expected-findings.json ([{code, kind,
 # namespace, name}], file names relative to the bundle), exactly that set of
-# findings: each fault named, nothing said about the healthy objects.
+# findings: each fault named, nothing said about the healthy objects. An
+# entry's "pods" (the pods stuck without an IP that a node's finding groups)
+# must be exactly the pods its finding lists.
 # UPDATE_GOLDEN=1 rewrites tests/golden/ from the current output.
 . "$TOP/tests/e2e/lib.sh"
 
@@ -27,9 +29,12 @@ for dir in "$TOP"/examples/*/ "$TOP"/tests/bundles/*/; do
 		fi
 	done
 	if [ -f "$dir/expected-findings.json" ]; then
-		jq -r '.[] | "\(.code) \(.kind) \(.namespace // "-")/\(.name)"' \
+		jq -r '.[] | "\(.code) \(.kind) \(.namespace // "-")/\(.name)" as $s |
+			$s, (.pods[]? | "\($s) pod \(.)")' \
 			"$dir/expected-findings.json" | sort -u > "$WORK/$name.want"
-		jq -r '.findings[] | "\(.code) \(.subject.kind) \(.subject.namespace // "-")/\(.subject.name)"' \
+		jq -r '.findings[] | "\(.code) \(.subject.kind) \(.subject.namespace // "-")/\(.subject.name)" as $s |
+			$s, (select(.code == "pod-ip-allocation-failed" or .code == "pod-network-setup-failed") |
+			.evidence.pods[]? | "\($s) pod \(.pod)")' \
 			"$WORK/$name.json" | sed "s#^\([^ ]* [^ ]* -/\)$name/#\1#" | sort -u > "$WORK/$name.got"
 		if out=$(diff -u "$WORK/$name.want" "$WORK/$name.got"); then
 			ok "findings $name"

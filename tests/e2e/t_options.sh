@@ -99,7 +99,7 @@ comp() { # expected words...
 }
 check "completion: netdiag dia<TAB> -> diagnose" test "$(comp 'COMP_WORDS=(netdiag dia); COMP_CWORD=1')" = diagnose
 check "completion: diagnose --ipt<TAB> -> --iptables-save" test "$(comp 'COMP_WORDS=(netdiag diagnose --ipt); COMP_CWORD=2')" = --iptables-save
-check "completion: -o <TAB> -> text json" test "$(comp 'COMP_WORDS=(netdiag -o ""); COMP_CWORD=2')" = "text json"
+check "completion: -o <TAB> -> text json html" test "$(comp 'COMP_WORDS=(netdiag -o ""); COMP_CWORD=2')" = "text json html"
 check "completion: explain ipam-l<TAB>" test "$(comp 'COMP_WORDS=(netdiag explain ipam-l); COMP_CWORD=2')" = ipam-leak
 check "completion: a bundle's Services" sh -c "echo '$(comp "COMP_WORDS=(netdiag --snapshot $demo service shop/w); COMP_CWORD=4")' | grep -qx 'shop/web shop/web-public'"
 check "completion: a bundle's namespaces" sh -c "echo '$(comp "COMP_WORDS=(netdiag --snapshot $demo -n sh); COMP_CWORD=4")' | grep -qx 'shop'"

@@ -32,9 +32,9 @@ for a in b.tar.gz dot.tgz; do
 	else not_ok "tar $a: same JSON report as the folder" "$out"; fi
 	check "tar $a: no private folder left" left
 done
-"$ND" diagnose --snapshot "$B" 2>/dev/null | grep -v "^netdiag: snapshot " |
+"$ND" diagnose --snapshot "$B" 2>/dev/null | grep -v "^source: snapshot " |
 	sed 's|[^ ]*/nodes/|nodes/|g' > want.txt
-"$ND" diagnose --snapshot b.tar.gz 2>/dev/null | grep -v "^netdiag: snapshot " |
+"$ND" diagnose --snapshot b.tar.gz 2>/dev/null | grep -v "^source: snapshot " |
 	sed 's|[^ ]*/nodes/|nodes/|g' > got.txt
 if out=$(diff -u want.txt got.txt); then ok "tar: same text report"; else not_ok "tar: same text report" "$out"; fi
 if [ "$(wc -l < want.txt)" -gt 20 ]; then ok "tar: text report is not empty"; else not_ok "tar: text report is not empty"; fi

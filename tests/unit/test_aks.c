@@ -218,6 +218,41 @@ static void az_missing(void **state)
 	free(save);
 }
 
+/* agentPoolProfiles (facts §1.5): what the S2 subnet headroom reads, both ID spellings. */
+static void agent_pools(void **state)
+{
+	struct nd_aks_profile *p = parse(
+		"{\"fqdn\":\"x.hcp.westeurope.azmk8s.io\",\"networkProfile\":{\"networkPlugin\":\"azure\","
+		"\"networkPluginMode\":null},\"agentPoolProfiles\":["
+		"{\"name\":\"nodepool1\",\"mode\":\"System\",\"count\":3,\"minCount\":3,\"maxCount\":10,"
+		"\"enableAutoScaling\":true,\"maxPods\":110,\"podSubnetId\":\"/s/x/subnets/snet-pods\","
+		"\"vnetSubnetId\":\"/s/x/subnets/snet-nodes\",\"upgradeSettings\":{\"maxSurge\":\"33%\"}},"
+		"{\"name\":\"arm\",\"count\":null,\"podSubnetID\":\"/s/x/subnets/b\"}]}");
+	struct nd_aks_profile *bad = NULL;
+	const char *wrong = "{\"fqdn\":\"x\",\"agentPoolProfiles\":[{\"count\":\"3\"}]}";
+	struct nd_err e;
+
+	(void)state;
+	assert_non_null(p);
+	assert_string_equal(p->network_plugin, "azure");
+	assert_null(p->network_plugin_mode);
+	assert_int_equal(p->npools, 2);
+	assert_string_equal(p->pools[0].name, "nodepool1");
+	assert_int_equal(p->pools[0].count, 3);
+	assert_int_equal(p->pools[0].max_count, 10);
+	assert_int_equal(p->pools[0].max_pods, 110);
+	assert_int_equal(p->pools[0].autoscaling, 1);
+	assert_string_equal(p->pools[0].pod_subnet_id, "/s/x/subnets/snet-pods");
+	assert_string_equal(p->pools[0].max_surge, "33%");
+	assert_int_equal(p->pools[1].count, -1);
+	assert_int_equal(p->pools[1].autoscaling, -1);
+	assert_string_equal(p->pools[1].pod_subnet_id, "/s/x/subnets/b");
+	nd_aks_free(p);
+	/* a count that is not a number names the pool */
+	assert_int_equal(nd_aks_parse(wrong, strlen(wrong), "t.json", &bad, &e), -1);
+	assert_non_null(strstr(e.msg, "agentPoolProfiles[0].count"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +264,7 @@ int main(void)
 		cmocka_unit_test(update_value),
 		cmocka_unit_test(names_and_private),
 		cmocka_unit_test(az_missing),
+		cmocka_unit_test(agent_pools),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

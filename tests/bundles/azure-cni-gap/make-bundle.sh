@@ -129,7 +129,6 @@ write_list(ROOT + "/cluster/nodenetworkconfigs.json", nncs)
 write_json(ROOT + "/expected-findings.json",
            [{"code": "terminated-pods-hold-ips", "kind": "NodeNetworkConfig", "namespace": "kube-system", "name": A},
             {"code": "ipam-leak", "kind": "NodeNetworkConfig", "namespace": "kube-system", "name": A}] +
-           [{"code": "pod-ip-allocation-failed", "kind": "Pod", "namespace": "shop", "name": p["metadata"]["name"]}
-            for p in stuck])
+           node_findings("pod-ip-allocation-failed", stuck))
 assert not check_json_files(ROOT)
 PY

@@ -166,8 +166,7 @@ aks = {
     "provisioningState": "Succeeded", "resourceGroup": RG, "type": "Microsoft.ContainerService/ManagedClusters",
 }
 write_json(ROOT + "/aks.json", aks)
-write_json(ROOT + "/expected-findings.json", [
-    {"code": "pod-ip-allocation-failed", "kind": "Pod", "namespace": "batch", "name": sn},
+write_json(ROOT + "/expected-findings.json", node_findings("pod-ip-allocation-failed", [stuck]) + [
     {"code": "azure-cni-ip-shortage", "kind": "NodeNetworkConfig", "namespace": "kube-system", "name": N[1]},
     {"code": "azure-cni-subnet-full", "kind": "NodeNetworkConfig", "namespace": "kube-system", "name": N[2]},
 ])

@@ -50,7 +50,7 @@ def legacy(p, msg, count, first, last, host=None, **kw):
 
 
 def expect(p):
-    expected.append({"code": "pod-ip-allocation-failed", "kind": "Pod", "namespace": "apps", "name": p["metadata"]["name"]})
+    expected.append(p)
 
 
 # 1 Azure CNI v1 (azure-vnet-ipam), containerd wording
@@ -154,9 +154,9 @@ write_list(ROOT + "/cluster/pods.json", sorted(pods, key=key))
 write_list(ROOT + "/cluster/events.json", sorted(core, key=key))
 write_list(ROOT + "/cluster/events-events.k8s.io.json", sorted(v1, key=key))
 write_list(ROOT + "/cluster/daemonsets.json", [ds])
-write_json(ROOT + "/expected-findings.json", sorted(expected, key=lambda x: x["name"]))
+write_json(ROOT + "/expected-findings.json", node_findings("pod-ip-allocation-failed", expected))
 assert not check_json_files(ROOT)
 print("negatives:", NEG_PAUSE, NEG_RECOVERED, NEG_FRESH)
-for x in sorted(expected, key=lambda x: x["name"]):
-    print(x["name"])
+for x in sorted(expected, key=lambda x: x["metadata"]["name"]):
+    print(x["metadata"]["name"])
 EOF

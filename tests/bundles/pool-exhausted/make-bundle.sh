@@ -82,8 +82,7 @@ write_list(ROOT + "/cluster/endpoints.json", sorted(eps, key=key))
 write_list(ROOT + "/cluster/endpointslices.json", sorted(sls, key=key))
 write_list(ROOT + "/cluster/events.json", events)
 write_list(ROOT + "/cluster/daemonsets.json", [ds])
-write_json(ROOT + "/expected-findings.json", [
-    {"code": "pod-ip-allocation-failed", "kind": "Pod", "namespace": "work", "name": sn},
+write_json(ROOT + "/expected-findings.json", node_findings("pod-ip-allocation-failed", [stuck]) + [
     {"code": "ipam-pool-exhausted", "kind": "Node", "namespace": None, "name": N[0]},
 ])
 assert not check_json_files(ROOT)
