@@ -38,13 +38,13 @@
 #define AGENT_COMPONENT_LABEL "app.kubernetes.io/component"
 
 const char nd_fleet_help[] =
-	"  fleet manifest [--image I] [-n NS]   print the agent's manifests (kubectl apply -f -)\n"
+	N_("  fleet manifest [--image I] [-n NS]   print the agent's manifests (kubectl apply -f -)\n"
 	"  fleet report [-n NS]                 merge every agent's report with the cluster's\n"
 	"  fleet run                            not available yet: apply 'fleet manifest' with\n"
 	"                                       kubectl, then run 'fleet report'\n"
 	"The agents are the pods labelled app.kubernetes.io/name=netdiag,\n"
 	"app.kubernetes.io/component=agent in NS (default netdiag); each one's log is read\n"
-	"through pods/{name}/log (tailLines, limitBytes) and its last netdiag/v1 line merged.\n";
+	"through pods/{name}/log (tailLines, limitBytes) and its last netdiag/v1 line merged.\n");
 
 struct opts {
 	const char *image;
