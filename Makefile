@@ -14,7 +14,7 @@ O       ?= build
 PKG_CONFIG ?= pkg-config
 
 # Libraries each reached through one module of ours.
-PKGS    := libcurl yaml-0.1 libmicrohttpd libcares openssl libarchive
+PKGS    := libcurl yaml-0.1 libmicrohttpd libcares openssl libarchive zlib
 TESTPKGS := cmocka
 
 CSTD    := -std=c11 -D_GNU_SOURCE
@@ -47,7 +47,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
 PO_LANGS := $(shell cat po/LINGUAS)
 MO_FILES := $(patsubst %,$(O)/locale/%/LC_MESSAGES/netdiag.mo,$(PO_LANGS))
 
-.PHONY: all check unit e2e demo bench fuzz clean deps install man rootfs image
+.PHONY: all check unit e2e demo bench fuzz fuzz-replay clean deps install man rootfs image
 
 all: netdiag
 
@@ -127,6 +127,9 @@ bench: deps netdiag
 
 fuzz: deps
 	$(MAKE) -C fuzz
+
+fuzz-replay: deps
+	$(MAKE) -C fuzz replay
 
 install: netdiag
 	install -D -m 0755 $(O)/netdiag $(DESTDIR)$(PREFIX)/bin/netdiag

@@ -61,6 +61,8 @@ static const struct nd_opt diagnose_opts[] = {
 	 ND_OPT_PATH},
 	{"probe", 0, NULL, N_("also probe every ready endpoint podIP:targetPort and the ClusterIP "
 			      "of the Services in scope, from here (a pod, a node)"), 0},
+	{"egress", 0, NULL, N_("also test AKS's required outbound destinations from here (as "
+			       "'netdiag egress' does: from a pod or a node)"), 0},
 	END,
 };
 
@@ -87,6 +89,28 @@ static const struct nd_opt egress_opts[] = {
 	END,
 };
 
+static const struct nd_opt incluster_opts[] = {
+	{"sa-dir", 0, "DIR", N_("the service-account folder (default "
+				"/var/run/secrets/kubernetes.io/serviceaccount)"), ND_OPT_PATH},
+	{"pod", 0, "NAMESPACE/NAME", N_("this pod (default: the service account's namespace and "
+					"$HOSTNAME)"), ND_OPT_POD},
+	{"fqdn", 0, "HOST[:PORT]", N_("the API server's FQDN, asked too (default: the --aks "
+				      "profile's fqdn)"), 0},
+	{"private-fqdn", 0, "HOST", N_("the private cluster's FQDN, resolved through every DNS "
+				       "server (default: the --aks profile's privateFqdn)"), 0},
+	{"upstream-dns", 0, "IP[:PORT]", N_("an upstream (custom) DNS server CoreDNS forwards to; "
+					    "repeatable"), ND_OPT_REPEAT},
+	{"resolv-conf", 0, "FILE", N_("the pod's resolver configuration (default "
+				      "/etc/resolv.conf)"), ND_OPT_PATH},
+	{"egress", 0, NULL, N_("also test AKS's required outbound destinations from the pod "
+			       "(as 'netdiag egress' does)"), 0},
+	{"print-manifest", 0, NULL, N_("print the ServiceAccount, read-only RBAC and Job that run "
+				       "netdiag incluster in a cluster (with -n, --image), and stop"), 0},
+	{"image", 0, "IMAGE", N_("the image --print-manifest names (default netdiag:VERSION, "
+				 "what make image builds)"), 0},
+	END,
+};
+
 static const struct nd_opt service_opts[] = {
 	{"from", 0, "NAMESPACE/POD|IP", N_("also the NetworkPolicy verdict from this pod or address to "
 				    "every endpoint"), ND_OPT_POD},
@@ -98,7 +122,16 @@ static const struct nd_opt service_opts[] = {
 static const struct nd_opt ipam_opts[] = {
 	{"apply", 0, NULL, N_("release: free the leaked addresses (default: a dry run that lists "
 			      "them)"), 0},
-	{"min-age", 0, "DUR", N_("release: only reservations older than this (default 5m)"), 0},
+	{"min-age", 0, "DUR", N_("release: only reservations older than this when the pod list "
+				 "was taken (default 1m)"), 0},
+	{"max-list-age", 0, "DUR", N_("release: refuse a pod list older than this (default 5m)"),
+	 0},
+	{"runtime-dir", 0, "DIR", N_("release: the container runtime's sandbox folder, one entry "
+				     "per live sandbox, when the node's /run is not under "
+				     "--node-root"), ND_OPT_PATH},
+	{"accept-risk-of-freeing-live-ips", 0, NULL, N_("release: go on without a witness "
+							"(runtime evidence, a whole and fresh "
+							"pod list); never the default"), 0},
 	{"journal-dir", 0, "DIR", N_("release: where the journal of what was freed is written"),
 	 ND_OPT_PATH},
 	END,
@@ -123,6 +156,8 @@ static const struct nd_opt collect_opts[] = {
 	{"output", 'o', "DIR|FILE.tar.gz", N_("where to write the bundle (required)"), ND_OPT_PATH},
 	{"nodes", 0, NULL, N_("also the fleet agents' node files (agent --raw-files, in -n NS, "
 			      "default netdiag) into nodes/<node>/, and their logs into logs/"), 0},
+	{"redact-extra", 0, "REGEX", N_("also redact every match of this POSIX extended regular "
+					"expression (site rules)"), 0},
 	END,
 };
 
@@ -149,6 +184,11 @@ static const struct nd_opt serve_opts[] = {
 	{"fault-truncate-path", 0, "PREFIX", N_("test fault: cut answers on these paths after "
 						"half the body"), 0},
 	{"fault-500-path", 0, "PREFIX", N_("test fault: answer 500 InternalError on these paths"),
+	 0},
+	{"fault-hostile", 0, "MODE", N_("test fault: attack the client (endless-list, gzip-bomb, "
+					 "endless-continue, repeat-continue, retry-after, drip, "
+					 "garbage, html, huge-header)"), 0},
+	{"fault-hostile-path", 0, "PREFIX", N_("test fault: --fault-hostile only on these paths"),
 	 0},
 	{"fault-sar-deny", 0, NULL, N_("test fault: every access review answers allowed: false"),
 	 0},
@@ -188,6 +228,9 @@ const struct nd_cmd nd_commands[] = {
 	{"egress", cmd_egress, 0, 0, ND_NEEDS_REPORT, "egress",
 	 N_("AKS's required outbound destinations from here: DNS, TCP, TLS, HTTP each (S4)"),
 	 nd_egress_help, egress_opts, NULL},
+	{"incluster", cmd_incluster, 0, 0, ND_NEEDS_REPORT, "incluster",
+	 N_("from inside a pod: why it cannot reach the API server (S4)"), nd_incluster_help,
+	 incluster_opts, NULL},
 	{"service", cmd_service, 1, 1, ND_NEEDS_MODEL | ND_NEEDS_REPORT, "service [NS/]NAME",
 	 N_("why a Service is unreachable (S3); with --from, NetworkPolicy from that pod too; "
 	    "with --probe, its endpoints and ClusterIP live"),

@@ -84,6 +84,10 @@ struct nd_ctx {
 	 * bundle's aks.json): main.c frees it; NULL when there is none */
 	struct nd_aks_profile *aks_profile;
 	bool aks_tried;
+
+	/* S4 in a pod (src/cmd_incluster.c): the checks' pod vantage */
+	bool in_pod;
+	const char *pod_ns, *pod_name;
 	bool s1_unreachable;         /* ... and found the API server unusable */
 
 	/* how main.c ends a command (the fleet agent) */
@@ -175,6 +179,8 @@ void nd_endpoint_probes(struct nd_ctx *ctx, const struct nd_scope *scope);
  * error): the runner skips the checks that need it before they run.
  */
 int nd_live_source_open(struct nd_ctx *ctx, const char *cmdname);
+/* The same with credentials already resolved (incluster); takes kc. */
+int nd_live_source_open_kc(struct nd_ctx *ctx, const char *cmdname, struct nd_kubeconfig *kc);
 void nd_live_source_unread(const struct nd_live_session *s, struct nd_report *r,
 			   const char *why[ND_K__COUNT]);
 void nd_live_source_free(struct nd_live_session *s);
@@ -200,6 +206,8 @@ int cmd_apiserver(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_agent(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_fleet(struct nd_ctx *ctx, int argc, char **argv);
 extern const char nd_fleet_help[];
+int cmd_incluster(struct nd_ctx *ctx, int argc, char **argv);
+extern const char nd_incluster_help[];
 extern const char nd_apiserver_help[];
 
 /*

@@ -435,6 +435,8 @@ int cmd_canreach(struct nd_ctx *ctx, int argc, char **argv)
 				rc = nd_usage_error(cmd, "%s", err.msg);
 				goto out;
 			}
+			/* this run is that can-reach, however its arguments were spelled */
+			nd_report_self_words(ctx->report, nd_np_query_words(ctx->report, &src, &dst, &q));
 			one(ctx, e, &src, &dst, &q, v, &ok, &nfind);
 			ctx->report->verdict = v;
 			nd_check_end(ctx->report, ND_CHECK_PASS, ok ? _("allowed") : _("denied"));

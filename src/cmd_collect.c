@@ -11,6 +11,7 @@
 #include "k8s/collect.h"
 #include "k8s/kubeconfig.h"
 #include "k8s/live.h"
+#include "k8s/redact.h"
 #include "core/banned.h"
 
 static void progress(void *ctx, const struct nd_live_kind *k)
@@ -32,8 +33,9 @@ int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 	struct nd_live *lv = NULL;
 	struct nd_live_kind *kinds = NULL;
 	struct nd_collect_stats st;
-	const char *out = NULL, *pl = getenv("NETDIAG_PAGE_LIMIT");
+	const char *out = NULL, *pl = getenv("NETDIAG_PAGE_LIMIT"), *extra = NULL;
 	bool nodes = false;
+	struct nd_redact *rd = NULL;
 	struct nd_err e;
 	size_t n, i;
 	int rc = ND_EXIT_NORUN;
@@ -46,6 +48,8 @@ int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 			out = argv[i] + 9;
 		else if (strcmp(argv[i], "--nodes") == 0)
 			nodes = true;
+		else if (strcmp(argv[i], "--redact-extra") == 0 && i + 1 < (size_t)argc)
+			extra = argv[++i];
 		else
 			return nd_usage_error(me, _("unexpected argument '%s'"), argv[i]);
 	}
@@ -54,10 +58,14 @@ int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 	if (nodes && (strstr(out, ".tar.gz") || strstr(out, ".tgz")))
 		return nd_usage_error(me, _("--nodes writes a folder: give -o DIR (and tar it "
 					    "afterwards)"));
+	rd = nd_redact_new(extra, &e);
+	if (!rd)
+		return nd_usage_error(me, "%s", e.msg);
 	if (pl)
 		lo.page_limit = (unsigned)strtoul(pl, NULL, 10);
 	if (nd_kubeconfig_opts_from_ctx(ctx, &kc, &e) < 0) {
 		fprintf(stderr, "netdiag collect: %s\n", e.msg);
+		nd_redact_free(rd);
 		return ND_EXIT_NORUN;
 	}
 	if (nd_live_open(kc, &lo, &lv, &e) < 0) {
@@ -67,15 +75,17 @@ int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 	}
 	fprintf(stderr, "netdiag collect: %s %s (%s)\n", _("reading"), kc->server, kc->context);
 	kinds = nd_live_kinds(&n);
-	if (nd_collect(lv, kc, kinds, n, out, &st, &e) < 0) {
+	if (nd_collect(lv, kc, kinds, n, out, rd, &st, &e) < 0) {
 		fprintf(stderr, "netdiag collect: %s\n", e.msg);
 		goto out;
 	}
 	for (i = 0; i < n; i++)
 		if (kinds[i].state == ND_LIVE_FORBIDDEN || kinds[i].state == ND_LIVE_ERROR)
 			fprintf(stderr, "netdiag collect: %s\n", kinds[i].err.message);
-	fprintf(stderr, "netdiag collect: %s '%s': %zu objects, %zu values redacted, %zu kinds "
-		"could not be read\n", _("wrote"), out, st.objects, st.redacted, st.kinds_failed);
+	fprintf(stderr, "netdiag collect: %s '%s' (%s): %zu objects, %zu values redacted "
+		"(credentials by name and by shape%s), %zu kinds could not be read\n", _("wrote"),
+		out, _("readable by you only"), st.objects, st.redacted,
+		extra ? _(", and --redact-extra") : "", st.kinds_failed);
 	if (nodes) {
 		struct nd_collect_nodes_stats ns;
 		const char *agent_ns = ctx->ns ? ctx->ns : "netdiag";
@@ -92,6 +102,7 @@ int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 	rc = ND_EXIT_OK;
 out:
 	free(kinds);
+	nd_redact_free(rd);
 	nd_live_free(lv);
 	nd_kubeconfig_free(kc);
 	return rc;

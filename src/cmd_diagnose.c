@@ -76,6 +76,9 @@ static void make_env(struct nd_ctx *ctx, const struct nd_scope *scope, struct nd
 	if (!env->scope.ns && ctx->ns && !ctx->all_ns)
 		env->scope.ns = ctx->ns;
 	env->have_pods = ctx->have_source || ctx->live;
+	env->in_pod = ctx->in_pod;
+	env->pod_ns = ctx->pod_ns;
+	env->pod_name = ctx->pod_name;
 	if (ctx->node_root && !ctx->node)
 		node_name(ctx, env);
 	if (!env->scope.node)
@@ -151,7 +154,7 @@ bool nd_check_runnable(struct nd_ctx *ctx, const char *id)
 int cmd_diagnose(struct nd_ctx *ctx, int argc, char **argv)
 {
 	const struct nd_cmd *cmd = nd_cmd_find("diagnose");
-	bool probe = false;
+	bool probe = false, egress = false;
 
 	for (int i = 1; i < argc; i++) {
 		const char **slot = strcmp(argv[i], "--iptables-save") == 0 ? &ctx->iptables_file
@@ -160,6 +163,10 @@ int cmd_diagnose(struct nd_ctx *ctx, int argc, char **argv)
 
 		if (strcmp(argv[i], "--probe") == 0) {
 			probe = true;
+			continue;
+		}
+		if (strcmp(argv[i], "--egress") == 0) {
+			egress = true;
 			continue;
 		}
 		if (!slot)
@@ -178,5 +185,13 @@ int cmd_diagnose(struct nd_ctx *ctx, int argc, char **argv)
 	nd_run_checks(ctx, NULL, ND_RUN_ALL);
 	if (probe)
 		nd_endpoint_probes(ctx, NULL);
+	if (egress && ctx->snapshot) {
+		nd_check_skip(ctx->report, "egress", "S4",
+			      _("offline (--snapshot): the destinations are probed from a pod or a node"));
+	} else if (egress) {
+		struct nd_egress_opts eo = {.caller = "diagnose", .aks = ctx->aks_profile};
+
+		return nd_egress_checks(ctx, &eo);
+	}
 	return ND_EXIT_OK;
 }

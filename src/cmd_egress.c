@@ -29,7 +29,7 @@
 #define DATA_FILE_MAX (1u << 20)
 
 const char nd_egress_help[] =
-	"Tests, from where it runs (a pod, a node, any machine), every outbound\n"
+	N_("Tests, from where it runs (a pod, a node, any machine), every outbound\n"
 	"destination AKS requires: DNS, then TCP, then TLS (with ALPN where the rule\n"
 	"needs it), then an HTTP request where it applies, all destinations at once and\n"
 	"within --timeout. Each destination says why AKS needs it and when it does not;\n"
@@ -40,7 +40,7 @@ const char nd_egress_help[] =
 	"region and the API server name and adds the destinations of the cluster's\n"
 	"add-ons and node pools. Sets: required (always), recommended, apiserver-ip,\n"
 	"mcr-edge, tunnel, ntp, custom-dns, gpu, windows, monitoring, policy, keyvault,\n"
-	"defender, extensions, all.\n";
+	"defender, extensions, all.\n");
 
 /* "IP", "IP:PORT" or "[IPv6]:PORT" -> c-ares' form. -1 with e filled. */
 static int dns_server_check(const char *s, struct nd_err *e)

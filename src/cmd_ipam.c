@@ -6,18 +6,20 @@
  */
 #include "cmd.h"
 
-#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "checks/checks.h"
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/file.h"
 #include "core/i18n.h"
+#include "core/json.h"
 #include "core/num.h"
 #include "k8s/bundle.h"
+#include "k8s/http.h"
 #include "k8s/model.h"
 #include "node/cni.h"
 #include "node/hostlocal.h"
@@ -26,38 +28,106 @@
 #include "core/banned.h"
 
 #define DEFAULT_MIN_AGE_MS 60000
+#define DEFAULT_MAX_LIST_AGE_MS (5 * 60000)
+#define OVERRIDE_FLAG "--accept-risk-of-freeing-live-ips"
 
+/*
+ * Two witnesses before any write (issue 10): an entry goes only when the
+ * API's pod list AND the node's runtime both say its container is gone, the
+ * list is whole (every namespace, the pods kind read) and has a timestamp of
+ * its own that is recent, and the entry was reserved before the list was
+ * taken. A witness that is missing refuses the whole release, naming what
+ * is missing and how to supply it; OVERRIDE_FLAG lifts only those refusals
+ * (never the per-entry rules) and is never the default.
+ */
 struct relctx {
 	const struct nd_model *m;
 	const char *node;
 	struct nd_sandboxes sb;
 	int64_t cutoff;          /* entries written after this are kept */
+	bool override;           /* OVERRIDE_FLAG: go on without a witness */
 };
 
-/* The newest file time of the bundle's cluster/: when the pod list was taken. */
-static int64_t pods_as_of(const struct nd_ctx *ctx, struct nd_arena *a)
+struct witness {
+	int64_t listed_at;       /* Unix seconds the pod list was taken (at the latest) */
+	const char *listed_by;   /* "the API server" or the bundle's collect-info.json */
+};
+
+/* When the run started, in Unix seconds, rounded down: the live list came after it. */
+static int64_t run_started(const struct nd_ctx *ctx)
 {
-	char *dir;
-	DIR *d;
-	struct dirent *de;
-	int64_t t = 0;
+	int64_t since = nd_now_ms() - (ctx->deadline_ms - ctx->timeout_ms);
 
-	if (!ctx->bundle)
-		return (int64_t)time(NULL);
-	dir = nd_arena_printf(a, "%s/cluster", ctx->bundle->dir);
-	d = opendir(dir);
-	if (!d)
-		return (int64_t)time(NULL);
-	while ((de = readdir(d)) != NULL) {
-		struct stat st;
+	return (int64_t)time(NULL) - (since > 0 ? since / 1000 : 0) - 1;
+}
 
-		if (de->d_name[0] != '.' &&
-		    stat(nd_arena_printf(a, "%s/%s", dir, de->d_name), &st) == 0 &&
-		    st.st_mtim.tv_sec > t)
-			t = st.st_mtim.tv_sec;
+/*
+ * The pod list's own timestamp and completeness. Live: the API server was
+ * listed by this run (every namespace) and the pods kind was read. Bundle:
+ * its collect-info.json (what `netdiag collect` writes) says when, and
+ * that pods were read in full. NULL, or why the list cannot witness.
+ */
+static const char *pod_list_witness(const struct nd_ctx *ctx, struct nd_report *r,
+				    struct nd_arena *a, struct witness *w)
+{
+	const char *why[ND_K__COUNT] = {0};
+	struct nd_json root;
+	const struct nd_json *kinds, *scope;
+	const char *at, *path;
+	char *buf = NULL, *text;
+	size_t len = 0;
+	bool pods_ok = false;
+	struct nd_err e;
+
+	if (!ctx->bundle) {
+		nd_live_source_unread(ctx->live, r, why);
+		if (why[ND_K_POD])
+			return nd_report_printf(r, _("the API server's pod list could not be read "
+						     "(%s); give credentials that may list pods "
+						     "in every namespace"), why[ND_K_POD]);
+		w->listed_at = run_started(ctx);
+		w->listed_by = "the API server";
+		return NULL;
 	}
-	closedir(d);
-	return t ? t : (int64_t)time(NULL);
+	path = nd_arena_printf(a, "%s/collect-info.json", ctx->bundle->dir);
+	if (nd_read_file(path, 1u << 20, &buf, &len, &e) < 0)
+		return nd_report_printf(r, _("the bundle's pod list has no timestamp of its own "
+					     "(no collect-info.json: %s), so it may be stale or "
+					     "filtered by namespace; take a fresh one with "
+					     "'netdiag collect -o DIR' or run against the API "
+					     "server (no --snapshot)"), e.msg);
+	text = nd_arena_strndup(a, buf, len);   /* the parse may point into it */
+	free(buf);
+	if (nd_json_parse(text, len, 0, a, &root, &e) < 0)
+		return nd_report_printf(r, _("'%s' cannot be read (%s); take a fresh bundle "
+					     "with 'netdiag collect -o DIR'"), path, e.msg);
+	if (root.type != ND_JOBJ)
+		return nd_report_printf(r, _("'%s' is not a JSON object; take a fresh bundle "
+					     "with 'netdiag collect -o DIR'"), path);
+	at = nd_json_str(nd_json_get(&root, "collected_at"));
+	if (!at || nd_parse_rfc3339(at, &w->listed_at) < 0)
+		return nd_report_printf(r, _("'%s' has no valid 'collected_at': the pod list's "
+					     "age is unknown; take a fresh bundle with "
+					     "'netdiag collect -o DIR'"), path);
+	scope = nd_json_get(&root, "namespaces");
+	if (scope && (!nd_json_str(scope) || strcmp(nd_json_str(scope), "all") != 0))
+		return nd_report_printf(r, _("'%s' says the pods were listed in some namespaces "
+					     "only: pods of the others would look like leaks; "
+					     "collect every namespace"), path);
+	kinds = nd_json_get(&root, "kinds");
+	for (uint32_t i = 0; kinds && kinds->type == ND_JARR && i < kinds->n; i++) {
+		const char *res = nd_json_str(nd_json_get(&kinds->u.items[i], "resource"));
+		const char *st = nd_json_str(nd_json_get(&kinds->u.items[i], "state"));
+
+		if (res && strcmp(res, "pods") == 0)
+			pods_ok = st && strcmp(st, "ok") == 0;
+	}
+	if (!pods_ok)
+		return nd_report_printf(r, _("'%s' does not say the pods were listed in full; "
+					     "take a fresh bundle with 'netdiag collect -o DIR' "
+					     "with credentials that may list pods"), path);
+	w->listed_by = path;
+	return NULL;
 }
 
 /* Why an entry must stay, or NULL when it may be freed. */
@@ -73,10 +143,70 @@ static const char *keep_reason(const struct relctx *rc, const struct nd_hl_entry
 	case ND_HOLD_NONE:
 		break;
 	}
-	if (nd_sandbox_state(&rc->sb, en->container_id) == ND_SANDBOX_RUNNING)
+	switch (nd_sandbox_state(&rc->sb, en->container_id)) {
+	case ND_SANDBOX_RUNNING:
 		return "its sandbox still runs on the node";
+	case ND_SANDBOX_UNKNOWN:
+		if (!rc->override)
+			return "no runtime evidence that its sandbox is gone";
+		break;
+	case ND_SANDBOX_GONE:
+		break;
+	}
 	if (en->mtime > rc->cutoff)
 		return "reserved after the pod list was taken (or within --min-age)";
+	return NULL;
+}
+
+/*
+ * Refusals that concern the whole store: a missing or contradicted witness.
+ * NULL when both witnesses may be trusted.
+ */
+static const char *store_witness(const struct nd_ctx *ctx, const struct relctx *rc,
+				 const struct nd_hl_store *st, const struct witness *w,
+				 int64_t max_list_age, const char *runtime_dir)
+{
+	struct nd_report *r = ctx->report;
+	int64_t now = (int64_t)time(NULL);
+	size_t npods = 0;
+
+	if (runtime_dir && rc->sb.runtime_dir_error)
+		return nd_report_printf(r, _("--runtime-dir: %s"), rc->sb.runtime_dir_error);
+	if (!rc->sb.authoritative)
+		return nd_report_printf(r, _("no runtime evidence on the node: none of "
+					     "run/containerd/io.containerd.runtime.v2.task/k8s.io "
+					     "(containerd) or run/containers/storage/overlay-"
+					     "containers (CRI-O) is under '%s', so a pod the list "
+					     "misses cannot be told from a leak; mount the node's "
+					     "/run (kubectl debug node/... mounts it at /host/run) "
+					     "or name the runtime's sandbox folder with "
+					     "--runtime-dir DIR"), ctx->node_root);
+	nd_model_pods_on_node(rc->m, rc->node, &npods);
+	if (npods == 0 && st->n > 0)
+		return nd_report_printf(r, _("the pod list shows no pod at all on node '%s' while "
+					     "its store holds %zu entries: a list filtered by "
+					     "namespace, stale or of another cluster cannot tell "
+					     "leaks from live pods; list every namespace (netdiag "
+					     "collect, or the API server)"), rc->node, st->n);
+	if (now - w->listed_at > max_list_age / 1000)
+		return nd_report_printf(r, _("the pod list was taken %llds ago (%s), more than "
+					     "--max-list-age %llds: pods started since are not in "
+					     "it; take a fresh one ('netdiag collect -o DIR') or run "
+					     "against the API server"),
+					(long long)(now - w->listed_at), w->listed_by,
+					(long long)(max_list_age / 1000));
+	for (size_t i = 0; i < st->n; i++) {
+		const struct nd_pod *pod;
+
+		if (nd_ipam_classify(rc->m, rc->node, st->entries[i].ip, &pod) == ND_HOLD_LIVE &&
+		    nd_sandbox_state(&rc->sb, st->entries[i].container_id) == ND_SANDBOX_GONE)
+			return nd_report_printf(r, _("the witnesses disagree: %s is held by a live "
+						     "pod in the list, but its sandbox %.12s is not in "
+						     "%s; that runtime evidence is not this node's "
+						     "(another root, /run not mounted?), so nothing is "
+						     "freed"), st->entries[i].ip,
+						st->entries[i].container_id, rc->sb.sources);
+	}
 	return NULL;
 }
 
@@ -111,11 +241,12 @@ static int cmd_release(struct nd_ctx *ctx, int argc, char **argv)
 	struct nd_rel_opts o = {0};
 	struct nd_rel_plan *plan = NULL;
 	const struct nd_cni_net *net;
-	const char *store_dir, *from;
+	const char *store_dir, *from, *runtime_dir = NULL, *refusal;
 	struct nd_hl_store st;
 	struct relctx rc = {.m = ctx->model};
+	struct witness w = {0};
 	struct nd_val *v, *freed, *kept;
-	int64_t min_age = DEFAULT_MIN_AGE_MS;
+	int64_t min_age = DEFAULT_MIN_AGE_MS, max_list_age = DEFAULT_MAX_LIST_AGE_MS;
 	bool apply = false;
 	size_t nplan = 0, size = 0;
 	struct nd_err e;
@@ -124,11 +255,21 @@ static int cmd_release(struct nd_ctx *ctx, int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--apply") == 0) {
 			apply = true;
+		} else if (strcmp(argv[i], OVERRIDE_FLAG) == 0) {
+			rc.override = true;
 		} else if (strcmp(argv[i], "--min-age") == 0 && i + 1 < argc) {
 			if (nd_parse_duration_ms(argv[++i], &min_age) < 0) {
 				ret = nd_usage_error(cmd, _("--min-age takes a duration like 0s or 5m"));
 				goto out;
 			}
+		} else if (strcmp(argv[i], "--max-list-age") == 0 && i + 1 < argc) {
+			if (nd_parse_duration_ms(argv[++i], &max_list_age) < 0) {
+				ret = nd_usage_error(cmd, _("--max-list-age takes a duration like 30s "
+							    "or 5m"));
+				goto out;
+			}
+		} else if (strcmp(argv[i], "--runtime-dir") == 0 && i + 1 < argc) {
+			runtime_dir = argv[++i];
 		} else if (strcmp(argv[i], "--journal-dir") == 0 && i + 1 < argc) {
 			o.journal_dir = argv[++i];
 		} else {
@@ -165,9 +306,23 @@ static int cmd_release(struct nd_ctx *ctx, int argc, char **argv)
 		ret = fail("release", nd_report_printf(r, _("%s; nothing was removed"), e.msg));
 		goto out;
 	}
-	nd_sandboxes_scan(ctx->node_root, strcmp(ctx->node_root, "/") == 0 ||
-			  strcmp(ctx->node_root, "/host") == 0, a, &rc.sb);
-	rc.cutoff = pods_as_of(ctx, a);
+	nd_sandboxes_scan_with(ctx->node_root, strcmp(ctx->node_root, "/") == 0 ||
+			       strcmp(ctx->node_root, "/host") == 0, runtime_dir, a, &rc.sb);
+	refusal = pod_list_witness(ctx, r, a, &w);
+	if (!refusal)
+		refusal = store_witness(ctx, &rc, &st, &w, max_list_age, runtime_dir);
+	if (refusal && !rc.override) {
+		ret = fail("release", nd_report_printf(r, _("refusing to free anything: %s (or, "
+							    "knowing that a live pod may lose its "
+							    "address, %s)"), refusal,
+						       OVERRIDE_FLAG));
+		goto out;
+	}
+	if (refusal)
+		fprintf(stderr, "netdiag ipam release: %s: %s\n", _("warning"),
+			nd_report_printf(r, _("%s given: going on although %s"), OVERRIDE_FLAG,
+					 refusal));
+	rc.cutoff = refusal ? (int64_t)time(NULL) : w.listed_at;
 	if (rc.cutoff > (int64_t)time(NULL))
 		rc.cutoff = (int64_t)time(NULL);
 	rc.cutoff -= min_age / 1000;
@@ -177,6 +332,10 @@ static int cmd_release(struct nd_ctx *ctx, int argc, char **argv)
 	nd_obj_str(r, v, "network", net->name);
 	nd_obj_str(r, v, "store_dir", store_dir);
 	nd_obj_int(r, v, "reserved", (int64_t)st.n);
+	nd_obj_str(r, v, "runtime_evidence", rc.sb.authoritative ? rc.sb.sources : NULL);
+	nd_obj_str(r, v, "pod_list", refusal ? NULL : w.listed_by);
+	if (refusal)
+		nd_obj_str(r, v, "override", nd_report_printf(r, "%s: %s", OVERRIDE_FLAG, refusal));
 	plan = nd_arena_alloc(a, (st.n + 1) * sizeof(*plan));
 	freed = nd_obj_arr(r, v, apply ? "freed" : "would_free");
 	kept = nd_obj_arr(r, v, "kept");

@@ -18,6 +18,7 @@
 #include "core/num.h"
 #include "core/buf.h"
 #include "k8s/snapshot.h"
+#include "serve/hostile.h"
 #include "serve/serve.h"
 #include "serve/store.h"
 #include "serve/tls.h"
@@ -87,12 +88,20 @@ static int parse_args(const struct nd_cmd *cmd, int argc, char **argv, struct se
 		STR("--fault-hang-path", faults.hang_prefix)
 		STR("--fault-truncate-path", faults.truncate_prefix)
 		STR("--fault-500-path", faults.fail500_prefix)
+		STR("--fault-hostile-path", faults.hostile_prefix)
 #undef STR
 		if (strcmp(name, "--forbid") == 0) {
 			if (a->nforbid >= MAX_FORBID)
 				return nd_usage_error(cmd, _("--forbid given more than %d times"),
 						      MAX_FORBID);
 			a->forbid[a->nforbid++] = v;
+			continue;
+		}
+		if (strcmp(name, "--fault-hostile") == 0) {
+			a->faults.hostile = nd_hostile_parse(v);
+			if (a->faults.hostile < 0)
+				return nd_usage_error(cmd, _("--fault-hostile takes one of %s, not "
+							     "'%s'"), nd_hostile_names, v);
 			continue;
 		}
 		if (strcmp(name, "--fault-latency") == 0) {

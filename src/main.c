@@ -16,6 +16,7 @@
 #include <errno.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/file.h"
 #include "core/i18n.h"
@@ -344,6 +345,16 @@ static void report_bundle(struct nd_report *r, const struct nd_bundle *b)
 		nd_finding_remedy(r, f, _("fix or re-collect the file: everything else in the "
 					  "bundle was still read"));
 	}
+	for (i = 0; i < b->nconflicts; i++) {
+		struct nd_finding *f = nd_finding_add(r, "bundle-duplicate-object", "File", NULL,
+						      b->conflicts[i].file);
+
+		nd_finding_summary(r, f, "%s", b->conflicts[i].msg);
+		nd_obj_str(r, f->evidence, "file", b->conflicts[i].file);
+		nd_obj_str(r, f->evidence, "conflict", b->conflicts[i].msg);
+		nd_finding_remedy(r, f, _("keep one copy of the object in the bundle (the newer "
+					  "one), or collect it again"));
+	}
 	if (b->errors_dropped) {
 		struct nd_finding *f = nd_finding_add(r, "bundle-load-error", "Bundle", NULL, b->dir);
 
@@ -460,6 +471,70 @@ static int exit_code(const struct nd_ctx *ctx, const struct nd_report *r)
 	return nd_report_verdict(r) == ND_VERDICT_INCOMPLETE ? ND_EXIT_NORUN : ND_EXIT_OK;
 }
 
+/* Append word to b, in single quotes when the shell would split or expand it. */
+static void shell_word(struct nd_buf *b, const char *w)
+{
+	bool plain = *w != '\0';
+
+	for (const char *p = w; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+			    "_./:@%+=,-", *p))
+			plain = false;
+	if (plain) {
+		nd_buf_adds(b, w);
+		return;
+	}
+	nd_buf_adds(b, "'");
+	for (const char *p = w; *p; p++) {
+		if (*p == '\'')
+			nd_buf_adds(b, "'\\''");
+		else
+			nd_buf_add(b, p, 1);
+	}
+	nd_buf_adds(b, "'");
+}
+
+/*
+ * Tell the report how this run was started: the source flags every
+ * suggested netdiag command must carry, and the run's own words (the
+ * command, its arguments and options, the scope) so it never suggests itself.
+ */
+static void set_invocation(const struct nd_ctx *ctx, const struct nd_cmd *cmd, char **rest,
+			   int nrest)
+{
+	static const char *const names[] = {"--snapshot", "--kubeconfig", "--context", "--node-root"};
+	const char *vals[] = {ctx->snapshot, ctx->kubeconfig, ctx->context, ctx->node_root};
+	const char *self[64];
+	size_t n = 0;
+	struct nd_buf b;
+
+	nd_buf_init(&b, 1 << 16);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!vals[i])
+			continue;
+		if (b.len)
+			nd_buf_adds(&b, " ");
+		nd_buf_adds(&b, names[i]);
+		nd_buf_adds(&b, " ");
+		shell_word(&b, vals[i]);
+	}
+	self[n++] = cmd->name;
+	for (int i = 1; i < nrest && n < 60; i++)
+		self[n++] = rest[i];
+	if (ctx->node && n < 62) {
+		self[n++] = "--node";
+		self[n++] = ctx->node;
+	}
+	if (ctx->ns && n < 62) {
+		self[n++] = "-n";
+		self[n++] = ctx->ns;
+	}
+	if (ctx->all_ns && n < 63)
+		self[n++] = "-A";
+	nd_report_set_invocation(ctx->report, b.len ? b.p : NULL, self, n);
+	nd_buf_release(&b);
+}
+
 int main(int argc, char **argv)
 {
 	struct nd_ctx ctx = {.fail_on = ND_SEV_WARNING, .timeout_ms = 10000};
@@ -498,6 +573,7 @@ int main(int argc, char **argv)
 		ctx.report = nd_report_new();
 		ctx.report->source.mode = ctx.node_root ? "node" : "snapshot";
 		ctx.report->source.snapshot = ctx.snapshot;
+		set_invocation(&ctx, cmd, rest, nrest);
 	}
 	/* On a node without a bundle (the API source is not read there yet), and
 	 * for `ipam restore` (the journal is all it needs): an empty model. */

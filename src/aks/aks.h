@@ -113,6 +113,17 @@ int nd_aks_ranges_with(const struct nd_aks_profile *p, const struct nd_ip *ip, c
 		       size_t len);
 /* True when name is an AKS private-link API server name (*.privatelink.<region>.azmk8s.io). */
 bool nd_aks_is_privatelink(const char *name);
+
+/*
+ * A VMSS instance from a Node's spec.providerID, "azure:///subscriptions/S/
+ * resourceGroups/RG/providers/Microsoft.Compute/virtualMachineScaleSets/V/
+ * virtualMachines/N" (the resource-group case as written): false for any
+ * other shape. Parts are copied into the caller's buffers, cut at 128 bytes.
+ */
+struct nd_vmss_ref {
+	char subscription[128], group[128], vmss[128], instance[128];
+};
+bool nd_aks_vmss_of(const char *provider_id, struct nd_vmss_ref *out);
 /* True for RFC 1918, CGNAT 100.64/10, link-local, loopback, and IPv6 ULA/link-local. */
 bool nd_ip_is_private(const struct nd_ip *ip);
 

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/banned.h"
 
@@ -105,4 +106,34 @@ bool nd_ip_is_private(const struct nd_ip *ip)
 		       (b[0] == 169 && b[1] == 254) || b[0] == 127;
 	return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) ||
 	       (memcmp(b, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0);
+}
+
+/* The text after "/<key>/" in s up to the next '/' (or the end), into out. */
+static bool id_part(const char *s, const char *key, char *out, size_t cap)
+{
+	size_t kn = strlen(key);
+
+	for (const char *p = s; (p = strchr(p, '/')) != NULL; p++) {
+		if (strncasecmp(p + 1, key, kn) == 0 && p[1 + kn] == '/') {
+			const char *v = p + 2 + kn;
+			size_t n = strcspn(v, "/");
+
+			if (!n || n >= cap)
+				return false;
+			memcpy(out, v, n);
+			out[n] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
+bool nd_aks_vmss_of(const char *provider_id, struct nd_vmss_ref *out)
+{
+	if (!provider_id || strncmp(provider_id, "azure://", 8) != 0)
+		return false;
+	return id_part(provider_id, "subscriptions", out->subscription, sizeof(out->subscription)) &&
+	       id_part(provider_id, "resourceGroups", out->group, sizeof(out->group)) &&
+	       id_part(provider_id, "virtualMachineScaleSets", out->vmss, sizeof(out->vmss)) &&
+	       id_part(provider_id, "virtualMachines", out->instance, sizeof(out->instance));
 }

@@ -107,8 +107,16 @@ static void subnet_full(struct nd_check_env *env, const struct nd_nnc *n,
 				  "on it (az aks nodepool add --pod-subnet-id ...), or free IPs by "
 				  "scaling down"));
 	nd_finding_command(r, f, "kubectl get nnc -n %s %s -o yaml", ns_of(n), n->m.name);
-	nd_finding_command(r, f, "az network vnet subnet show --ids %s --query addressPrefix",
-			   pod_subnet_id(env, nc->subnet_name));
+	/* the profile's pod subnet ID, else the NNC's own names: subscription, group, VNet, subnet */
+	if (strcmp(pod_subnet_id(env, nc->subnet_name), "<podSubnetId>") == 0 && nc->subscription &&
+	    nc->resource_group && nc->vnet && (nc->subnet_id || nc->subnet_name))
+		nd_finding_command(r, f, "az network vnet subnet show --subscription %s -g %s "
+				   "--vnet-name %s -n %s --query addressPrefix", nc->subscription,
+				   nc->resource_group, nc->vnet,
+				   nc->subnet_id ? nc->subnet_id : nc->subnet_name);
+	else
+		nd_finding_command(r, f, "az network vnet subnet show --ids %s --query addressPrefix",
+				   pod_subnet_id(env, nc->subnet_name));
 }
 
 static void nc_update_failed(struct nd_check_env *env, const struct nd_nnc *n,

@@ -34,6 +34,9 @@ struct nd_check_env {
 	const char *node_error;        /* on a node: why its name is unknown, or NULL */
 	const struct nd_aks_profile *aks;  /* az aks show (--aks, aks.json), or NULL */
 	bool have_pods;                /* the model holds a pod list (a source was read) */
+	/* in a pod (netdiag incluster): the pod netdiag stands in; false elsewhere */
+	bool in_pod;
+	const char *pod_ns, *pod_name;
 	/* what the cluster source could not read: per kind, why (NULL: read) */
 	const char *unread[ND_K__COUNT];
 };
@@ -58,6 +61,8 @@ enum nd_check_status nd_check_kube_proxy_rules(struct nd_check_env *env, const c
 enum nd_check_status nd_check_conntrack(struct nd_check_env *env, const char **why);
 /* S4 */
 enum nd_check_status nd_check_kubernetes_service(struct nd_check_env *env, const char **why);
+enum nd_check_status nd_check_kube_apiserver(struct nd_check_env *env, const char **why);
+enum nd_check_status nd_check_netpol_apiserver(struct nd_check_env *env, const char **why);
 
 /*
  * How a reserved IP on node is held (S2, DESIGN §1): by a live pod of the

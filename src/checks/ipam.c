@@ -17,6 +17,7 @@
 #include "core/err.h"
 #include "core/i18n.h"
 #include "core/ipaddr.h"
+#include "aks/aks.h"
 #include "k8s/model.h"
 #include "node/cni.h"
 #include "node/hostlocal.h"
@@ -464,8 +465,18 @@ enum nd_check_status nd_check_azure_vnet(struct nd_check_env *env, const char **
 		nd_finding_remedy(r, f, _("netdiag does not edit Azure CNI's state file; reimage "
 					  "or replace the node, and open a support request with "
 					  "the 'leaked' list if it comes back"));
-		nd_finding_command(r, f, "az vmss reimage --instance-ids <id> -g <node-resource-group> "
-				   "-n <vmss>");
+		{
+			const struct nd_node *n = nd_model_node(env->m, env->scope.node);
+			struct nd_vmss_ref v;
+
+			if (n && nd_aks_vmss_of(n->provider_id, &v))
+				nd_finding_command(r, f, "az vmss reimage --subscription %s -g %s -n %s "
+						   "--instance-ids %s", v.subscription, v.group, v.vmss,
+						   v.instance);
+			else
+				nd_finding_command(r, f, "az vmss reimage --instance-ids <id> "
+						   "-g <node-resource-group> -n <vmss>");
+		}
 	}
 	*why = nd_report_printf(r, _("%zu addresses in use in %zu pools"), st.in_use, st.pools);
 out:

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * S3: kube-proxy must run, ready, on every node its DaemonSet targets,
- * unless Cilium replaces it (AKS's Azure CNI powered by Cilium has no
+ * S3: kube-proxy must run, ready, on every node its DaemonSet targets
+ * (decided as the DaemonSet controller decides, k8s/sched.h: nodeSelector,
+ * required node affinity, taints against the template's tolerations plus
+ * the controller's own), unless Cilium replaces it (AKS's Azure CNI powered by Cilium has no
  * kube-proxy DaemonSet at all).
  */
 #include "checks/checks.h"
@@ -10,6 +12,7 @@
 
 #include "core/i18n.h"
 #include "k8s/model.h"
+#include "k8s/sched.h"
 #include "core/banned.h"
 
 static bool is_kube_proxy_pod(const struct nd_pod *p)
@@ -58,21 +61,19 @@ static bool cilium_present(const struct nd_model *m)
 	return false;
 }
 
+/*
+ * Whether kube-proxy belongs on node n: the DaemonSet controller's own
+ * predicates (k8s/sched.h); with no DaemonSet to tell (static pods), every
+ * Linux node (Windows runs its own proxy).
+ */
 static bool node_selected(const struct nd_daemonset *ds, const struct nd_node *n)
 {
-	uint32_t i;
+	struct nd_place_verdict v;
 
-	if (!ds) {
-		/* no DaemonSet to tell: Linux nodes (Windows runs its own proxy) */
+	if (!ds)
 		return !n->os || strcmp(n->os, "windows") != 0;
-	}
-	for (i = 0; i < ds->node_selector.n; i++) {
-		const char *have = nd_labels_get(&n->m.labels, ds->node_selector.kv[i].k);
-
-		if (!have || strcmp(have, ds->node_selector.kv[i].v) != 0)
-			return false;
-	}
-	return true;
+	nd_daemon_should_run(&ds->place, n, &v);
+	return v.should_run;
 }
 
 enum nd_check_status nd_check_kube_proxy(struct nd_check_env *env, const char **why)
@@ -80,7 +81,7 @@ enum nd_check_status nd_check_kube_proxy(struct nd_check_env *env, const char **
 	const struct nd_model *m = env->m;
 	struct nd_report *r = env->r;
 	const struct nd_daemonset *ds = find_ds(m, "kube-proxy");
-	size_t i, kp_pods = 0, ks_pods = 0, nodes = 0;
+	size_t i, kp_pods = 0, ks_pods = 0, nodes = 0, elsewhere = 0;
 
 	for (i = 0; i < m->pods.n; i++) {
 		kp_pods += is_kube_proxy_pod(&m->pods.v[i]);
@@ -109,8 +110,10 @@ enum nd_check_status nd_check_kube_proxy(struct nd_check_env *env, const char **
 
 		if (env->scope.node && strcmp(env->scope.node, n->m.name) != 0)
 			continue;
-		if (!node_selected(ds, n))
+		if (!node_selected(ds, n)) {
+			elsewhere++;
 			continue;
+		}
 		nodes++;
 		ix = nd_model_pods_on_node(m, n->m.name, &np);
 		for (k = 0; k < np; k++) {
@@ -156,11 +159,19 @@ enum nd_check_status nd_check_kube_proxy(struct nd_check_env *env, const char **
 				nd_finding_command(r, f, "kubectl describe daemonset -n kube-system %s",
 						   ds->m.name);
 		}
-		nd_finding_remedy(r, f, _("get kube-proxy running and ready on the node (check the "
-					  "DaemonSet's tolerations and node selector, the pod's "
-					  "events and logs); on AKS a node image upgrade or a "
-					  "reimage restores it"));
+		if (found)
+			nd_finding_remedy(r, f, _("get kube-proxy ready on the node (the pod's events "
+						  "and logs say why it is not); on AKS a node image "
+						  "upgrade or a reimage restores it"));
+		else
+			nd_finding_remedy(r, f, _("the DaemonSet places a pod on this node (it fits the "
+						  "node selector, the node affinity and the tolerations) "
+						  "but none runs: the DaemonSet's events say why it was "
+						  "not created (an admission webhook, a quota); on AKS a "
+						  "node image upgrade or a reimage restores it"));
 	}
-	*why = nd_report_printf(r, _("%zu nodes looked at"), nodes);
+	*why = elsewhere ? nd_report_printf(r, _("%zu nodes looked at; %zu where the DaemonSet "
+						 "places no pod"), nodes, elsewhere)
+			 : nd_report_printf(r, _("%zu nodes looked at"), nodes);
 	return ND_CHECK_PASS;
 }

@@ -1,13 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * S3 on the nodes: for each Service port with a ClusterIP, rebuild the
- * path kube-proxy should have written on a node (iptables, IPVS or
+ * paths kube-proxy should have written on a node (iptables, IPVS or
  * nftables, facts §6) by chain NAME — never by comment — and compare the
- * endpoints it forwards to with the ready endpoints in the API:
- * kube-proxy-rules-missing when the chain, the dispatch to it, or some
- * endpoints are missing, or when it forwards to endpoints that are not
- * ready any more (stale). A Service with no ready endpoints is expected to
- * have none (iptables: the filter "has no endpoints" REJECT).
+ * endpoints each forwards to with the ones kube-proxy itself would use from
+ * that node (checks/kpeps.h: ready, else serving-terminating; the node's
+ * own under a Local traffic policy):
+ *   cluster   KUBE-SVC / service-   (internalTrafficPolicy Cluster, or the
+ *                                    external path under Cluster)
+ *   local     KUBE-SVL / local-     (either policy Local)
+ *   external  KUBE-EXT / external-  from the node port, leading to one of them
+ *             (KUBE-XLB, older kube-proxy: the local endpoints themselves)
+ *   IPVS      the ClusterIP and <nodeIP>:<nodePort> virtual servers
+ * kube-proxy-rules-missing when a path with endpoints is missing or not
+ * reached from its dispatch rule, forwards to endpoints kube-proxy would
+ * not use (stale) or misses some, or keeps ClientIP affinity other than the
+ * Service's. A path with nothing to forward to is expected to be absent
+ * (iptables: the "has no endpoints" REJECT, the "has no local endpoints"
+ * DROP). Lines a dump could not read are kube-proxy-rules-unreadable-line.
  */
 #include "checks/checks.h"
 
@@ -24,44 +34,13 @@
 #include "node/ipvs.h"
 #include "node/kpchains.h"
 #include "node/nft.h"
+#include "checks/kpeps.h"
+#include "checks/kppaths.h"
 #include "node/source.h"
 #include "core/banned.h"
 
 #define MAX_LISTED  50
 
-enum mode { M_NONE = 0, M_IPTABLES, M_IPVS, M_NFT };
-
-struct rules {
-	enum mode mode;
-	const char *source;                   /* the dump the mode was read from */
-	const char *origin[ND_RULES__COUNT];  /* where each dump came from */
-	struct nd_iptables ipt;
-	struct nd_ipvs ipvs;
-	struct nd_nft nft;
-	bool have_ipt, have_ipvs, have_nft;
-};
-
-struct strs {
-	const char **v;
-	size_t n, cap;
-};
-
-static void add_uniq(struct strs *s, const char *x)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], x) == 0)
-			return;
-	ND_GROW(s->v, s->cap, s->n + 1);
-	s->v[s->n++] = x;
-}
-
-static bool has(const struct strs *s, const char *x)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], x) == 0)
-			return true;
-	return false;
-}
 
 static void lower(char *s)
 {
@@ -86,14 +65,14 @@ static bool cilium_present(const struct nd_model *m)
 }
 
 /* Load one text source into r; -1 with e on a parse error. */
-static int load_text(struct rules *r, enum mode kind, const char *name, const char *buf,
+static int load_text(struct nd_kp_rules *r, enum nd_kp_mode kind, const char *name, const char *buf,
 		     size_t len, struct nd_arena *a, struct nd_err *e)
 {
-	if (kind == M_IPTABLES) {
+	if (kind == ND_KP_IPTABLES) {
 		if (nd_ipt_parse(name, buf, len, a, &r->ipt, e) < 0)
 			return -1;
 		r->have_ipt = true;
-	} else if (kind == M_IPVS) {
+	} else if (kind == ND_KP_IPVS) {
 		if (nd_ipvs_parse(name, buf, len, a, &r->ipvs, e) < 0)
 			return -1;
 		r->have_ipvs = true;
@@ -106,11 +85,11 @@ static int load_text(struct rules *r, enum mode kind, const char *name, const ch
 }
 
 /* Node i's dumps of every kind the source has; -1 with e on one it cannot read or parse. */
-static int load_node(struct rules *rl, const struct nd_node_src *src, size_t i,
+static int load_node(struct nd_kp_rules *rl, const struct nd_node_src *src, size_t i,
 		     struct nd_arena *a, struct nd_err *e)
 {
-	static const enum mode modes[ND_RULES__COUNT] = {
-		[ND_RULES_IPTABLES] = M_IPTABLES, [ND_RULES_IPVS] = M_IPVS, [ND_RULES_NFT] = M_NFT,
+	static const enum nd_kp_mode modes[ND_RULES__COUNT] = {
+		[ND_RULES_IPTABLES] = ND_KP_IPTABLES, [ND_RULES_IPVS] = ND_KP_IPVS, [ND_RULES_NFT] = ND_KP_NFT,
 	};
 
 	memset(rl, 0, sizeof(*rl));
@@ -134,190 +113,31 @@ static int load_node(struct rules *rl, const struct nd_node_src *src, size_t i,
 }
 
 /* Which data plane the rules show. */
-static void pick_mode(struct rules *r)
+static void pick_mode(struct nd_kp_rules *r)
 {
 	const struct nd_ipt_table *nat = nd_ipt_table(&r->ipt, "nat");
 
 	if (r->have_ipvs && r->ipvs.nsvcs)
-		r->mode = M_IPVS;
+		r->mode = ND_KP_IPVS;
 	else if (r->have_nft && nd_nft_map(&r->nft, "service-ips"))
-		r->mode = M_NFT;
+		r->mode = ND_KP_NFT;
 	else if (nat && nd_ipt_chain(nat, "KUBE-SERVICES"))
-		r->mode = M_IPTABLES;
+		r->mode = ND_KP_IPTABLES;
 	else
-		r->mode = M_NONE;
-	r->source = r->mode == M_IPVS ? r->origin[ND_RULES_IPVS]
-		    : r->mode == M_NFT ? r->origin[ND_RULES_NFT] : r->origin[ND_RULES_IPTABLES];
+		r->mode = ND_KP_NONE;
+	r->source = r->mode == ND_KP_IPVS ? r->origin[ND_RULES_IPVS]
+		    : r->mode == ND_KP_NFT ? r->origin[ND_RULES_NFT] : r->origin[ND_RULES_IPTABLES];
 	for (int k = 0; !r->source && k < ND_RULES__COUNT; k++)
 		r->source = r->origin[k];
 }
 
-static const char *mode_name(enum mode m)
+static const char *mode_name(enum nd_kp_mode m)
 {
-	return m == M_IPVS ? "ipvs" : m == M_NFT ? "nftables" : "iptables";
-}
-
-/* Ready endpoints of a Service port in the API, "ip:port". */
-static void api_endpoints(const struct nd_model *m, const struct nd_service *s,
-			  const struct nd_svcport *sp, struct nd_arena *a, struct strs *out)
-{
-	size_t n;
-	const uint32_t *ix = nd_model_epsets_of(m, s->m.ns, s->m.name, &n);
-
-	for (size_t i = 0; i < n; i++) {
-		const struct nd_epset *es = &m->epsets.v[ix[i]];
-
-		for (uint32_t p = 0; p < es->nports; p++) {
-			const struct nd_epport *ep = &es->ports[p];
-			bool same = (!ep->name || !*ep->name) ? (!sp->name || !*sp->name)
-				    : (sp->name && strcmp(ep->name, sp->name) == 0);
-
-			if (!same || ep->proto != sp->proto)
-				continue;
-			for (uint32_t k = 0; k < es->naddrs; k++) {
-				char hp[96];
-
-				if (!es->addrs[k].ready && !s->publish_not_ready)
-					continue;
-				nd_kp_join_host_port(es->addrs[k].ip, ep->port, hp, sizeof(hp));
-				add_uniq(out, nd_arena_strdup(a, hp));
-			}
-		}
-	}
-}
-
-struct verdict {
-	const char *expected;   /* chain or virtual server looked for */
-	const char *problem;    /* NULL when fine */
-	bool chain_found;
-	bool rejects;           /* "has no endpoints" seen */
-	struct strs rules;      /* endpoints the rules forward to */
-};
-
-static bool ip_is(const char *cidr, const char *ip)
-{
-	struct nd_cidr c;
-	struct nd_ip x;
-
-	return cidr && nd_cidr_parse(cidr, true, &c) == 0 && nd_ip_parse(ip, &x) == 0 &&
-	       nd_cidr_contains(&c, &x) && (c.prefix == 32 || c.prefix == 128);
-}
-
-static void iptables_path(const struct rules *r, const struct nd_service *s,
-			  const struct nd_svcport *sp, const char *spn, const char *proto,
-			  struct nd_arena *a, struct verdict *v)
-{
-	const struct nd_ipt_table *nat = nd_ipt_table(&r->ipt, "nat");
-	const struct nd_ipt_table *filter = nd_ipt_table(&r->ipt, "filter");
-	const struct nd_ipt_chain *svc, *top;
-	char name[ND_KP_CHAIN_MAX], svl[ND_KP_CHAIN_MAX];
-	bool jumped = false;
-
-	nd_kp_svc_chain("KUBE-SVC-", spn, proto, name, sizeof(name));
-	nd_kp_svc_chain("KUBE-SVL-", spn, proto, svl, sizeof(svl));
-	svc = nd_ipt_chain(nat, name);
-	if (!svc && nd_ipt_chain(nat, svl))
-		svc = nd_ipt_chain(nat, svl);
-	v->expected = nd_arena_strdup(a, svc ? svc->name : name);
-	if ((top = nd_ipt_chain(filter, "KUBE-SERVICES")) != NULL) {
-		for (uint32_t i = 0; i < top->nrules; i++) {
-			const struct nd_ipt_rule *ru = &filter->rules[top->rules[i]];
-
-			if (ru->target && strcmp(ru->target, "REJECT") == 0 &&
-			    ip_is(ru->dst, s->cluster_ip) && ru->dport == sp->port)
-				v->rejects = true;
-		}
-	}
-	if (!svc)
-		return;
-	v->chain_found = true;
-	top = nd_ipt_chain(nat, "KUBE-SERVICES");
-	for (uint32_t i = 0; top && i < top->nrules; i++) {
-		const struct nd_ipt_rule *ru = &nat->rules[top->rules[i]];
-
-		if (ru->target && strcmp(ru->target, svc->name) == 0)
-			jumped = true;
-	}
-	if (!jumped)
-		v->problem = "no rule in KUBE-SERVICES jumps to the Service's chain";
-	for (uint32_t i = 0; i < svc->nrules; i++) {
-		const struct nd_ipt_rule *ru = &nat->rules[svc->rules[i]];
-		const struct nd_ipt_chain *sep;
-
-		if (!ru->target || strncmp(ru->target, "KUBE-SEP-", 9) != 0)
-			continue;
-		sep = nd_ipt_chain(nat, ru->target);
-		for (uint32_t k = 0; sep && k < sep->nrules; k++) {
-			const struct nd_ipt_rule *d = &nat->rules[sep->rules[k]];
-			char want[ND_KP_CHAIN_MAX];
-
-			if (!d->to_dest)
-				continue;
-			/* a SEP whose name is not this endpoint's hash belongs elsewhere */
-			nd_kp_sep_chain(spn, proto, d->to_dest, want, sizeof(want));
-			add_uniq(&v->rules, strcmp(want, sep->name) == 0 ? d->to_dest
-					    : nd_arena_printf(a, "%s (in %s, not its chain)",
-							      d->to_dest, sep->name));
-		}
-	}
-}
-
-static void ipvs_path(const struct rules *r, const struct nd_service *s,
-		      const struct nd_svcport *sp, const char *proto, struct nd_arena *a,
-		      struct verdict *v)
-{
-	char hp[96];
-	const struct nd_ipvs_svc *vs = nd_ipvs_find(&r->ipvs, proto, s->cluster_ip, sp->port);
-
-	nd_kp_join_host_port(s->cluster_ip, sp->port, hp, sizeof(hp));
-	v->expected = nd_arena_printf(a, "%s %s", nd_proto_name(sp->proto), hp);
-	if (!vs)
-		return;
-	v->chain_found = true;
-	for (uint32_t i = 0; i < vs->nreals; i++) {
-		nd_kp_join_host_port(vs->reals[i].ip, vs->reals[i].port, hp, sizeof(hp));
-		add_uniq(&v->rules, nd_arena_strdup(a, hp));
-	}
-}
-
-static void nft_path(const struct rules *r, const struct nd_service *s,
-		     const struct nd_svcport *sp, const char *spn, const char *proto,
-		     struct nd_arena *a, struct verdict *v)
-{
-	const struct nd_nft_map *ips = nd_nft_map(&r->nft, "service-ips");
-	const struct nd_nft_map *none = nd_nft_map(&r->nft, "no-endpoint-services");
-	const struct nd_nft_chain *c;
-	char name[ND_KP_CHAIN_MAX];
-	bool dispatched = false;
-
-	nd_kp_nft_service_chain("service", s->m.ns, s->m.name, proto, sp->name, name,
-				sizeof(name));
-	v->expected = nd_arena_strdup(a, name);
-	for (uint32_t i = 0; none && i < none->nelems; i++)
-		if (none->elems[i].comment && strcmp(none->elems[i].comment, spn) == 0)
-			v->rejects = true;
-	c = nd_nft_chain(&r->nft, name);
-	if (!c)
-		return;
-	v->chain_found = true;
-	for (uint32_t i = 0; ips && i < ips->nelems; i++)
-		if (ips->elems[i].target && strcmp(ips->elems[i].target, name) == 0)
-			dispatched = true;
-	if (!dispatched)
-		v->problem = "no element of the service-ips map leads to the Service's chain";
-	for (uint32_t i = 0; i < c->ntargets; i++) {
-		const struct nd_nft_chain *ep;
-
-		if (strncmp(c->targets[i], "endpoint-", 9) != 0)
-			continue;
-		ep = nd_nft_chain(&r->nft, c->targets[i]);
-		for (uint32_t k = 0; ep && k < ep->ndnat; k++)
-			add_uniq(&v->rules, ep->dnat[k]);
-	}
+	return m == ND_KP_IPVS ? "ipvs" : m == ND_KP_NFT ? "nftables" : "iptables";
 }
 
 static struct nd_val *str_list(struct nd_report *r, struct nd_val *o, const char *key,
-			       const struct strs *s)
+			       const struct nd_strs *s)
 {
 	struct nd_val *arr = nd_obj_arr(r, o, key);
 
@@ -326,12 +146,108 @@ static struct nd_val *str_list(struct nd_report *r, struct nd_val *o, const char
 	return arr;
 }
 
+/* What is wrong with one path, or NULL; missing/stale filled. */
+static const char *path_problem(const struct nd_kp_path *pa, const struct nd_service *s,
+				struct nd_strs *missing, struct nd_strs *stale)
+{
+	for (size_t k = 0; k < pa->want->n; k++)
+		if (!nd_strs_has(&pa->got, pa->want->v[k]))
+			nd_strs_add_uniq(missing, pa->want->v[k]);
+	for (size_t k = 0; k < pa->got.n; k++)
+		if (!nd_strs_has(pa->want, pa->got.v[k]))
+			nd_strs_add_uniq(stale, pa->got.v[k]);
+	if (pa->expected && !pa->found)
+		return "chain missing";
+	if (!pa->expected && !pa->found)
+		return NULL;
+	if (pa->expected && pa->dispatch && !pa->dispatched)
+		return "not dispatched";
+	if (missing->n || stale->n)
+		return "endpoints differ";
+	if (pa->expected && s->affinity_client_ip && !pa->affinity)
+		return "session affinity missing";
+	if (pa->expected && !s->affinity_client_ip && pa->affinity)
+		return "session affinity stale";
+	if (pa->expected && s->affinity_client_ip && pa->affinity_seconds &&
+	    pa->affinity_seconds != s->affinity_timeout)
+		return "session affinity timeout differs";
+	return NULL;
+}
+
+static void report_path(struct nd_check_env *env, const char *node, const struct nd_kp_rules *rl,
+			const struct nd_service *s, const struct nd_svcport *sp, const char *spn,
+			const struct nd_kp_eps *eps, const struct nd_kp_path *pa, const char *problem,
+			const struct nd_strs *missing, const struct nd_strs *stale)
+{
+	struct nd_report *r = env->r;
+	struct nd_finding *f = nd_finding_add(r, "kube-proxy-rules-missing", "Service", s->m.ns,
+					      s->m.name);
+
+	nd_obj_str(r, f->evidence, "node", node);
+	nd_obj_str(r, f->evidence, "service", spn);
+	nd_obj_str(r, f->evidence, "cluster_ip", s->cluster_ip);
+	nd_obj_int(r, f->evidence, "port", sp->port);
+	if (!strcmp(pa->role, "external") || !strcmp(pa->role, "nodeport"))
+		nd_obj_int(r, f->evidence, "node_port", sp->node_port);
+	nd_obj_str(r, f->evidence, "mode", mode_name(rl->mode));
+	nd_obj_str(r, f->evidence, "traffic", pa->role);
+	nd_obj_str(r, f->evidence, "internal_traffic_policy", s->itp_local ? "Local" : "Cluster");
+	if (eps->external)
+		nd_obj_str(r, f->evidence, "external_traffic_policy",
+			   s->etp_local ? "Local" : "Cluster");
+	if (s->affinity_client_ip)
+		nd_obj_int(r, f->evidence, "session_affinity_seconds", s->affinity_timeout);
+	nd_obj_str(r, f->evidence, "expected_chain", pa->chain);
+	nd_obj_bool(r, f->evidence, "chain_found", pa->found);
+	str_list(r, f->evidence, "endpoints_api", pa->want);
+	str_list(r, f->evidence, "endpoints_rules", &pa->got);
+	str_list(r, f->evidence, "missing", missing);
+	str_list(r, f->evidence, "stale", stale);
+	nd_obj_str(r, f->evidence, "source", rl->source);
+	if (!strcmp(problem, "not dispatched"))
+		nd_obj_str(r, f->evidence, "problem",
+			   nd_report_printf(r, "no rule in %s leads to %s", pa->dispatch, pa->chain));
+	else
+		nd_obj_str(r, f->evidence, "problem", problem);
+	if (!strcmp(problem, "chain missing"))
+		nd_finding_summary(r, f, _("node %s has no %s for Service %s (%s:%d): its %zu "
+					   "endpoint(s) for that traffic cannot be reached from that "
+					   "node"), node, pa->chain, spn, s->cluster_ip, sp->port,
+				   pa->want->n);
+	else if (!strcmp(problem, "not dispatched"))
+		nd_finding_summary(r, f, _("node %s: no rule in %s leads to %s (Service %s)"), node,
+				   pa->dispatch, pa->chain, spn);
+	else if (!strcmp(problem, "endpoints differ"))
+		nd_finding_summary(r, f, _("node %s's %s for Service %s forwards to %zu endpoint(s) "
+					   "kube-proxy would not use and misses %zu it would"), node,
+				   pa->chain, spn, stale->n, missing->n);
+	else if (!strcmp(problem, "session affinity missing"))
+		nd_finding_summary(r, f, _("node %s's %s for Service %s has no ClientIP session "
+					   "affinity, which the Service asks for"), node, pa->chain,
+				   spn);
+	else if (!strcmp(problem, "session affinity stale"))
+		nd_finding_summary(r, f, _("node %s's %s for Service %s keeps ClientIP session "
+					   "affinity, which the Service no longer asks for"), node,
+				   pa->chain, spn);
+	else
+		nd_finding_summary(r, f, _("node %s's %s for Service %s keeps clients for %d s, the "
+					   "Service asks for %d s"), node, pa->chain, spn,
+				   pa->affinity_seconds, s->affinity_timeout);
+	nd_finding_remedy(r, f, _("make kube-proxy on the node resync (delete its "
+				  "pod; the DaemonSet recreates it) and find what "
+				  "rewrote the rules if they go stale again"));
+	nd_finding_command(r, f, "kubectl get pods -n kube-system -o wide "
+			   "--field-selector spec.nodeName=%s", node);
+	nd_finding_command(r, f, "kubectl get endpointslices -n %s -l "
+			   "kubernetes.io/service-name=%s -o wide", s->m.ns, s->m.name);
+}
+
 /* Compare every Service port of the scope with the node's rules. */
-static void check_node_rules(struct nd_check_env *env, const char *node, struct rules *rl,
+static void check_node_rules(struct nd_check_env *env, const char *node, struct nd_kp_rules *rl,
 			     struct nd_arena *a, size_t *ports, size_t *rejects)
 {
 	const struct nd_model *m = env->m;
-	struct nd_report *r = env->r;
+	const struct nd_node *nd = nd_model_node(m, node);
 
 	for (size_t i = 0; i < m->services.n; i++) {
 		const struct nd_service *s = &m->services.v[i];
@@ -345,93 +261,93 @@ static void check_node_rules(struct nd_check_env *env, const char *node, struct 
 			continue;
 		for (uint32_t p = 0; p < s->nports; p++) {
 			const struct nd_svcport *sp = &s->ports[p];
-			struct strs api = {0}, missing = {0}, stale = {0};
-			struct verdict v;
+			struct nd_kp_eps eps;
+			struct nd_kp_verdict v;
 			char spn[ND_KP_CHAIN_MAX], proto[8];
-			struct nd_finding *f;
 
 			memset(&v, 0, sizeof(v));
 			snprintf(proto, sizeof(proto), "%s", nd_proto_name(sp->proto));
 			lower(proto);
 			nd_kp_port_name(s->m.ns, s->m.name, sp->name, spn, sizeof(spn));
-			api_endpoints(m, s, sp, a, &api);
-			if (rl->mode == M_IPVS)
-				ipvs_path(rl, s, sp, proto, a, &v);
-			else if (rl->mode == M_NFT)
-				nft_path(rl, s, sp, spn, proto, a, &v);
+			nd_kp_endpoints(m, s, sp, node, a, &eps);
+			if (rl->mode == ND_KP_IPVS)
+				nd_kp_ipvs_paths(rl, s, sp, proto, nd, &eps, a, &v);
+			else if (rl->mode == ND_KP_NFT)
+				nd_kp_nft_paths(rl, s, sp, spn, proto, &eps, a, &v);
 			else
-				iptables_path(rl, s, sp, spn, proto, a, &v);
+				nd_kp_iptables_paths(rl, s, sp, spn, proto, &eps, a, &v);
 			(*ports)++;
 			*rejects += v.rejects;
-			for (size_t k = 0; k < api.n; k++)
-				if (!has(&v.rules, api.v[k]))
-					add_uniq(&missing, api.v[k]);
-			for (size_t k = 0; k < v.rules.n; k++)
-				if (!has(&api, v.rules.v[k]))
-					add_uniq(&stale, v.rules.v[k]);
-			if (!v.chain_found && api.n == 0)
-				goto next;       /* no endpoints, no chain: as kube-proxy does */
-			if (v.chain_found && !v.problem && !missing.n && !stale.n)
-				goto next;
-			f = nd_finding_add(r, "kube-proxy-rules-missing", "Service", s->m.ns,
-					   s->m.name);
-			nd_obj_str(r, f->evidence, "node", node);
-			nd_obj_str(r, f->evidence, "service", spn);
-			nd_obj_str(r, f->evidence, "cluster_ip", s->cluster_ip);
-			nd_obj_int(r, f->evidence, "port", sp->port);
-			nd_obj_str(r, f->evidence, "mode", mode_name(rl->mode));
-			nd_obj_str(r, f->evidence, "expected_chain", v.expected);
-			nd_obj_bool(r, f->evidence, "chain_found", v.chain_found);
-			str_list(r, f->evidence, "endpoints_api", &api);
-			str_list(r, f->evidence, "endpoints_rules", &v.rules);
-			str_list(r, f->evidence, "missing", &missing);
-			str_list(r, f->evidence, "stale", &stale);
-			nd_obj_str(r, f->evidence, "source", rl->source);
-			if (!v.chain_found) {
-				nd_obj_str(r, f->evidence, "problem", "chain missing");
-				nd_finding_summary(r, f, _("node %s has no %s for Service %s (%s:%d): "
-							   "its %zu ready endpoint(s) cannot be "
-							   "reached from that node"), node,
-						   v.expected, spn, s->cluster_ip, sp->port, api.n);
-			} else if (v.problem) {
-				nd_obj_str(r, f->evidence, "problem", v.problem);
-				nd_finding_summary(r, f, _("node %s: %s (Service %s)"), node,
-						   _(v.problem), spn);
-			} else {
-				nd_obj_str(r, f->evidence, "problem", "endpoints differ");
-				nd_finding_summary(r, f, _("node %s's rules for Service %s forward to "
-							   "%zu endpoint(s) that are not ready in the "
-							   "API and miss %zu that are"), node, spn,
-						   stale.n, missing.n);
+			for (int k = 0; k < v.np; k++) {
+				struct nd_strs missing = {0}, stale = {0};
+				const char *problem = path_problem(&v.p[k], s, &missing, &stale);
+
+				if (problem)
+					report_path(env, node, rl, s, sp, spn, &eps, &v.p[k], problem,
+						    &missing, &stale);
+				free(missing.v);
+				free(stale.v);
+				free(v.p[k].got.v);
 			}
-			nd_finding_remedy(r, f, _("make kube-proxy on the node resync (delete its "
-						  "pod; the DaemonSet recreates it) and find what "
-						  "rewrote the rules if they go stale again"));
-			nd_finding_command(r, f, "kubectl get pods -n kube-system -o wide "
-					   "--field-selector spec.nodeName=%s", node);
-			nd_finding_command(r, f, "kubectl get endpointslices -n %s -l "
-					   "kubernetes.io/service-name=%s -o wide", s->m.ns,
-					   s->m.name);
-next:
-			free(api.v);
-			free(missing.v);
-			free(stale.v);
-			free(v.rules.v);
+			nd_kp_eps_free(&eps);
 		}
 	}
 }
 
-static void run_node(struct nd_check_env *env, const char *node, struct rules *rl,
+/* Lines of a node's dumps netdiag could not read: one warning per dump. */
+static void report_skipped(struct nd_check_env *env, const char *node, const char *source,
+			   const struct nd_rules_warning *w, uint32_t nw, uint32_t nskipped)
+{
+	struct nd_report *r = env->r;
+	struct nd_finding *f;
+	struct nd_val *arr;
+
+	if (!nskipped)
+		return;
+	f = nd_finding_add(r, "kube-proxy-rules-unreadable-line", "Node", NULL, node);
+	nd_obj_str(r, f->evidence, "node", node);
+	nd_obj_str(r, f->evidence, "source", source);
+	nd_obj_int(r, f->evidence, "skipped", nskipped);
+	arr = nd_obj_arr(r, f->evidence, "lines");
+	for (uint32_t i = 0; i < nw; i++) {
+		struct nd_val *o = nd_arr_obj(r, arr);
+
+		nd_obj_int(r, o, "line", w[i].line);
+		nd_obj_str(r, o, "reason", w[i].why);
+		nd_obj_str(r, o, "text", w[i].text);
+	}
+	if (nw)
+		nd_finding_summary(r, f, _("%u line(s) of '%s' are not in a form netdiag reads and "
+					   "were skipped (line %u: %s: '%s'); the rest was compared"),
+				   nskipped, source, w[0].line, w[0].why, w[0].text);
+	else
+		nd_finding_summary(r, f, _("%u line(s) of '%s' are not in a form netdiag reads and "
+					   "were skipped; the rest was compared"), nskipped, source);
+	nd_finding_remedy(r, f, _("check that the file is the unedited output of iptables-save, "
+				  "ipvsadm -Ln or nft list table; a Service whose rules are on a "
+				  "skipped line may be reported wrongly"));
+}
+
+static void run_node(struct nd_check_env *env, const char *node, struct nd_kp_rules *rl,
 		     struct nd_arena *a, size_t *nodes, size_t *ports, size_t *rejects,
 		     const char **skip)
 {
 	pick_mode(rl);
-	if (rl->mode == M_NONE && cilium_present(env->m)) {
+	if (rl->mode == ND_KP_NONE && cilium_present(env->m)) {
 		*skip = _("Cilium replaces kube-proxy in this cluster: no kube-proxy rules are "
 			  "expected");
 		return;
 	}
 	(*nodes)++;
+	if (rl->have_ipt)
+		report_skipped(env, node, rl->origin[ND_RULES_IPTABLES], rl->ipt.warnings,
+			       rl->ipt.nwarnings, rl->ipt.nskipped);
+	if (rl->have_ipvs)
+		report_skipped(env, node, rl->origin[ND_RULES_IPVS], rl->ipvs.warnings,
+			       rl->ipvs.nwarnings, rl->ipvs.nskipped);
+	if (rl->have_nft)
+		report_skipped(env, node, rl->origin[ND_RULES_NFT], rl->nft.warnings,
+			       rl->nft.nwarnings, rl->nft.nskipped);
 	check_node_rules(env, node, rl, a, ports, rejects);
 }
 
@@ -449,7 +365,7 @@ enum nd_check_status nd_check_kube_proxy_rules(struct nd_check_env *env, const c
 	a = nd_arena_new(256 * 1024);
 	for (i = 0; i < n; i++) {
 		const char *node = nd_node_src_name(src, i);
-		struct rules rl;
+		struct nd_kp_rules rl;
 
 		if (local) {
 			if (!node)

@@ -21,7 +21,8 @@
 
 const struct nd_check_def nd_check_defs[] = {
 	/* S0: the sources report what they could not read */
-	{.id = "bundle-load", .scenario = "S0", .codes = CODES("bundle-load-error"),
+	{.id = "bundle-load", .scenario = "S0", .codes = CODES("bundle-load-error",
+							       "bundle-duplicate-object"),
 	 .by = "--snapshot"},
 	{.id = "api-list", .scenario = "S0", .at = ND_AT_ANY,
 	 .codes = CODES("apiserver-forbidden", "apiserver-insecure-skip-tls-verify",
@@ -105,7 +106,8 @@ const struct nd_check_def nd_check_defs[] = {
 	 .node = ND_NODE_RULES,
 	 .no_data = N_("no node rules in the source (--node-root, --iptables-save FILE, or a "
 		       "bundle's nodes/<node>/iptables-save.txt)"),
-	 .codes = CODES("kube-proxy-rules-missing", "bundle-load-error"),
+	 .codes = CODES("kube-proxy-rules-missing", "kube-proxy-rules-unreadable-line",
+			"bundle-load-error"),
 	 .fn = nd_check_kube_proxy_rules},
 	{.id = "conntrack", .scenario = "S3", .run = ND_RUN_S3, .node = ND_NODE_FILES,
 	 .no_data = N_("no node files in the source (--node-root, or a bundle's "
@@ -131,13 +133,34 @@ const struct nd_check_def nd_check_defs[] = {
 	{.id = "kubernetes-service", .scenario = "S4", .run = ND_RUN_S4,
 	 .kinds = K(SERVICE) | K(ENDPOINTS) | K(ENDPOINTSLICE),
 	 .codes = CODES("kubernetes-service-no-endpoints"), .fn = nd_check_kubernetes_service},
+	{.id = "kube-apiserver", .scenario = "S4", .run = ND_RUN_S4, .kinds = K(POD) | K(NODE),
+	 .codes = CODES("kube-apiserver-not-running"), .fn = nd_check_kube_apiserver},
+	{.id = "netpol-blocks-apiserver", .scenario = "S4", .run = ND_RUN_S4, .at = ND_AT_POD,
+	 .kinds = K(POD) | K(NAMESPACE) | K(NETWORKPOLICY) | K(SERVICE) | K(ENDPOINTS) |
+		  K(ENDPOINTSLICE),
+	 .no_data = N_("not in a pod: netdiag incluster runs it inside one"),
+	 .codes = CODES("netpol-blocks-apiserver"), .fn = nd_check_netpol_apiserver},
+	/* run by incluster (checks/incluster.c): the guide's request three ways, then DNS */
+	{.id = "incluster-service", .scenario = "S4", .at = ND_AT_POD,
+	 .codes = CODES("incluster-apiserver-unreachable"), .by = "incluster"},
+	{.id = "incluster-endpoints", .scenario = "S4", .at = ND_AT_POD,
+	 .kinds = K(SERVICE) | K(ENDPOINTS) | K(ENDPOINTSLICE),
+	 .codes = CODES("incluster-apiserver-unreachable"), .by = "incluster"},
+	{.id = "incluster-fqdn", .scenario = "S4", .at = ND_AT_POD,
+	 .codes = CODES("incluster-apiserver-unreachable"), .by = "incluster"},
+	{.id = "incluster-rbac", .scenario = "S4", .at = ND_AT_POD,
+	 .codes = CODES("incluster-forbidden"), .by = "incluster"},
+	{.id = "incluster-dns", .scenario = "S4", .at = ND_AT_POD,
+	 .codes = CODES("incluster-dns-failure"), .by = "incluster"},
+	{.id = "incluster-private-dns", .scenario = "S4", .at = ND_AT_POD,
+	 .codes = CODES("private-dns-unresolvable"), .by = "incluster"},
 	{.id = "rbac-can-i", .scenario = "S4",
 	 .kinds = K(ROLE) | K(CLUSTERROLE) | K(ROLEBINDING) | K(CLUSTERROLEBINDING) |
 		  K(SERVICEACCOUNT),
 	 .codes = CODES("incluster-forbidden"), .by = "can-i"},
 	{.id = "rbac-api-server", .scenario = "S4", .codes = CODES("apiserver-forbidden"),
 	 .by = "can-i --ask-server"},
-	{.id = "egress", .scenario = "S4", .at = ND_AT_POD, .codes = CODES("egress-blocked"),
+	{.id = "egress", .scenario = "S4", .at = ND_AT_ANY, .codes = CODES("egress-blocked"),
 	 .by = "egress"},
 };
 const size_t nd_ncheck_defs = sizeof(nd_check_defs) / sizeof(nd_check_defs[0]);
@@ -148,7 +171,10 @@ const size_t nd_ncheck_defs = sizeof(nd_check_defs) / sizeof(nd_check_defs[0]);
  *   bundle-load-error    the bundle loader, and checks that read a bundle's node files
  *   apiserver-forbidden  the probe's auth stage, the live listing, the server's can-i
  *   apiserver-insecure-skip-tls-verify  the probe's TLS stage and the live listing
- *   incluster-forbidden  can-i's answer, and a listing refused to a service account
+ *   incluster-forbidden  can-i's answer, a listing refused to a service account, and
+ *                        the 403 of the guide's request in a pod
+ *   incluster-apiserver-unreachable  the guide's request through the Service, an
+ *                        endpoint, or the FQDN: three paths, three checks
  *   ipam-leak, ipam-pool-exhausted, terminated-pods-hold-ips  a bundle's stores and this node's
  *   netpol-denies        service --from and can-reach ask the same engine
  *   kube-proxy-rules-missing  the node's rules read (kube-proxy-rules), and a live probe
@@ -156,8 +182,8 @@ const size_t nd_ncheck_defs = sizeof(nd_check_defs) / sizeof(nd_check_defs[0]);
  */
 const char *const nd_shared_codes[] = {
 	"apiserver-forbidden", "apiserver-insecure-skip-tls-verify", "bundle-load-error",
-	"incluster-forbidden", "ipam-leak", "ipam-pool-exhausted", "kube-proxy-rules-missing",
-	"netpol-denies", "terminated-pods-hold-ips", NULL,
+	"incluster-apiserver-unreachable", "incluster-forbidden", "ipam-leak", "ipam-pool-exhausted",
+	"kube-proxy-rules-missing", "netpol-denies", "terminated-pods-hold-ips", NULL,
 };
 
 const struct nd_check_def *nd_check_def_find(const char *id)
@@ -192,6 +218,8 @@ const char *nd_check_unmet(const struct nd_check_def *d, const struct nd_check_e
 			return env->unread[k];
 		}
 	}
+	if (d->at == ND_AT_POD && !env->in_pod)
+		return d->no_data ? _(d->no_data) : "";
 	if (d->at == ND_AT_NODE && !nd_node_src_is_local(env->nodes))
 		return d->no_data ? _(d->no_data) : "";
 	if ((d->node & ND_NODE_FILES) && !nd_node_src_has_files(env->nodes))

@@ -2,6 +2,7 @@
 #include "core/file.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,4 +78,93 @@ out:
 	free(b);
 	close(fd);
 	return r;
+}
+
+int nd_walk_init(struct nd_walk *w, const char *root, struct nd_err *e)
+{
+	memset(w, 0, sizeof(*w));
+	w->root = realpath(root, NULL);
+	if (!w->root)
+		return nd_err_set(e, "cannot read '%s': %s", root, strerror(errno));
+	return 0;
+}
+
+void nd_walk_release(struct nd_walk *w)
+{
+	free(w->root);
+	free(w->keys);
+	memset(w, 0, sizeof(*w));
+}
+
+/* Remember (dev, ino); false when it was there already. */
+static bool remember(struct nd_walk *w, uint64_t dev, uint64_t ino)
+{
+	size_t i, mask;
+
+	if ((w->n + 1) * 2 > w->cap) {
+		struct nd_walk old = *w;
+		size_t cap = old.cap ? old.cap * 2 : 64;
+
+		w->keys = nd_xcalloc(cap * 2, sizeof(*w->keys));
+		w->cap = cap;
+		w->n = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.keys[2 * i] || old.keys[2 * i + 1])
+				remember(w, old.keys[2 * i] - 1, old.keys[2 * i + 1]);
+		free(old.keys);
+	}
+	mask = w->cap - 1;
+	dev += 1;                    /* (0, 0) marks a free slot */
+	for (i = (size_t)((dev * 0x9E3779B97F4A7C15ULL) ^ ino) & mask;; i = (i + 1) & mask) {
+		if (!w->keys[2 * i] && !w->keys[2 * i + 1]) {
+			w->keys[2 * i] = dev;
+			w->keys[2 * i + 1] = ino;
+			w->n++;
+			return true;
+		}
+		if (w->keys[2 * i] == dev && w->keys[2 * i + 1] == ino)
+			return false;
+	}
+}
+
+enum nd_walk_verdict nd_walk_entry(struct nd_walk *w, const char *path, struct stat *st,
+				   char *why, size_t whylen)
+{
+	struct stat lst;
+
+	if (lstat(path, &lst) < 0) {
+		snprintf(why, whylen, "cannot read '%s': %s", path, strerror(errno));
+		return ND_WALK_BAD;
+	}
+	if (S_ISLNK(lst.st_mode)) {
+		char *real = realpath(path, NULL);
+		size_t rl = strlen(w->root);
+
+		if (!real) {
+			snprintf(why, whylen, "'%s' is a symbolic link that leads nowhere (%s)", path,
+				 errno == ELOOP ? "a link loop" : strerror(errno));
+			return ND_WALK_BAD;
+		}
+		if (strncmp(real, w->root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0')) {
+			snprintf(why, whylen, "'%s' is a symbolic link to '%s', outside the bundle: "
+				 "not read", path, real);
+			free(real);
+			return ND_WALK_BAD;
+		}
+		free(real);
+	}
+	if (stat(path, st) < 0) {
+		snprintf(why, whylen, "cannot read '%s': %s", path, strerror(errno));
+		return ND_WALK_BAD;
+	}
+	if (!S_ISDIR(st->st_mode) && !S_ISREG(st->st_mode))
+		return ND_WALK_GO;
+	if (!remember(w, (uint64_t)st->st_dev, (uint64_t)st->st_ino)) {
+		if (!S_ISDIR(st->st_mode))
+			return ND_WALK_AGAIN;
+		snprintf(why, whylen, "'%s' is a folder already read (a symbolic link loop): "
+			 "read once", path);
+		return ND_WALK_BAD;
+	}
+	return ND_WALK_GO;
 }

@@ -230,3 +230,28 @@ const char *nd_yaml_done(struct nd_yaml *y, struct nd_arena *a)
 	free(y);
 	return s;
 }
+
+/* Whether a line of text is exactly word. */
+static bool has_line(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (strncmp(p, word, n) == 0 && (p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+const char *nd_yaml_apply_command(const char *yaml, struct nd_arena *a)
+{
+	char delim[16] = "EOF";
+	size_t len;
+
+	if (!yaml)
+		return NULL;
+	for (int i = 1; has_line(yaml, delim) && i < 1000; i++)
+		snprintf(delim, sizeof(delim), "EOF%d", i);
+	len = strlen(yaml);
+	return nd_arena_printf(a, "kubectl apply -f - <<'%s'\n%s%s%s", delim, yaml,
+			       len && yaml[len - 1] == '\n' ? "" : "\n", delim);
+}

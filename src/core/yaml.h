@@ -47,6 +47,14 @@ void nd_yaml_kv_int(struct nd_yaml *y, const char *k, long long v);
  */
 const char *nd_yaml_done(struct nd_yaml *y, struct nd_arena *a);
 
+/*
+ * The command that applies yaml as printed: kubectl apply -f - <<'EOF' ...
+ * EOF (the here-document quoted, so the shell expands nothing in it; the
+ * delimiter is EOF unless a line of yaml is EOF, then EOF1, EOF2...).
+ * NULL for NULL. In a.
+ */
+const char *nd_yaml_apply_command(const char *yaml, struct nd_arena *a);
+
 /* Exposed for tests: whether s would be written plain. */
 bool nd_yaml_plain_ok(const char *s);
 

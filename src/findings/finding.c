@@ -437,18 +437,76 @@ void nd_finding_remedy(struct nd_report *r, struct nd_finding *f, const char *fm
 	va_end(ap);
 }
 
+void nd_report_set_invocation(struct nd_report *r, const char *source_flags,
+			      const char *const *self, size_t nself)
+{
+	r->source_flags = source_flags && *source_flags ? nd_report_strdup(r, source_flags) : NULL;
+	r->self = nself ? nd_arena_alloc(r->arena, nself * sizeof(*r->self)) : NULL;
+	for (size_t i = 0; i < nself; i++)
+		r->self[i] = nd_report_strdup(r, self[i]);
+	r->nself = nself;
+}
+
+void nd_report_self_words(struct nd_report *r, const char *text)
+{
+	const char *w[64];
+	size_t n = 0;
+
+	while (*text && n < 64) {
+		size_t len = strcspn(text, " ");
+
+		if (len)
+			w[n++] = nd_arena_strndup(r->arena, text, len);
+		text += len + (text[len] == ' ');
+	}
+	nd_report_set_invocation(r, r->source_flags, w, n);
+}
+
+/* Whether the words of cmd (blank-separated) are the run's own, in any order. */
+static bool is_self(const struct nd_report *r, const char *cmd)
+{
+	bool used[64] = {false};
+	size_t n = 0;
+
+	if (!r->nself || r->nself > 64)
+		return false;
+	while (*cmd) {
+		size_t len = strcspn(cmd, " "), k;
+
+		if (len) {
+			for (k = 0; k < r->nself; k++)
+				if (!used[k] && strlen(r->self[k]) == len &&
+				    memcmp(r->self[k], cmd, len) == 0)
+					break;
+			if (k == r->nself)
+				return false;
+			used[k] = true;
+			n++;
+		}
+		cmd += len + (cmd[len] == ' ');
+	}
+	return n == r->nself;
+}
+
 void nd_finding_command(struct nd_report *r, struct nd_finding *f, const char *fmt, ...)
 {
 	va_list ap;
-	const char **cmds;
+	const char **cmds, *c;
 
 	va_start(ap, fmt);
+	c = vfmt(r, fmt, ap);
+	va_end(ap);
+	if (strncmp(c, "netdiag ", 8) == 0) {
+		if (is_self(r, c + 8))
+			return;
+		if (r->source_flags)
+			c = nd_report_printf(r, "netdiag %s %s", r->source_flags, c + 8);
+	}
 	cmds = nd_arena_alloc(r->arena, (f->ncommands + 1) * sizeof(*cmds));
 	if (f->ncommands)
 		memcpy(cmds, f->commands, f->ncommands * sizeof(*cmds));
-	cmds[f->ncommands++] = vfmt(r, fmt, ap);
+	cmds[f->ncommands++] = c;
 	f->commands = cmds;
-	va_end(ap);
 }
 
 static int strcmp_null(const char *a, const char *b)

@@ -129,6 +129,11 @@ struct nd_report {
 	/* print each finding's check id ("check") in JSON (the agent's line, so
 	 * the fleet merge knows which row added it) */
 	bool finding_checks;
+	/* the run's own command line (nd_report_set_invocation), for the
+	 * netdiag commands findings suggest */
+	const char *source_flags;
+	const char **self;
+	size_t nself;
 	/* the whole report as one value (nd_report_tree), built once */
 	struct nd_val *tree;
 	/* the findings folded into causes (findings/causes.h), computed once */
@@ -183,6 +188,20 @@ void nd_check_skip(struct nd_report *r, const char *id, const char *scenario,
 		   const char *reason);
 
 /*
+ * How this run was invoked, so that every "netdiag ..." command a finding
+ * suggests runs as printed: source_flags (shell-quoted, e.g. "--snapshot
+ * b.tar.gz --context prod"; NULL for none) are put after "netdiag", and a
+ * suggestion whose words are the run's own (self: the command, its
+ * arguments and options, in any order) is left out, since running it again
+ * adds nothing. Strings are copied.
+ */
+void nd_report_set_invocation(struct nd_report *r, const char *source_flags,
+			      const char *const *self, size_t nself);
+/* Replace the run's words with the blank-separated words of text: a command
+ * that normalises its arguments says what it answered. */
+void nd_report_self_words(struct nd_report *r, const char *text);
+
+/*
  * Add a finding for a catalogued code (aborts on an unknown code: that is a
  * programming error caught by the tests). summary and remedy are printf
  * formats; the result is copied.
@@ -193,6 +212,8 @@ void nd_finding_summary(struct nd_report *r, struct nd_finding *f, const char *f
 	__attribute__((format(printf, 3, 4)));
 void nd_finding_remedy(struct nd_report *r, struct nd_finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A command to run. "netdiag ..." gets the run's source flags, and is
+ * dropped when it is the run itself (nd_report_set_invocation). */
 void nd_finding_command(struct nd_report *r, struct nd_finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -84,15 +84,27 @@ void nd_api_error_from(struct nd_api_error *ae, const struct nd_http_result *res
 		const char *r = nd_json_str(nd_json_get(&root, "reason"));
 
 		snprintf(ae->reason, sizeof(ae->reason), "%s", r ? r : "");
-		snprintf(ae->message, sizeof(ae->message), "%s", m ? m : "(no message)");
+		if (res->status == 429)   /* who throttled, and for how long */
+			snprintf(ae->message, sizeof(ae->message), "%.200s: 429 %s from the API "
+				 "server: %.200s%s", what, r && *r ? r : "TooManyRequests",
+				 m && *m ? m : "throttled, no message given",
+				 res->retry_after_ms >= 0 ? "" : " (no Retry-After)");
+		else
+			snprintf(ae->message, sizeof(ae->message), "%s",
+				 m && *m ? m : "(no message)");
 		if (res->status == 403)
 			nd_api_parse_forbidden(ae->message, ae);
 	} else {
 		const char *ct = res->content_type ? res->content_type : "no content type";
 
-		snprintf(ae->message, sizeof(ae->message), "%s: HTTP %ld with a %s body that is not "
-			 "a Kubernetes Status object (is this a Kubernetes API server?)", what,
-			 res->status, ct);
+		if (res->status == 429)
+			snprintf(ae->message, sizeof(ae->message), "%.200s: 429 Too Many Requests "
+				 "from the server or a proxy before it (a %.100s body, no Status)",
+				 what, ct);
+		else
+			snprintf(ae->message, sizeof(ae->message), "%s: HTTP %ld with a %s body that "
+				 "is not a Kubernetes Status object (is this a Kubernetes API "
+				 "server?)", what, res->status, ct);
 		snprintf(ae->reason, sizeof(ae->reason), "NotKubernetes");
 	}
 	nd_arena_free(a);

@@ -42,6 +42,7 @@ struct nd_auth {
 	size_t x_cert_len, x_key_len;
 	int64_t x_expires;           /* Unix seconds, 0 = no expiry given */
 	unsigned runs;
+	char *x_failed;              /* the plugin's failure, kept: it is not run again */
 	/* token file cache */
 	char *f_token;
 	int64_t f_read_at;
@@ -82,6 +83,7 @@ void nd_auth_free(struct nd_auth *a)
 		return;
 	drop_exec(a);
 	wipe(&a->f_token, 0);
+	free(a->x_failed);
 	free(a);
 }
 
@@ -251,9 +253,9 @@ static int run_plugin(struct nd_auth *a, char **out, size_t *outlen, struct nd_e
 	const struct nd_kubeconfig *kc = a->kc;
 	const struct nd_exec_cfg *x = kc->exec;
 	bool tty = isatty(STDIN_FILENO), interactive;
-	int po[2], pe[2], status = 0, rc = -1;
-	char **argv, **env, *info, *buf = NULL;
-	size_t len = 0, i;
+	int po[2], pe[2], perr[2] = {-1, -1}, status = 0, rc = -1;
+	char **argv, **env, *info, *buf = NULL, said[1024];
+	size_t len = 0, i, saidlen = 0;
 	int64_t deadline, limit;
 	pid_t pid;
 	int err_no = 0;
@@ -272,6 +274,10 @@ static int run_plugin(struct nd_auth *a, char **out, size_t *outlen, struct nd_e
 	argv[0] = x->command;
 	for (i = 0; i < x->nargs; i++)
 		argv[i + 1] = x->args[i];
+	/* not interactive: its stderr is kept and shown once, in the error, under its name
+	 * (interactive: it goes to the terminal, where a sign-in prompt must be seen) */
+	if (!interactive && pipe2(perr, O_CLOEXEC) < 0)
+		perr[0] = perr[1] = -1;
 	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
 		nd_err_set(e, "cannot start exec plugin '%s': %s", x->command, strerror(errno));
 		goto out_free;
@@ -289,6 +295,8 @@ static int run_plugin(struct nd_auth *a, char **out, size_t *outlen, struct nd_e
 		int en;
 
 		dup2(po[1], STDOUT_FILENO);
+		if (perr[1] >= 0)
+			dup2(perr[1], STDERR_FILENO);
 		if (!interactive) {
 			int dn = open("/dev/null", O_RDONLY);
 
@@ -303,12 +311,15 @@ static int run_plugin(struct nd_auth *a, char **out, size_t *outlen, struct nd_e
 	}
 	close(po[1]);
 	close(pe[1]);
+	if (perr[1] >= 0)
+		close(perr[1]);
 	if (read(pe[0], &err_no, sizeof(err_no)) != (ssize_t)sizeof(err_no))
 		err_no = 0;
 	close(pe[0]);
 	buf = nd_xmalloc(EXEC_OUT_MAX + 1);
 	for (;;) {
-		struct pollfd pf = {.fd = po[0], .events = POLLIN};
+		struct pollfd pf[2] = {{.fd = po[0], .events = POLLIN},
+				       {.fd = perr[0], .events = POLLIN}};
 		int64_t left = deadline - nd_now_ms();
 		ssize_t n;
 		int pr;
@@ -317,10 +328,24 @@ static int run_plugin(struct nd_auth *a, char **out, size_t *outlen, struct nd_e
 			timed_out = true;
 			break;
 		}
-		pr = poll(&pf, 1, (int)(left > 1000 ? 1000 : left));
+		pr = poll(pf, perr[0] >= 0 ? 2 : 1, (int)(left > 1000 ? 1000 : left));
 		if (pr < 0 && errno != EINTR)
 			break;
 		if (pr <= 0)
+			continue;
+		if (perr[0] >= 0 && (pf[1].revents & (POLLIN | POLLHUP))) {
+			char junk[512];
+
+			n = read(perr[0], saidlen < sizeof(said) - 1 ? said + saidlen : junk,
+				 saidlen < sizeof(said) - 1 ? sizeof(said) - 1 - saidlen : sizeof(junk));
+			if (n <= 0) {
+				close(perr[0]);
+				perr[0] = -1;
+			} else if (saidlen < sizeof(said) - 1) {
+				saidlen += (size_t)n;
+			}
+		}
+		if (!(pf[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
 		if (len >= EXEC_OUT_MAX) {
 			timed_out = false;
@@ -338,6 +363,21 @@ static int run_plugin(struct nd_auth *a, char **out, size_t *outlen, struct nd_e
 		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	while (perr[0] >= 0 && saidlen < sizeof(said) - 1) {   /* what it said last */
+		ssize_t n = read(perr[0], said + saidlen, sizeof(said) - 1 - saidlen);
+
+		if (n <= 0)
+			break;
+		saidlen += (size_t)n;
+	}
+	if (perr[0] >= 0)
+		close(perr[0]);
+	said[saidlen] = '\0';
+	for (i = 0; i < saidlen; i++)        /* one line for the message */
+		if (said[i] == '\n' || said[i] == '\r' || said[i] == '\t')
+			said[i] = ' ';
+	while (saidlen && said[saidlen - 1] == ' ')
+		said[--saidlen] = '\0';
 	a->runs++;
 	buf[len] = '\0';
 	if (err_no) {
@@ -350,9 +390,14 @@ static int run_plugin(struct nd_auth *a, char **out, size_t *outlen, struct nd_e
 	} else if (len >= EXEC_OUT_MAX) {
 		nd_err_set(e, "exec plugin '%s' printed more than %d bytes", x->command, EXEC_OUT_MAX);
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		if (WIFEXITED(status))
-			nd_err_set(e, "exec plugin '%s' of user '%s' exited with status %d (its "
-				   "messages are above)", x->command, kc->user, WEXITSTATUS(status));
+		if (WIFEXITED(status) && saidlen)
+			nd_err_set(e, "exec plugin '%s' of user '%s' exited with status %d; %s "
+				   "said: %.600s", x->command, kc->user, WEXITSTATUS(status),
+				   x->command, said);
+		else if (WIFEXITED(status))
+			nd_err_set(e, "exec plugin '%s' of user '%s' exited with status %d%s",
+				   x->command, kc->user, WEXITSTATUS(status),
+				   interactive ? " (its messages are above)" : " and said nothing");
 		else
 			nd_err_set(e, "exec plugin '%s' of user '%s' was killed by signal %d",
 				   x->command, kc->user, WTERMSIG(status));
@@ -519,17 +564,23 @@ int nd_auth_get(struct nd_auth *a, struct nd_cred *out, struct nd_err *e)
 	if (kc->exec) {
 		if (a->have_exec && a->x_expires && a->x_expires <= (int64_t)time(NULL) + 10)
 			drop_exec(a);
+		if (a->x_failed)     /* once: the same failure, not the plugin again */
+			return nd_err_set(e, "%s", a->x_failed);
 		if (!a->have_exec) {
 			char *buf = NULL;
 			size_t len = 0;
 			int rc;
 
-			if (run_plugin(a, &buf, &len, e) < 0)
+			if (run_plugin(a, &buf, &len, e) < 0) {
+				a->x_failed = nd_xstrdup(e->msg);
 				return -1;
+			}
 			rc = parse_cred(a, buf, len, e);
 			wipe(&buf, len);
-			if (rc < 0)
+			if (rc < 0) {
+				a->x_failed = nd_xstrdup(e->msg);
 				return -1;
+			}
 		}
 		out->source = "exec";
 		out->token = a->x_token;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "core/err.h"
+#include "core/file.h"
 #include "core/intern.h"
 #include "core/num.h"
 #include "core/json.h"
@@ -44,6 +45,120 @@ static void add_error(struct nd_bundle *b, const char *file, const char *msg)
 	b->nerrors++;
 }
 
+/* Objects read so far: (kind, namespace, name) -> content hash, first file. */
+struct seen_obj {
+	uint64_t key, content;
+	const char *file;        /* in files[] */
+};
+struct nd_bundle_seen {
+	struct seen_obj *v;      /* open addressing, cap a power of two */
+	size_t n, cap;
+	char **files;
+	size_t nfiles;
+};
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* A hash of a JSON value in which the order of an object's members does not count. */
+static uint64_t content_hash(const struct nd_json *v)
+{
+	uint64_t h = fnv(1469598103934665603ULL, &v->type, 1), sum = 0;
+
+	switch (v->type) {
+	case ND_JSTR:
+	case ND_JNUM:
+		return fnv(h, v->u.s, v->n);
+	case ND_JARR:
+		for (uint32_t i = 0; i < v->n; i++)
+			h = fnv(h, &(uint64_t){content_hash(&v->u.items[i])}, 8);
+		return h;
+	case ND_JOBJ:
+		for (uint32_t i = 0; i < v->n; i++)
+			sum += fnv(content_hash(&v->u.members[i].val), v->u.members[i].key,
+				   v->u.members[i].klen);
+		return fnv(h, &sum, sizeof(sum));
+	default:
+		return h;
+	}
+}
+
+static void note_object(struct nd_bundle *b, const struct nd_json *obj, const char *list_kind,
+			const char *file)
+{
+	struct nd_bundle_seen *sn = b->seen;
+	const struct nd_json *md = nd_json_get(obj, "metadata");
+	const char *kind = nd_json_str(nd_json_get(obj, "kind"));
+	const char *ns = nd_json_str(nd_json_get(md, "namespace"));
+	const char *name = nd_json_str(nd_json_get(md, "name"));
+	const char *av = nd_json_str(nd_json_get(obj, "apiVersion")), *slash;
+	uint64_t key, content;
+	size_t klen, i;
+
+	if (!sn || !name)
+		return;
+	klen = kind ? strlen(kind) : list_kind ? strlen(list_kind) - (strlen(list_kind) > 4 ? 4 : 0)
+						: 0;
+	key = fnv(1469598103934665603ULL, kind ? kind : list_kind ? list_kind : "", klen);
+	/* the API group too: events.k8s.io/v1 and v1 Events are one object seen twice */
+	slash = av ? strchr(av, '/') : NULL;
+	key = fnv(fnv(key, "@", 1), av ? av : "", slash ? (size_t)(slash - av) : 0);
+	key = fnv(fnv(key, "/", 1), ns ? ns : "", ns ? strlen(ns) : 0);
+	key = fnv(fnv(key, "/", 1), name, strlen(name));
+	content = content_hash(obj);
+	if (!sn->nfiles || strcmp(sn->files[sn->nfiles - 1], file) != 0) {
+		sn->files = nd_xrealloc(sn->files, (sn->nfiles + 1) * sizeof(*sn->files));
+		sn->files[sn->nfiles++] = nd_xstrdup(file);
+	}
+	if ((sn->n + 1) * 2 > sn->cap) {
+		struct nd_bundle_seen old = *sn;
+
+		sn->cap = old.cap ? old.cap * 2 : 1024;
+		sn->v = nd_xcalloc(sn->cap, sizeof(*sn->v));
+		sn->n = 0;
+		for (i = 0; i < old.cap; i++) {
+			size_t j;
+
+			if (!old.v[i].file)
+				continue;
+			for (j = old.v[i].key & (sn->cap - 1); sn->v[j].file; j = (j + 1) & (sn->cap - 1))
+				;
+			sn->v[j] = old.v[i];
+			sn->n++;
+		}
+		free(old.v);
+	}
+	for (i = key & (sn->cap - 1); sn->v[i].file; i = (i + 1) & (sn->cap - 1)) {
+		char msg[2400];
+
+		if (sn->v[i].key != key)
+			continue;
+		if (sn->v[i].content != content && b->nconflicts < MAX_ERRORS) {
+			snprintf(msg, sizeof(msg), "%.*s %s%s%s is in '%.900s' and, different, in "
+				 "'%.900s': the last one read is used", (int)klen,
+				 kind ? kind : list_kind ? list_kind : "object", ns ? ns : "",
+				 ns ? "/" : "", name, sn->v[i].file, file);
+			b->conflicts = nd_xrealloc(b->conflicts,
+						   (b->nconflicts + 1) * sizeof(*b->conflicts));
+			b->conflicts[b->nconflicts].file = nd_xstrdup(file);
+			b->conflicts[b->nconflicts].msg = nd_xstrdup(msg);
+			b->nconflicts++;
+		}
+		sn->v[i].content = content;
+		sn->v[i].file = sn->files[sn->nfiles - 1];
+		return;
+	}
+	sn->v[i] = (struct seen_obj){.key = key, .content = content,
+				     .file = sn->files[sn->nfiles - 1]};
+	sn->n++;
+}
+
 struct load_ctx {
 	struct nd_bundle *b;
 	struct nd_model *m;
@@ -54,7 +169,8 @@ struct load_ctx {
 /*
  * What the model never reads, so the decoder checks it fast and builds
  * nothing for it (nd_json_stream_opts.skip_paths): managedFields are half
- * of every object; the rest is pod and node detail no check looks at.
+ * of every object; the rest is pod and node detail no check looks at (a
+ * template's tolerations and affinity are read: where a DaemonSet runs).
  * Paths are from each object's root, arrays passed through.
  */
 #define CONTAINER_DETAIL(pfx) \
@@ -69,8 +185,7 @@ static const char *const skip_paths[] = {
 	"spec.containers.command", "spec.containers.args",
 	CONTAINER_DETAIL("spec.initContainers"),
 	CONTAINER_DETAIL("spec.ephemeralContainers"),
-	"spec.template.spec.volumes", "spec.template.spec.tolerations",
-	"spec.template.spec.affinity",
+	"spec.template.spec.volumes",
 	CONTAINER_DETAIL("spec.template.spec.containers"),
 	CONTAINER_DETAIL("spec.template.spec.initContainers"),
 	"status.containerStatuses.lastState", "status.containerStatuses.imageID",
@@ -96,6 +211,7 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 	struct nd_err oe;
 
 	lc->b->objects++;
+	note_object(lc->b, obj, list_kind, lc->file);
 	if (progress_fn && lc->size && (lc->b->objects & 1023) == 0)
 		progress_fn(lc->file, off, lc->size, progress_arg);
 	if (nd_model_add_object(lc->m, obj, list_kind, &oe) < 0) {
@@ -197,7 +313,8 @@ static void load_split(struct nd_bundle *b, struct nd_model *m, const char *path
 		add_error(b, path, e.msg);
 }
 
-static void load_tree(struct nd_bundle *b, struct nd_model *m, const char *dir, int depth)
+static void load_tree(struct nd_bundle *b, struct nd_model *m, struct nd_walk *w,
+		      const char *dir, int depth)
 {
 	struct nd_err e;
 	size_t n, i;
@@ -211,15 +328,16 @@ static void load_tree(struct nd_bundle *b, struct nd_model *m, const char *dir, 
 		char *p = path_join(dir, names[i]);
 		size_t len = strlen(names[i]);
 		struct stat st;
+		char msg[8400];
+		enum nd_walk_verdict wv = nd_walk_entry(w, p, &st, msg, sizeof(msg));
 
-		if (stat(p, &st) < 0) {
-			char msg[512];
-
-			snprintf(msg, sizeof(msg), "cannot read '%s': %s", p, strerror(errno));
+		if (wv == ND_WALK_BAD) {
 			add_error(b, p, msg);
+		} else if (wv == ND_WALK_AGAIN) {
+			/* the same file under a second name: its objects are in already */
 		} else if (S_ISDIR(st.st_mode)) {
 			if (depth < MAX_DEPTH)
-				load_tree(b, m, p, depth + 1);
+				load_tree(b, m, w, p, depth + 1);
 		} else if (S_ISREG(st.st_mode) && len > 5 &&
 			   strcmp(names[i] + len - 5, ".json") == 0) {
 			struct load_ctx lc = {.b = b, .m = m, .file = p, .size = (size_t)st.st_size};
@@ -234,6 +352,17 @@ static void load_tree(struct nd_bundle *b, struct nd_model *m, const char *dir, 
 		free(p);
 	}
 	free_names(names, n);
+}
+
+static void free_seen(struct nd_bundle_seen *sn)
+{
+	if (!sn)
+		return;
+	for (size_t i = 0; i < sn->nfiles; i++)
+		free(sn->files[i]);
+	free(sn->files);
+	free(sn->v);
+	free(sn);
 }
 
 static bool is_dir(const char *p)
@@ -284,10 +413,22 @@ int nd_bundle_load(const char *arg, struct nd_model *m, struct nd_bundle **out,
 				  "folder (see 'netdiag collect')", arg);
 	}
 	b = nd_xcalloc(1, sizeof(*b));
+	b->seen = nd_xcalloc(1, sizeof(*b->seen));
 	b->snap = sn;
 	b->dir = nd_xstrdup(dir);
-	if (is_dir(cluster))
-		load_tree(b, m, cluster, 0);
+	if (is_dir(cluster)) {
+		struct nd_walk w;
+		struct stat cst;
+		char msg[8400];
+
+		if (nd_walk_init(&w, dir, e) < 0) {
+			add_error(b, cluster, e->msg);
+		} else {
+			nd_walk_entry(&w, cluster, &cst, msg, sizeof(msg));   /* cluster/ itself */
+			load_tree(b, m, &w, cluster, 0);
+			nd_walk_release(&w);
+		}
+	}
 	if (stat(aks, &st) == 0 && S_ISREG(st.st_mode)) {
 		b->aks_path = aks;
 		aks = NULL;
@@ -314,6 +455,17 @@ int nd_bundle_load(const char *arg, struct nd_model *m, struct nd_bundle **out,
 			add_error(b, nodes, e->msg);
 	}
 	display_errors(b);
+	for (size_t i = 0; b->snap->tmp && i < b->nconflicts; i++) {
+		char *f = nd_snapshot_display(b->snap, b->conflicts[i].file);
+		char *msg = nd_snapshot_display(b->snap, b->conflicts[i].msg);
+
+		free(b->conflicts[i].file);
+		free(b->conflicts[i].msg);
+		b->conflicts[i].file = f;
+		b->conflicts[i].msg = msg;
+	}
+	free_seen(b->seen);
+	b->seen = NULL;
 	nd_model_finish(m);
 	free(cluster);
 	free(nodes);
@@ -332,6 +484,12 @@ void nd_bundle_free(struct nd_bundle *b)
 		free(b->errors[i].file);
 		free(b->errors[i].msg);
 	}
+	for (i = 0; i < b->nconflicts; i++) {
+		free(b->conflicts[i].file);
+		free(b->conflicts[i].msg);
+	}
+	free(b->conflicts);
+	free_seen(b->seen);
 	for (i = 0; i < b->nnodes; i++) {
 		free(b->nodes[i].name);
 		free(b->nodes[i].dir);

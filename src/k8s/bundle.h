@@ -38,6 +38,11 @@ struct nd_bundle {
 	struct nd_bundle_error *errors;
 	size_t nerrors;
 	size_t errors_dropped;   /* past the ceiling, counted only */
+	/* one object (kind, namespace, name) in two places with different
+	 * content: file is the first place, msg names both; the last read wins */
+	struct nd_bundle_error *conflicts;
+	size_t nconflicts;
+	struct nd_bundle_seen *seen;   /* private: what was read where */
 	size_t files;            /* cluster files read */
 	size_t objects;          /* objects seen in them */
 };

@@ -2,6 +2,7 @@
 #include "k8s/collect.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -9,34 +10,41 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/json.h"
 #include "k8s/kubeconfig.h"
+#include "k8s/redact.h"
 #include "k8s/tarball.h"
 #include "core/banned.h"
 
 static const char REDACTED[] = "<redacted>";
 
-static bool has_ci(const char *s, const char *sub)
-{
-	size_t n = strlen(sub);
+struct wr {
+	FILE *f;
+	size_t redacted;
+	const struct nd_redact *rd;
+	bool pending;            /* args: the last word was a secret flag */
+	struct nd_buf scratch;
+};
 
-	for (; *s; s++)
-		if (strncasecmp(s, sub, n) == 0)
-			return true;
-	return false;
+static void put_raw(struct wr *w, const char *s, size_t n)
+{
+	nd_json_write_str(w->f, s, n);
 }
 
-static bool secret_env_name(const char *n)
+static void put_redacted(struct wr *w)
 {
-	static const char *const pat[] = {"pass", "pwd", "secret", "token", "key", "credential",
-					  "auth", "cert", "private", "connection", "dsn", "sas"};
-	size_t i;
+	w->redacted++;
+	put_raw(w, REDACTED, sizeof(REDACTED) - 1);
+}
 
-	for (i = 0; i < sizeof(pat) / sizeof(pat[0]); i++)
-		if (has_ci(n, pat[i]))
-			return true;
-	return false;
+/* A string value, redacted by shape (k8s/redact.h); words: a command or args element. */
+static void put_str(struct wr *w, const char *s, size_t n, bool words)
+{
+	nd_buf_reset(&w->scratch);
+	w->redacted += nd_redact_str(w->rd, s, n, words, words ? &w->pending : NULL, &w->scratch);
+	put_raw(w, w->scratch.p ? w->scratch.p : "", w->scratch.len);
 }
 
 static bool secret_member(const char *k)
@@ -48,53 +56,12 @@ static bool secret_member(const char *k)
 	if (l > 4 && (strcmp(k + l - 4, "Name") == 0 || strcmp(k + l - 3, "Ref") == 0))
 		return false;
 	for (i = 0; i < sizeof(pat) / sizeof(pat[0]); i++)
-		if (has_ci(k, pat[i]))
+		if (strcasestr(k, pat[i]))
 			return true;
 	return false;
 }
 
-struct wr {
-	FILE *f;
-	size_t redacted;
-};
-
-static void put_str(struct wr *w, const char *s, size_t n)
-{
-	nd_json_write_str(w->f, s, n);
-}
-
-static void put_redacted(struct wr *w)
-{
-	w->redacted++;
-	put_str(w, REDACTED, sizeof(REDACTED) - 1);
-}
-
-/* "--token=abc" -> "--token=<redacted>" */
-static void put_arg(struct wr *w, const char *s, size_t n)
-{
-	const char *eq = memchr(s, '=', n);
-
-	if (s[0] == '-' && eq) {
-		char flag[128];
-		size_t fl = (size_t)(eq - s);
-
-		if (fl < sizeof(flag)) {
-			memcpy(flag, s, fl);
-			flag[fl] = '\0';
-			if (secret_env_name(flag)) {
-				char buf[160];
-
-				snprintf(buf, sizeof(buf), "%s=%s", flag, REDACTED);
-				w->redacted++;
-				put_str(w, buf, strlen(buf));
-				return;
-			}
-		}
-	}
-	put_str(w, s, n);
-}
-
-enum ctxk { C_NONE, C_ENV, C_ARGS, C_ANNOT };
+enum ctxk { C_NONE, C_ENV, C_ARGS, C_META };
 
 static void put_val(struct wr *w, const struct nd_json *v, enum ctxk c);
 
@@ -106,7 +73,7 @@ static void put_obj(struct wr *w, const struct nd_json *v, enum ctxk c)
 	if (c == C_ENV) {
 		const char *n = nd_json_str(nd_json_get(v, "name"));
 
-		env_secret = n && secret_env_name(n);
+		env_secret = n && nd_redact_secret_name(n, strlen(n));
 	}
 	fputc('{', w->f);
 	for (i = 0; i < v->n; i++) {
@@ -115,12 +82,14 @@ static void put_obj(struct wr *w, const struct nd_json *v, enum ctxk c)
 
 		if (i)
 			fputc(',', w->f);
-		put_str(w, m->key, m->klen);
+		put_raw(w, m->key, m->klen);
 		fputc(':', w->f);
 		if (m->val.type == ND_JSTR &&
 		    ((env_secret && strcmp(m->key, "value") == 0) ||
-		     (c == C_ANNOT && strcmp(m->key, "kubectl.kubernetes.io/last-applied-configuration") == 0) ||
-		     (c != C_ANNOT && c != C_ENV && secret_member(m->key)))) {
+		     (c == C_META && (strcmp(m->key, "kubectl.kubernetes.io/last-applied-"
+					       "configuration") == 0 ||
+				      nd_redact_secret_meta_key(m->key, m->klen))) ||
+		     (c != C_META && c != C_ENV && secret_member(m->key)))) {
 			put_redacted(w);
 			continue;
 		}
@@ -128,8 +97,8 @@ static void put_obj(struct wr *w, const struct nd_json *v, enum ctxk c)
 			cc = C_ENV;
 		else if (strcmp(m->key, "args") == 0 || strcmp(m->key, "command") == 0)
 			cc = C_ARGS;
-		else if (strcmp(m->key, "annotations") == 0)
-			cc = C_ANNOT;
+		else if (strcmp(m->key, "annotations") == 0 || strcmp(m->key, "labels") == 0)
+			cc = C_META;
 		put_val(w, &m->val, cc);
 	}
 	fputc('}', w->f);
@@ -145,18 +114,18 @@ static void put_val(struct wr *w, const struct nd_json *v, enum ctxk c)
 	case ND_JFALSE: fputs("false", w->f); break;
 	case ND_JNUM: fwrite(v->u.s, 1, v->n, w->f); break;
 	case ND_JSTR:
-		if (c == C_ARGS)
-			put_arg(w, v->u.s, v->n);
-		else
-			put_str(w, v->u.s, v->n);
+		put_str(w, v->u.s, v->n, c == C_ARGS);
 		break;
 	case ND_JARR:
 		fputc('[', w->f);
+		if (c == C_ARGS)
+			w->pending = false;    /* a new command line */
 		for (i = 0; i < v->n; i++) {
 			if (i)
 				fputc(',', w->f);
 			put_val(w, &v->u.items[i], c == C_ENV || c == C_ARGS ? c : C_NONE);
 		}
+		w->pending = false;
 		fputc(']', w->f);
 		break;
 	case ND_JOBJ:
@@ -168,45 +137,44 @@ static void put_val(struct wr *w, const struct nd_json *v, enum ctxk c)
 }
 
 size_t nd_collect_write_obj(FILE *f, const struct nd_json *obj, const char *kind,
-			    const char *api_version)
+			    const char *api_version, const struct nd_redact *rd)
 {
-	struct wr w = {.f = f};
+	struct wr w = {.f = f, .rd = rd, .scratch = ND_BUF_INIT((size_t)256 << 20)};
 	uint32_t i;
 	bool first = true;
 
 	if (obj->type != ND_JOBJ) {
 		put_val(&w, obj, C_NONE);
-		return 0;
+		nd_buf_release(&w.scratch);
+		return w.redacted;
 	}
 	fputc('{', f);
 	if (!nd_json_get(obj, "apiVersion") && api_version) {
 		fputs("\"apiVersion\":", f);
-		put_str(&w, api_version, strlen(api_version));
+		put_raw(&w, api_version, strlen(api_version));
 		first = false;
 	}
 	if (!nd_json_get(obj, "kind") && kind) {
 		fputs(first ? "\"kind\":" : ",\"kind\":", f);
-		put_str(&w, kind, strlen(kind));
+		put_raw(&w, kind, strlen(kind));
 		first = false;
 	}
 	for (i = 0; i < obj->n; i++) {
 		const struct nd_jmember *m = &obj->u.members[i];
-		enum ctxk cc = C_NONE;
 
 		if (!first)
 			fputc(',', f);
 		first = false;
-		put_str(&w, m->key, m->klen);
+		put_raw(&w, m->key, m->klen);
 		fputc(':', f);
 		if (m->val.type == ND_JSTR && secret_member(m->key)) {
 			put_redacted(&w);
 			continue;
 		}
-		if (strcmp(m->key, "annotations") == 0)
-			cc = C_ANNOT;
-		put_val(&w, &m->val, cc);
+		put_val(&w, &m->val, C_NONE);
 	}
 	fputc('}', f);
+	nd_buf_release(&w.scratch);
 	return w.redacted;
 }
 
@@ -218,7 +186,22 @@ struct kfile {
 	char *path;
 };
 
+/* A new file only its owner may read (a bundle holds a cluster's state). */
+static FILE *create_0600(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w");
+	if (!f)
+		close(fd);
+	return f;
+}
+
 struct cctx {
+	const struct nd_redact *rd;
 	struct nd_live_kind *kinds;
 	size_t nk;
 	struct kfile *files;
@@ -246,7 +229,7 @@ static int on_obj(const struct nd_json *obj, size_t off, const char *list_kind, 
 
 		c->files[i].path = nd_xmalloc(pl);
 		snprintf(c->files[i].path, pl, "%s/cluster/%s.json", c->dir, c->kinds[i].file);
-		c->files[i].f = fopen(c->files[i].path, "wxe");
+		c->files[i].f = create_0600(c->files[i].path);
 		if (!c->files[i].f)
 			return nd_err_set(e, "cannot create '%s': %s", c->files[i].path,
 					  strerror(errno));
@@ -255,7 +238,7 @@ static int on_obj(const struct nd_json *obj, size_t off, const char *list_kind, 
 	if (c->files[i].n++)
 		fputs(",\n", c->files[i].f);
 	c->st->redacted += nd_collect_write_obj(c->files[i].f, obj, c->kinds[i].kind_name,
-						c->kinds[i].api_version);
+						c->kinds[i].api_version, c->rd);
 	c->st->objects++;
 	return 0;
 }
@@ -270,7 +253,7 @@ static int write_info(const char *dir, const struct nd_kubeconfig *kc,
 	size_t i;
 
 	snprintf(p, sizeof(p), "%s/collect-info.json", dir);
-	f = fopen(p, "wxe");
+	f = create_0600(p);
 	if (!f)
 		return nd_err_set(e, "cannot create '%s': %s", p, strerror(errno));
 	gmtime_r(&now, &tm);
@@ -281,6 +264,7 @@ static int write_info(const char *dir, const struct nd_kubeconfig *kc,
 	nd_json_write_str(f, kc->context, strlen(kc->context));
 	fputs(",\"server\":", f);
 	nd_json_write_str(f, kc->server, strlen(kc->server));
+	fputs(",\"namespaces\":\"all\"", f);
 	fputs(",\"kinds\":[", f);
 	for (i = 0; i < n; i++) {
 		static const char *const st[] = {"ok", "forbidden", "absent", "error"};
@@ -308,11 +292,12 @@ static bool ends_with(const char *s, const char *suf)
 }
 
 int nd_collect(struct nd_live *lv, const struct nd_kubeconfig *kc, struct nd_live_kind *kinds,
-	       size_t n, const char *out, struct nd_collect_stats *st, struct nd_err *e)
+	       size_t n, const char *out, const struct nd_redact *rd,
+	       struct nd_collect_stats *st, struct nd_err *e)
 {
 	bool tgz = ends_with(out, ".tar.gz") || ends_with(out, ".tgz");
 	char dir[4096], sub[4200];
-	struct cctx c = {.kinds = kinds, .nk = n, .st = st};
+	struct cctx c = {.kinds = kinds, .nk = n, .st = st, .rd = rd};
 	struct stat sb;
 	size_t i;
 	int rc = -1, got;
@@ -329,6 +314,8 @@ int nd_collect(struct nd_live *lv, const struct nd_kubeconfig *kc, struct nd_liv
 		snprintf(dir, sizeof(dir), "%s", out);
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 			return nd_err_set(e, "cannot create '%s': %s", dir, strerror(errno));
+		if (chmod(dir, 0700) < 0)   /* an empty folder given: only its owner reads it */
+			return nd_err_set(e, "cannot make '%s' private: %s", dir, strerror(errno));
 		snprintf(sub, sizeof(sub), "%s/cluster", dir);
 		if (stat(sub, &sb) == 0)
 			return nd_err_set(e, "'%s' already holds a bundle: not overwriting it", dir);

@@ -14,9 +14,13 @@
  *    CREDENTIAL, AUTH, CERT, PRIVATE, CONNECTION...);
  *  - string members whose key looks secret (password, token, secret,
  *    apiKey, privateKey...; not "...Name" references);
- *  - the kubectl.kubernetes.io/last-applied-configuration annotation;
- *  - "--flag=value" arguments whose flag looks secret.
- * The kubeconfig's own credentials are never written.
+ *  - annotations and labels whose key looks secret (k8s/redact.h), and the
+ *    kubectl.kubernetes.io/last-applied-configuration annotation;
+ *  - in every string, credentials by their shape (k8s/redact.h): URL
+ *    passwords, Bearer/Basic values, secret flags in command and args
+ *    (--flag=V, --flag V, -pV for mysql...), and the site's --redact-extra.
+ * The kubeconfig's own credentials are never written. Every file is created
+ * 0600 and every folder 0700 (the .tar.gz too, k8s/tarball.h).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +29,7 @@
 
 struct nd_err;
 struct nd_kubeconfig;
+struct nd_redact;
 
 struct nd_collect_stats {
 	size_t objects, redacted, kinds_ok, kinds_failed;
@@ -36,7 +41,8 @@ struct nd_collect_stats {
  * alone are in kinds[] and counted in st->kinds_failed.
  */
 int nd_collect(struct nd_live *lv, const struct nd_kubeconfig *kc, struct nd_live_kind *kinds,
-	       size_t n, const char *out, struct nd_collect_stats *st, struct nd_err *e);
+	       size_t n, const char *out, const struct nd_redact *rd,
+	       struct nd_collect_stats *st, struct nd_err *e);
 
 /*
  * collect --nodes: the fleet agents of namespace ns (the pods labelled
@@ -59,8 +65,8 @@ int nd_collect_nodes(struct nd_live *lv, const char *ns, const char *out, size_t
 const char *nd_agent_last_line(const char *log, size_t len, size_t *linelen);
 
 /* Exposed for tests: write obj as JSON to f with the redactions above.
- * Returns the number of values redacted. */
+ * rd: the site's extra rule, or NULL. Returns the number of values redacted. */
 size_t nd_collect_write_obj(FILE *f, const struct nd_json *obj, const char *kind,
-			    const char *api_version);
+			    const char *api_version, const struct nd_redact *rd);
 
 #endif

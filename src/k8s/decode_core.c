@@ -142,6 +142,58 @@ int dec_pod(struct dec *d, const struct nd_json *o)
 	return 1;
 }
 
+/* status of condition type, or NULL when absent */
+static const char *cond_status(struct dec *d, const struct nd_json *conds, const char *type)
+{
+	for (uint32_t i = 0; conds && i < conds->n; i++) {
+		const struct nd_json *c = &conds->u.items[i];
+		const char *t = dec_str(d, nd_json_get(c, "type"), "status.conditions[].type");
+
+		if (t && strcmp(t, type) == 0)
+			return dec_str(d, nd_json_get(c, "status"), "status.conditions[].status");
+	}
+	return NULL;
+}
+
+static uint32_t node_conds(struct dec *d, const struct nd_json *conds)
+{
+	static const struct { const char *type; uint32_t bit; } pressure[] = {
+		{"MemoryPressure", ND_NCOND_MEMORY}, {"DiskPressure", ND_NCOND_DISK},
+		{"PIDPressure", ND_NCOND_PID}, {"NetworkUnavailable", ND_NCOND_NETWORK},
+	};
+	const char *ready = cond_status(d, conds, "Ready");
+	uint32_t bits = 0;
+
+	if (ready && strcmp(ready, "False") == 0)
+		bits |= ND_NCOND_READY_FALSE;
+	else if (ready && strcmp(ready, "True") != 0)
+		bits |= ND_NCOND_READY_UNKNOWN;
+	for (size_t i = 0; i < sizeof(pressure) / sizeof(pressure[0]); i++) {
+		const char *st = cond_status(d, conds, pressure[i].type);
+
+		if (st && strcmp(st, "True") == 0)
+			bits |= pressure[i].bit;
+	}
+	return bits;
+}
+
+static void node_taints(struct dec *d, const struct nd_json *spec, struct nd_node *n)
+{
+	const struct nd_json *ts = dec_arr(d, nd_json_get(spec, "taints"), "spec.taints");
+
+	if (!ts || !ts->n)
+		return;
+	n->taints = dec_alloc(d, ts->n, sizeof(*n->taints));
+	for (uint32_t i = 0; i < ts->n; i++) {
+		const struct nd_json *t = &ts->u.items[i];
+		struct nd_taint *x = &n->taints[n->ntaints++];
+
+		x->key = dec_str(d, nd_json_get(t, "key"), "spec.taints[].key");
+		x->value = dec_str(d, nd_json_get(t, "value"), "spec.taints[].value");
+		x->effect = dec_str(d, nd_json_get(t, "effect"), "spec.taints[].effect");
+	}
+}
+
 int dec_node(struct dec *d, const struct nd_json *o)
 {
 	struct nd_node n = {0};
@@ -161,6 +213,7 @@ int dec_node(struct dec *d, const struct nd_json *o)
 		}
 	}
 	n.unschedulable = dec_bool(d, nd_json_get(spec, "unschedulable"), "spec.unschedulable");
+	n.provider_id = dec_str(d, nd_json_get(spec, "providerID"), "spec.providerID");
 	addrs = dec_arr(d, nd_json_get(status, "addresses"), "status.addresses");
 	for (i = 0; addrs && i < addrs->n; i++) {
 		const char *t = dec_str(d, nd_json_get(&addrs->u.items[i], "type"),
@@ -170,8 +223,14 @@ int dec_node(struct dec *d, const struct nd_json *o)
 			n.internal_ip = dec_str(d, nd_json_get(&addrs->u.items[i], "address"),
 						"status.addresses[].address");
 	}
-	n.ready = cond_true(d, dec_arr(d, nd_json_get(status, "conditions"), "status.conditions"),
-			    "Ready", &n.ready_known);
+	{
+		const struct nd_json *conds = dec_arr(d, nd_json_get(status, "conditions"),
+						      "status.conditions");
+
+		n.ready = cond_true(d, conds, "Ready", &n.ready_known);
+		n.conds = node_conds(d, conds);
+	}
+	node_taints(d, spec, &n);
 	n.os = nd_labels_get(&n.m.labels, "kubernetes.io/os");
 	if (!n.os)
 		n.os = dec_str(d, nd_json_path(status, "nodeInfo", "operatingSystem", NULL),
@@ -216,6 +275,46 @@ int dec_service(struct dec *d, const struct nd_json *o)
 	s.cluster_ip = dec_str(d, nd_json_get(spec, "clusterIP"), "spec.clusterIP");
 	s.publish_not_ready = dec_bool(d, nd_json_get(spec, "publishNotReadyAddresses"),
 				       "spec.publishNotReadyAddresses");
+	{
+		const char *itp = dec_str(d, nd_json_get(spec, "internalTrafficPolicy"),
+					  "spec.internalTrafficPolicy");
+		const char *etp = dec_str(d, nd_json_get(spec, "externalTrafficPolicy"),
+					  "spec.externalTrafficPolicy");
+		const char *aff = dec_str(d, nd_json_get(spec, "sessionAffinity"),
+					  "spec.sessionAffinity");
+		const struct nd_json *to = nd_json_path(spec, "sessionAffinityConfig", "clientIP",
+							"timeoutSeconds", NULL);
+		uint32_t nx = 0;
+
+		s.itp_local = itp && strcmp(itp, "Local") == 0;
+		/* "OnlyLocal" is the beta-era spelling the API still converts */
+		s.etp_local = etp && (strcmp(etp, "Local") == 0 || strcmp(etp, "OnlyLocal") == 0);
+		s.affinity_client_ip = aff && strcmp(aff, "ClientIP") == 0;
+		s.affinity_timeout = to && to->type != ND_JNULL
+			? (int32_t)dec_int(d, to, "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+					   0, 86400)
+			: 10800;
+		s.external_ips = dec_strs(d, nd_json_get(spec, "externalIPs"), "spec.externalIPs", &nx);
+		s.nexternal_ips = nx;
+	}
+	{
+		const struct nd_json *ing = dec_arr(d, nd_json_path(o, "status", "loadBalancer",
+								  "ingress", NULL),
+						    "status.loadBalancer.ingress");
+
+		/* ipMode Proxy: the load balancer delivers to the node, kube-proxy
+		 * writes nothing for that IP */
+		s.lb_ips = ing && ing->n ? dec_alloc(d, ing->n, sizeof(*s.lb_ips)) : NULL;
+		for (uint32_t k = 0; ing && k < ing->n; k++) {
+			const char *ip = dec_str(d, nd_json_get(&ing->u.items[k], "ip"),
+						 "status.loadBalancer.ingress[].ip");
+			const char *mode = dec_str(d, nd_json_get(&ing->u.items[k], "ipMode"),
+						   "status.loadBalancer.ingress[].ipMode");
+
+			if (ip && *ip && !(mode && strcmp(mode, "Proxy") == 0))
+				s.lb_ips[s.nlb_ips++] = ip;
+		}
+	}
 	sel = dec_obj(d, nd_json_get(spec, "selector"), "spec.selector");
 	if (sel && sel->n) {
 		struct nd_err e;

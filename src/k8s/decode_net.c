@@ -129,6 +129,14 @@ int dec_endpointslice(struct dec *d, const struct nd_json *o)
 		bool term = dec_bool(d, tv, "conditions.terminating");
 		const char *node = dec_str(d, nd_json_get(ep, "nodeName"), "endpoints[].nodeName");
 
+		/* discovery/v1beta1 and early v1 slices name the node in the topology */
+		if (!node)
+			node = dec_str(d, nd_json_path(ep, "deprecatedTopology", "kubernetes.io/hostname",
+						       NULL), "endpoints[].deprecatedTopology");
+		if (!node)
+			node = dec_str(d, nd_json_path(ep, "topology", "kubernetes.io/hostname", NULL),
+				       "endpoints[].topology");
+
 		for (j = 0; addrs && j < addrs->n; j++) {
 			struct nd_epaddr *ea = &s.addrs[s.naddrs++];
 
@@ -216,10 +224,107 @@ int dec_event(struct dec *d, const struct nd_json *o)
 	return 1;
 }
 
+/* A NodeSelectorRequirement list into sel; false when one would not pass API validation. */
+static bool node_reqs(struct dec *d, const struct nd_json *list, bool fields, const char *field,
+		      struct nd_selector *sel)
+{
+	static const struct { const char *name; uint8_t op; } ops[] = {
+		{"In", ND_SEL_IN}, {"NotIn", ND_SEL_NOTIN}, {"Exists", ND_SEL_EXISTS},
+		{"DoesNotExist", ND_SEL_NOTEXISTS}, {"Gt", ND_SEL_GT}, {"Lt", ND_SEL_LT},
+	};
+	const struct nd_json *a = dec_arr(d, list, field);
+	bool ok = true;
+
+	if (!a || !a->n)
+		return true;
+	sel->req = dec_alloc(d, a->n, sizeof(*sel->req));
+	for (uint32_t i = 0; i < a->n; i++) {
+		const struct nd_json *r = &a->u.items[i];
+		struct nd_selreq *q = &sel->req[sel->nreq++];
+		const char *op = dec_str(d, nd_json_get(r, "operator"), field);
+		size_t k, nops = sizeof(ops) / sizeof(ops[0]);
+		int64_t ignored;
+
+		q->key = dec_str(d, nd_json_get(r, "key"), field);
+		q->vals = dec_strs(d, nd_json_get(r, "values"), field, &q->nvals);
+		for (k = 0; op && k < nops && strcmp(op, ops[k].name) != 0; k++)
+			;
+		if (!q->key || !op || k == nops) {
+			ok = false;
+			continue;
+		}
+		q->op = ops[k].op;
+		if (fields)
+			ok &= (q->op == ND_SEL_IN || q->op == ND_SEL_NOTIN) && q->nvals == 1;
+		else if (q->op == ND_SEL_IN || q->op == ND_SEL_NOTIN)
+			ok &= q->nvals > 0;
+		else if (q->op == ND_SEL_EXISTS || q->op == ND_SEL_NOTEXISTS)
+			ok &= q->nvals == 0;
+		else
+			ok &= q->nvals == 1 && nd_parse_i64(q->vals[0], strlen(q->vals[0]),
+							    INT64_MIN, INT64_MAX, &ignored) == 0;
+	}
+	return ok;
+}
+
+/* A pod spec's scheduling constraints (what is in nd_placement). */
+static void dec_placement(struct dec *d, const struct nd_json *spec, struct nd_placement *p)
+{
+	const struct nd_json *ns, *terms, *tols, *req;
+	struct nd_err e;
+
+	p->node_name = dec_str(d, nd_json_get(spec, "nodeName"), "spec.template.spec.nodeName");
+	p->host_network = dec_bool(d, nd_json_get(spec, "hostNetwork"),
+				   "spec.template.spec.hostNetwork");
+	ns = nd_json_get(spec, "nodeSelector");
+	if (ns && ns->type != ND_JNULL &&
+	    nd_labels_from_json(ns, d->m->arena, d->m->strings, &p->node_selector, &e) < 0)
+		dec_fail(d, "spec.template.spec.nodeSelector", "%s", e.msg);
+	req = dec_obj(d, nd_json_path(spec, "affinity", "nodeAffinity",
+				      "requiredDuringSchedulingIgnoredDuringExecution", NULL),
+		      "spec.template.spec.affinity.nodeAffinity."
+		      "requiredDuringSchedulingIgnoredDuringExecution");
+	if (req) {
+		p->has_required = true;
+		terms = dec_arr(d, nd_json_get(req, "nodeSelectorTerms"),
+				"requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms");
+		if (terms && terms->n) {
+			p->terms = dec_alloc(d, terms->n, sizeof(*p->terms));
+			for (uint32_t i = 0; i < terms->n; i++) {
+				const struct nd_json *t = &terms->u.items[i];
+				struct nd_nsterm *nt = &p->terms[p->nterms++];
+				bool ok = node_reqs(d, nd_json_get(t, "matchExpressions"), false,
+						    "nodeSelectorTerms[].matchExpressions", &nt->exprs);
+
+				ok &= node_reqs(d, nd_json_get(t, "matchFields"), true,
+						"nodeSelectorTerms[].matchFields", &nt->fields);
+				nt->invalid = !ok;
+			}
+		}
+	}
+	tols = dec_arr(d, nd_json_get(spec, "tolerations"), "spec.template.spec.tolerations");
+	if (tols && tols->n) {
+		p->tols = dec_alloc(d, tols->n, sizeof(*p->tols));
+		for (uint32_t i = 0; i < tols->n; i++) {
+			const struct nd_json *t = &tols->u.items[i];
+			struct nd_toleration *to = &p->tols[p->ntols++];
+			const struct nd_json *secs = nd_json_get(t, "tolerationSeconds");
+
+			to->key = dec_str(d, nd_json_get(t, "key"), "tolerations[].key");
+			to->op = dec_str(d, nd_json_get(t, "operator"), "tolerations[].operator");
+			to->value = dec_str(d, nd_json_get(t, "value"), "tolerations[].value");
+			to->effect = dec_str(d, nd_json_get(t, "effect"), "tolerations[].effect");
+			to->has_seconds = secs && secs->type != ND_JNULL;
+			to->seconds = dec_int(d, secs, "tolerations[].tolerationSeconds", INT64_MIN,
+					      INT64_MAX);
+		}
+	}
+}
+
 int dec_daemonset(struct dec *d, const struct nd_json *o)
 {
 	struct nd_daemonset ds = {0};
-	const struct nd_json *spec, *tmpl, *sel, *ns, *cs, *status;
+	const struct nd_json *spec, *tmpl, *sel, *cs, *status;
 
 	dec_meta(d, o, &ds.m);
 	spec = dec_obj(d, nd_json_get(o, "spec"), "spec");
@@ -239,11 +344,8 @@ int dec_daemonset(struct dec *d, const struct nd_json *o)
 		if (tl && tl->type != ND_JNULL &&
 		    nd_labels_from_json(tl, d->m->arena, d->m->strings, &ds.template_labels, &e) < 0)
 			dec_fail(d, "spec.template.metadata.labels", "%s", e.msg);
-		ns = nd_json_path(tmpl, "spec", "nodeSelector", NULL);
-		if (ns && ns->type != ND_JNULL &&
-		    nd_labels_from_json(ns, d->m->arena, d->m->strings, &ds.node_selector, &e) < 0)
-			dec_fail(d, "spec.template.spec.nodeSelector", "%s", e.msg);
 	}
+	dec_placement(d, dec_obj(d, nd_json_get(tmpl, "spec"), "spec.template.spec"), &ds.place);
 	cs = dec_arr(d, nd_json_path(tmpl, "spec", "containers", NULL), "spec.template.spec.containers");
 	if (cs && cs->n) {
 		const struct nd_json *c = &cs->u.items[0];
@@ -310,6 +412,14 @@ int dec_nnc(struct dec *d, const struct nd_json *o)
 						  "networkContainers[].subnetName");
 			nc->subnet_cidr = dec_str(d, nd_json_get(c, "subnetAddressSpace"),
 						  "networkContainers[].subnetAddressSpace");
+			nc->subscription = dec_str(d, nd_json_get(c, "subcriptionID"),
+						   "networkContainers[].subcriptionID");
+			if (!nc->subscription)
+				nc->subscription = dec_str(d, nd_json_get(c, "subscriptionID"),
+							   "networkContainers[].subscriptionID");
+			nc->resource_group = dec_str(d, nd_json_get(c, "resourceGroupID"),
+						     "networkContainers[].resourceGroupID");
+			nc->vnet = dec_str(d, nd_json_get(c, "vnetID"), "networkContainers[].vnetID");
 			nc->subnet_id = dec_str(d, nd_json_get(c, "subnetID"),
 						"networkContainers[].subnetID");
 			ipa = dec_arr(d, nd_json_get(c, "ipAssignments"),

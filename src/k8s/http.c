@@ -20,7 +20,10 @@ struct xfer {
 	char *bearer_hdr;
 	struct nd_http_req req;
 	struct nd_http_body err;     /* a non-2xx body (the Status object) */
-	bool aborted;
+	bool aborted, hdr_toobig, body_toobig;
+	size_t hdr_bytes, body_bytes;
+	char first[64];
+	size_t first_len;
 	int64_t retry_after_ms;
 	char content_type[128];
 	char errbuf[CURL_ERROR_SIZE];
@@ -58,7 +61,8 @@ int64_t nd_now_ms(void)
 const char *nd_http_fail_name(enum nd_http_fail f)
 {
 	static const char *const n[] = {"ok", "dns", "connect", "timeout", "tls-verify", "tls",
-					"client-cert", "truncated", "aborted", "other"};
+					"client-cert", "truncated", "aborted", "other",
+					"headers-too-big", "body-too-big"};
 
 	return (unsigned)f < sizeof(n) / sizeof(n[0]) ? n[f] : "other";
 }
@@ -129,6 +133,10 @@ struct nd_http *nd_http_new(const struct nd_http_config *c, struct nd_err *e)
 		h->c.max_connections = 6;
 	if (!h->c.err_body_max)
 		h->c.err_body_max = 64 * 1024;
+	if (!h->c.max_headers)
+		h->c.max_headers = 256 * 1024;
+	if (!h->c.low_speed_ms)
+		h->c.low_speed_ms = 10000;
 	if (setup_server(h, e) < 0) {
 		nd_http_free(h);
 		return NULL;
@@ -219,7 +227,26 @@ static size_t on_write(char *p, size_t sz, size_t nm, void *ud)
 	long code = 0;
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (x->first_len < sizeof(x->first) - 1) {
+		size_t k = sizeof(x->first) - 1 - x->first_len;
+
+		if (k > n)
+			k = n;
+		memcpy(x->first + x->first_len, p, k);
+		x->first_len += k;
+	}
 	if (code >= 200 && code < 300) {
+		curl_off_t wire = 0;
+		unsigned ratio = x->req.max_ratio ? x->req.max_ratio : 200;
+
+		x->body_bytes += n;
+		curl_easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);
+		if ((x->req.max_body && x->body_bytes > x->req.max_body) ||
+		    (x->body_bytes > (16u << 20) && wire > 0 &&
+		     x->body_bytes / (size_t)wire > ratio)) {
+			x->body_toobig = true;
+			return 0;
+		}
 		if (x->req.on_body && x->req.on_body(x->req.ctx, p, n) < 0) {
 			x->aborted = true;
 			return 0;
@@ -246,6 +273,11 @@ static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
 	size_t n = sz * nm;
 	char line[256];
 
+	x->hdr_bytes += n;
+	if (x->hdr_bytes > x->h->c.max_headers) {
+		x->hdr_toobig = true;
+		return 0;
+	}
 	if (n >= sizeof(line))
 		return n;
 	memcpy(line, p, n);
@@ -253,6 +285,7 @@ static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
 	trim(line);
 	if (strncasecmp(line, "HTTP/", 5) == 0) {
 		/* a new response (after 100-continue or a proxy CONNECT): start over */
+		x->hdr_bytes = n;
 		x->retry_after_ms = -1;
 		x->content_type[0] = '\0';
 	} else if (strncasecmp(line, "Retry-After:", 12) == 0) {
@@ -261,8 +294,9 @@ static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
 
 		while (*v == ' ')
 			v++;
-		if (nd_parse_i64(v, strlen(v), 0, 86400, &s) == 0)
-			x->retry_after_ms = s * 1000;
+		/* seconds; a larger value is kept (capped) so the caller can say it */
+		if (nd_parse_i64(v, strlen(v), 0, INT64_MAX / 1000, &s) == 0)
+			x->retry_after_ms = s > 864000 ? 864000000 : s * 1000;
 	} else if (strncasecmp(line, "Content-Type:", 13) == 0) {
 		const char *v = line + 13;
 
@@ -312,6 +346,10 @@ int nd_http_start(struct nd_http *h, const struct nd_http_req *req, struct nd_er
 		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)ct);
 		if (tt > 0)
 			curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)tt);
+		/* a drip: under 512 bytes/s for low_speed_ms (whole seconds, at least 1) */
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 512L);
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+				 (long)(h->c.low_speed_ms >= 1000 ? h->c.low_speed_ms / 1000 : 1));
 	}
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
@@ -414,6 +452,38 @@ static void finish(struct nd_http *h, struct xfer *x, CURLcode rc)
 	if (rc != CURLE_OK)
 		snprintf(res.error, sizeof(res.error), "%s",
 			 x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
+	if (x->hdr_toobig || (rc == CURLE_OUT_OF_MEMORY && x->hdr_bytes > 0 &&
+			       x->body_bytes == 0 && !x->err.body.len)) {
+		/* ours (max_headers), or curl's own limit on one header line (100 KiB,
+		 * which libcurl reports as "out of memory" while reading headers) */
+		res.fail = ND_HTTP_HEADERS_TOOBIG;
+		snprintf(res.error, sizeof(res.error), "the answer's headers are larger than %zu "
+			 "bytes%s", x->hdr_toobig ? x->h->c.max_headers : (size_t)100 * 1024,
+			 x->hdr_toobig ? "" : " (one header line)");
+	} else if (x->body_toobig) {
+		curl_off_t wire = 0;
+
+		curl_easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);
+		res.fail = ND_HTTP_BODY_TOOBIG;
+		if (x->req.max_body && x->body_bytes > x->req.max_body)
+			snprintf(res.error, sizeof(res.error), "the answer is larger than %zu bytes",
+				 x->req.max_body);
+		else
+			snprintf(res.error, sizeof(res.error), "the answer inflates more than %u "
+				 "times (%zu bytes from %lld on the wire): a compression bomb?",
+				 x->req.max_ratio ? x->req.max_ratio : 200, x->body_bytes,
+				 (long long)wire);
+	}
+	res.body_bytes = x->body_bytes;
+	{
+		curl_off_t wire = 0;
+
+		curl_easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);
+		res.wire_bytes = wire > 0 ? (size_t)wire : 0;
+	}
+	memcpy(res.first, x->first, x->first_len);
+	res.first[x->first_len] = '\0';
+	res.first_len = x->first_len;
 	res.content_type = x->content_type[0] ? x->content_type : NULL;
 	res.body = x->err.body.p;
 	res.body_len = x->err.body.len;

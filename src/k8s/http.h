@@ -18,6 +18,11 @@
  * nd_http_poll(), and may start new requests.
  *
  * The bearer token is sent in a header and never copied into messages.
+ *
+ * Budgets (issue 10): every transfer has a connect and a total deadline,
+ * is cut when slower than 512 bytes/s for low_speed_ms, when its headers
+ * pass max_headers, and when its body passes the request's max_body or
+ * inflates more than max_ratio times; each has its own nd_http_fail.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -39,6 +44,8 @@ struct nd_http_config {
 	int64_t timeout_ms;          /* whole request; 0: none */
 	int max_connections;         /* 0: 6 */
 	size_t err_body_max;         /* 0: 64 KiB */
+	size_t max_headers;          /* bytes of one answer's headers; 0: 256 KiB */
+	int64_t low_speed_ms;        /* abort when under 512 bytes/s for this long; 0: 10 s */
 };
 
 /* Why a request failed before an HTTP status was known (or the body was cut). */
@@ -53,6 +60,8 @@ enum nd_http_fail {
 	ND_HTTP_TRUNCATED,      /* the body ended early or the connection broke */
 	ND_HTTP_ABORTED,        /* on_body returned an error */
 	ND_HTTP_OTHER,
+	ND_HTTP_HEADERS_TOOBIG, /* the answer's headers passed max_headers (or curl's own limit) */
+	ND_HTTP_BODY_TOOBIG,    /* the body passed max_body, or inflated past the ratio */
 };
 
 struct nd_http_result {
@@ -64,6 +73,10 @@ struct nd_http_result {
 	const char *body;            /* non-2xx body (NUL-terminated), or NULL */
 	size_t body_len;
 	int64_t elapsed_ms;
+	size_t body_bytes;           /* 2xx body bytes handed on (decoded) */
+	size_t wire_bytes;           /* body bytes on the wire (before gzip decoding) */
+	char first[64];              /* the body's first bytes (any status), NUL-terminated */
+	size_t first_len;
 };
 
 /*
@@ -93,6 +106,11 @@ struct nd_http_req {
 	int (*on_body)(void *ctx, const char *p, size_t n);
 	void (*on_done)(void *ctx, const struct nd_http_result *res);
 	void *ctx;
+	/* The most 2xx body bytes to take, decoded (0: none), and the most a
+	 * gzip'd body may inflate (decoded / wire, checked past 16 MiB; 0: 200):
+	 * past either the transfer ends with ND_HTTP_BODY_TOOBIG. */
+	size_t max_body;
+	unsigned max_ratio;
 	/* A POST (a create, such as a SubjectAccessReview) when body is set:
 	 * body_len bytes of JSON, copied at start; NULL for a GET. */
 	const char *body;

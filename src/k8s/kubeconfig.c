@@ -435,6 +435,40 @@ static int in_cluster(const struct nd_kubeconfig_opts *o, struct nd_kubeconfig *
 	return 0;
 }
 
+static bool env_set(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v;
+}
+
+int nd_kubeconfig_in_cluster(const char *sa_dir, struct nd_kubeconfig **out, struct nd_err *e)
+{
+	struct nd_kubeconfig_opts o = {.sa_dir = sa_dir};
+	struct nd_kubeconfig *kc;
+	char path[4096];
+
+	*out = NULL;
+	if (!env_set("KUBERNETES_SERVICE_HOST") || !env_set("KUBERNETES_SERVICE_PORT"))
+		return nd_err_set(e, "not in a pod: KUBERNETES_SERVICE_HOST and "
+				  "KUBERNETES_SERVICE_PORT are not both set (Kubernetes sets them "
+				  "in every container)");
+	kc = nd_xcalloc(1, sizeof(*kc));
+	if (in_cluster(&o, kc, e) < 0) {
+		nd_kubeconfig_free(kc);
+		return -1;
+	}
+	if (!kc->ca_file) {
+		snprintf(path, sizeof(path), "%s/ca.crt", kc->files);
+		nd_err_set(e, "the service account's CA '%s' does not exist: the API server's "
+			   "certificate cannot be verified", path);
+		nd_kubeconfig_free(kc);
+		return -1;
+	}
+	*out = kc;
+	return 0;
+}
+
 static void join_file(struct nd_kubeconfig *kc, const char *p)
 {
 	size_t a = kc->files ? strlen(kc->files) : 0, b = strlen(p);
@@ -489,7 +523,7 @@ int nd_kubeconfig_load(const struct nd_kubeconfig_opts *o, struct nd_kubeconfig 
 		}
 	}
 	if (ks.n == 0) {
-		if (!o->path && getenv("KUBERNETES_SERVICE_HOST") && getenv("KUBERNETES_SERVICE_PORT") &&
+		if (!o->path && env_set("KUBERNETES_SERVICE_HOST") && env_set("KUBERNETES_SERVICE_PORT") &&
 		    !o->context) {
 			rc = in_cluster(o, kc, e);
 			goto out;

@@ -87,6 +87,14 @@ struct nd_kubeconfig_opts {
 int nd_kubeconfig_load(const struct nd_kubeconfig_opts *o, struct nd_kubeconfig **out,
 		       struct nd_err *e);
 void nd_kubeconfig_free(struct nd_kubeconfig *kc);
+/*
+ * In a pod, whatever kubeconfig files exist: server
+ * https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT (IPv6 in
+ * brackets), the token file, ca.crt and namespace of sa_dir (NULL: the
+ * standard folder, or $NETDIAG_SERVICEACCOUNT_DIR). -1 with e filled when
+ * either variable is unset or empty, or the token or the CA is missing.
+ */
+int nd_kubeconfig_in_cluster(const char *sa_dir, struct nd_kubeconfig **out, struct nd_err *e);
 
 /* Decode base64 (standard alphabet, padding optional, white space ignored).
  * Returns a malloc'd buffer (NUL-terminated for convenience) or NULL. */

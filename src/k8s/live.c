@@ -49,6 +49,8 @@ struct nd_live_kind *nd_live_kinds(size_t *n)
 	return k;
 }
 
+#define SEEN_TOKENS 16
+
 struct job {
 	struct nd_live *lv;
 	struct nd_live_kind *k;
@@ -59,7 +61,9 @@ struct job {
 	size_t skip_left, skip_at_start, delivered_attempt;
 	struct nd_json_push *push;
 	struct nd_err perr;
-	bool perr_set;
+	bool perr_set, over_budget;
+	uint64_t seen[SEEN_TOKENS];   /* hashes of the continue tokens met, a ring */
+	unsigned nseen;
 	int64_t not_before, t0;
 };
 
@@ -83,6 +87,12 @@ int nd_live_open(const struct nd_kubeconfig *kc, const struct nd_live_opts *o,
 		lv->o.max_retries = 5;
 	if (!lv->o.max_backoff_ms)
 		lv->o.max_backoff_ms = 10000;
+	if (!lv->o.max_objects)
+		lv->o.max_objects = 500000;
+	if (!lv->o.max_pages)
+		lv->o.max_pages = 10000;
+	if (!lv->o.max_page_bytes)
+		lv->o.max_page_bytes = (size_t)1 << 30;
 	hc.server = kc->server;
 	hc.ca_file = kc->ca_file;
 	hc.ca_data = kc->ca_data;
@@ -126,8 +136,14 @@ static int on_item(const struct nd_json *obj, size_t off, const char *list_kind,
 		j->skip_left--;
 		return 0;
 	}
+	if (j->lv->objects >= j->lv->o.max_objects) {
+		j->over_budget = true;
+		return nd_err_set(e, "more than %zu objects in all (the budget of one run): the "
+				  "rest of %s was not read", j->lv->o.max_objects, j->k->file);
+	}
 	j->delivered_attempt++;
 	j->k->objects++;
+	j->lv->objects++;
 	return j->lv->fn(obj, off, list_kind ? list_kind : j->list_kind, j->lv->fnctx, e);
 }
 
@@ -196,8 +212,13 @@ static void start(struct job *j)
 	if (lv->o.deadline_ms && nd_now_ms() >= lv->o.deadline_ms) {
 		char msg[600];
 
-		snprintf(msg, sizeof(msg), "GET %.500s: not listed, the run's --timeout deadline passed",
-			 j->k->path);
+		if (j->k->pages)
+			snprintf(msg, sizeof(msg), "GET %.400s: cut after %zu pages and %zu objects: "
+				 "the run's --timeout deadline passed (continue tokens that never "
+				 "end?)", j->k->path, j->k->pages, j->k->objects);
+		else
+			snprintf(msg, sizeof(msg), "GET %.500s: not listed, the run's --timeout "
+				 "deadline passed%s", j->k->path, j->k->retries ? " while retrying" : "");
 		job_fail_msg(j, msg);
 		return;
 	}
@@ -233,6 +254,7 @@ static void start(struct job *j)
 	rq.on_body = on_body;
 	rq.on_done = on_done;
 	rq.ctx = j;
+	rq.max_body = lv->o.max_page_bytes;
 	if (nd_http_start(lv->http, &rq, &e) < 0) {
 		job_fail_msg(j, e.msg);
 		return;
@@ -257,11 +279,79 @@ static bool retry(struct job *j, int64_t delay_ms)
 		int64_t b = 250LL << (j->attempts - 1);
 
 		delay_ms = b + (nd_now_ms() % (b / 2 + 1));
+		if (delay_ms > lv->o.max_backoff_ms)
+			delay_ms = lv->o.max_backoff_ms;
 	}
-	if (delay_ms > lv->o.max_backoff_ms)
-		delay_ms = lv->o.max_backoff_ms;
 	j->not_before = nd_now_ms() + delay_ms;
 	return true;
+}
+
+static uint64_t token_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The body's first bytes, printable, for a message. */
+static void first_bytes(char *out, size_t outlen, const struct nd_http_result *res)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < res->first_len && o + 5 < outlen; i++) {
+		unsigned char c = (unsigned char)res->first[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			out[o++] = (char)c;
+		} else {
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
+		}
+	}
+	out[o < outlen ? o : outlen - 1] = '\0';
+}
+
+/* A 2xx answer that is not JSON: say what it is. */
+static bool not_json(const struct nd_http_result *res)
+{
+	const char *ct = res->content_type;
+
+	return ct && !strstr(ct, "json");
+}
+
+static void fail_not_json(struct job *j, const char *what, const struct nd_http_result *res)
+{
+	char msg[512], fb[200];
+
+	first_bytes(fb, sizeof(fb), res);
+	snprintf(msg, sizeof(msg), "%s: HTTP %ld answer is not JSON (%s), it starts '%s': is "
+		 "this a Kubernetes API server (a proxy's sign-in page?)", what, res->status,
+		 res->content_type ? res->content_type : "no Content-Type", fb);
+	job_fail_msg(j, msg);
+}
+
+/* 429/5xx with Retry-After: wait what the server asks if the run has the time, else say so. */
+static bool retry_after(struct job *j, const struct nd_http_result *res, struct nd_api_error *ae)
+{
+	struct nd_live *lv = j->lv;
+	int64_t left = lv->o.deadline_ms ? lv->o.deadline_ms - nd_now_ms() : INT64_MAX;
+	size_t l = strlen(ae->message);
+
+	if (res->retry_after_ms < 0)
+		return retry(j, -1);
+	if (res->retry_after_ms < left && res->retry_after_ms <= lv->o.max_backoff_ms * 6 &&
+	    retry(j, res->retry_after_ms))
+		return true;
+	if (res->retry_after_ms >= left)
+		snprintf(ae->message + l, sizeof(ae->message) - l, "; the server asks to wait "
+			 "%lld s (Retry-After), more than the %.1f s left of --timeout: not "
+			 "retried", (long long)(res->retry_after_ms / 1000), (double)left / 1000.0);
+	else
+		snprintf(ae->message + l, sizeof(ae->message) - l, "; still refused after %u "
+			 "tries (Retry-After %lld s)", j->attempts + 1,
+			 (long long)(res->retry_after_ms / 1000));
+	return false;
 }
 
 static void on_done(void *ctx, const struct nd_http_result *res)
@@ -280,11 +370,8 @@ static void on_done(void *ctx, const struct nd_http_result *res)
 		const char *c;
 
 		if (nd_json_push_finish(j->push, &e) < 0) {
-			if (res->content_type && !strstr(res->content_type, "json")) {
-				snprintf(ae.message, sizeof(ae.message), "%s: the server answered with "
-					 "'%s', not JSON: is it a Kubernetes API server?", what,
-					 res->content_type);
-				job_fail_msg(j, ae.message);
+			if (not_json(res)) {
+				fail_not_json(j, what, res);
 				return;
 			}
 			if (retry(j, -1))
@@ -305,6 +392,30 @@ static void on_done(void *ctx, const struct nd_http_result *res)
 		j->attempts = 0;
 		md = nd_json_push_member(j->push, "metadata");
 		c = nd_json_str(nd_json_get(md, "continue"));
+		if (c && c[0]) {
+			uint64_t hv = token_hash(c);
+			unsigned n = j->nseen < SEEN_TOKENS ? j->nseen : SEEN_TOKENS;
+
+			for (unsigned t = 0; t < n; t++) {
+				if (j->seen[t] == hv) {
+					snprintf(ae.message, sizeof(ae.message), "%s: the server gave "
+						 "a continue token it gave before ('%.40s%s', page "
+						 "%zu): a loop; the list was cut after %zu objects",
+						 what, c, strlen(c) > 40 ? "..." : "", j->k->pages,
+						 j->k->objects);
+					job_fail_msg(j, ae.message);
+					return;
+				}
+			}
+			j->seen[j->nseen++ % SEEN_TOKENS] = hv;
+			if (j->k->pages >= lv->o.max_pages) {
+				snprintf(ae.message, sizeof(ae.message), "%s: more than %u pages "
+					 "(continue tokens that never end?); the list was cut after "
+					 "%zu objects", what, lv->o.max_pages, j->k->objects);
+				job_fail_msg(j, ae.message);
+				return;
+			}
+		}
 		free(j->cont);
 		j->cont = c && c[0] ? nd_xstrdup(c) : NULL;
 		if (!j->cont) {
@@ -319,18 +430,54 @@ static void on_done(void *ctx, const struct nd_http_result *res)
 	if (res->fail != ND_HTTP_OK && res->status < 300) {
 		/* transport: the body was cut, the connection broke, a deadline passed */
 		if (res->fail == ND_HTTP_ABORTED && j->perr_set) {
-			if (retry(j, -1))
+			if (j->over_budget) {
+				snprintf(ae.message, sizeof(ae.message), "%.200s: %.300s", what,
+					 j->perr.msg);
+				job_fail_msg(j, ae.message);
 				return;
-			job_fail_msg(j, j->perr.msg);
+			}
+			if (not_json(res)) {
+				fail_not_json(j, what, res);
+				return;
+			}
+			if (j->attempts == 0 && retry(j, -1))
+				return;
+			{
+				char fb[100];
+
+				first_bytes(fb, sizeof(fb), res);
+				snprintf(ae.message, sizeof(ae.message), "%.120s: %.180s (%.60s, the answer starts "
+					 "'%s')", what, j->perr.msg, res->content_type ?
+					 res->content_type : "no Content-Type", fb);
+			}
+			job_fail_msg(j, ae.message);
+			return;
+		}
+		if (res->fail == ND_HTTP_HEADERS_TOOBIG || res->fail == ND_HTTP_BODY_TOOBIG) {
+			nd_api_error_from(&ae, res, what);
+			job_fail(j, &ae, ND_LIVE_ERROR);
 			return;
 		}
 		if ((res->fail == ND_HTTP_TRUNCATED || res->fail == ND_HTTP_OTHER ||
 		     (res->fail == ND_HTTP_TIMEOUT && j->attempts == 0)) && retry(j, -1))
 			return;
 		nd_api_error_from(&ae, res, what);
-		if (res->fail == ND_HTTP_TIMEOUT)
+		if (res->fail == ND_HTTP_TIMEOUT && j->k->pages)
+			snprintf(ae.message, sizeof(ae.message), "%s: cut after %zu pages and %zu "
+				 "objects when the run's --timeout deadline passed (continue tokens "
+				 "that never end?)", what, j->k->pages, j->k->objects);
+		else if (res->fail == ND_HTTP_TIMEOUT && strstr(res->error, "too slow"))
+			snprintf(ae.message, sizeof(ae.message), "%s: no complete answer: slower "
+				 "than 512 bytes/s for 10 s (%zu bytes came in %lld ms)", what,
+				 res->wire_bytes, (long long)res->elapsed_ms);
+		else if (res->fail == ND_HTTP_TIMEOUT && j->delivered_attempt)
+			snprintf(ae.message, sizeof(ae.message), "%s: cut after %zu objects (%zu "
+				 "bytes) when the run's --timeout deadline passed: a list that never "
+				 "ends?", what, j->k->objects, res->wire_bytes);
+		else if (res->fail == ND_HTTP_TIMEOUT)
 			snprintf(ae.message, sizeof(ae.message), "%s: no complete answer within "
-				 "%lld ms (--timeout)", what, (long long)lv->o.timeout_ms);
+				 "%lld ms (--timeout; %zu bytes came)", what,
+				 (long long)lv->o.timeout_ms, res->wire_bytes);
 		job_fail(j, &ae, ND_LIVE_ERROR);
 		return;
 	}
@@ -359,6 +506,7 @@ static void on_done(void *ctx, const struct nd_http_result *res)
 			free(j->cont);
 			j->cont = NULL;
 			j->full = j->k->restarts >= 2;
+			j->nseen = 0;    /* a new list: its tokens may be the old ones again */
 			j->skip_left = j->k->objects;
 			j->attempts = 0;
 			j->not_before = 0;
@@ -371,7 +519,7 @@ static void on_done(void *ctx, const struct nd_http_result *res)
 	case 502:
 	case 503:
 	case 504:
-		if (retry(j, res->retry_after_ms >= 0 ? res->retry_after_ms : -1))
+		if (retry_after(j, res, &ae))
 			return;
 		job_fail(j, &ae, ND_LIVE_ERROR);
 		return;
@@ -518,15 +666,23 @@ int nd_live_post(struct nd_live *lv, const char *path, const char *body, size_t 
 		struct nd_err e;
 
 		memset(&po, 0, sizeof(po));
-		nd_http_body_init(&po.col, max ? max : (1u << 20), true);
 		memset(ae, 0, sizeof(*ae));
+		if (lv->o.deadline_ms && nd_now_ms() >= lv->o.deadline_ms) {
+			ae->fail = ND_HTTP_TIMEOUT;
+			snprintf(ae->message, sizeof(ae->message), "%.200s: not sent, the run's "
+				 "--timeout deadline passed", what);
+			return -1;
+		}
+		nd_http_body_init(&po.col, max ? max : (1u << 20), true);
 		if (nd_auth_get(lv->auth, &cr, &e) < 0 ||
 		    (rq = (struct nd_http_req){.path = path, .bearer = cr.token,
 					       .cert_data = cr.cert_data, .cert_len = cr.cert_len,
 					       .key_data = cr.key_data, .key_len = cr.key_len,
 					       .cert_file = cr.cert_file, .key_file = cr.key_file,
 					       .on_body = post_body, .on_done = post_done, .ctx = &po,
-					       .body = body, .body_len = len},
+					       .body = body, .body_len = len,
+					       .timeout_ms = lv->o.deadline_ms ?
+							     lv->o.deadline_ms - nd_now_ms() : 0},
 		     nd_http_start(lv->http, &rq, &e) < 0)) {
 			ae->fail = ND_HTTP_OTHER;
 			snprintf(ae->message, sizeof(ae->message), "%.200s: %.300s", what, e.msg);

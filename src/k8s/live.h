@@ -14,6 +14,15 @@
  * skipping what was handed on; 403 -> the kind is FORBIDDEN with the
  * user/verb/resource; 404 -> the API is not served (a CRD that is not
  * installed): ABSENT, not an error.
+ *
+ * Nothing the server does makes a run outlast deadline_ms or its budgets:
+ * a Retry-After longer than what is left is not waited for (the message
+ * says both); a continue token seen before, more than max_pages pages,
+ * more than max_objects objects, a page over max_page_bytes or inflating
+ * like a bomb, headers over the HTTP client's ceiling, a drip: each ends
+ * the kind with a message saying what was cut and why. A 2xx answer that
+ * is not JSON names its Content-Type and first bytes and is not retried
+ * (a syntax error is retried once: a proxy may have cut it).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -52,6 +61,10 @@ struct nd_live_opts {
 	int64_t max_backoff_ms;      /* 0: 10 s */
 	int64_t deadline_ms;         /* nd_now_ms() past which nothing is started or retried,
 				      * and no request runs (--timeout, the whole run); 0: none */
+	/* Budgets (issue 10): past one the kind is an ERROR that says what was cut. */
+	size_t max_objects;          /* objects of all kinds together; 0: 500000 */
+	unsigned max_pages;          /* pages (continue tokens) per kind; 0: 10000 */
+	size_t max_page_bytes;       /* decoded bytes of one page; 0: 1 GiB */
 	/* Called when a kind is done (progress); may be NULL. */
 	void (*on_kind_done)(void *ctx, const struct nd_live_kind *k);
 	void *progress_ctx;

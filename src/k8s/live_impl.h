@@ -15,6 +15,7 @@ struct nd_live {
 	nd_json_item_fn fn;
 	void *fnctx;
 	unsigned running;
+	size_t objects;              /* all kinds, against o.max_objects */
 };
 
 #endif

@@ -89,16 +89,37 @@ bool nd_pod_is_live(const struct nd_pod *p);
 bool nd_pod_is_terminated(const struct nd_pod *p);
 
 /* ---- Node ---- */
+/* spec.taints[] */
+struct nd_taint {
+	const char *key;
+	const char *value;       /* NULL when absent */
+	const char *effect;      /* NoSchedule, PreferNoSchedule, NoExecute */
+};
+
+/* Node conditions that the node lifecycle controller turns into taints. */
+enum {
+	ND_NCOND_READY_FALSE    = 1u << 0,   /* Ready False: node.kubernetes.io/not-ready */
+	ND_NCOND_READY_UNKNOWN  = 1u << 1,   /* Ready Unknown: node.kubernetes.io/unreachable */
+	ND_NCOND_MEMORY         = 1u << 2,   /* MemoryPressure True */
+	ND_NCOND_DISK           = 1u << 3,   /* DiskPressure True */
+	ND_NCOND_PID            = 1u << 4,   /* PIDPressure True */
+	ND_NCOND_NETWORK        = 1u << 5,   /* NetworkUnavailable True */
+};
+
 struct nd_node {
 	struct nd_meta m;
 	const char **pod_cidrs;  /* spec.podCIDRs, else spec.podCIDR */
 	uint32_t npod_cidrs;
 	const char *internal_ip;
+	const char *provider_id; /* spec.providerID (azure:///subscriptions/...), or NULL */
 	bool ready;              /* condition Ready == True */
 	bool ready_known;        /* a Ready condition was present */
 	bool unschedulable;
 	const char *os;          /* label kubernetes.io/os or status.nodeInfo.operatingSystem */
 	int32_t max_pods;        /* status.allocatable.pods, 0 if unknown */
+	struct nd_taint *taints; /* spec.taints */
+	uint32_t ntaints;
+	uint32_t conds;          /* ND_NCOND_* */
 };
 
 /* ---- Namespace ---- */
@@ -123,6 +144,14 @@ struct nd_service {
 	const char *cluster_ip;    /* "None" for headless */
 	bool has_selector;         /* spec.selector present and non-empty */
 	bool publish_not_ready;
+	bool itp_local;            /* spec.internalTrafficPolicy: Local */
+	bool etp_local;            /* spec.externalTrafficPolicy: Local */
+	bool affinity_client_ip;   /* spec.sessionAffinity: ClientIP */
+	int32_t affinity_timeout;  /* sessionAffinityConfig.clientIP.timeoutSeconds (10800) */
+	uint32_t nexternal_ips;    /* spec.externalIPs */
+	const char **external_ips;
+	uint32_t nlb_ips;          /* status.loadBalancer.ingress[].ip (not ipMode Proxy) */
+	const char **lb_ips;
 	struct nd_selector selector;
 	uint32_t nports;
 	struct nd_svcport *ports;
@@ -171,11 +200,40 @@ struct nd_event {
 	int64_t last;            /* last seen, Unix seconds, 0 if unknown */
 };
 
+/* ---- Where a pod may run (a pod template's scheduling constraints) ---- */
+/* spec.tolerations[] */
+struct nd_toleration {
+	const char *key;          /* NULL or "": every key (with Exists) */
+	const char *op;           /* Exists, Equal; NULL or "" means Equal */
+	const char *value;
+	const char *effect;       /* NULL or "": every effect */
+	bool has_seconds;
+	int64_t seconds;          /* tolerationSeconds (NoExecute only) */
+};
+
+/* One NodeSelectorTerm: matchExpressions on labels AND matchFields. */
+struct nd_nsterm {
+	struct nd_selector exprs;   /* In/NotIn/Exists/DoesNotExist/Gt/Lt */
+	struct nd_selector fields;  /* key a node field (metadata.name), In/NotIn */
+	bool invalid;               /* a requirement the API would reject: matches nothing */
+};
+
+struct nd_placement {
+	const char *node_name;            /* spec.nodeName, or NULL */
+	struct nd_labels node_selector;   /* spec.nodeSelector */
+	bool has_required;                /* required node affinity given */
+	uint32_t nterms;                  /* its nodeSelectorTerms (ORed) */
+	struct nd_nsterm *terms;
+	uint32_t ntols;
+	struct nd_toleration *tols;
+	bool host_network;
+};
+
 /* ---- DaemonSet ---- */
 struct nd_daemonset {
 	struct nd_meta m;
 	struct nd_selector selector;       /* spec.selector */
-	struct nd_labels node_selector;    /* spec.template.spec.nodeSelector */
+	struct nd_placement place;         /* spec.template.spec's scheduling constraints */
 	struct nd_labels template_labels;
 	const char *image0;
 	const char **args;                 /* first container's command + args */
@@ -267,7 +325,10 @@ struct nd_nnc_nc {
 	const char *primary_ip;
 	const char *subnet_name;
 	const char *subnet_cidr;     /* subnetAddressSpace */
-	const char *subnet_id;       /* subnetID (the subnet's name on AKS), or NULL */
+	const char *subscription;    /* subcriptionID (sic: the JSON key is misspelled) */
+	const char *resource_group;  /* resourceGroupID */
+	const char *vnet;            /* vnetID (the VNet's name) */
+	const char *subnet_id;       /* subnetID (the subnet's name) */
 	uint32_t nassigned;          /* ipAssignments[] */
 	const char **ips;            /* ipAssignments[].ip, nassigned of them (NULL when absent) */
 	const char **ip_names;       /* ipAssignments[].name: CNS's id of each */

@@ -32,6 +32,11 @@ struct pstate {
 	/* all tables */
 	struct nd_ipt_table *tables;
 	size_t ntables, capt;
+	/* the line being read, and the lines skipped */
+	const char *text;
+	size_t textlen;
+	struct nd_rules_warning warn[ND_RULES_MAX_WARNINGS];
+	uint32_t nwarn, nskipped;
 };
 
 static int fail(struct pstate *ps, const char *what)
@@ -39,10 +44,30 @@ static int fail(struct pstate *ps, const char *what)
 	return nd_err_set(ps->e, "'%s' line %u: %s", ps->name, ps->line, what);
 }
 
+/* Skip what cannot be read, keeping a warning; returns 0 (reading goes on). */
+static int skip_at(struct pstate *ps, uint32_t line, const char *why, const char *text,
+		   size_t n)
+{
+	if (ps->nwarn < ND_RULES_MAX_WARNINGS) {
+		struct nd_rules_warning *w = &ps->warn[ps->nwarn++];
+
+		w->line = line;
+		w->why = why;
+		w->text = nd_arena_strndup(ps->a, text, n > 200 ? 200 : n);
+	}
+	ps->nskipped++;
+	return 0;
+}
+
+static int skip(struct pstate *ps, const char *why)
+{
+	return skip_at(ps, ps->line, why, ps->text, ps->textlen);
+}
+
 /*
  * Split a line into words: blanks separate, "..." quotes with \" and \\
  * escapes (iptables-save quotes comments that hold blanks). Quoted words
- * are unescaped into the arena.
+ * are unescaped into the arena. 1 when the line was skipped (a warning).
  */
 static int tokenize(struct pstate *ps, const char *s, size_t n, struct tok *t, size_t *nt)
 {
@@ -53,8 +78,10 @@ static int tokenize(struct pstate *ps, const char *s, size_t n, struct tok *t, s
 			i++;
 		if (i == n)
 			break;
-		if (k == IPT_MAX_TOKENS)
-			return fail(ps, "too many words on one line");
+		if (k == IPT_MAX_TOKENS) {
+			skip(ps, "too many words on one line");
+			return 1;
+		}
 		if (s[i] == '"') {
 			char *out = nd_arena_alloc(ps->a, n - i);
 			size_t o = 0;
@@ -65,8 +92,10 @@ static int tokenize(struct pstate *ps, const char *s, size_t n, struct tok *t, s
 					i++;
 				out[o++] = s[i++];
 			}
-			if (i == n)
-				return fail(ps, "unterminated quote");
+			if (i == n) {
+				skip(ps, "unterminated quote");
+				return 1;
+			}
 			i++;
 			t[k].s = out;
 			t[k].n = o;
@@ -125,7 +154,7 @@ static int parse_rule(struct pstate *ps, const struct tok *t, size_t nt)
 	int64_t v;
 
 	if (nt < 2)
-		return fail(ps, "'-A' without a chain name");
+		return skip(ps, "'-A' without a chain name");
 	if (tb->nrules == IPT_MAX_RULES)
 		return fail(ps, "more than 4194304 rules");
 	ND_GROW(tb->rules, ps->capr, (size_t)tb->nrules + 1);
@@ -147,11 +176,14 @@ static int parse_rule(struct pstate *ps, const struct tok *t, size_t nt)
 		    tok_is(o, "-j") || tok_is(o, "--jump") || tok_is(o, "-g") ||
 		    tok_is(o, "--goto") || tok_is(o, "--dport") || tok_is(o, "--destination-port") ||
 		    tok_is(o, "--to-destination") || tok_is(o, "--comment") ||
-		    tok_is(o, "--probability") || tok_is(o, "-m") || tok_is(o, "--match")) {
+		    tok_is(o, "--probability") || tok_is(o, "-m") || tok_is(o, "--match") ||
+		    tok_is(o, "--name") || tok_is(o, "--seconds")) {
 			if (!val)
-				return fail(ps, "an option at the end of the line has no value");
+				return skip(ps, "an option at the end of the line has no value");
 			i++;
 		} else {
+			if (tok_is(o, "--rcheck"))
+				r->recent_rcheck = true;
 			neg = false;
 			continue;   /* an option netdiag does not read, or its value */
 		}
@@ -166,7 +198,7 @@ static int parse_rule(struct pstate *ps, const struct tok *t, size_t nt)
 		} else if (tok_is(o, "-j") || tok_is(o, "--jump") || tok_is(o, "-g") ||
 			   tok_is(o, "--goto")) {
 			if (r->target)
-				return fail(ps, "a rule with two targets");
+				return skip(ps, "a rule with two targets");
 			r->target = dup_tok(ps, val);
 			r->is_goto = o->s[1] == 'g' || o->s[2] == 'g';
 		} else if (tok_is(o, "--dport") || tok_is(o, "--destination-port")) {
@@ -177,7 +209,7 @@ static int parse_rule(struct pstate *ps, const struct tok *t, size_t nt)
 			if (colon)
 				n = (size_t)(colon - val->s);
 			if (nd_parse_i64(val->s, n, 0, 65535, &v) < 0)
-				return fail(ps, "--dport is not a port number");
+				return skip(ps, "--dport is not a port number");
 			r->dport = (int32_t)v;
 		} else if (tok_is(o, "--to-destination")) {
 			r->to_dest = dup_tok(ps, val);
@@ -188,8 +220,14 @@ static int parse_rule(struct pstate *ps, const struct tok *t, size_t nt)
 			double d = strtod(p, &end);
 
 			if (end == p || *end || !(d >= 0.0 && d <= 1.0))
-				return fail(ps, "--probability is not a number in [0, 1]");
+				return skip(ps, "--probability is not a number in [0, 1]");
 			r->probability = d;
+		} else if (tok_is(o, "--name")) {
+			r->recent_name = dup_tok(ps, val);
+		} else if (tok_is(o, "--seconds")) {
+			if (nd_parse_i64(val->s, val->n, 0, INT32_MAX, &v) < 0)
+				return skip(ps, "--seconds is not a number");
+			r->recent_seconds = (int32_t)v;
 		}
 		neg = false;
 	}
@@ -203,7 +241,7 @@ static int parse_chain_decl(struct pstate *ps, const struct tok *t, size_t nt)
 	struct nd_ipt_chain *c;
 
 	if (t[0].n < 2 || nt < 2)
-		return fail(ps, "a chain declaration needs a name and a policy");
+		return skip(ps, "a chain declaration needs a name and a policy");
 	if (tb->nchains == IPT_MAX_CHAINS)
 		return fail(ps, "more than 1048576 chains");
 	ND_GROW(tb->chains, ps->capc, (size_t)tb->nchains + 1);
@@ -236,18 +274,30 @@ static int finish_table(struct pstate *ps)
 	tb->chains = chains;
 	tb->rules = rules;
 	ps->cur_in_arena = true;
-	for (i = 1; i < tb->nchains; i++)
-		if (strcmp(chains[i - 1].name, chains[i].name) == 0)
-			return nd_err_set(ps->e, "'%s': table '%s' declares chain '%s' twice",
-					  ps->name, tb->name, chains[i].name);
+	if (tb->nchains) {
+		/* a chain declared twice: the second declaration is skipped */
+		uint32_t k = 1;
+
+		for (i = 1; i < tb->nchains; i++) {
+			if (strcmp(chains[k - 1].name, chains[i].name) == 0) {
+				skip_at(ps, 0, "a chain declared twice", chains[i].name,
+					strlen(chains[i].name));
+				continue;
+			}
+			chains[k++] = chains[i];
+		}
+		tb->nchains = k;
+	}
 	/* two passes: count, then fill */
 	for (i = 0; i < tb->nrules; i++) {
 		struct nd_ipt_chain *c = (struct nd_ipt_chain *)nd_ipt_chain(tb, rules[i].chain);
 
-		if (!c)
-			return nd_err_set(ps->e, "'%s' line %u: rule for chain '%s' that table '%s' "
-					  "does not declare", ps->name, rules[i].line,
-					  rules[i].chain, tb->name);
+		if (!c) {
+			skip_at(ps, rules[i].line, "a rule for a chain the table does not declare",
+				rules[i].chain, strlen(rules[i].chain));
+			rules[i].chain = NULL;
+			continue;
+		}
 		rules[i].chain = c->name;
 		c->nrules++;
 	}
@@ -256,8 +306,11 @@ static int finish_table(struct pstate *ps)
 		chains[i].nrules = 0;
 	}
 	for (i = 0; i < tb->nrules; i++) {
-		struct nd_ipt_chain *c = (struct nd_ipt_chain *)nd_ipt_chain(tb, rules[i].chain);
+		struct nd_ipt_chain *c;
 
+		if (!rules[i].chain)
+			continue;
+		c = (struct nd_ipt_chain *)nd_ipt_chain(tb, rules[i].chain);
 		c->rules[c->nrules++] = i;
 	}
 	ND_GROW(ps->tables, ps->capt, ps->ntables + 1);
@@ -279,6 +332,8 @@ static int parse_line(struct pstate *ps, const char *s, size_t n)
 		s++, n--;
 	if (n == 0 || s[0] == '#')
 		return 0;
+	ps->text = s;
+	ps->textlen = n;
 	if (n > IPT_MAX_LINE)
 		return fail(ps, "line longer than 64 KiB");
 	if (memchr(s, '\0', n))
@@ -294,22 +349,22 @@ static int parse_line(struct pstate *ps, const char *s, size_t n)
 		ps->cur->name = nd_arena_strndup(ps->a, s + 1, n - 1);
 		return 0;
 	}
-	if (tokenize(ps, s, n, t, &nt) < 0)
-		return -1;
+	if (tokenize(ps, s, n, t, &nt) != 0 || nt == 0)
+		return 0;      /* skipped with a warning */
 	if (tok_is(&t[0], "COMMIT")) {
 		if (!ps->cur)
-			return fail(ps, "COMMIT outside a table");
+			return skip(ps, "COMMIT outside a table");
 		if (nt != 1)
-			return fail(ps, "words after COMMIT");
+			skip(ps, "words after COMMIT");
 		return finish_table(ps);
 	}
 	if (!ps->cur)
-		return fail(ps, "a rule or chain outside a table (no '*nat' line before it)");
+		return skip(ps, "a rule or chain outside a table (no '*nat' line before it)");
 	if (s[0] == ':')
 		return parse_chain_decl(ps, t, nt);
 	if (tok_is(&t[0], "-A") || tok_is(&t[0], "--append"))
 		return parse_rule(ps, t, nt);
-	return fail(ps, "not an iptables-save line");
+	return skip(ps, "not an iptables-save line");
 }
 
 int nd_ipt_parse(const char *name, const char *buf, size_t len, struct nd_arena *a,
@@ -342,6 +397,12 @@ int nd_ipt_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 		memcpy(out->tables, ps.tables, ps.ntables * sizeof(*out->tables));
 	}
 	out->ntables = (uint32_t)ps.ntables;
+	if (ps.nwarn) {
+		out->warnings = nd_arena_alloc(a, ps.nwarn * sizeof(*out->warnings));
+		memcpy(out->warnings, ps.warn, ps.nwarn * sizeof(*out->warnings));
+	}
+	out->nwarnings = ps.nwarn;
+	out->nskipped = ps.nskipped;
 	r = 0;
 out:
 	if (ps.cur) {

@@ -7,11 +7,16 @@
  * the matches kube-proxy rules are read by (-s, -d, -p, --dport, -j/-g,
  * DNAT --to-destination, --comment, --probability), all else is skipped.
  *
- * The text is read fully or not at all: a line that is none of the above,
- * an unterminated quote, a rule outside a table or for a chain that was not
- * declared, a chain declared twice, a table without COMMIT fail with the
- * name and the line number. Ceilings: 256 MiB of text, 64 KiB per line,
- * 4 million rules, 1 million chains.
+ * A line netdiag cannot read is skipped and kept as a warning naming its
+ * number, the reason and the line (a line that is none of the above, an
+ * unterminated quote, a rule outside a table or for a chain that was not
+ * declared, a second declaration of a chain, an option without its value,
+ * a --dport or --probability that is not a number): one odd line does not
+ * hide the rest of the dump. What makes the dump untrustworthy fails with
+ * the name and the line number: a table without COMMIT (the text is cut
+ * short), a table opened inside another, a NUL byte, a line over 64 KiB.
+ * Ceilings: 256 MiB of text, 4 million rules, 1 million chains; the first
+ * ND_RULES_MAX_WARNINGS warnings are kept, all are counted.
  *
  * Everything returned lives in the arena a.
  */
@@ -33,6 +38,9 @@ struct nd_ipt_rule {
 	const char *to_dest;       /* DNAT/SNAT --to-destination, or NULL */
 	const char *comment;       /* --comment, or NULL */
 	double probability;        /* --probability, -1 when absent */
+	const char *recent_name;   /* -m recent --name, or NULL */
+	bool recent_rcheck;        /* -m recent --rcheck (session affinity lookup) */
+	int32_t recent_seconds;    /* --seconds, 0 when absent */
 	uint32_t line;
 };
 
@@ -51,9 +59,20 @@ struct nd_ipt_table {
 	uint32_t nrules;
 };
 
+/* A line that was skipped (shared by the iptables, IPVS and nftables readers). */
+#define ND_RULES_MAX_WARNINGS 20
+struct nd_rules_warning {
+	uint32_t line;
+	const char *why;
+	const char *text;          /* the line, cut at 200 bytes */
+};
+
 struct nd_iptables {
 	struct nd_ipt_table *tables;
 	uint32_t ntables;
+	struct nd_rules_warning *warnings;
+	uint32_t nwarnings;        /* kept */
+	uint32_t nskipped;         /* lines skipped in all */
 };
 
 /* name is used in messages ("'iptables-save.txt' line 12: ..."). */

@@ -83,7 +83,10 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 	struct nd_ipvs_svc *svcs = NULL;
 	struct nd_ipvs_real *reals = NULL;   /* of the current service */
 	size_t nsvc = 0, capsvc = 0, nreal = 0, capreal = 0, total = 0, i = 0;
-	uint32_t line = 0;
+	uint32_t line = 0, nwarn = 0, nskipped = 0;
+	struct nd_rules_warning warn[ND_RULES_MAX_WARNINGS];
+	bool orphan = false;     /* the real servers of a skipped virtual service */
+	bool open = false;       /* svcs[nsvc - 1] still takes real servers */
 	int r = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -101,7 +104,7 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 		line++;
 		nw = end ? 0 : words(s, n, w, 8);
 		/* close the current service at a new service or the end */
-		if (nsvc && (end || (nw && !word_is(&w[0], "->")))) {
+		if (open && (end || (nw && !word_is(&w[0], "->")))) {
 			struct nd_ipvs_svc *sv = &svcs[nsvc - 1];
 
 			if (nreal) {
@@ -110,6 +113,7 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 			}
 			sv->nreals = (uint32_t)nreal;
 			nreal = 0;
+			open = false;
 		}
 		if (end)
 			break;
@@ -128,22 +132,30 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 				   IPVS_MAX_ITEMS);
 			goto out;
 		}
+#define SKIP(why) do { \
+	if (nwarn < ND_RULES_MAX_WARNINGS) \
+		warn[nwarn++] = (struct nd_rules_warning){line, why, \
+			nd_arena_strndup(a, s, n > 200 ? 200 : n)}; \
+	nskipped++; \
+} while (0)
 		if (word_is(&w[0], "->")) {
 			struct nd_ipvs_real *rs;
 			int64_t wt = 0;
 
-			if (!nsvc) {
-				nd_err_set(e, "'%s' line %u: a real server before any virtual "
-					   "service", name, line);
-				goto out;
+			if (orphan) {
+				nskipped++;
+				continue;
+			}
+			if (!open) {
+				SKIP("a real server before any virtual service");
+				continue;
 			}
 			ND_GROW(reals, capreal, nreal + 1);
 			rs = &reals[nreal];
 			memset(rs, 0, sizeof(*rs));
 			if (nw < 2 || split_addr(&w[1], a, &rs->ip, &rs->port) < 0) {
-				nd_err_set(e, "'%s' line %u: a real server without an address:port",
-					   name, line);
-				goto out;
+				SKIP("a real server without an address:port");
+				continue;
 			}
 			if (nw > 2)
 				rs->method = nd_arena_strndup(a, w[2].s, w[2].n);
@@ -154,37 +166,49 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 		}
 		if (word_is(&w[0], "TCP") || word_is(&w[0], "UDP") || word_is(&w[0], "SCTP") ||
 		    word_is(&w[0], "FWM")) {
-			struct nd_ipvs_svc *sv;
+			struct nd_ipvs_svc sv;
 			int64_t mark;
 
-			ND_GROW(svcs, capsvc, nsvc + 1);
-			sv = &svcs[nsvc++];
-			memset(sv, 0, sizeof(*sv));
-			sv->proto = nd_arena_strndup(a, w[0].s, w[0].n);
-			sv->line = line;
+			memset(&sv, 0, sizeof(sv));
+			sv.proto = nd_arena_strndup(a, w[0].s, w[0].n);
+			sv.line = line;
+			orphan = true;
 			if (nw < 2) {
-				nd_err_set(e, "'%s' line %u: a virtual service without an address",
-					   name, line);
-				goto out;
+				SKIP("a virtual service without an address");
+				continue;
 			}
 			if (word_is(&w[0], "FWM")) {
 				if (nd_parse_i64(w[1].s, w[1].n, 0, INT32_MAX, &mark) < 0) {
-					nd_err_set(e, "'%s' line %u: FWM without a mark", name, line);
-					goto out;
+					SKIP("FWM without a mark");
+					continue;
 				}
-				sv->port = (int32_t)mark;
-			} else if (split_addr(&w[1], a, &sv->ip, &sv->port) < 0) {
-				nd_err_set(e, "'%s' line %u: '%.*s' is not an address:port", name,
-					   line, (int)w[1].n, w[1].s);
-				goto out;
+				sv.port = (int32_t)mark;
+			} else if (split_addr(&w[1], a, &sv.ip, &sv.port) < 0) {
+				SKIP("not an address:port");
+				continue;
 			}
 			if (nw > 2)
-				sv->sched = nd_arena_strndup(a, w[2].s, w[2].n);
+				sv.sched = nd_arena_strndup(a, w[2].s, w[2].n);
+			for (size_t k = 3; k + 1 < nw; k++)
+				if (word_is(&w[k], "persistent") &&
+				    nd_parse_i64(w[k + 1].s, w[k + 1].n, 0, INT32_MAX, &mark) == 0)
+					sv.persistent = (int32_t)mark;
+			orphan = false;
+			ND_GROW(svcs, capsvc, nsvc + 1);
+			svcs[nsvc++] = sv;
+			open = true;
 			continue;
 		}
-		nd_err_set(e, "'%s' line %u: not an 'ipvsadm -Ln' line", name, line);
-		goto out;
+		SKIP("not an 'ipvsadm -Ln' line");
+		orphan = true;
+#undef SKIP
 	}
+	if (nwarn) {
+		out->warnings = nd_arena_alloc(a, nwarn * sizeof(*out->warnings));
+		memcpy(out->warnings, warn, nwarn * sizeof(*out->warnings));
+	}
+	out->nwarnings = nwarn;
+	out->nskipped = nskipped;
 	if (nsvc) {
 		out->svcs = nd_arena_alloc(a, nsvc * sizeof(*svcs));
 		memcpy(out->svcs, svcs, nsvc * sizeof(*svcs));

@@ -33,11 +33,26 @@ struct ps {
 	size_t capt;
 	struct nd_nft_elem *elems;
 	size_t nelems, capelems;
+	/* the line being read, and the lines skipped */
+	const char *text;
+	size_t textlen;
+	struct nd_rules_warning warn[ND_RULES_MAX_WARNINGS];
+	uint32_t nwarn, nskipped;
 };
 
 static int fail(struct ps *p, const char *what)
 {
 	return nd_err_set(p->e, "'%s' line %u: %s", p->name, p->line, what);
+}
+
+/* Skip the line being read with a warning; returns 1 (not an error). */
+static int skip(struct ps *p, const char *why)
+{
+	if (p->nwarn < ND_RULES_MAX_WARNINGS)
+		p->warn[p->nwarn++] = (struct nd_rules_warning){p->line, why,
+			nd_arena_strndup(p->a, p->text, p->textlen > 200 ? 200 : p->textlen)};
+	p->nskipped++;
+	return 1;
 }
 
 static bool is_punct(char c)
@@ -57,7 +72,7 @@ static int split(struct ps *p, const char *s, size_t n, struct w *w, size_t *nw)
 		if (i == n)
 			break;
 		if (k == NFT_MAX_WORDS)
-			return fail(p, "too many words on one line");
+			return skip(p, "too many words on one line");
 		w[k].quoted = false;
 		if (s[i] == '"') {
 			size_t st = ++i;
@@ -65,7 +80,7 @@ static int split(struct ps *p, const char *s, size_t n, struct w *w, size_t *nw)
 			while (i < n && s[i] != '"')
 				i++;
 			if (i == n)
-				return fail(p, "unterminated quote");
+				return skip(p, "unterminated quote");
 			w[k].s = s + st;
 			w[k].n = i - st;
 			w[k].quoted = true;
@@ -180,8 +195,11 @@ static int read_elems(struct ps *p, const struct w *w, size_t from, size_t to, b
 				colon = j;
 				break;
 			}
-		if (colon == to && !is_set)
-			return fail(p, "a map element without ':'");
+		if (colon == to && !is_set) {
+			p->nelems--;
+			skip(p, "a map element without ':'");
+			continue;
+		}
 		if (colon == to)
 			colon = end;
 		key = nd_arena_alloc(p->a, 1024 + 1);
@@ -232,7 +250,29 @@ const struct nd_nft_map *nd_nft_map(const struct nd_nft *t, const char *name)
 	return NULL;
 }
 
-enum where { OUTSIDE, TABLE, CHAIN, MAP, ELEMS, DONE };
+enum where { OUTSIDE, TABLE, CHAIN, MAP, ELEMS, DONE, OTHER };
+
+/* Whether the text holds a "table <family> kube-proxy {" line (nft list ruleset). */
+static bool has_kube_proxy_table(const char *buf, size_t len)
+{
+	static const char key[] = " kube-proxy {";
+
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - (buf + i)) : len - i;
+		const char *s = buf + i;
+
+		while (n && (*s == ' ' || *s == '\t'))
+			s++, n--;
+		while (n && (s[n - 1] == ' ' || s[n - 1] == '\r'))
+			n--;
+		if (n > 6 && memcmp(s, "table ", 6) == 0 && n >= sizeof(key) - 1 &&
+		    memcmp(s + n - (sizeof(key) - 1), key, sizeof(key) - 1) == 0)
+			return true;
+		i += (nl ? (size_t)(nl - (buf + i)) : len - i) + 1;
+	}
+	return false;
+}
 
 int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena *a,
 		 struct nd_nft *out, struct nd_err *e)
@@ -242,7 +282,8 @@ int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 	struct w *ew = NULL;     /* words of a map's elements, over lines */
 	size_t new_ = 0, capew = 0, i = 0;
 	enum where at = OUTSIDE;
-	int r = -1;
+	int r = -1, depth = 0;    /* depth: braces open in a table not read */
+	bool want_kp = has_kube_proxy_table(buf, len > NFT_MAX_TEXT ? 0 : len);
 
 	memset(out, 0, sizeof(*out));
 	if (len > NFT_MAX_TEXT) {
@@ -259,21 +300,38 @@ int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 			fail(&p, "a NUL byte");
 			goto out;
 		}
-		if (split(&p, s, n, w, &nw) < 0)
-			goto out;
+		p.text = s;
+		p.textlen = n;
+		if (split(&p, s, n, w, &nw) != 0)
+			continue;      /* skipped with a warning */
 		if (nw == 0 || (w[0].n && w[0].s[0] == '#' && !w[0].quoted))
 			continue;
 		switch (at) {
+		case OTHER:
+			/* a table netdiag does not read (nft list ruleset): up to its '}' */
+			for (k = 0; k < nw; k++)
+				depth += is(&w[k], "{") - is(&w[k], "}");
+			if (depth <= 0)
+				at = out->table ? DONE : OUTSIDE;
+			continue;
 		case OUTSIDE:
 		case DONE:
-			if (at == OUTSIDE && is(&w[0], "table") && nw == 4 && is(&w[3], "{")) {
+			if (is(&w[0], "table") && nw == 4 && is(&w[3], "{")) {
+				if (at == DONE || (want_kp && !is(&w[2], "kube-proxy"))) {
+					depth = 1;
+					at = OTHER;
+					continue;
+				}
 				out->family = dup(&p, &w[1]);
 				out->table = dup(&p, &w[2]);
 				at = TABLE;
 				continue;
 			}
-			fail(&p, at == DONE ? "text after the table's closing '}'"
-					    : "expected 'table <family> <name> {'");
+			if (at == DONE) {
+				skip(&p, "text after the table's closing '}'");
+				continue;
+			}
+			fail(&p, "expected 'table <family> <name> {'");
 			goto out;
 		case TABLE:
 			if (is(&w[0], "}") && nw == 1) {
@@ -300,8 +358,7 @@ int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 			} else if (is(&w[0], "comment") || is(&w[0], "flags")) {
 				/* table attributes */
 			} else {
-				fail(&p, "expected 'chain', 'map', 'set' or '}' in the table");
-				goto out;
+				skip(&p, "not 'chain', 'map', 'set' or '}' in the table");
 			}
 			continue;
 		case CHAIN:
@@ -310,13 +367,13 @@ int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 				continue;
 			}
 			{
-				int depth = 0;
+				int open = 0;
 
 				for (k = 0; k < nw; k++)
-					depth += is(&w[k], "{") - is(&w[k], "}");
-				if (depth != 0) {
-					fail(&p, "unbalanced braces in a rule");
-					goto out;
+					open += is(&w[k], "{") - is(&w[k], "}");
+				if (open != 0) {
+					skip(&p, "unbalanced braces in a rule");
+					continue;
 				}
 			}
 			if (!is(&w[0], "type") && !is(&w[0], "comment") && !is(&w[0], "policy"))
@@ -337,8 +394,8 @@ int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 			if (!is(&w[0], "elements"))
 				continue;   /* type, flags, comment, timeout, size */
 			if (nw < 3 || !is(&w[1], "=") || !is(&w[2], "{")) {
-				fail(&p, "expected 'elements = {'");
-				goto out;
+				skip(&p, "not 'elements = {'");
+				continue;
 			}
 			new_ = 0;
 			for (k = 3; k < nw; k++) {
@@ -362,6 +419,8 @@ elems_end:
 			continue;
 		}
 	}
+	if (at == OUTSIDE && out->table)
+		at = DONE;
 	if (at != DONE) {
 		nd_err_set(e, "'%s': %s", name, at == OUTSIDE ? "no 'table ... {' in the text"
 					 : "the text ends inside a block (a '}' is missing)");
@@ -378,6 +437,12 @@ elems_end:
 		memcpy(out->maps, p.maps, p.nmaps * sizeof(*out->maps));
 	}
 	out->nmaps = (uint32_t)p.nmaps;
+	if (p.nwarn) {
+		out->warnings = nd_arena_alloc(a, p.nwarn * sizeof(*out->warnings));
+		memcpy(out->warnings, p.warn, p.nwarn * sizeof(*out->warnings));
+	}
+	out->nwarnings = p.nwarn;
+	out->nskipped = p.nskipped;
 	r = 0;
 out:
 	free(w);

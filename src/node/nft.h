@@ -8,13 +8,20 @@
  * rules jump or go to (also inside "vmap { ... }") and the "dnat to"
  * addresses; for each map its elements (key text, comment, verdict).
  *
- * Read fully or not at all: text outside "table ... { }", unbalanced
- * braces, an unterminated quote, an element without ':' in a map fail with
- * the line number. Ceilings: 64 MiB of text, 1 million chains + elements.
+ * `nft list ruleset` works too: when the text has a table named kube-proxy
+ * that one is read and the others are skipped (else the first table).
+ * A line netdiag cannot read (unbalanced braces in a rule, an unterminated
+ * quote, an element without ':' in a map, a statement it does not know in
+ * the table, text after the table) is skipped with a warning naming it
+ * (struct nd_rules_warning, node/iptables.h). Text before any table, a
+ * table cut short (a '}' missing) and a NUL byte fail with the line
+ * number. Ceilings: 64 MiB of text, 1 million chains + elements.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "node/iptables.h"   /* struct nd_rules_warning */
 
 struct nd_arena;
 struct nd_err;
@@ -49,6 +56,8 @@ struct nd_nft {
 	uint32_t nchains;
 	struct nd_nft_map *maps;
 	uint32_t nmaps;
+	struct nd_rules_warning *warnings;
+	uint32_t nwarnings, nskipped;
 };
 
 int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena *a,

@@ -137,12 +137,17 @@ const char *nd_sandbox_name(enum nd_sandbox s)
 struct ids {
 	const char **v;
 	size_t n, cap;
+	bool full;              /* past MAX_IDS: the list is not whole */
 };
 
 static void add_id(struct nd_arena *a, struct ids *ids, const char *s, size_t n)
 {
-	if (n == 0 || ids->n >= MAX_IDS)
+	if (n == 0)
 		return;
+	if (ids->n >= MAX_IDS) {
+		ids->full = true;
+		return;
+	}
 	ND_GROW(ids->v, ids->cap, ids->n + 1);
 	ids->v[ids->n++] = nd_arena_strndup(a, s, n);
 }
@@ -234,15 +239,37 @@ static int cmp_str(const void *x, const void *y)
 void nd_sandboxes_scan(const char *root, bool want_proc, struct nd_arena *a,
 		       struct nd_sandboxes *out)
 {
+	nd_sandboxes_scan_with(root, want_proc, NULL, a, out);
+}
+
+void nd_sandboxes_scan_with(const char *root, bool want_proc, const char *runtime_dir,
+			    struct nd_arena *a, struct nd_sandboxes *out)
+{
+	static const char *const runtimes[] = {
+		"run/containerd/io.containerd.runtime.v2.task/k8s.io",   /* containerd */
+		"run/containers/storage/overlay-containers",             /* CRI-O */
+	};
 	struct ids ids = {0};
-	const char *task = "run/containerd/io.containerd.runtime.v2.task/k8s.io";
 	const char *sources = "";
 	long n;
 
 	memset(out, 0, sizeof(*out));
-	if (list_names(a, nd_node_path(a, root, task), &ids) >= 0) {
-		out->authoritative = true;
-		sources = nd_arena_printf(a, "%s", task);
+	for (size_t i = 0; i < sizeof(runtimes) / sizeof(runtimes[0]); i++) {
+		if (list_names(a, nd_node_path(a, root, runtimes[i]), &ids) >= 0) {
+			out->authoritative = true;
+			sources = nd_arena_printf(a, "%s%s%s", sources, *sources ? ", " : "",
+						  runtimes[i]);
+		}
+	}
+	if (runtime_dir) {
+		if (list_names(a, runtime_dir, &ids) >= 0) {
+			out->authoritative = true;
+			sources = nd_arena_printf(a, "%s%s%s", sources, *sources ? ", " : "",
+						  runtime_dir);
+		} else {
+			out->runtime_dir_error = nd_arena_printf(a, "cannot list '%s': %s",
+								 runtime_dir, strerror(errno));
+		}
 	}
 	n = list_names(a, nd_node_path(a, root, "var/run/netns"), &ids);
 	if (n < 0)
@@ -256,6 +283,8 @@ void nd_sandboxes_scan(const char *root, bool want_proc, struct nd_arena *a,
 		out->authoritative = true;
 		sources = nd_arena_printf(a, "%s%s/proc/*/cgroup", sources, *sources ? ", " : "");
 	}
+	if (ids.full)   /* a list cut short cannot say that a sandbox is gone */
+		out->authoritative = false;
 	if (ids.n > 1)
 		qsort(ids.v, ids.n, sizeof(*ids.v), cmp_str);
 	if (ids.n) {
@@ -296,6 +325,9 @@ int nd_node_hostlocal_store(const char *root, struct nd_arena *a,
 	*store_dir = NULL;
 	if (nd_cni_load_dir(netd, a, &nets, &n, &errs, &nerr, e) < 0)
 		return -1;
+	if (nerr)   /* a broken file may be the one the runtime uses: no guess */
+		return nd_err_set(e, "a CNI config in '%s' cannot be read, so the node's network "
+				  "is unknown: %s", netd, errs[0]);
 	for (size_t i = 0; i < n; i++) {
 		if (nets[i].ipam_type && strcmp(nets[i].ipam_type, "host-local") == 0) {
 			const char *dd = nets[i].data_dir ? nets[i].data_dir : "/var/lib/cni/networks";

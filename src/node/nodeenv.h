@@ -8,10 +8,12 @@
  *    file, else the CN of the client certificate it names);
  *  - its sandboxes: the container IDs that still have a live sandbox, from
  *    containerd's task directory (run/containerd/io.containerd.runtime.v2.task/k8s.io),
+ *    CRI-O's run root (run/containers/storage/overlay-containers/<id>),
  *    the names in var/run/netns, and the cgroups of the processes in /proc
  *    (/proc/<pid>/cgroup names the sandbox ID; /proc/<pid>/ns/net its netns).
- *    Only the containerd directory and kubepods cgroups are authoritative
- *    for "gone": without them an entry's sandbox is "unknown".
+ *    Only the runtime directories (containerd, CRI-O, or one the user names)
+ *    and kubepods cgroups are authoritative for "gone": without them, or
+ *    when a list was cut at its ceiling, an entry's sandbox is "unknown".
  *
  * All of it only reads.
  */
@@ -46,11 +48,17 @@ struct nd_sandboxes {
 	bool has_netns_dir;
 	size_t live_netns;       /* distinct network namespaces of processes in /proc */
 	const char *sources;     /* what was read, for the evidence */
+	const char *runtime_dir_error;  /* the runtime_dir given could not be listed, or NULL */
 };
 
 /* Scan root (and /proc when scan_proc). Never fails: unreadable sources are skipped. */
 void nd_sandboxes_scan(const char *root, bool scan_proc, struct nd_arena *a,
 		       struct nd_sandboxes *out);
+/* The same, also listing runtime_dir (not under root; NULL: none): a folder
+ * with one entry per live sandbox ID, such as containerd's task directory
+ * where /run is mounted elsewhere. */
+void nd_sandboxes_scan_with(const char *root, bool scan_proc, const char *runtime_dir,
+			    struct nd_arena *a, struct nd_sandboxes *out);
 /* Whether container_id has a sandbox: RUNNING when seen (also as part of a
  * netns name), GONE when not and the scan was authoritative, else UNKNOWN. */
 enum nd_sandbox nd_sandbox_state(const struct nd_sandboxes *s, const char *container_id);

@@ -173,7 +173,7 @@ static const char **subdirs(struct nd_arena *a, const char *dir, size_t *n)
  * net.d, its store folders (the default network only when there is one).
  */
 static int dir_networks(struct nd_arena *a, const char *nodedir, struct nd_hl_net **out,
-			const char ***names, size_t *n, const char **why)
+			const char ***names, size_t *n, const char **why, struct nd_err *err)
 {
 	char *netd = nd_arena_printf(a, "%s/cni/net.d", nodedir);
 	struct nd_cni_net *nets = NULL;
@@ -187,6 +187,11 @@ static int dir_networks(struct nd_arena *a, const char *nodedir, struct nd_hl_ne
 	*n = 0;
 	if (is_dir(netd) && nd_cni_load_dir(netd, a, &nets, &cnt, &errs, &nerr, &e) == 0 &&
 	    (cnt || nerr)) {
+		if (nerr) {   /* a broken conflist: the store is not dropped in silence */
+			nd_err_set(err, "a CNI config in '%s' cannot be read, so the node's networks "
+				   "are unknown: %s", netd, errs[0]);
+			return ND_NS_ERROR;
+		}
 		*out = nd_arena_alloc(a, (cnt ? cnt : 1) * sizeof(**out));
 		*names = nd_arena_alloc(a, (cnt ? cnt : 1) * sizeof(**names));
 		for (size_t i = 0; i < cnt; i++) {
@@ -260,7 +265,13 @@ int nd_node_src_hostlocal(const struct nd_node_src *s, size_t i, size_t k, struc
 		if (!is_dir(*store_dir))
 			return ND_NS_SKIP;
 	} else {
-		rc = dir_networks(a, s->nodes[i].dir, &nets, &names, &n, why);
+		rc = dir_networks(a, s->nodes[i].dir, &nets, &names, &n, why, e);
+		if (rc == ND_NS_ERROR) {
+			*store_dir = shown(s, i, a, nd_arena_printf(a, "%s/cni/net.d",
+								    s->nodes[i].dir));
+			shown_err(s, i, e);
+			return k == 0 ? ND_NS_ERROR : ND_NS_ABSENT;
+		}
 		if (rc != ND_NS_OK || k >= n)
 			return ND_NS_ABSENT;
 		*net = nets[k].net;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/yaml.h"
 #include "core/i18n.h"
 #include "k8s/model.h"
 #include "core/banned.h"
@@ -113,7 +114,8 @@ void nd_np_verdict_fill(struct nd_report *r, struct nd_val *o, const struct nd_n
 	side_val(r, e, o, true, &v->ingress, src, dst, q);
 	nd_obj_str(r, o, "reason", nd_np_reason(e, src, dst, q, v, r->arena));
 	if (!v->allowed)
-		nd_obj_str(r, o, "fix", nd_np_fix_yaml(e, src, dst, q, v, r->arena));
+		nd_obj_str(r, o, "fix", nd_yaml_apply_command(nd_np_fix_yaml(e, src, dst, q, v, r->arena),
+								  r->arena));
 }
 
 static void denying(struct nd_report *r, const struct nd_np_engine *e, struct nd_val *arr,
@@ -141,6 +143,14 @@ struct nd_finding *nd_np_add_finding(struct nd_report *r, const struct nd_np_eng
 				     const struct nd_np_ep *src, const struct nd_np_ep *dst,
 				     const struct nd_np_port *q, const struct nd_np_verdict *v)
 {
+	return nd_np_add_finding_code(r, "netpol-denies", e, src, dst, q, v);
+}
+
+struct nd_finding *nd_np_add_finding_code(struct nd_report *r, const char *code,
+					  const struct nd_np_engine *e, const struct nd_np_ep *src,
+					  const struct nd_np_ep *dst, const struct nd_np_port *q,
+					  const struct nd_np_verdict *v)
+{
 	const struct nd_np_ep *subj = !v->ingress.allowed && dst->pod ? dst : src;
 	const char *sn = nd_np_ep_name(src, r->arena), *dn = nd_np_ep_name(dst, r->arena);
 	const char *ps = port_str(q, r->arena);
@@ -149,7 +159,7 @@ struct nd_finding *nd_np_add_finding(struct nd_report *r, const struct nd_np_eng
 
 	if (v->allowed)
 		return NULL;
-	f = nd_finding_add(r, "netpol-denies", subj->pod ? "Pod" : "Address",
+	f = nd_finding_add(r, code, subj->pod ? "Pod" : "Address",
 			   subj->pod ? subj->pod->m.ns : NULL,
 			   subj->pod ? subj->pod->m.name : nd_np_ep_name(subj, r->arena));
 	nd_finding_summary(r, f, _("NetworkPolicy denies %s -> %s on %s"), sn, dn, ps);
@@ -161,7 +171,14 @@ struct nd_finding *nd_np_add_finding(struct nd_report *r, const struct nd_np_eng
 	denying(r, e, pols, true, &v->ingress, src, dst, q);
 	nd_finding_remedy(r, f, _("allow the flow in the policy named, or add the NetworkPolicy "
 				  "shown by the can-reach command below"));
-	nd_finding_command(r, f, "netdiag can-reach %s %s%s%s", sn, dn, q->any ? "" : ":",
-			   q->any ? "" : ps);
+	nd_finding_command(r, f, "netdiag %s", nd_np_query_words(r, src, dst, q));
 	return f;
+}
+
+const char *nd_np_query_words(struct nd_report *r, const struct nd_np_ep *src,
+			      const struct nd_np_ep *dst, const struct nd_np_port *q)
+{
+	return nd_report_printf(r, "can-reach %s %s%s%s", nd_np_ep_name(src, r->arena),
+				nd_np_ep_name(dst, r->arena), q->any ? "" : ":",
+				q->any ? "" : port_str(q, r->arena));
 }

@@ -25,8 +25,17 @@ void nd_np_verdict_fill(struct nd_report *r, struct nd_val *o, const struct nd_n
  * A netpol-denies finding (evidence source, destination, port, policies)
  * for a denied flow; NULL (nothing added) when v allows it.
  */
+/* "can-reach SRC DST[:PORT/PROTO]": the can-reach words of the question. */
+const char *nd_np_query_words(struct nd_report *r, const struct nd_np_ep *src,
+			      const struct nd_np_ep *dst, const struct nd_np_port *q);
 struct nd_finding *nd_np_add_finding(struct nd_report *r, const struct nd_np_engine *e,
 				     const struct nd_np_ep *src, const struct nd_np_ep *dst,
 				     const struct nd_np_port *q, const struct nd_np_verdict *v);
+
+/* The same finding under another code (netpol-blocks-apiserver: the pod's egress to the API server). */
+struct nd_finding *nd_np_add_finding_code(struct nd_report *r, const char *code,
+					  const struct nd_np_engine *e, const struct nd_np_ep *src,
+					  const struct nd_np_ep *dst, const struct nd_np_port *q,
+					  const struct nd_np_verdict *v);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/yaml.h"
 #include "core/i18n.h"
 #include "k8s/model.h"
 #include "core/banned.h"
@@ -111,7 +112,7 @@ struct nd_val *nd_rbac_verdict_val(struct nd_report *r, const struct nd_rbac_use
 	bindings_val(r, o, res);
 	nd_obj_str(r, o, "reason", nd_rbac_reason(u, q, res, r->arena));
 	if (!res->allowed)
-		nd_obj_str(r, o, "fix", nd_rbac_fix_yaml(u, q, r->arena));
+		nd_obj_str(r, o, "fix", nd_yaml_apply_command(nd_rbac_fix_yaml(u, q, r->arena), r->arena));
 	return o;
 }
 

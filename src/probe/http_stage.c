@@ -125,6 +125,22 @@ static void version_detail(struct nd_http_stage *s, const struct get *g)
 	nd_arena_free(a);
 }
 
+/* The kind of the authenticated answer: what a healthy one is (a PodList) is the caller's call. */
+static void object_kind(struct nd_probe_result *out, const struct get *g)
+{
+	struct nd_arena *a = nd_arena_new(8192);
+	struct nd_json doc;
+	struct nd_err e;
+
+	if (!g->col.cut &&
+	    nd_json_parse(g->col.body.p ? g->col.body.p : "", g->col.body.len, 0, a, &doc, &e) == 0) {
+		const char *k = nd_json_str(nd_json_get(&doc, "kind"));
+
+		snprintf(out->auth_object, sizeof(out->auth_object), "%s", k ? k : "");
+	}
+	nd_arena_free(a);
+}
+
 void nd_probe_http_stages(const struct nd_kubeconfig *kc, const struct nd_probe_opts *o,
 			  struct nd_probe_result *out, int64_t deadline)
 {
@@ -214,6 +230,8 @@ void nd_probe_http_stages(const struct nd_kubeconfig *kc, const struct nd_probe_
 	if (get(h, &rq, g, deadline, &e) < 0)
 		g->done = false;
 	stage_from(&out->auth, g, t0, false);
+	if (out->auth.status == ND_STAGE_PASS)
+		object_kind(out, g);
 	if (g->done && g->res.status >= 300) {
 		struct nd_api_error ae;
 

@@ -72,6 +72,29 @@ int nd_dns_lookup(const char *host, const char *servers, int64_t timeout_ms,
 /* Set the resolver library up (once, thread-safe); nd_dns_lookup calls it. -1 on failure. */
 int nd_dns_init(void);
 
+/*
+ * One question to one named server (nd_dns_ask_all): the name is asked as
+ * given, as an absolute name (no search list, no ndots, no /etc/hosts),
+ * for its A and AAAA records. Filled: error, addrs, ms, answered (false,
+ * error ND_DNS_TIMEOUT, when nothing answered: dropped, or the port closed).
+ */
+struct nd_dns_ask {
+	const char *name;
+	const char *server;               /* "ip" or "ip:port" ("[v6]:port") */
+	bool answered;                    /* an answer came (good or bad) before the deadline */
+	enum nd_dns_error error;          /* ND_DNS_TIMEOUT when none came */
+	char addrs[ND_PROBE_MAX_ADDRS][46];
+	size_t naddrs;
+	int64_t ms;                       /* until the answer, or the deadline */
+};
+
+/*
+ * Ask every question at once (one resolver channel each, one poll loop),
+ * each with one try of at most timeout_ms. Returns 0, or -1 when a
+ * resolver could not be set up (a server that is not an address: e names it).
+ */
+int nd_dns_ask_all(struct nd_dns_ask *q, size_t n, int64_t timeout_ms, struct nd_err *e);
+
 enum nd_tcp_state {
 	ND_TCP_NOT_TRIED = 0,
 	ND_TCP_OK,
@@ -250,6 +273,7 @@ struct nd_probe_result {
 	/* the authenticated request */
 	char auth_kind[32];          /* token, client-certificate, exec, none */
 	char auth_path[300];
+	char auth_object[64];        /* "kind" of a 2xx JSON answer (PodList), "" when none */
 	char status_reason[64], status_message[512];
 	char forbidden_user[256], forbidden_verb[32], forbidden_resource[160], forbidden_ns[254];
 	bool timed_out;              /* the overall deadline cut the probe short */

@@ -13,7 +13,7 @@ static bool prefixed(const char *path, const char *prefix)
 bool nd_faults_any(const struct nd_faults *f)
 {
 	return f->latency_ms > 0 || f->hang_prefix || f->every_429 || f->expire_continue ||
-	       f->truncate_prefix || f->fail500_prefix || f->sar_deny;
+	       f->truncate_prefix || f->fail500_prefix || f->sar_deny || f->hostile;
 }
 
 enum nd_fault nd_fault_pick(const struct nd_faults *f, struct nd_fault_state *st,
@@ -21,6 +21,8 @@ enum nd_fault nd_fault_pick(const struct nd_faults *f, struct nd_fault_state *st
 {
 	uint64_t n = atomic_fetch_add(&st->requests, 1) + 1;
 
+	if (f->hostile && (!f->hostile_prefix || prefixed(path, f->hostile_prefix)))
+		return ND_FAULT_HOSTILE;
 	if (prefixed(path, f->hang_prefix))
 		return ND_FAULT_HANG;
 	if (prefixed(path, f->fail500_prefix))

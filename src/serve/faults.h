@@ -21,6 +21,8 @@
  *                     SelfSubjectAccessReview) answers allowed: false, as a
  *                     webhook authorizer (Azure RBAC) that disagrees with
  *                     the bundle's RBAC would
+ *   hostile           an answer that attacks the client (serve/hostile.h),
+ *                     on hostile_prefix when set, else on every path
  */
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -34,11 +36,14 @@ struct nd_faults {
 	const char *truncate_prefix;
 	const char *fail500_prefix;
 	bool sar_deny;
+	int hostile;                 /* enum nd_hostile, 0: off */
+	const char *hostile_prefix;
 };
 
 struct nd_fault_state {
 	atomic_uint_fast64_t requests;
 	atomic_bool expired;
+	atomic_uint_fast64_t hostile;   /* hostile answers given */
 };
 
 enum nd_fault {
@@ -48,6 +53,7 @@ enum nd_fault {
 	ND_FAULT_429,
 	ND_FAULT_410,
 	ND_FAULT_TRUNCATE,
+	ND_FAULT_HOSTILE,
 };
 
 /* The fault for one authenticated request (counts it for every_429). Thread-safe. */

@@ -20,6 +20,7 @@
 #include "core/err.h"
 #include "core/num.h"
 #include "serve/api.h"
+#include "serve/hostile.h"
 #include "core/buf.h"
 #include "serve/tls.h"
 #include "core/banned.h"
@@ -27,6 +28,7 @@
 #define BLOCK_SIZE (64u << 10)
 #define UPLOAD_MAX (64u << 10)   /* POST bodies (access reviews) */
 #define HANG_MAX_MS (3600 * 1000)
+#define IDLE_S 10                 /* seconds a connection may stay silent */
 
 struct nd_server {
 	struct MHD_Daemon *d;
@@ -324,6 +326,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	case ND_FAULT_HANG:
 		nap(srv, HANG_MAX_MS);
 		return MHD_NO;
+	case ND_FAULT_HOSTILE:
+		return (enum MHD_Result)nd_hostile_answer(c, (enum nd_hostile)srv->o.faults.hostile,
+							  atomic_fetch_add(&srv->fs.hostile, 1) + 1,
+							  &srv->stopping);
 	case ND_FAULT_500:
 		return send_status(c, 500, "InternalError",
 				   "Internal error occurred: injected by netdiag serve "
@@ -355,7 +361,8 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 	struct nd_server *srv;
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 			 MHD_USE_POLL;
-	struct MHD_OptionItem opts[10];
+	struct MHD_OptionItem opts[16];
+	unsigned limit = o->max_connections ? o->max_connections : 1024;
 	int fd, n = 0;
 
 	*out = NULL;
@@ -369,6 +376,11 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 			free(srv);
 			return -1;
 		}
+	}
+	if (nd_hostile_prepare((enum nd_hostile)o->faults.hostile) < 0) {
+		nd_tls_verifier_free(srv->verifier);
+		free(srv);
+		return nd_err_set(e, "cannot prepare --fault-hostile");
 	}
 	fd = open_listener(o->host, o->port, &srv->port, e);
 	if (fd < 0) {
@@ -386,10 +398,22 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 	srv->api.logs_dir = o->logs_dir;
 	srv->api.rbac = srv->rbac = nd_serve_rbac_new(s);
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
-					    o->max_connections ? o->max_connections : 256, NULL};
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 300, NULL};
+	/*
+	 * Idle clients must not lock others out (issue 10): a connection that
+	 * says nothing for IDLE_S seconds (an unfinished TLS handshake, headers
+	 * that never end, a kept-alive socket) is closed; the total is high
+	 * (threads with small stacks) and one address may hold at most 3/4 of it.
+	 */
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)limit, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+					    (intptr_t)(limit - limit / 4), NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, IDLE_S, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_STACK_SIZE,
+					    (intptr_t)(512u << 10), NULL};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)upload_done, NULL};
+	if (o->faults.hostile == ND_HOSTILE_HUGE_HEADER)   /* room to build the header in */
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+						    (intptr_t)(1u << 20), NULL};
 	if (o->cert_pem) {
 		flags |= MHD_USE_TLS;
 		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)o->key_pem};

@@ -3,7 +3,10 @@
 #define ND_SERVE_SERVE_H
 /*
  * `netdiag serve`: the read-only Kubernetes API (api.h) over a store
- * (store.h), on libmicrohttpd, one thread per connection.
+ * (store.h), on libmicrohttpd, one thread per connection (small stacks),
+ * at most max_connections, 3/4 of them from one address; a connection that
+ * stays silent 10 s (mid-handshake, mid-headers, idle keep-alive) is closed,
+ * so idle clients cannot lock out real ones.
  *
  * Every request but /version, /healthz, /livez and /readyz must carry
  * "Authorization: Bearer <token>" or a client certificate signed by the
@@ -36,7 +39,7 @@ struct nd_serve_opts {
 	const char *const *forbid;   /* resource plurals answered 403 */
 	size_t nforbid;
 	struct nd_faults faults;
-	unsigned max_connections;    /* default 256 */
+	unsigned max_connections;    /* default 1024; one address at most 3/4 of it */
 	const char *logs_dir;        /* the bundle's logs/ folder (pods/{name}/log), or NULL */
 };
 

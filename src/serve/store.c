@@ -42,6 +42,7 @@ struct load {
 	struct crd *crds;
 	size_t ncrds, crdcap;
 	bool fatal;
+	struct nd_walk walk;         /* links inside the bundle only, each file once */
 };
 
 static void add_error(struct nd_store *s, const char *file, const char *fmt, ...)
@@ -459,14 +460,18 @@ static void walk(struct load *l, const char *dir, int depth, struct nd_err *fata
 		size_t len = strlen(names[i]);
 		char *p = nd_xmalloc(strlen(dir) + len + 2);
 		struct stat st;
+		char why[1000];
+		enum nd_walk_verdict wv;
 
 		memcpy(p, dir, strlen(dir));
 		p[strlen(dir)] = '/';
 		memcpy(p + strlen(dir) + 1, names[i], len + 1);
 		if (l->fatal) {
 			/* stop: keep freeing */
-		} else if (stat(p, &st) < 0) {
-			add_error(l->s, p, "cannot read: %s", strerror(errno));
+		} else if ((wv = nd_walk_entry(&l->walk, p, &st, why, sizeof(why))) == ND_WALK_BAD) {
+			add_error(l->s, p, "%s", why);
+		} else if (wv == ND_WALK_AGAIN) {
+			/* the same file under a second name: served once */
 		} else if (S_ISDIR(st.st_mode)) {
 			if (depth < MAX_DEPTH)
 				walk(l, p, depth + 1, fatal);
@@ -632,7 +637,15 @@ int nd_store_load(const char *dir, const struct nd_store_opts *o, struct nd_stor
 	l.wbuf = nd_xmalloc(WBUF_SIZE);
 	for (i = 0; i < nd_sres_builtin_count; i++)
 		add_res(&l, &nd_sres_builtin[i]);
-	walk(&l, cluster, 0, &fatal);
+	if (nd_walk_init(&l.walk, dir, &fatal) == 0) {
+		char why[1000];
+
+		nd_walk_entry(&l.walk, cluster, &st, why, sizeof(why));   /* cluster/ itself */
+		walk(&l, cluster, 0, &fatal);
+		nd_walk_release(&l.walk);
+	} else {
+		add_error(s, cluster, "%s", fatal.msg);
+	}
 	free(cluster);
 	if (!l.fatal && spool_flush(&l, &fatal) < 0)
 		l.fatal = true;

@@ -41,3 +41,9 @@ stage() {
 
 # JSON output with run-dependent fields zeroed.
 normalize_json() { sed 's/"duration_ms": [0-9]*/"duration_ms": 0/'; }
+
+# A jq filter (and a sed script for text) taking out the source flags that a
+# suggested netdiag command carries: they name the run's own source, so two
+# sources of the same state differ only there.
+NO_SOURCE_FLAGS='walk(if type == "string" then sub("^netdiag( --(snapshot|kubeconfig|context|node-root) [^ ]+)+ "; "netdiag ") else . end)'
+no_source_flags() { sed -E 's#netdiag( --(snapshot|kubeconfig|context|node-root) [^ ]+)+ #netdiag #'; }

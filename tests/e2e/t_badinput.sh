@@ -30,3 +30,32 @@ check_rc "missing folder" 2 "$ND" diagnose --snapshot does-not-exist
 mkdir -p api/cluster
 printf '{"kind":"ServiceList","apiVersion":"v1","metadata":{},"items":[{"metadata":{"name":"s","namespace":"n"},"spec":{"ports":[{"port":80}]}}]}' > api/cluster/svc.json
 check "API-server list form" sh -c "'$ND' diagnose --snapshot api -o json | jq -e '.findings[0].code == \"service-no-endpoints\"'"
+
+# symbolic links: four loops and a link out of the bundle are reported, each
+# file is read once (a second name for one file adds nothing), and it ends
+mkdir -p links/cluster
+cp "$TOP/examples/aks-kubenet-broken/cluster/"*.json links/cluster/
+for i in 1 2 3 4; do ln -s . "links/cluster/l$i"; done
+ln -s /etc links/cluster/out
+ln -s pods.json links/cluster/zz-again.json
+timeout 60 "$ND" diagnose --snapshot "$TOP/examples/aks-kubenet-broken" -o json 2>/dev/null |
+	jq '[.checks[] | select(.id == "bundle-load")][0].reason' > want-links
+timeout 60 "$ND" diagnose --snapshot links -o json > links.json 2> links.err
+check "links: ends, each object read once" sh -c "test \"\$(jq '[.checks[] | select(.id == \"bundle-load\")][0].reason' links.json)\" = \"\$(cat want-links)\""
+check "links: each loop reported" sh -c "[ \$(jq '[.findings[] | select(.code == \"bundle-load-error\") | select(.summary | test(\"symbolic link loop\"))] | length' links.json) -eq 4 ]"
+check "links: a link out of the bundle is not followed" jq -e '[.findings[] | select(.code == "bundle-load-error") | select(.summary | test("outside the bundle: not read"))] | length == 1' links.json
+
+# one object twice with different content: a warning naming both files; twice the same: nothing
+mkdir -p dups/cluster
+printf '{"apiVersion":"v1","kind":"Service","metadata":{"name":"s","namespace":"n"},"spec":{"ports":[{"port":80}]}}' > dups/cluster/a.json
+printf '{"kind":"Service","apiVersion":"v1","metadata":{"namespace":"n","name":"s"},"spec":{"ports":[{"port":80}]}}' > dups/cluster/b.json
+printf '{"apiVersion":"v1","kind":"Service","metadata":{"name":"s","namespace":"n"},"spec":{"ports":[{"port":8080}]}}' > dups/cluster/c.json
+"$ND" diagnose --snapshot dups -o json > dups.json 2>/dev/null
+check "duplicate objects with different content: one warning naming both files" jq -e '[.findings[] | select(.code == "bundle-duplicate-object")] | length == 1 and (.[0].evidence.conflict | test("Service n/s is in .*b.json. and, different, in .*c.json"))' dups.json
+
+# a broken CNI conflist in a node's files: a finding naming it, the node's store not dropped in silence
+cp -R "$TOP/examples/aks-kubenet-broken" cnibad
+printf '{"cniVersion": "1.0.0", "name": ' > cnibad/nodes/aks-nodepool1-12345678-vmss000001/cni/net.d/05-broken.conflist
+"$ND" diagnose --snapshot cnibad -o json > cnibad.json 2>/dev/null
+check "broken conflist: a finding names the node and the file" jq -e '[.findings[] | select(.code == "bundle-load-error" and .subject.name == "aks-nodepool1-12345678-vmss000001") | select(.summary | test("05-broken.conflist"))] | length == 1' cnibad.json
+check "broken conflist: the store comparison is an error, not a pass" jq -e '.checks[] | select(.id == "ipam-store") | .status == "error"' cnibad.json

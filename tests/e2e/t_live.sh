@@ -23,7 +23,8 @@ serve_start() {
 }
 serve_stop() { kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; }
 
-findings() { jq -S '[.findings[] | del(.seq)]' "$1"; }
+# (suggested netdiag commands carry each run's own source flags: compared without them)
+findings() { jq -S "$NO_SOURCE_FLAGS | [.findings[] | del(.seq)]" "$1"; }
 
 # The snapshot answer from the bundle's cluster/ only (live has no node files).
 snap_findings() {
@@ -52,6 +53,19 @@ done
 
 B="$TOP/examples/aks-kubenet-broken"
 snap_findings ex "$B"
+
+# a live run's suggested netdiag commands carry its --kubeconfig and --context, and run
+serve_start fixes "$B"
+"$ND" --kubeconfig "$KC" --context netdiag-serve diagnose -o json > "$WORK/fixes.json" 2>/dev/null
+jq -r '.findings[].commands[]? | select(startswith("netdiag "))' "$WORK/fixes.json" | sort -u > "$WORK/fixes.cmds"
+check "live suggestions carry --kubeconfig and --context" sh -c "test -s '$WORK/fixes.cmds' &&
+	! grep -v '^netdiag --kubeconfig $KC --context netdiag-serve ' '$WORK/fixes.cmds'"
+while IFS= read -r c; do
+	(eval "set -- ${c#netdiag }" && "$ND" "$@" -o json > /dev/null 2>&1)
+	rc=$?
+	if [ $rc -le 1 ]; then ok "live suggestion runs: $c"; else not_ok "live suggestion runs: $c (exit $rc)"; fi
+done < "$WORK/fixes.cmds"
+serve_stop
 
 # exec plugin playing kubelogin: prints an ExecCredential with serve's token
 serve_start srv "$B"

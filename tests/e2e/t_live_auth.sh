@@ -105,7 +105,7 @@ kc stranger "$CA_LINE" "    client-certificate: $P/eve.crt
     client-key: $P/eve.key"
 kc insecure "    insecure-skip-tls-verify: true" "    token: $TOKEN"
 
-findings() { jq -S '[.findings[] | del(.seq)]' "$1"; }
+findings() { jq -S "$NO_SOURCE_FLAGS | [.findings[] | del(.seq)]" "$1"; }
 mkdir -p "$WORK/snap" && cp -R "$B/cluster" "$WORK/snap/"
 "$ND" diagnose --snapshot "$WORK/snap" -o json 2>/dev/null | findings /dev/stdin > "$WORK/snap.f"
 

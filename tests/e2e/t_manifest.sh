@@ -73,6 +73,14 @@ check "manifest: incluster with --image and -n ops" apply incluster \
 	"$(printf '%s\n' "$INCLUSTER" | sed 's/incluster-default/incluster-ops/')" "$IMG" ops
 check "manifest: fleet with --image and -n ops" apply fleet \
 	"$(printf '%s\n' "$FLEET" | sed 's|namespace/netdiag |namespace/ops |; s/agent-netdiag/agent-ops/')" "$IMG" ops
+# the command prints the same text, and kubectl accepts it
+t_cmd() {
+	"$ND" incluster --print-manifest --image "$IMG" -n ops > "$WORK/cmd.yaml" 2>&1 &&
+		"$PRINT" --print incluster "$IMG" ops | diff - "$WORK/cmd.yaml" &&
+		kc apply --dry-run=client -f - < "$WORK/cmd.yaml" > "$WORK/cmd.out" 2>&1 &&
+		grep -q '^job.batch/netdiag-incluster created' "$WORK/cmd.out"
+}
+check "manifest: netdiag incluster --print-manifest --image I -n ops (no pod needed)" t_cmd
 t_deploy() { kc apply --dry-run=client -f "$TOP/deploy" > "$WORK/deploy.out" 2>&1 || { cat "$WORK/deploy.out"; return 1; }; }
 check "manifest: kubectl apply --dry-run=client -f deploy/ (the checked-in files)" t_deploy
 

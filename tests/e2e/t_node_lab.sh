@@ -186,7 +186,8 @@ lost=""
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	add_pod "$R2" "$NODE2" "l$i" >/dev/null && leak_pod "$R2" "l$i"
 	sleep 1   # the pod list below is newer than the leak, in whole seconds
-	for c in $live; do echo "$c $(cat "$WORK/ip_$c") x Running"; done |
+	{ echo "kube-proxy-b 10.224.0.5 x Running hostnet"
+	  for c in $live; do echo "$c $(cat "$WORK/ip_$c") x Running"; done; } |
 		python3 "$GEN" pods "$B2" lab-node-2b 10.244.9.0/26
 	"$ND" ipam release --apply --min-age 0s --node-root "$R2" --node lab-node-2b \
 		--snapshot "$B2" > "$WORK/crel.$i" 2>&1 &
@@ -212,6 +213,7 @@ check "lab: netdiag reads it cleanly, no leak left" sh -c "'$ND' ipam --node-roo
 
 # ------------------------------------------------------------ bad input ----
 # A copy of the first store (plain files, no namespaces needed).
+python3 "$GEN" info "$B"        # a fresh pod list: the cases below fail on their input
 bad_case() {
 	name=$1 setup=$2 want=$3
 	rm -rf "$WORK/bad"
@@ -234,4 +236,75 @@ bad_case "symlink outside the store" 'ln -s /etc/hostname "$BS/10.244.7.9"' "a s
 bad_case "lock is a directory" 'rm -f "$BS/lock"; mkdir "$BS/lock"' "lock'.*Is a directory"
 bad_case "lock is a FIFO" 'rm -f "$BS/lock"; mkfifo "$BS/lock"' "lock'.*not a regular file"
 bad_case "lock is a symlink" 'rm -f "$BS/lock"; ln -s /etc/hostname "$BS/lock"' "lock.*symbolic link"
+
+# ------------------------------------------- two witnesses before a write ----
+# The store of the first node still holds the two leaks ($ip_p3, $ip_p4, restored
+# above). Each case takes away or spoils one witness: --apply must refuse, say
+# which witness is missing and how to supply it, and change nothing.
+TASKS=run/containerd/io.containerd.runtime.v2.task/k8s.io
+witness_case() {
+	name=$1 setup=$2 want=$3
+	rm -rf "$WORK/w" "$WORK/wb"
+	cp -a "$R" "$WORK/w"
+	cp -a "$B" "$WORK/wb"
+	python3 "$GEN" info "$WORK/wb"
+	WS="$WORK/w/var/lib/cni/ndlab/kubenet"
+	eval "$setup"
+	sum=$( (cd "$WS" && ls -la --time-style=+%s . && cat ./10.*) | sha256sum)
+	out=$("$ND" ipam release --apply --min-age 0s --node-root "$WORK/w" --node lab-node-1 \
+		--snapshot "$WORK/wb" $EXTRA 2>&1)
+	rc=$?
+	sum2=$( (cd "$WS" && ls -la --time-style=+%s . && cat ./10.*) | sha256sum)
+	if [ $rc -eq 2 ] && [ "$sum" = "$sum2" ] && printf '%s' "$out" | grep -q -- "$want"; then
+		ok "lab: witness: $name"
+	else
+		not_ok "lab: witness: $name" "rc=$rc $out"
+	fi
+	EXTRA=""
+}
+EXTRA=""
+witness_case "no runtime folder (CRI-O, /run not mounted)" 'rm -rf "$WORK/w/run"' \
+	"no runtime evidence on the node.*--runtime-dir DIR"
+witness_case "no runtime folder: the refusal names the override" 'rm -rf "$WORK/w/run"' \
+	"accept-risk-of-freeing-live-ips"
+witness_case "bundle without its own timestamp" 'rm -f "$WORK/wb/collect-info.json"' \
+	"no timestamp of its own.*netdiag collect"
+witness_case "pod list filtered by namespace" 'python3 "$GEN" info "$WORK/wb" 0 shop' \
+	"some namespaces only"
+witness_case "pods not read in full" 'python3 "$GEN" info "$WORK/wb" 0 all forbidden' \
+	"pods were listed in full"
+witness_case "stale pod list" 'python3 "$GEN" info "$WORK/wb" 3600' \
+	"taken [0-9]*s ago.*--max-list-age 300s"
+witness_case "no pod at all listed on the node" \
+	'echo "elsewhere 10.244.8.9 x Running nohost lab-node-2" | python3 "$GEN" pods "$WORK/wb" lab-node-1 10.244.7.0/29' \
+	"no pod at all on node 'lab-node-1' while its store holds"
+witness_case "runtime folder of another root (empty)" 'rm -rf "$WORK/w/$TASKS"/*' \
+	"the witnesses disagree: .* is held by a live pod"
+EXTRA="--runtime-dir $WORK/nosuch"
+witness_case "--runtime-dir that cannot be listed" 'rm -rf "$WORK/w/run"' \
+	"--runtime-dir: cannot list"
+
+# The same witnesses, supplied: --runtime-dir, CRI-O's run root, a fresh collect.
+rm -rf "$WORK/w"; cp -a "$R" "$WORK/w"; python3 "$GEN" info "$B"
+mv "$WORK/w/run" "$WORK/run-elsewhere"
+got=$("$ND" ipam release --min-age 0s --node-root "$WORK/w" --node lab-node-1 --snapshot "$B" \
+	--runtime-dir "$WORK/run-elsewhere/${TASKS#run/}" -o json | jq -r '.verdict.would_free[].ip' | sort)
+if [ "$got" = "$leaked_want" ]; then ok "lab: witness: --runtime-dir supplies the runtime evidence"
+else not_ok "lab: witness: --runtime-dir supplies the runtime evidence" "$got"; fi
+mkdir -p "$WORK/w/run/containers/storage/overlay-containers"
+for d in "$WORK/run-elsewhere/${TASKS#run/}"/*; do
+	mkdir -p "$WORK/w/run/containers/storage/overlay-containers/${d##*/}/userdata"
+done
+got=$("$ND" ipam release --min-age 0s --node-root "$WORK/w" --node lab-node-1 --snapshot "$B" \
+	-o json | jq -r '.verdict.would_free[].ip' | sort)
+if [ "$got" = "$leaked_want" ]; then ok "lab: witness: CRI-O's run root is runtime evidence"
+else not_ok "lab: witness: CRI-O's run root is runtime evidence" "$got"; fi
+rm -rf "$WORK/w/run" "$WORK/run-elsewhere"
+out=$("$ND" ipam release --min-age 0s --node-root "$WORK/w" --node lab-node-1 --snapshot "$B" \
+	--accept-risk-of-freeing-live-ips -o json 2>"$WORK/ovr.err")
+if [ "$(printf '%s' "$out" | jq -r '.verdict.would_free[].ip' | sort)" = "$leaked_want" ] &&
+   printf '%s' "$out" | jq -e '.verdict.override | test("no runtime evidence")' >/dev/null &&
+   grep -q 'warning' "$WORK/ovr.err"; then
+	ok "lab: witness: the override goes on, says so, and keeps the per-entry rules"
+else not_ok "lab: witness: the override goes on, says so, and keeps the per-entry rules" "$out"; fi
 exit 0

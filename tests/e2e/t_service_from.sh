@@ -41,7 +41,7 @@ jq_case "from legacy: evidence source, destination, port, policies" \
 	 .evidence.policies == [.evidence.policies[0]] and
 	 .evidence.policies[0].namespace == \"shop\" and .evidence.policies[0].name == \"web-ingress\" and
 	 .evidence.policies[0].direction == \"ingress\" and
-	 (.commands[0] == \"netdiag can-reach shop/legacy shop/web-v2:8081/TCP\")" \
+	 (.commands[0] == \"netdiag --snapshot $b can-reach shop/legacy shop/web-v2:8081/TCP\")" \
 	service shop/web --from shop/legacy
 
 # egress of the source denies, and the ingress of the destinations too

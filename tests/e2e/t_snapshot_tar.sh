@@ -22,9 +22,11 @@ tar czf b.tar.gz "$B"
 tar czf dot.tgz -C "$B" .
 
 # the same report, text and JSON, from the folder and from the archive;
-# only the snapshot's name and node file paths (inside the private folder) differ
+# only the snapshot's name (also in the suggested netdiag commands) and node
+# file paths (inside the private folder) differ
 norm() { normalize_json | jq -S 'del(.source.snapshot) | walk(if type == "object" and has("store_dir")
-	then .store_dir |= sub("^.*/nodes/"; "nodes/") else . end)'; }
+	then .store_dir |= sub("^.*/nodes/"; "nodes/") else . end) |
+	'"$NO_SOURCE_FLAGS"; }
 "$ND" diagnose --snapshot "$B" -o json 2>/dev/null | norm > want.json
 for a in b.tar.gz dot.tgz; do
 	"$ND" diagnose --snapshot "$a" -o json 2>"$a.err" | norm > "$a.json"
@@ -33,9 +35,9 @@ for a in b.tar.gz dot.tgz; do
 	check "tar $a: no private folder left" left
 done
 "$ND" diagnose --snapshot "$B" 2>/dev/null | grep -v "^source: snapshot " |
-	sed 's|[^ ]*/nodes/|nodes/|g' > want.txt
+	sed 's|[^ ]*/nodes/|nodes/|g' | no_source_flags > want.txt
 "$ND" diagnose --snapshot b.tar.gz 2>/dev/null | grep -v "^source: snapshot " |
-	sed 's|[^ ]*/nodes/|nodes/|g' > got.txt
+	sed 's|[^ ]*/nodes/|nodes/|g' | no_source_flags > got.txt
 if out=$(diff -u want.txt got.txt); then ok "tar: same text report"; else not_ok "tar: same text report" "$out"; fi
 if [ "$(wc -l < want.txt)" -gt 20 ]; then ok "tar: text report is not empty"; else not_ok "tar: text report is not empty"; fi
 

@@ -2,7 +2,9 @@
 """Data for the node lab (tests/e2e/t_node_lab.sh), in kubectl's JSON shape.
 
   labgen.py pods DIR NODE PODCIDR < LIST   LIST lines: "name ip cid phase [hostnet]";
-                                            writes DIR/cluster/{nodes,pods}.json
+                                            writes DIR/cluster/{nodes,pods}.json and
+                                            DIR/collect-info.json
+  labgen.py info DIR [AGE_S [NAMESPACES [PODS_STATE]]]   DIR/collect-info.json alone
   labgen.py kp DIR RULES                    Services + EndpointSlices in DIR/cluster and
                                             kube-proxy iptables-restore text in RULES
 
@@ -41,6 +43,18 @@ def pods(d, node, cidr):
               "status": {"conditions": [{"type": "Ready", "status": "True"}]}}
              for n, c in ((node, cidr), ("lab-node-2", "10.244.8.0/24"))]
     write(d + "/cluster/nodes.json", {"apiVersion": "v1", "kind": "List", "items": nodes})
+    info(d)
+
+# collect-info.json as `netdiag collect` writes it: when, and that every
+# namespace's pods were read (ipam release's pod-list witness)
+def info(d, age=0, namespaces="all", pods_state="ok"):
+    import time
+    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - age))
+    write(d + "/collect-info.json",
+          {"collected_at": when, "context": "lab", "server": "https://lab.invalid",
+           "namespaces": namespaces,
+           "kinds": [{"resource": "pods", "state": pods_state, "objects": 0},
+                     {"resource": "nodes", "state": "ok", "objects": 2}]})
 
 # name, cluster IP, port name, port, target, API endpoints, endpoints in the rules, comments
 SERVICES = [
@@ -120,5 +134,9 @@ def kp(d, rules_path):
 if __name__ == "__main__":
     if sys.argv[1] == "pods":
         pods(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif sys.argv[1] == "info":
+        info(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 0,
+             sys.argv[4] if len(sys.argv) > 4 else "all",
+             sys.argv[5] if len(sys.argv) > 5 else "ok")
     elif sys.argv[1] == "kp":
         kp(sys.argv[2], sys.argv[3])

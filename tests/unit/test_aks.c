@@ -253,9 +253,30 @@ static void agent_pools(void **state)
 	assert_non_null(strstr(e.msg, "agentPoolProfiles[0].count"));
 }
 
+/* A Node's providerID names its VMSS instance: what az vmss reimage needs. */
+static void test_vmss_of(void **state)
+{
+	struct nd_vmss_ref v;
+
+	(void)state;
+	assert_true(nd_aks_vmss_of("azure:///subscriptions/3f2a/resourceGroups/mc_rg_aks_westeurope/providers/"
+				   "Microsoft.Compute/virtualMachineScaleSets/aks-nodepool1-12345678-vmss/"
+				   "virtualMachines/3", &v));
+	assert_string_equal(v.subscription, "3f2a");
+	assert_string_equal(v.group, "mc_rg_aks_westeurope");
+	assert_string_equal(v.vmss, "aks-nodepool1-12345678-vmss");
+	assert_string_equal(v.instance, "3");
+	/* an availability-set VM, another cloud, nothing */
+	assert_false(nd_aks_vmss_of("azure:///subscriptions/3f2a/resourceGroups/rg/providers/"
+				    "Microsoft.Compute/virtualMachines/aks-agentpool-1", &v));
+	assert_false(nd_aks_vmss_of("aws:///eu-west-1a/i-0abc", &v));
+	assert_false(nd_aks_vmss_of(NULL, &v));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vmss_of),
 		cmocka_unit_test(cli_spelling),
 		cmocka_unit_test(arm_spelling),
 		cmocka_unit_test(null_profile_and_errors),

@@ -111,39 +111,91 @@ static void test_ipt_no_comments(void **state)
 
 static void test_ipt_errors(void **state)
 {
+	/* what makes the dump untrustworthy: the file is refused */
 	static const struct {
 		const char *txt, *want;
-	} cases[] = {
+	} fatal[] = {
 		{"*nat\n:A - [0:0]\n-A A -j B\n", "'x': table 'nat' has no COMMIT"},
-		{"-A A -j B\n", "'x' line 1: a rule or chain outside a table"},
-		{"*nat\n-A NOPE -j X\nCOMMIT\n", "'x' line 2: rule for chain 'NOPE'"},
-		{"*nat\n:A - [0:0]\n:A - [0:0]\nCOMMIT\n", "declares chain 'A' twice"},
-		{"*nat\n:A - [0:0]\n-A A -m comment --comment \"open\nCOMMIT\n",
-		 "'x' line 3: unterminated quote"},
-		{"*nat\nhello world\nCOMMIT\n", "'x' line 2: not an iptables-save line"},
-		{"*nat\n:A - [0:0]\n-A A -p tcp --dport 99999 -j X\nCOMMIT\n",
-		 "'x' line 3: --dport is not a port number"},
-		{"*nat\n:A - [0:0]\n-A A -j X -j Y\nCOMMIT\n", "'x' line 3: a rule with two targets"},
-		{"*nat\n:A - [0:0]\n-A A -j\nCOMMIT\n", "has no value"},
 		{"*nat\n*filter\n", "'x' line 2: a new table starts before COMMIT"},
-		{"COMMIT\n", "COMMIT outside a table"},
-		{"*nat\n:A - [0:0]\n-A A -m statistic --probability 2.5 -j X\nCOMMIT\n",
-		 "--probability is not a number"},
+	};
+	/* a line netdiag cannot read: skipped, named, the rest kept */
+	static const struct {
+		const char *txt, *want;
+		uint32_t line;
+	} skipped[] = {
+		{"-A A -j B\n*nat\n:K - [0:0]\n-A K -j X\nCOMMIT\n", "a rule or chain outside a table", 1},
+		{"*nat\n:K - [0:0]\n-A NOPE -j X\n-A K -j X\nCOMMIT\n", "a chain the table does not declare", 3},
+		{"*nat\n:K - [0:0]\n:K - [0:0]\n-A K -j X\nCOMMIT\n", "a chain declared twice", 0},
+		{"*nat\n:K - [0:0]\n-A K -m comment --comment \"open\n-A K -j X\nCOMMIT\n",
+		 "unterminated quote", 3},
+		{"*nat\n:K - [0:0]\nhello world\n-A K -j X\nCOMMIT\n", "not an iptables-save line", 3},
+		{"*nat\n:K - [0:0]\n-A K -p tcp --dport 99999 -j X\n-A K -j X\nCOMMIT\n",
+		 "--dport is not a port number", 3},
+		{"*nat\n:K - [0:0]\n-A K -j X -j Y\n-A K -j X\nCOMMIT\n", "a rule with two targets", 3},
+		{"*nat\n:K - [0:0]\n-A K -j\n-A K -j X\nCOMMIT\n", "has no value", 3},
+		{"COMMIT\n*nat\n:K - [0:0]\n-A K -j X\nCOMMIT\n", "COMMIT outside a table", 1},
+		{"*nat\n:K - [0:0]\n-A K -m statistic --probability 2.5 -j X\n-A K -j X\nCOMMIT\n",
+		 "--probability is not a number", 3},
 	};
 	struct nd_arena *a = nd_arena_new(0);
 	struct nd_iptables t;
 	struct nd_err e;
 
 	(void)state;
-	for (size_t i = 0; i < N(cases); i++) {
+	for (size_t i = 0; i < N(fatal); i++) {
 		e.msg[0] = '\0';
-		assert_int_equal(nd_ipt_parse("x", cases[i].txt, strlen(cases[i].txt), a, &t, &e),
-				 -1);
-		if (!strstr(e.msg, cases[i].want))
-			fail_msg("case %zu: '%s' lacks '%s'", i, e.msg, cases[i].want);
+		assert_int_equal(nd_ipt_parse("x", fatal[i].txt, strlen(fatal[i].txt), a, &t, &e), -1);
+		if (!strstr(e.msg, fatal[i].want))
+			fail_msg("case %zu: '%s' lacks '%s'", i, e.msg, fatal[i].want);
+	}
+	for (size_t i = 0; i < N(skipped); i++) {
+		const struct nd_ipt_table *nat;
+		const struct nd_ipt_chain *k;
+
+		if (nd_ipt_parse("x", skipped[i].txt, strlen(skipped[i].txt), a, &t, &e) != 0)
+			fail_msg("case %zu refused: %s", i, e.msg);
+		if (t.nskipped != 1 || t.nwarnings != 1 || !strstr(t.warnings[0].why, skipped[i].want) ||
+		    t.warnings[0].line != skipped[i].line)
+			fail_msg("case %zu: %u skipped, first '%s' line %u", i, t.nskipped,
+				 t.nwarnings ? t.warnings[0].why : "-", t.nwarnings ? t.warnings[0].line : 0);
+		/* the good rule after it is kept */
+		nat = nd_ipt_table(&t, "nat");
+		k = nd_ipt_chain(nat, "K");
+		assert_non_null(k);
+		assert_int_equal(k->nrules, 1);
+		assert_string_equal(nat->rules[k->rules[0]].target, "X");
 	}
 	/* a NUL inside a line */
 	assert_int_equal(nd_ipt_parse("x", "*nat\0\n", 6, a, &t, &e), -1);
+	nd_arena_free(a);
+}
+
+/* Session affinity as kube-proxy writes it (-m recent in the SVC and SEP chains). */
+static void test_ipt_affinity(void **state)
+{
+	static const char txt[] =
+		"*nat\n:KUBE-SVC-X - [0:0]\n:KUBE-SEP-A - [0:0]\n"
+		"-A KUBE-SVC-X -m comment --comment \"ns1/svc1:p80 -> 10.180.0.1:80\" -m recent "
+		"--name KUBE-SEP-A --mask 255.255.255.255 --rsource --rcheck --seconds 10800 --reap -j KUBE-SEP-A\n"
+		"-A KUBE-SVC-X -m comment --comment \"ns1/svc1:p80 -> 10.180.0.1:80\" -j KUBE-SEP-A\n"
+		"-A KUBE-SEP-A -p tcp -m comment --comment ns1/svc1:p80 -m recent --set --name KUBE-SEP-A "
+		"--mask 255.255.255.255 --rsource -m tcp -j DNAT --to-destination 10.180.0.1:80\nCOMMIT\n";
+	struct nd_arena *a = nd_arena_new(0);
+	struct nd_iptables t;
+	struct nd_err e;
+	const struct nd_ipt_table *nat;
+
+	(void)state;
+	assert_int_equal(nd_ipt_parse("t", txt, strlen(txt), a, &t, &e), 0);
+	nat = nd_ipt_table(&t, "nat");
+	assert_true(nat->rules[0].recent_rcheck);
+	assert_int_equal(nat->rules[0].recent_seconds, 10800);
+	assert_string_equal(nat->rules[0].recent_name, "KUBE-SEP-A");
+	assert_string_equal(nat->rules[0].target, "KUBE-SEP-A");
+	assert_false(nat->rules[1].recent_rcheck);
+	assert_false(nat->rules[2].recent_rcheck);
+	assert_string_equal(nat->rules[2].to_dest, "10.180.0.1:80");
+	assert_int_equal(t.nskipped, 0);
 	nd_arena_free(a);
 }
 
@@ -187,13 +239,31 @@ static void test_ipvs(void **state)
 	assert_string_equal(s->reals[1].ip, "fd00:10:244::6");
 	assert_int_equal(v.svcs[1].port, 7);
 	assert_int_equal(v.svcs[2].nreals, 0);
-	/* errors */
-	assert_int_equal(nd_ipvs_parse("ipvs", "  -> 1.2.3.4:80 Masq 1 0 0\n", 26, a, &v, &e), -1);
-	assert_non_null(strstr(e.msg, "'ipvs' line 1: a real server before any virtual service"));
-	assert_int_equal(nd_ipvs_parse("ipvs", "TCP 10.0.0.1 rr\n", 16, a, &v, &e), -1);
-	assert_non_null(strstr(e.msg, "line 1: '10.0.0.1' is not an address:port"));
-	assert_int_equal(nd_ipvs_parse("ipvs", "garbage here\n", 13, a, &v, &e), -1);
-	assert_non_null(strstr(e.msg, "not an 'ipvsadm -Ln' line"));
+	assert_int_equal(nd_ipvs_find(&v, "tcp", "fd00::a", 80)->persistent, 0);
+	assert_int_equal(nd_ipvs_parse("ipvs", FACTS_IPVS, strlen(FACTS_IPVS), a, &v, &e), 0);
+	assert_int_equal(nd_ipvs_find(&v, "tcp", "10.0.0.1", 443)->persistent, 10800);
+	/* lines it cannot read are skipped with a warning, the rest kept */
+	{
+		static const char odd[] =
+			"  -> 1.2.3.4:80 Masq 1 0 0\n"           /* before any service */
+			"TCP 10.0.0.1 rr\n"                      /* no port: its reals go with it */
+			"  -> 10.244.0.9:80 Masq 1 0 0\n"
+			"garbage here\n"
+			"TCP  10.0.0.2:80 rr\n"
+			"  -> 10.244.0.7:80 Masq 1 0 0\n"
+			"  -> nonsense\n";
+		assert_int_equal(nd_ipvs_parse("ipvs", odd, strlen(odd), a, &v, &e), 0);
+		assert_int_equal(v.nsvcs, 1);
+		assert_int_equal(v.svcs[0].nreals, 1);
+		assert_int_equal(v.nskipped, 5);
+		assert_int_equal(v.nwarnings, 4);
+		assert_int_equal(v.warnings[0].line, 1);
+		assert_non_null(strstr(v.warnings[0].why, "a real server before any virtual service"));
+		assert_non_null(strstr(v.warnings[1].why, "not an address:port"));
+		assert_string_equal(v.warnings[1].text, "TCP 10.0.0.1 rr");
+		assert_non_null(strstr(v.warnings[2].why, "not an 'ipvsadm -Ln' line"));
+		assert_int_equal(v.warnings[3].line, 7);
+	}
 	nd_arena_free(a);
 }
 
@@ -267,29 +337,63 @@ static void test_nft_errors(void **state)
 {
 	static const struct {
 		const char *txt, *want;
-	} cases[] = {
+	} fatal[] = {
 		{"chain x {\n}\n", "'n' line 1: expected 'table <family> <name> {'"},
 		{"table ip kube-proxy {\n\tchain a {\n\t\tjump b\n", "a '}' is missing"},
-		{"table ip kube-proxy {\n}\nextra\n", "line 3: text after the table"},
-		{"table ip kube-proxy {\n\tmap m {\n\t\telements = { 1 . tcp . 80 goto x }\n\t}\n}\n",
-		 "line 3: a map element without ':'"},
-		{"table ip kube-proxy {\n\tcomment \"open\n}\n", "line 2: unterminated quote"},
-		{"table ip kube-proxy {\n\tchain a {\n\t\tvmap { 0 : goto b\n\t}\n}\n",
-		 "line 3: unbalanced braces"},
 		{"", "no 'table ... {'"},
+	};
+	static const struct {
+		const char *txt, *want;
+		uint32_t line;
+	} skipped[] = {
+		{"table ip kube-proxy {\n}\nextra\n", "text after the table", 3},
+		{"table ip kube-proxy {\n\tmap m {\n\t\telements = { 1 . tcp . 80 goto x }\n\t}\n}\n",
+		 "a map element without ':'", 3},
+		{"table ip kube-proxy {\n\tcomment \"open\n}\n", "unterminated quote", 2},
+		{"table ip kube-proxy {\n\tchain a {\n\t\tvmap { 0 : goto b\n\t}\n}\n",
+		 "unbalanced braces", 3},
+		{"table ip kube-proxy {\n\tflowtable f {\n}\n", "not 'chain', 'map', 'set'", 2},
 	};
 	struct nd_arena *a = nd_arena_new(0);
 	struct nd_nft t;
 	struct nd_err e;
 
 	(void)state;
-	for (size_t i = 0; i < N(cases); i++) {
+	for (size_t i = 0; i < N(fatal); i++) {
 		e.msg[0] = '\0';
-		assert_int_equal(nd_nft_parse("n", cases[i].txt, strlen(cases[i].txt), a, &t, &e),
-				 -1);
-		if (!strstr(e.msg, cases[i].want))
-			fail_msg("case %zu: '%s' lacks '%s'", i, e.msg, cases[i].want);
+		assert_int_equal(nd_nft_parse("n", fatal[i].txt, strlen(fatal[i].txt), a, &t, &e), -1);
+		if (!strstr(e.msg, fatal[i].want))
+			fail_msg("case %zu: '%s' lacks '%s'", i, e.msg, fatal[i].want);
 	}
+	for (size_t i = 0; i < N(skipped); i++) {
+		if (nd_nft_parse("n", skipped[i].txt, strlen(skipped[i].txt), a, &t, &e) != 0)
+			fail_msg("case %zu refused: %s", i, e.msg);
+		if (!t.nwarnings || !strstr(t.warnings[0].why, skipped[i].want) ||
+		    t.warnings[0].line != skipped[i].line)
+			fail_msg("case %zu: first warning '%s' line %u", i,
+				 t.nwarnings ? t.warnings[0].why : "-", t.nwarnings ? t.warnings[0].line : 0);
+	}
+	nd_arena_free(a);
+}
+
+/* nft list ruleset: the kube-proxy table is read, the others skipped. */
+static void test_nft_ruleset(void **state)
+{
+	static const char txt[] =
+		"table inet filter {\n\tchain input {\n\t\ttype filter hook input priority 0; policy accept;\n"
+		"\t\tct state { established, related } accept\n\t}\n}\n"
+		"table ip kube-proxy {\n\tchain endpoint-X {\n\t\tmeta l4proto tcp dnat to 10.1.1.1:80\n\t}\n}\n"
+		"table ip6 kube-proxy {\n\tchain other {\n\t}\n}\n";
+	struct nd_arena *a = nd_arena_new(0);
+	struct nd_nft t;
+	struct nd_err e;
+
+	(void)state;
+	assert_int_equal(nd_nft_parse("n", txt, strlen(txt), a, &t, &e), 0);
+	assert_string_equal(t.family, "ip");
+	assert_int_equal(t.nchains, 1);
+	assert_non_null(nd_nft_chain(&t, "endpoint-X"));
+	assert_int_equal(t.nskipped, 0);
 	nd_arena_free(a);
 }
 
@@ -298,6 +402,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ipt_facts),
 		cmocka_unit_test(test_ipt_no_comments),
+		cmocka_unit_test(test_ipt_affinity),
+		cmocka_unit_test(test_nft_ruleset),
 		cmocka_unit_test(test_ipt_errors),
 		cmocka_unit_test(test_ipvs),
 		cmocka_unit_test(test_nft),

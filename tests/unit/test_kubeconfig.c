@@ -174,6 +174,53 @@ static void test_in_cluster(void **st)
 	unsetenv("KUBERNETES_SERVICE_PORT");
 }
 
+/* incluster's discovery: the variables and the folder, whatever kubeconfig exists */
+static void test_in_cluster_forced(void **st)
+{
+	struct nd_kubeconfig *kc;
+	struct nd_err e;
+	char sa[300], nosa[300], noca[300];
+
+	(void)st;
+	snprintf(sa, sizeof(sa), "%s/sa2", dir);
+	snprintf(nosa, sizeof(nosa), "%s/sa-none", dir);
+	snprintf(noca, sizeof(noca), "%s/sa-noca", dir);
+	mkdir(sa, 0700);
+	mkdir(noca, 0700);
+	put("sa2/token", "t\n");
+	put("sa2/ca.crt", "x");
+	put("sa2/namespace", "lab\n");
+	put("sa-noca/token", "t");
+	unsetenv("KUBERNETES_SERVICE_HOST");
+	setenv("KUBERNETES_SERVICE_PORT", "443", 1);
+	assert_int_equal(nd_kubeconfig_in_cluster(sa, &kc, &e), -1);
+	assert_null(kc);
+	assert_non_null(strstr(e.msg, "KUBERNETES_SERVICE_HOST"));
+	setenv("KUBERNETES_SERVICE_HOST", "", 1);          /* set but empty: not a pod either */
+	assert_int_equal(nd_kubeconfig_in_cluster(sa, &kc, &e), -1);
+	setenv("KUBERNETES_SERVICE_HOST", "10.0.0.1", 1);
+	assert_int_equal(nd_kubeconfig_in_cluster(sa, &kc, &e), 0);
+	assert_true(kc->in_cluster);
+	assert_string_equal(kc->server, "https://10.0.0.1:443");
+	assert_string_equal(kc->ns, "lab");
+	assert_non_null(strstr(kc->token_file, "sa2/token"));
+	assert_non_null(strstr(kc->ca_file, "sa2/ca.crt"));
+	assert_string_equal(kc->context, "in-cluster");
+	nd_kubeconfig_free(kc);
+	/* no token (automountServiceAccountToken: false), no CA: named */
+	assert_int_equal(nd_kubeconfig_in_cluster(nosa, &kc, &e), -1);
+	assert_non_null(strstr(e.msg, "sa-none/token"));
+	assert_int_equal(nd_kubeconfig_in_cluster(noca, &kc, &e), -1);
+	assert_non_null(strstr(e.msg, "sa-noca/ca.crt"));
+	/* the variables name the server: an AKS FQDN host too */
+	setenv("KUBERNETES_SERVICE_HOST", "aks-x-1a2b.hcp.westeurope.azmk8s.io", 1);
+	assert_int_equal(nd_kubeconfig_in_cluster(sa, &kc, &e), 0);
+	assert_string_equal(kc->server, "https://aks-x-1a2b.hcp.westeurope.azmk8s.io:443");
+	nd_kubeconfig_free(kc);
+	unsetenv("KUBERNETES_SERVICE_HOST");
+	unsetenv("KUBERNETES_SERVICE_PORT");
+}
+
 static void exec_case(const char *script, int want, const char *errpart, const char *token)
 {
 	struct nd_kubeconfig *kc;
@@ -204,8 +251,14 @@ static void exec_case(const char *script, int want, const char *errpart, const c
 		assert_int_equal(nd_auth_get(a, &cr, &e), 0);
 		assert_int_equal(nd_auth_exec_runs(a), 2);
 	} else {
+		if (!strstr(e.msg, errpart))
+			print_message("got: %s\n", e.msg);
 		assert_non_null(strstr(e.msg, errpart));
 		assert_null(strstr(e.msg, "SECRET"));
+		/* a failure is kept: the plugin is not run (nor its stderr shown) again */
+		assert_int_equal(nd_auth_get(a, &cr, &e), -1);
+		assert_non_null(strstr(e.msg, errpart));
+		assert_int_equal(nd_auth_exec_runs(a), 1);
 	}
 	nd_auth_free(a);
 	nd_kubeconfig_free(kc);
@@ -221,6 +274,12 @@ static void test_exec(void **st)
 		  0, NULL, "t0k");
 	exec_case("#!/bin/sh\necho 'SECRET not json'\n", -1, "not JSON", NULL);
 	exec_case("#!/bin/sh\nexit 3\n", -1, "exited with status 3", NULL);
+	/* its stderr, once, under its name */
+	exec_case("#!/bin/sh\necho 'login failed:' >&2\necho 'AADSTS700082 expired' >&2\nexit 1\n",
+		  -1, "exited with status 1; /tmp/nd-kc-", NULL);
+	exec_case("#!/bin/sh\necho 'login failed:' >&2\necho 'AADSTS700082 expired' >&2\nexit 1\n",
+		  -1, "plugin.sh said: login failed: AADSTS700082 expired",
+		  NULL);
 	exec_case("#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\","
 		  "\"kind\":\"ExecCredential\",\"status\":{\"token\":\"SECRET\"}}'\n", -1,
 		  "apiVersion", NULL);
@@ -249,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_kubelogin_entry),
 		cmocka_unit_test(test_in_cluster),
+		cmocka_unit_test(test_in_cluster_forced),
 		cmocka_unit_test(test_exec),
 		cmocka_unit_test(test_base64),
 	};

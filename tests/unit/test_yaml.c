@@ -162,9 +162,30 @@ static void test_documents_and_errors(void **state)
 	nd_arena_free(a);
 }
 
+/* A YAML fix as the command that applies it: a quoted here-document. */
+static void test_apply_command(void **state)
+{
+	struct nd_arena *a = nd_arena_new(0);
+
+	(void)state;
+	assert_string_equal(nd_yaml_apply_command("kind: Role\n", a),
+			    "kubectl apply -f - <<'EOF'\nkind: Role\nEOF");
+	assert_string_equal(nd_yaml_apply_command("kind: Role", a),
+			    "kubectl apply -f - <<'EOF'\nkind: Role\nEOF");
+	/* a line that is the delimiter: another one is chosen */
+	assert_string_equal(nd_yaml_apply_command("a: |\n  x\nEOF\nEOF1\n", a),
+			    "kubectl apply -f - <<'EOF2'\na: |\n  x\nEOF\nEOF1\nEOF2");
+	/* EOF inside a line is no delimiter */
+	assert_string_equal(nd_yaml_apply_command("note: EOF here\n", a),
+			    "kubectl apply -f - <<'EOF'\nnote: EOF here\nEOF");
+	assert_null(nd_yaml_apply_command(NULL, a));
+	nd_arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_apply_command),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_documents_and_errors),
 	};
