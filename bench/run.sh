@@ -20,6 +20,8 @@
 #   BENCH_CR_POLICIES   policies added to the big bundle for one can-reach (5000)
 #   BENCH_SKIP_PROBE=1  do not run the live endpoint probe benchmark
 #   BENCH_PROBE_ENDPOINTS  endpoints it probes (10000)
+#   BENCH_SKIP_FLEET=1  do not run the fleet report benchmark (bench/fleet.sh)
+#   BENCH_FLEET_NODES   agent pods whose logs serve replays (5000)
 #   NETDIAG             the binary to measure (./netdiag)
 # Results: a table on stdout, the same in bench/results-<date>.txt.
 # shellcheck disable=SC2016  # sh -c scripts take their arguments as $1..
@@ -383,6 +385,14 @@ if [ "${BENCH_HYPERFINE:-0}" = 1 ] && command -v hyperfine >/dev/null 2>&1; then
 	HF=$(hyperfine --style basic --warmup 1 --runs "$REPEAT" -i "$@" 2>&1 || true)
 fi
 
+# (i) fleet report: N agent pods' logs replayed by serve (bench/fleet.sh)
+FLEET=""
+if [ "${BENCH_SKIP_FLEET:-0}" != 1 ]; then
+	say "fleet report over ${BENCH_FLEET_NODES:-5000} agent logs"
+	FLEET=$(sh "$B/fleet.sh" "$NETDIAG" 2> "$LOG/fleet.err") ||
+		FLEET="fleet benchmark failed: $(head -c 200 "$LOG/fleet.err" | tr '\n' ' ')"
+fi
+
 # ---- report ---------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
 verdict() {
@@ -446,6 +456,11 @@ PBYTES=$(wc -c < "$PODS_JSON")
 		printf '  %-36s %8s s  target < 2 s    %s\n' "service --probe, $PBN endpoints" "$PB_E2E_S" "$(verdict "$PB_E2E_S" "<" 2)"
 	elif [ -n "$PB_NOTE" ]; then
 		echo "  probes: $PB_NOTE"
+	fi
+	if [ -n "$FLEET" ]; then
+		echo
+		echo "fleet (bench/fleet.sh)"
+		printf '%s\n' "$FLEET"
 	fi
 	if [ -n "$HF" ]; then
 		echo

@@ -154,6 +154,8 @@ static const struct nd_opt cani_opts[] = {
 
 static const struct nd_opt collect_opts[] = {
 	{"output", 'o', "DIR|FILE.tar.gz", N_("where to write the bundle (required)"), ND_OPT_PATH},
+	{"nodes", 0, NULL, N_("also the fleet agents' node files (agent --raw-files, in -n NS, "
+			      "default netdiag) into nodes/<node>/, and their logs into logs/"), 0},
 	{"redact-extra", 0, "REGEX", N_("also redact every match of this POSIX extended regular "
 					"expression (site rules)"), 0},
 	END,
@@ -189,6 +191,28 @@ static const struct nd_opt serve_opts[] = {
 	{"fault-hostile-path", 0, "PREFIX", N_("test fault: --fault-hostile only on these paths"),
 	 0},
 	{"fault-sar-deny", 0, NULL, N_("test fault: every access review answers allowed: false"),
+	 0},
+	END,
+};
+
+static const struct nd_opt agent_opts[] = {
+	{"raw-files", 0, NULL, N_("also embed the node's files (CNI config, IPAM store, rules, "
+				  "conntrack) in the report, base64, for 'collect --nodes'"), 0},
+	{"raw-max", 0, "BYTES", N_("the bound of --raw-files in bytes (default 8 MiB)"), 0},
+	{"iptables-save", 0, "FILE", N_("this node's kube-proxy rules as iptables-save printed them "
+					"(else iptables-save is run)"), ND_OPT_PATH},
+	{"stay", 0, NULL, N_("stay running after the report (a DaemonSet's container must not "
+			     "exit)"), 0},
+	END,
+};
+
+static const struct nd_opt fleet_opts[] = {
+	{"image", 0, "IMAGE", N_("manifest, run: the agent's image (default netdiag:VERSION)"), 0},
+	{"concurrency", 0, "N", N_("report: agent logs read at once (default 32)"), 0},
+	{"log-max", 0, "BYTES", N_("report: the most bytes read of one agent's log (default 16 "
+				   "MiB)"), 0},
+	{"keep", 0, NULL, N_("run: leave the agents installed after the report"), 0},
+	{"top", 0, "N", N_("report: how many of the worst nodes each cause names (default 3)"),
 	 0},
 	END,
 };
@@ -237,6 +261,13 @@ const struct nd_cmd nd_commands[] = {
 	{"serve", cmd_serve, 0, 1, ND_NEEDS_NOTHING, "serve --snapshot DIR [DIR]",
 	 N_("serve a bundle as a read-only Kubernetes API (kubectl works on it)"), nd_serve_help,
 	 serve_opts, NULL},
+	{"agent", cmd_agent, 0, 0, ND_NEEDS_MODEL | ND_NEEDS_REPORT,
+	 "agent [--node-root DIR] [--node N] [--raw-files] [--stay]",
+	 N_("the node side of fleet mode: the node checks, one netdiag/v1 JSON line"), NULL,
+	 agent_opts, NULL},
+	{"fleet", cmd_fleet, 1, 1, ND_NEEDS_NOTHING, "fleet manifest|run|report",
+	 N_("every node at once: the agent DaemonSet's manifests, its reports merged into one"),
+	 nd_fleet_help, fleet_opts, "manifest run report"},
 	{"completion", cmd_completion, 1, 2, ND_NEEDS_NOTHING, "completion bash|zsh|fish",
 	 N_("print the shell completion script (source it: . <(netdiag completion bash))"), NULL,
 	 no_opts, "shell"},

@@ -90,6 +90,12 @@ struct nd_ctx {
 	const char *pod_ns, *pod_name;
 	bool s1_unreachable;         /* ... and found the API server unusable */
 
+	/* how main.c ends a command (the fleet agent) */
+	bool one_line;             /* JSON on one line (a log line) */
+	bool linger;               /* stay running after the report, until a signal */
+	uint32_t live_kinds;       /* the live source lists only these kinds (ND_KIND bits);
+				    * 0: all */
+
 	/* set up by main.c according to the row's needs */
 	bool have_source;          /* the model was read from a source (not empty) */
 	struct nd_bundle *bundle;  /* when --snapshot */
@@ -197,6 +203,9 @@ int cmd_ipam(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_canreach(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_cani(struct nd_ctx *ctx, int argc, char **argv);
 int cmd_apiserver(struct nd_ctx *ctx, int argc, char **argv);
+int cmd_agent(struct nd_ctx *ctx, int argc, char **argv);
+int cmd_fleet(struct nd_ctx *ctx, int argc, char **argv);
+extern const char nd_fleet_help[];
 int cmd_incluster(struct nd_ctx *ctx, int argc, char **argv);
 extern const char nd_incluster_help[];
 extern const char nd_apiserver_help[];

@@ -34,6 +34,7 @@ int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 	struct nd_live_kind *kinds = NULL;
 	struct nd_collect_stats st;
 	const char *out = NULL, *pl = getenv("NETDIAG_PAGE_LIMIT"), *extra = NULL;
+	bool nodes = false;
 	struct nd_redact *rd = NULL;
 	struct nd_err e;
 	size_t n, i;
@@ -45,6 +46,8 @@ int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 			out = argv[++i];
 		else if (strncmp(argv[i], "--output=", 9) == 0)
 			out = argv[i] + 9;
+		else if (strcmp(argv[i], "--nodes") == 0)
+			nodes = true;
 		else if (strcmp(argv[i], "--redact-extra") == 0 && i + 1 < (size_t)argc)
 			extra = argv[++i];
 		else
@@ -52,6 +55,9 @@ int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 	}
 	if (!out || !out[0])
 		return nd_usage_error(me, _("give the bundle to write with -o DIR or -o FILE.tar.gz"));
+	if (nodes && (strstr(out, ".tar.gz") || strstr(out, ".tgz")))
+		return nd_usage_error(me, _("--nodes writes a folder: give -o DIR (and tar it "
+					    "afterwards)"));
 	rd = nd_redact_new(extra, &e);
 	if (!rd)
 		return nd_usage_error(me, "%s", e.msg);
@@ -80,6 +86,19 @@ int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 		"(credentials by name and by shape%s), %zu kinds could not be read\n", _("wrote"),
 		out, _("readable by you only"), st.objects, st.redacted,
 		extra ? _(", and --redact-extra") : "", st.kinds_failed);
+	if (nodes) {
+		struct nd_collect_nodes_stats ns;
+		const char *agent_ns = ctx->ns ? ctx->ns : "netdiag";
+
+		if (nd_collect_nodes(lv, agent_ns, out, 16u << 20, nd_now_ms() + ctx->timeout_ms,
+				     &ns, &e) < 0) {
+			fprintf(stderr, "netdiag collect --nodes: %s\n", e.msg);
+			goto out;
+		}
+		fprintf(stderr, _("netdiag collect: %zu agents in '%s', %zu logs, %zu nodes' files "
+				  "(%zu files), %zu could not be read\n"), ns.agents, agent_ns,
+			ns.logs, ns.nodes, ns.files, ns.failed);
+	}
 	rc = ND_EXIT_OK;
 out:
 	free(kinds);

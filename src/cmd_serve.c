@@ -205,7 +205,7 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	struct nd_server *srv = NULL;
 	struct nd_tls_pair pair = {0};
 	char host[256], token[65], url[400];
-	char *client_ca = NULL;
+	char *client_ca = NULL, *logs = NULL;
 	const char *url_host;
 	struct nd_err e;
 	sigset_t sigs;
@@ -286,6 +286,10 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	o.forbid = a.forbid;
 	o.nforbid = a.nforbid;
 	o.faults = a.faults;
+	logs = nd_xmalloc(strlen(snap->root) + 6);
+	memcpy(logs, snap->root, strlen(snap->root));
+	memcpy(logs + strlen(snap->root), "/logs", 6);
+	o.logs_dir = logs;
 	if (nd_server_start(store, &o, &srv, &e) < 0) {
 		fprintf(stderr, "netdiag serve: %s\n", e.msg);
 		rc = ND_EXIT_NORUN;
@@ -321,5 +325,6 @@ out:
 	nd_snapshot_close(snap);
 	nd_tls_pair_release(&pair);
 	free(client_ca);
+	free(logs);
 	return rc;
 }

@@ -148,6 +148,14 @@ int nd_live_source_open_kc(struct nd_ctx *ctx, const char *cmdname, struct nd_ku
 		return ND_EXIT_USAGE;
 	}
 	s->kinds = nd_live_kinds(&s->nkinds);
+	if (ctx->live_kinds) {
+		size_t keep = 0;
+
+		for (i = 0; i < s->nkinds; i++)
+			if (ctx->live_kinds & (UINT32_C(1) << s->kinds[i].kind))
+				s->kinds[keep++] = s->kinds[i];
+		s->nkinds = keep;
+	}
 	ctx->model = nd_model_new();
 	rc = nd_live_load_model(s->lv, ctx->model, s->kinds, s->nkinds, &e);
 	if (s->tty)

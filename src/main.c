@@ -600,6 +600,8 @@ int main(int argc, char **argv)
 			}
 		}
 		if (!ctx.snapshot) {
+			if (cmd->fn == cmd_agent)   /* one agent per node: no more than its checks read */
+				ctx.live_kinds = nd_check_node_kinds();
 			rc = nd_live_source_open(&ctx, cmd->name);
 			if (rc != ND_EXIT_OK)
 				goto out;
@@ -634,6 +636,7 @@ run:
 				  : ctx.format == ND_FMT_HTML ? ND_EMIT_HTML : ND_EMIT_TEXT,
 			.color = ctx.color && ctx.format == ND_FMT_TEXT,
 			.verbose = ctx.verbose > 0,
+			.one_line = ctx.one_line,
 			.brief = ctx.brief,
 		};
 
@@ -658,6 +661,9 @@ out:
 		if (rc == ND_EXIT_OK)
 			rc = ND_EXIT_USAGE;
 	}
+	if (ctx.linger && rc != ND_EXIT_USAGE)
+		for (;;)
+			pause();   /* agent --stay: until the kubelet's SIGTERM */
 	nd_report_free(ctx.report);
 	nd_aks_free(ctx.aks_profile);
 	nd_bundle_free(ctx.bundle);

@@ -58,6 +58,7 @@ enum nd_check_status nd_check_azure_cni_subnet(struct nd_check_env *env, const c
 enum nd_check_status nd_check_services(struct nd_check_env *env, const char **why);
 enum nd_check_status nd_check_kube_proxy(struct nd_check_env *env, const char **why);
 enum nd_check_status nd_check_kube_proxy_rules(struct nd_check_env *env, const char **why);
+enum nd_check_status nd_check_conntrack(struct nd_check_env *env, const char **why);
 /* S4 */
 enum nd_check_status nd_check_kubernetes_service(struct nd_check_env *env, const char **why);
 enum nd_check_status nd_check_kube_apiserver(struct nd_check_env *env, const char **why);

@@ -29,6 +29,10 @@ const struct nd_check_def nd_check_defs[] = {
 			"incluster-forbidden"),
 	 .by = "the live source"},
 
+	/* the fleet: which nodes' agents reported (fleet report merges their checks) */
+	{.id = "fleet-agents", .scenario = "S0",
+	 .codes = CODES("fleet-node-not-reported", "fleet-node-not-covered"), .by = "fleet report"},
+
 	/* S1: the path from the workstation to the API server, in probe order */
 	{.id = "apiserver-probe", .scenario = "S1", .run = ND_RUN_S1, .at = ND_AT_WORKSTATION,
 	 .codes = NO_CODES, .by = "apiserver"},
@@ -105,6 +109,10 @@ const struct nd_check_def nd_check_defs[] = {
 	 .codes = CODES("kube-proxy-rules-missing", "kube-proxy-rules-unreadable-line",
 			"bundle-load-error"),
 	 .fn = nd_check_kube_proxy_rules},
+	{.id = "conntrack", .scenario = "S3", .run = ND_RUN_S3, .node = ND_NODE_FILES,
+	 .no_data = N_("no node files in the source (--node-root, or a bundle's "
+		       "nodes/<node>/proc/sys/net/netfilter/)"),
+	 .codes = CODES("conntrack-table-full"), .fn = nd_check_conntrack},
 	{.id = "service-netpol", .scenario = "S3",
 	 .kinds = K(POD) | K(NAMESPACE) | K(NETWORKPOLICY) | K(ENDPOINTS) | K(ENDPOINTSLICE),
 	 .codes = CODES("netpol-denies"), .by = "service --from"},
@@ -251,6 +259,16 @@ void nd_check_skip_unmet(struct nd_report *r, const struct nd_check_def *d, cons
 	r->checks[r->nchecks - 1].silenced = silenced;
 }
 
+uint32_t nd_check_node_kinds(void)
+{
+	uint32_t k = 0;
+
+	for (size_t i = 0; i < nd_ncheck_defs; i++)
+		if (nd_check_defs[i].fn && (nd_check_defs[i].node || nd_check_defs[i].at == ND_AT_NODE))
+			k |= nd_check_defs[i].kinds;
+	return k;
+}
+
 void nd_checks_run(struct nd_check_env *env, unsigned which)
 {
 	struct nd_report *r = env->r;
@@ -262,6 +280,10 @@ void nd_checks_run(struct nd_check_env *env, unsigned which)
 		bool silenced;
 
 		if (!d->fn || !(d->run & which))
+			continue;
+		if ((which & ND_RUN_NODE) && d->node == ND_NODE_NONE && d->at != ND_AT_NODE)
+			continue;
+		if ((which & ND_RUN_CLUSTER) && (d->node != ND_NODE_NONE || d->at == ND_AT_NODE))
 			continue;
 		unmet = nd_check_unmet(d, env, &silenced);
 		if (unmet) {

@@ -26,7 +26,11 @@
 #include "checks/checks.h"
 
 /* Which command runs a row: diagnose runs them all, in this order. */
-enum { ND_RUN_S2 = 1, ND_RUN_S3 = 2, ND_RUN_S4 = 4, ND_RUN_S1 = 8, ND_RUN_ALL = 15 };
+enum { ND_RUN_S2 = 1, ND_RUN_S3 = 2, ND_RUN_S4 = 4, ND_RUN_S1 = 8, ND_RUN_ALL = 15,
+       /* with the others: only the rows that read node data (the fleet agent) */
+       ND_RUN_NODE = 16,
+       /* with the others: only the rows that read no node data (fleet report's own) */
+       ND_RUN_CLUSTER = 32 };
 
 /* Where netdiag must stand for the check's data (DESIGN §1 vantage points). */
 enum nd_vantage {
@@ -74,6 +78,10 @@ bool nd_check_def_emits(const struct nd_check_def *d, const char *code);
  * is not: a programming error the tests catch.
  */
 void nd_checks_audit(const struct nd_report *r);
+
+/* The object kinds (ND_KIND bits) the rows that read node data need: what
+ * the fleet agent lists. */
+uint32_t nd_check_node_kinds(void);
 
 /* Run every row of which (ND_RUN_* bits) with a function; see above. */
 void nd_checks_run(struct nd_check_env *env, unsigned which);

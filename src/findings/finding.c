@@ -283,6 +283,8 @@ struct nd_val *nd_report_tree(struct nd_report *r)
 
 		o = nd_arr_obj(r, a);
 		nd_obj_str(r, o, "code", f->code);
+		if (r->finding_checks)
+			nd_obj_str(r, o, "check", f->check);
 		nd_obj_str(r, o, "scenario", f->scenario);
 		nd_obj_str(r, o, "severity", nd_sev_name(f->sev));
 		s = nd_obj_obj(r, o, "subject");
@@ -290,6 +292,8 @@ struct nd_val *nd_report_tree(struct nd_report *r)
 		nd_obj_str(r, s, "kind", f->subject.kind);
 		nd_obj_str(r, s, "namespace", f->subject.ns);
 		nd_obj_str(r, s, "name", f->subject.name);
+		if (f->subject.node)
+			nd_obj_str(r, s, "node", f->subject.node);
 		nd_obj_str(r, o, "summary", f->summary);
 		nd_obj_put(r, o, "evidence", f->evidence);
 		nd_obj_str(r, o, "remedy", f->remedy);
@@ -310,6 +314,8 @@ struct nd_val *nd_report_tree(struct nd_report *r)
 	for (size_t i = 0; i < r->nunread; i++)
 		nd_arr_str(r, a, r->unread[i]);
 	top_causes(r, nd_obj_arr(r, o, "top"));
+	if (r->node_files)
+		nd_obj_put(r, t, "node_files", r->node_files);
 	r->tree = t;
 	return t;
 }

@@ -63,6 +63,7 @@ struct nd_subject {
 	const char *kind;        /* Service, Pod, Node, NodeNetworkConfig, ... */
 	const char *ns;          /* NULL when cluster-scoped */
 	const char *name;
+	const char *node;        /* the node it was seen on, in a fleet report (else NULL) */
 };
 
 struct nd_finding {
@@ -122,6 +123,12 @@ struct nd_report {
 	 * run is then incomplete, never healthy */
 	const char **unread;
 	size_t nunread, capu;
+	/* agent --raw-files: the node's files for a bundle, printed as the
+	 * top-level member node_files (JSON only); NULL for none */
+	struct nd_val *node_files;
+	/* print each finding's check id ("check") in JSON (the agent's line, so
+	 * the fleet merge knows which row added it) */
+	bool finding_checks;
 	/* the run's own command line (nd_report_set_invocation), for the
 	 * netdiag commands findings suggest */
 	const char *source_flags;

@@ -23,6 +23,7 @@
  * 0600 and every folder 0700 (the .tar.gz too, k8s/tarball.h).
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "k8s/live.h"
 
@@ -42,6 +43,26 @@ struct nd_collect_stats {
 int nd_collect(struct nd_live *lv, const struct nd_kubeconfig *kc, struct nd_live_kind *kinds,
 	       size_t n, const char *out, const struct nd_redact *rd,
 	       struct nd_collect_stats *st, struct nd_err *e);
+
+/*
+ * collect --nodes: the fleet agents of namespace ns (the pods labelled
+ * app.kubernetes.io/name=netdiag, app.kubernetes.io/component=agent, listed
+ * with that label selector), each one's log read through pods/{name}/log
+ * (at most log_max bytes, many at once, retried; nd_live_get_many) and
+ * written to out/logs/<ns>/<pod>.log, and the node files its last
+ * netdiag/v1 line carries (agent --raw-files: node_files.files[], base64)
+ * written to out/nodes/<node>/<path> with their mtimes. Only the paths a
+ * bundle's node folder holds are written (nd_node_file_path_ok), never over
+ * an existing file. out must exist (nd_collect wrote it). Per-node problems
+ * go to stderr and st->failed; -1 with e when the agents cannot be listed.
+ */
+struct nd_collect_nodes_stats {
+	size_t agents, logs, nodes, files, failed;
+};
+int nd_collect_nodes(struct nd_live *lv, const char *ns, const char *out, size_t log_max,
+		     int64_t deadline_ms, struct nd_collect_nodes_stats *st, struct nd_err *e);
+/* The last line of log[0, len) that starts a netdiag/v1 report, or NULL. */
+const char *nd_agent_last_line(const char *log, size_t len, size_t *linelen);
 
 /* Exposed for tests: write obj as JSON to f with the redactions above.
  * rd: the site's extra rule, or NULL. Returns the number of values redacted. */

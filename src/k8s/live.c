@@ -11,6 +11,7 @@
 #include "k8s/auth.h"
 #include "k8s/http.h"
 #include "k8s/kubeconfig.h"
+#include "k8s/live_impl.h"
 #include "core/buf.h"
 #include "core/banned.h"
 
@@ -47,17 +48,6 @@ struct nd_live_kind *nd_live_kinds(size_t *n)
 	*n = sizeof(kinds_tab) / sizeof(kinds_tab[0]);
 	return k;
 }
-
-struct nd_live {
-	const struct nd_kubeconfig *kc;
-	struct nd_live_opts o;
-	struct nd_auth *auth;
-	struct nd_http *http;
-	nd_json_item_fn fn;
-	void *fnctx;
-	unsigned running;
-	size_t objects;              /* all kinds, against o.max_objects */
-};
 
 #define SEEN_TOKENS 16
 
@@ -241,11 +231,12 @@ static void start(struct job *j)
 	if (j->full)
 		n = snprintf(path, sizeof(path), "%s", j->k->path);
 	else
-		n = snprintf(path, sizeof(path), "%s?limit=%u", j->k->path, lv->o.page_limit);
+		n = snprintf(path, sizeof(path), "%s%climit=%u", j->k->path,
+			     strchr(j->k->path, '?') ? '&' : '?', lv->o.page_limit);
 	if (j->cont) {
 		urlenc(enc, sizeof(enc), j->cont);
-		snprintf(path + n, sizeof(path) - (size_t)n, "%scontinue=%s", j->full ? "?" : "&",
-			 enc);
+		snprintf(path + n, sizeof(path) - (size_t)n, "%scontinue=%s",
+			 j->full && !strchr(j->k->path, '?') ? "?" : "&", enc);
 	}
 	nd_json_push_free(j->push);
 	j->push = nd_json_push_new(j->k->path, NULL, on_item, j);

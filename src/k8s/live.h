@@ -136,6 +136,29 @@ struct nd_access_answer {
 int nd_live_access_review(struct nd_live *lv, const struct nd_access_review *q,
 			  struct nd_access_answer *out, struct nd_api_error *ae);
 
+/*
+ * ---- many small GETs at once (pods/{name}/log for the fleet) ----
+ * Each path is fetched once, at most parallel at a time, every request
+ * within the deadline; 429 and 5xx are retried with exponential backoff,
+ * honouring Retry-After (as client-go does), a 401 once with fresh
+ * credentials. A 2xx body is kept up to max bytes (its start; cut says
+ * more came). fn is called once per path as it ends, on this thread, with
+ * the body (NULL on failure, then ae says why); the body is freed after.
+ * Nothing holds more than parallel bodies at a time.
+ */
+struct nd_live_get_opts {
+	unsigned parallel;           /* 0: 32 */
+	size_t max;                  /* per body; 0: 1 MiB */
+	int64_t deadline_ms;         /* nd_now_ms() after which nothing starts or runs; 0: none */
+	unsigned max_retries;        /* 0: 5 */
+	/* counted */
+	size_t requests, retries;
+};
+typedef void (*nd_live_got_fn)(void *ctx, size_t i, const char *body, size_t len, bool cut,
+			       const struct nd_api_error *ae);
+void nd_live_get_many(struct nd_live *lv, const char *const *paths, size_t n,
+		      struct nd_live_get_opts *o, nd_live_got_fn fn, void *ctx);
+
 /* The client of a live session set up by nd_live_source_open() (cmd.h), or NULL. */
 struct nd_live_session;
 struct nd_live *nd_live_session_client(const struct nd_live_session *s);

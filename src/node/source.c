@@ -20,6 +20,7 @@
 #include "core/i18n.h"
 #include "node/azurevnet.h"
 #include "node/cni.h"
+#include "node/conntrack.h"
 #include "node/hostlocal.h"
 #include "node/nodeenv.h"
 #include "core/banned.h"
@@ -392,4 +393,65 @@ int nd_node_src_rules(const struct nd_node_src *s, size_t i, enum nd_rules_kind 
 										   : ND_NS_OK;
 	}
 	return ND_NS_ABSENT;
+}
+
+/* A conntrack file of node i: its path (shown) and bytes, ABSENT when missing. */
+static int ct_file(const struct nd_node_src *s, size_t i, struct nd_arena *a, const char *rel,
+		   const char **path, char **text, size_t *len, struct nd_err *e)
+{
+	const char *p = s->local ? nd_node_path(a, s->root, rel)
+				 : nd_arena_printf(a, "%s/%s", s->nodes[i].dir, rel);
+	int rc;
+
+	*path = p;
+	*text = NULL;
+	if (access(p, F_OK) != 0 && errno == ENOENT)
+		return ND_NS_ABSENT;
+	rc = nd_read_file(p, 1u << 20, text, len, e) < 0 ? ND_NS_ERROR : ND_NS_OK;
+	if (!s->local) {
+		*path = shown(s, i, a, p);
+		if (rc == ND_NS_ERROR)
+			shown_err(s, i, e);
+	}
+	return rc;
+}
+
+int nd_node_src_conntrack(const struct nd_node_src *s, size_t i, struct nd_arena *a,
+			  int64_t *count, int64_t *max, struct nd_ct_stat *st,
+			  const char **origin, struct nd_err *e)
+{
+	static const char *const rel[3] = {"proc/sys/net/netfilter/nf_conntrack_count",
+					   "proc/sys/net/netfilter/nf_conntrack_max",
+					   "proc/net/stat/nf_conntrack"};
+	const char *path;
+	char *text;
+	size_t len;
+	int rc;
+
+	*count = *max = -1;
+	memset(st, 0, sizeof(*st));
+	st->insert_failed = st->drop = st->early_drop = -1;
+	*origin = NULL;
+	if (!s || i >= s->n || (s->local && !s->root))
+		return ND_NS_ABSENT;
+	for (int k = 0; k < 3; k++) {
+		rc = ct_file(s, i, a, rel[k], &path, &text, &len, e);
+		if (k == 0)
+			*origin = path;
+		if (rc == ND_NS_ABSENT) {
+			if (k < 2)
+				return ND_NS_ABSENT;
+			continue;
+		}
+		if (rc == ND_NS_ERROR)
+			return rc;
+		rc = k < 2 ? nd_ct_parse_number(text, len, k == 0 ? count : max, e)
+			   : nd_ct_parse_stat(text, len, st, e);
+		free(text);
+		if (rc < 0) {
+			nd_err_prefix(e, "'%s'", path);
+			return ND_NS_ERROR;
+		}
+	}
+	return ND_NS_OK;
 }

@@ -8,7 +8,9 @@
  *   nd_node_src_dirs()   a folder per node, the bundle layout (DESIGN §2):
  *                        <dir>/cni/net.d/ (files), <dir>/cni/networks/<net>/,
  *                        <dir>/iptables-save.txt, ipvsadm.txt, nft.txt,
- *                        <dir>/azure-vnet-ipam.json
+ *                        <dir>/azure-vnet-ipam.json,
+ *                        <dir>/proc/sys/net/netfilter/nf_conntrack_{count,max},
+ *                        <dir>/proc/net/stat/nf_conntrack (the node's procfs paths)
  *   nd_node_src_local()  the node netdiag runs on: its file system at a
  *                        root (--node-root), rule dumps given as files, and
  *                        `iptables-save` run live when on a node without them
@@ -23,6 +25,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct nd_arena;
 struct nd_err;
@@ -98,6 +101,17 @@ int nd_node_src_azure_endpoints(const struct nd_node_src *s, size_t i, struct nd
 /* Node i's Azure CNI v1 state file (var/run/azure-vnet-ipam.json), read. */
 int nd_node_src_azure_vnet(const struct nd_node_src *s, size_t i, struct nd_arena *a,
 			   const char **path, struct nd_azv_state *st, struct nd_err *e);
+
+/*
+ * Node i's conntrack table: fill (count, max) and the per-CPU counters
+ * summed (node/conntrack.h). ABSENT when the node shows no count/max (no
+ * nf_conntrack module, or a folder without them); the stat file is
+ * optional (st->cpus 0). *origin names the count file.
+ */
+struct nd_ct_stat;
+int nd_node_src_conntrack(const struct nd_node_src *s, size_t i, struct nd_arena *a,
+			  int64_t *count, int64_t *max, struct nd_ct_stat *st,
+			  const char **origin, struct nd_err *e);
 
 /*
  * Node i's kube-proxy rule dump of one kind: its bytes (malloc'd, NUL-ended,

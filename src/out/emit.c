@@ -319,6 +319,8 @@ static void text_finding(FILE *out, const struct nd_finding *f, bool color)
 		f->subject.kind ? f->subject.kind : "",
 		f->subject.ns ? f->subject.ns : "", f->subject.ns ? "/" : "",
 		f->subject.name ? f->subject.name : "");
+	if (f->subject.node && !(f->subject.kind && strcmp(f->subject.kind, "Node") == 0))
+		fprintf(out, "          %s %s\n", _("node:"), f->subject.node);
 	if (f->summary)
 		fprintf(out, "          %s\n", f->summary);
 	if (f->evidence && f->evidence->n) {
@@ -579,7 +581,7 @@ static int emit_text(FILE *out, struct nd_report *r, const struct nd_emit_opts *
 int nd_emit_report(FILE *out, struct nd_report *r, const struct nd_emit_opts *o)
 {
 	if (o->format == ND_EMIT_JSON) {
-		nd_emit_val_json(out, nd_report_tree(r), 0);
+		nd_emit_val_json(out, nd_report_tree(r), o->one_line ? -1 : 0);
 		putc('\n', out);
 	} else if (o->format == ND_EMIT_HTML)
 		nd_emit_html(out, r);

@@ -20,6 +20,7 @@ struct nd_emit_opts {
 	enum nd_emit_format format;
 	bool color;
 	bool verbose;        /* text: list every check, not only the ones that did not pass */
+	bool one_line;       /* JSON: the whole report on one line (the fleet agent's log) */
 	bool brief;          /* text: only the verdict block (verdict, source, top causes) */
 };
 

@@ -494,6 +494,15 @@ static void resource(const struct nd_api *api, const struct nd_api_req *rq, cons
 	name = nrest >= 2 ? rest[1] : NULL;
 	sub = nrest >= 3 ? rest[2] : NULL;
 	r = nd_store_resource(api->s, group, version, rest[0]);
+	if (r && sub && strcmp(sub, "log") == 0 && !group[0] && strcmp(r->plural, "pods") == 0 &&
+	    ns && name) {
+		if (!nd_store_get(api->s, r, ns, name)) {
+			get_one(api, rq, r, ns, name, out);    /* the pod's 404 */
+			return;
+		}
+		nd_api_pod_log(api, rq, ns, name, out);
+		return;
+	}
 	if (!r || (ns && !r->namespaced) || (name && !ns && r->namespaced) ||
 	    (sub && strcmp(sub, "status") != 0)) {
 		not_found_path(out);

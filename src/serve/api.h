@@ -43,6 +43,7 @@ struct nd_api {
 	size_t nforbid;
 	const struct nd_serve_rbac *rbac;  /* access reviews (sar.c); NULL: 404 */
 	bool sar_deny;                 /* fault: every access review says no */
+	const char *logs_dir;          /* the bundle's logs/ (pods/{name}/log), or NULL */
 };
 
 struct nd_api_req {
@@ -53,6 +54,9 @@ struct nd_api_req {
 	const char *limit;
 	const char *cont;
 	const char *watch;
+	const char *tail_lines;        /* pods/{name}/log: tailLines, limitBytes, container */
+	const char *limit_bytes;
+	const char *container;
 	const char *accept;            /* the Accept header: a meta.k8s.io Table (table.h)? */
 	const char *include_object;    /* includeObject, for a Table */
 	const char *user;              /* authenticated user, for 403 messages */
@@ -79,6 +83,17 @@ void nd_api_handle(const struct nd_api *api, const struct nd_api_req *rq,
  */
 struct nd_body *nd_api_status(int code, const char *reason, const char *message,
 			      const char *details_json, const char *cont);
+
+/*
+ * GET pods/{name}/log (logs.c): the bundle's logs/<namespace>/<pod>.log
+ * (or logs/<namespace>/<pod>/<container>.log when ?container= names one and
+ * it exists), as text/plain, with tailLines (the last N lines) and
+ * limitBytes (the first N bytes of that) as the kubelet applies them. 404
+ * when the pod is not in the bundle or its log was not collected; 400 for
+ * a malformed parameter. Files are read up to 256 MiB.
+ */
+void nd_api_pod_log(const struct nd_api *api, const struct nd_api_req *rq, const char *ns,
+		    const char *name, struct nd_api_resp *out);
 
 /* ---- access reviews (sar.c) ---- */
 /*

@@ -309,6 +309,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	rq.limit = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
 	rq.cont = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "continue");
 	rq.watch = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "watch");
+	rq.tail_lines = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "tailLines");
+	rq.limit_bytes = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limitBytes");
+	rq.container = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "container");
 	rq.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	rq.include_object = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "includeObject");
 	if (!nd_api_public(url)) {
@@ -392,6 +395,7 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 	srv->api.forbid = o->forbid;
 	srv->api.nforbid = o->nforbid;
 	srv->api.sar_deny = o->faults.sar_deny;
+	srv->api.logs_dir = o->logs_dir;
 	srv->api.rbac = srv->rbac = nd_serve_rbac_new(s);
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
 	/*

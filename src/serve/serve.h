@@ -40,6 +40,7 @@ struct nd_serve_opts {
 	size_t nforbid;
 	struct nd_faults faults;
 	unsigned max_connections;    /* default 1024; one address at most 3/4 of it */
+	const char *logs_dir;        /* the bundle's logs/ folder (pods/{name}/log), or NULL */
 };
 
 struct nd_server;
