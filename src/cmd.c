@@ -203,6 +203,8 @@ static const struct nd_opt agent_opts[] = {
 					"(else iptables-save is run)"), ND_OPT_PATH},
 	{"stay", 0, NULL, N_("stay running after the report (a DaemonSet's container must not "
 			     "exit)"), 0},
+	{"egress", 0, NULL, N_("also test AKS's required outbound destinations from the node "
+			       "(as 'netdiag egress' does)"), 0},
 	END,
 };
 

@@ -84,7 +84,7 @@ int cmd_agent(struct nd_ctx *ctx, int argc, char **argv)
 {
 	const struct nd_cmd *cmd = nd_cmd_find("agent");
 	struct nd_arena *keep;
-	bool raw = false;
+	bool raw = false, egress = false;
 	int64_t raw_max = RAW_MAX_DEFAULT;
 
 	for (int i = 1; i < argc; i++) {
@@ -92,6 +92,8 @@ int cmd_agent(struct nd_ctx *ctx, int argc, char **argv)
 			raw = true;
 		} else if (strcmp(argv[i], "--stay") == 0) {
 			ctx->linger = true;
+		} else if (strcmp(argv[i], "--egress") == 0) {
+			egress = true;
 		} else if (strcmp(argv[i], "--raw-max") == 0 && i + 1 < argc) {
 			const char *v = argv[++i];
 
@@ -119,6 +121,14 @@ int cmd_agent(struct nd_ctx *ctx, int argc, char **argv)
 		nd_arena_free(keep);
 	}
 	nd_run_checks(ctx, NULL, ND_RUN_ALL | ND_RUN_NODE);
+	if (egress) {
+		/* from the node: AKS's required outbound destinations, as 'netdiag egress' */
+		struct nd_egress_opts eo = {.caller = "agent", .aks = ctx->aks_profile};
+		int rc = nd_egress_checks(ctx, &eo);
+
+		if (rc != ND_EXIT_OK)
+			return rc;
+	}
 	if (raw)
 		raw_files(ctx, (size_t)raw_max);
 	ctx->one_line = true;

@@ -29,7 +29,7 @@ hostile() {
 	kill "$sp" 2>/dev/null
 	wait "$sp" 2>/dev/null
 	kb=$(tail -n 1 "$WORK/$mode.rss")
-	if [ $rc -eq 3 ] && [ "$ms" -lt 4500 ] && [ "$kb" -lt 307200 ] &&
+	if [ $rc -eq 3 ] && [ "$ms" -lt 6000 ] && [ "$kb" -lt 307200 ] &&
 	   grep -q -- "$want" "$WORK/$mode.err"; then
 		ok "hostile $mode: exit 3 in ${ms} ms, ${kb} KB, says why"
 	else
