@@ -43,11 +43,13 @@ MANIFEST_TPL := $(sort $(wildcard deploy/templates/*.yaml.in))
 FINDING_DOCS := $(sort $(wildcard docs/findings/*.md docs/findings/it/*.md))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
+# every fuzz target, linked with the replay driver (no engine): make check runs its seeds
+REPLAY_BIN := $(patsubst fuzz/%.c,$(O)/replay/%,$(sort $(wildcard fuzz/fuzz_*.c)))
 # Message catalogues (po/LINGUAS), written next to the binary: $(O)/locale.
 PO_LANGS := $(shell cat po/LINGUAS)
 MO_FILES := $(patsubst %,$(O)/locale/%/LC_MESSAGES/netdiag.mo,$(PO_LANGS))
 
-.PHONY: all check unit e2e demo bench fuzz fuzz-replay clean deps install man rootfs image
+.PHONY: replays all check unit e2e demo bench fuzz fuzz-replay clean deps install man rootfs image
 
 all: netdiag
 
@@ -108,10 +110,16 @@ deps:
 
 # The test build: its own object directory, sanitizers on, warnings fatal.
 check: deps
-	$(MAKE) O=build/check SANITIZE=address,undefined DEV=1 OPT='-O1 -g' build/check/netdiag units
+	$(MAKE) O=build/check SANITIZE=address,undefined DEV=1 OPT='-O1 -g' build/check/netdiag units replays
 	O=build/check sh tests/run.sh
 
 units: $(UNIT_BIN)
+
+replays: $(REPLAY_BIN)
+
+$(O)/replay/%: fuzz/%.c fuzz/replay_main.c $(O)/libnetdiag.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< fuzz/replay_main.c $(O)/libnetdiag.a $(LDLIBS_ALL)
 
 # The whole report, then the verdict block again so it is what the screen ends
 # with, and the HTML report of the same run.

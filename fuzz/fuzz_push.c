@@ -63,8 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (it && it->type == ND_JARR && it->n != items)
 			__builtin_trap();
 	}
-	if (push_ok && !buf_ok && nd_json_push_is_list(p) && items == 0 && n < 4096)
-		;   /* not a contradiction by itself: the push side may skip members */
+	/* push_ok && !buf_ok is not a contradiction by itself: the push side may skip members */
 	nd_arena_free(a);
 	nd_json_push_free(p);
 	return 0;

@@ -138,6 +138,23 @@ static const char *unknown_verb(const char *verb, bool path)
 	return bd <= 2 ? best : "";
 }
 
+/* The nearest built-in resource to an unknown one, "" when none is near. */
+static const char *unknown_resource(const char *res)
+{
+	const char *best = "", *n;
+	unsigned bd = 99;
+
+	for (size_t i = 0; (n = nd_rbac_builtin_resource(i)) != NULL; i++) {
+		unsigned d = nd_edit_distance(res, n);
+
+		if (d < bd) {
+			bd = d;
+			best = n;
+		}
+	}
+	return bd <= 2 ? best : "";
+}
+
 int cmd_cani(struct nd_ctx *ctx, int argc, char **argv)
 {
 	const struct nd_cmd *cmd = nd_cmd_find("can-i");
@@ -152,6 +169,7 @@ int cmd_cani(struct nd_ctx *ctx, int argc, char **argv)
 	struct nd_err err;
 	struct nd_live *lv = nd_live_session_client(ctx->live);
 	struct nd_whoami me = {0};
+	bool res_known = true;
 	int i, npos = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -210,7 +228,8 @@ int cmd_cani(struct nd_ctx *ctx, int argc, char **argv)
 			resarg = nd_report_printf(r, "%.*s", (int)(slash - pos[1]), pos[1]);
 			q.name = slash + 1;
 		}
-		if (nd_rbac_resource(resarg, r->arena, &q.resource, &q.group, &cluster, &err) < 0)
+		if (nd_rbac_resource_known(resarg, r->arena, &q.resource, &q.group, &cluster,
+					   &res_known, &err) < 0)
 			return nd_usage_error(cmd, "%s", err.msg);
 		q.subresource = sub;
 		q.ns = ctx->all_ns || cluster ? NULL : ctx->ns ? ctx->ns : "default";
@@ -224,8 +243,23 @@ int cmd_cani(struct nd_ctx *ctx, int argc, char **argv)
 	r->verdict = nd_rbac_verdict_val(r, &u, &q, &res);
 	{
 		const char *near = unknown_verb(q.verb, q.path != NULL);
+		const char *rnear = res_known ? NULL : unknown_resource(q.resource);
 
-		if (near) {
+		if (rnear) {
+			/* a typo must not become a Role: say so, decide it, propose nothing */
+			const char *w = *rnear ? nd_report_printf(r, _("'%s' is not a known resource; "
+								       "did you mean '%s'?"),
+								  q.resource, rnear)
+					       : nd_report_printf(r, _("'%s' is not a built-in resource "
+								       "(a custom one is named "
+								       "RESOURCE.GROUP)"), q.resource);
+
+			fprintf(stderr, "netdiag can-i: %s: %s\n", _("warning"), w);
+			nd_obj_str(r, r->verdict, "warning", w);
+			r->answer = nd_report_printf(r, _("%s (no Role is proposed for it); the RBAC "
+							  "objects say %s"), w,
+						     res.allowed ? _("allowed") : _("denied"));
+		} else if (near) {
 			/* kubectl warns alike; RBAC may still name a custom verb, so decide it */
 			const char *w = *near ? nd_report_printf(r, _("'%s' is not a known verb; did "
 								      "you mean '%s'?"), q.verb, near)
@@ -234,8 +268,14 @@ int cmd_cani(struct nd_ctx *ctx, int argc, char **argv)
 
 			fprintf(stderr, "netdiag can-i: %s: %s\n", _("warning"), w);
 			nd_obj_str(r, r->verdict, "warning", w);
+			r->answer = nd_report_printf(r, _("%s (no Role is proposed for it); the RBAC "
+							  "objects say %s"), w,
+						     res.allowed ? _("allowed") : _("denied"));
 		} else {
 			nd_rbac_add_finding(r, &u, &q, &res);
+			if (res.allowed)
+				r->answer = nd_report_printf(r, _("allowed: %s may %s %s"), u.name,
+							     q.verb, q.path ? q.path : q.resource);
 		}
 	}
 	nd_check_end(r, ND_CHECK_PASS, res.allowed ? _("allowed") : _("denied"));

@@ -510,10 +510,35 @@ static int strcmp_null(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
+/* A finding about several pods (one per node and cause) lists them in evidence.pods[].pod. */
+static bool lists_pod(const struct nd_finding *x, const struct nd_subject *f)
+{
+	const struct nd_val *v;
+	size_t nl = f->ns ? strlen(f->ns) : 0;
+
+	if (!x->evidence || strcmp(f->kind, "Pod") != 0 || !f->ns)
+		return false;
+	for (v = x->evidence->first; v && !(v->key && strcmp(v->key, "pods") == 0); v = v->next)
+		;
+	if (!v || v->type != ND_V_ARR)
+		return false;
+	for (const struct nd_val *it = v->first; it; it = it->next)
+		for (const struct nd_val *m = it->first; m; m = m->next)
+			if (m->key && strcmp(m->key, "pod") == 0 && m->type == ND_V_STR && m->u.s &&
+			    strncmp(m->u.s, f->ns, nl) == 0 && m->u.s[nl] == '/' &&
+			    strcmp(m->u.s + nl + 1, f->name) == 0)
+				return true;
+	return false;
+}
+
 static bool focused(const struct nd_subject *f, const struct nd_finding *x)
 {
-	return f->name && x->subject.kind && x->subject.name && strcmp(f->kind, x->subject.kind) == 0 &&
-	       strcmp(f->name, x->subject.name) == 0 && !strcmp_null(f->ns, x->subject.ns);
+	if (!f->name)
+		return false;
+	if (x->subject.kind && x->subject.name && strcmp(f->kind, x->subject.kind) == 0 &&
+	    strcmp(f->name, x->subject.name) == 0 && !strcmp_null(f->ns, x->subject.ns))
+		return true;
+	return lists_pod(x, f);
 }
 
 /* The subject asked about first; then scenario, severity (worst first), code, subject. */

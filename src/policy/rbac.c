@@ -573,18 +573,42 @@ static const struct {
 	{"nodenetworkconfigs", "nnc", "acn.azure.com", false},
 };
 
+/* kubectl's singular forms: "pod" -> "pods", "networkpolicy" -> "networkpolicies",
+ * "ingress" -> "ingresses". */
+static bool singular_of(const char *arg, const char *plural)
+{
+	size_t n = strlen(arg), p = strlen(plural);
+
+	if (p == n + 1 && plural[n] == 's' && strncmp(arg, plural, n) == 0)
+		return true;
+	if (p == n + 2 && strcmp(plural + n, "es") == 0 && strncmp(arg, plural, n) == 0)
+		return true;
+	return n > 1 && arg[n - 1] == 'y' && p == n + 2 && strcmp(plural + n - 1, "ies") == 0 &&
+	       strncmp(arg, plural, n - 1) == 0;
+}
+
 int nd_rbac_resource(const char *arg, struct nd_arena *a, const char **resource,
 		     const char **group, bool *cluster, struct nd_err *e)
+{
+	bool known;
+
+	return nd_rbac_resource_known(arg, a, resource, group, cluster, &known, e);
+}
+
+int nd_rbac_resource_known(const char *arg, struct nd_arena *a, const char **resource,
+			   const char **group, bool *cluster, bool *known, struct nd_err *e)
 {
 	const char *dot;
 	size_t i;
 
 	*cluster = false;
+	*known = true;
 	if (empty(arg))
 		return nd_err_set(e, "empty resource name");
 	for (i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
 		if (strcmp(arg, builtin[i].name) == 0 ||
-		    (builtin[i].shrt && strcmp(arg, builtin[i].shrt) == 0)) {
+		    (builtin[i].shrt && strcmp(arg, builtin[i].shrt) == 0) ||
+		    singular_of(arg, builtin[i].name)) {
 			*resource = builtin[i].name;
 			*group = builtin[i].group;
 			*cluster = builtin[i].cluster;
@@ -598,9 +622,15 @@ int nd_rbac_resource(const char *arg, struct nd_arena *a, const char **resource,
 			if (strcmp(*resource, builtin[i].name) == 0 &&
 			    strcmp(*group, builtin[i].group) == 0)
 				*cluster = builtin[i].cluster;
-		return 0;
+		return 0;    /* another API group: its resources are not known offline */
 	}
 	*resource = arg;
 	*group = "";
+	*known = strcmp(arg, "*") == 0;
 	return 0;
+}
+
+const char *nd_rbac_builtin_resource(size_t i)
+{
+	return i < sizeof(builtin) / sizeof(builtin[0]) ? builtin[i].name : NULL;
 }

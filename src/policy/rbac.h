@@ -133,6 +133,16 @@ size_t nd_rbac_role_rules(const struct nd_rbac *e, const struct nd_role *r,
  */
 int nd_rbac_resource(const char *arg, struct nd_arena *a, const char **resource,
 		     const char **group, bool *cluster, struct nd_err *e);
+/*
+ * The same, and *known false when arg names no built-in resource of the core
+ * group (nor "*"): "podz" is then most likely a typo. A "name.group" of
+ * another group is taken as known (custom resources are not known offline).
+ * Singular forms resolve as kubectl's do ("pod", "networkpolicy").
+ */
+int nd_rbac_resource_known(const char *arg, struct nd_arena *a, const char **resource,
+			   const char **group, bool *cluster, bool *known, struct nd_err *e);
+/* The i-th built-in resource name (plural), NULL past the end. */
+const char *nd_rbac_builtin_resource(size_t i);
 
 /* ---- 403 Forbidden messages (rbac_forbidden.c) ---- */
 /*

@@ -121,6 +121,9 @@ check "can-reach --matrix: the closing line counts the denied flows" sh -c "'$ND
 
 # can-i: a verb that is not a Kubernetes verb is warned about, with the nearest, and no Role is proposed for it
 check "can-i gett: warned, nearest named, no fix" sh -c "'$ND' --snapshot '$TOP/tests/bundles/policy' can-i gett pods --as system:serviceaccount:default:x -o json 2>'$WORK/w.err' | jq -e '(.verdict.warning | test(\"did you mean .get.\")) and (.findings | length == 0)' >/dev/null && grep -q 'not a known verb' '$WORK/w.err'"
+check "can-i podz: unknown resource warned, nearest named, no fix" sh -c "'$ND' --snapshot '$TOP/tests/bundles/policy' can-i get podz --as system:serviceaccount:default:x -o json 2>'$WORK/w.err' | jq -e '(.verdict.warning | test(\"did you mean .pods.\")) and (.findings | length == 0)' >/dev/null && grep -q 'not a known resource' '$WORK/w.err'"
+check "can-i pod / networkpolicy: kubectl's singular forms resolve" sh -c "'$ND' --snapshot '$TOP/tests/bundles/policy' can-i list networkpolicy --as system:serviceaccount:default:x -o json 2>'$WORK/w.err' | jq -e '(.verdict.warning == null) and ([.findings[].evidence.resource] | any(test(\"^networkpolicies\")))' >/dev/null"
+check "can-i widgets.example.com: a custom resource is not warned about" sh -c "'$ND' --snapshot '$TOP/tests/bundles/policy' can-i get widgets.example.com --as system:serviceaccount:default:x -o json 2>/dev/null | jq -e '.verdict.warning == null' >/dev/null"
 check "can-i get: no warning, the fix is proposed" sh -c "'$ND' --snapshot '$TOP/tests/bundles/policy' can-i get pods --as system:serviceaccount:default:x -o json 2>/dev/null | jq -e '(.verdict.warning == null) and ([.findings[].code] == [\"incluster-forbidden\"])' >/dev/null"
 
 # can-reach takes named ports: a pod's containerPort name, a Service's port name

@@ -82,3 +82,6 @@ check "bundle with azure-endpoints.json: the gap finding names the containers" j
 	--arg d "gb/nodes/$A/azure-endpoints.json" \
 	'[.findings[] | select(.code == "ipam-leak")] | length == 1 and .[0].evidence.store_dir == $d and
 	 ([.[0].evidence.leaked[] | select(.container_id != null and .recorded_pod != null)] | length) == 11' "$WORK/gb.json"
+
+# netdiag pod NAME shows first the node finding that lists the pod (issue 11 item 9)
+check "pod NAME: the node finding listing the pod comes first" sh -c "'$ND' pod shop/web-qntsqnr8sm-pxbdx --snapshot '$TOP/tests/bundles/azure-cni-guide' -o json 2>/dev/null | jq -e '.findings[0].code == \"pod-ip-allocation-failed\" and (.findings[0].evidence.pods | map(.pod) | index(\"shop/web-qntsqnr8sm-pxbdx\") != null)' >/dev/null"
