@@ -10,7 +10,6 @@
  */
 #include "serve/api.h"
 
-#include <libgen.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,33 +20,26 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "serve/store.h"
+#include "policy_bundle.h"
 #include "core/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 static struct nd_store *store;
 static struct nd_api api;
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+static void setup(void)
 {
-	char self[4096], dir[4200];
-	struct nd_err e;
-
-	snprintf(self, sizeof(self), "%s", (*argv)[0]);
-	snprintf(dir, sizeof(dir), "%s/../../tests/bundles/policy", dirname(self));
-	if (nd_store_load(dir, NULL, &store, &e) < 0) {
-		fprintf(stderr, "fuzz_sar: %s\n", e.msg);
-		abort();
-	}
+	if (api.s)
+		return;
+	store = fuzz_policy_store();
 	api.s = store;
 	api.server = "127.0.0.1:6443";
 	api.rbac = nd_serve_rbac_new(store);
 	if (!api.rbac) {
-		fprintf(stderr, "fuzz_sar: no RBAC objects in %s\n", dir);
+		fprintf(stderr, "fuzz_sar: no RBAC objects in tests/bundles/policy\n");
 		abort();
 	}
-	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -69,6 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *body, *out;
 	uint64_t total;
 	unsigned w;
+
+	setup();
 
 	if (size == 0 || size > (64u << 10))
 		return 0;

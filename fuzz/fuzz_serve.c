@@ -12,7 +12,6 @@
  */
 #include "serve/api.h"
 
-#include <libgen.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,10 +22,10 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "serve/store.h"
+#include "policy_bundle.h"
 #include "core/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 #define MAX_BODY (16u << 20)
 
@@ -34,23 +33,16 @@ static struct nd_store *store;
 static struct nd_api api;
 static const char *const forbid[] = {"configmaps"};
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+static void setup(void)
 {
-	char self[4096], dir[4200];
-	struct nd_err e;
-
-	snprintf(self, sizeof(self), "%s", (*argv)[0]);
-	snprintf(dir, sizeof(dir), "%s/../../tests/bundles/policy", dirname(self));
-	if (nd_store_load(dir, NULL, &store, &e) < 0) {
-		fprintf(stderr, "fuzz_serve: %s\n", e.msg);
-		abort();
-	}
+	if (api.s)
+		return;
+	store = fuzz_policy_store();
 	api.s = store;
 	api.server = "127.0.0.1:6443";
 	api.forbid = forbid;
 	api.nforbid = 1;
 	api.rbac = nd_serve_rbac_new(store);
-	return 0;
 }
 
 static const int codes[] = {200, 201, 400, 403, 404, 405, 413, 422, 500};
@@ -64,6 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t total, pos = 0;
 	size_t nf = 0, step = 1;
 	bool known = false;
+
+	setup();
 
 	if (size > 8192)
 		return 0;
