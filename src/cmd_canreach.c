@@ -13,7 +13,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/arena.h"
 #include "core/err.h"
@@ -49,37 +48,6 @@ static int resolve(const struct nd_ctx *ctx, const struct nd_np_engine *e,
 	return -1;
 }
 
-/* Split "DST:PORT/PROTO" (IPv6 as "[addr]:port"); dst copied to buf. */
-static const char *split_port(const char *arg, char *buf, size_t len, const char **port)
-{
-	const char *c;
-	struct nd_ip ip;
-
-	*port = "";
-	if (arg[0] == '[') {
-		c = strchr(arg, ']');
-		if (!c || (size_t)(c - arg) >= len)
-			return NULL;
-		memcpy(buf, arg + 1, (size_t)(c - arg - 1));
-		buf[c - arg - 1] = '\0';
-		if (c[1] == ':')
-			*port = c + 2;
-		else if (c[1])
-			return NULL;
-		return buf;
-	}
-	if (nd_ip_parse(arg, &ip) == 0 || !(c = strrchr(arg, ':'))) {
-		snprintf(buf, len, "%s", arg);
-		return buf;
-	}
-	if ((size_t)(c - arg) >= len)
-		return NULL;
-	memcpy(buf, arg, (size_t)(c - arg));
-	buf[c - arg] = '\0';
-	*port = c + 1;
-	return buf;
-}
-
 /* Decide one flow into the object out; a finding when denied (at most MAX_FINDINGS). */
 static void one(struct nd_ctx *ctx, const struct nd_np_engine *e, const struct nd_np_ep *src,
 		const struct nd_np_ep *dst, const struct nd_np_port *q, struct nd_val *out,
@@ -92,52 +60,6 @@ static void one(struct nd_ctx *ctx, const struct nd_np_engine *e, const struct n
 	*allowed = v.allowed;
 	if (!v.allowed && (*nfind)++ < MAX_FINDINGS)
 		nd_np_add_finding(ctx->report, e, src, dst, q, &v);
-}
-
-/*
- * A named port ("http", "http/TCP") as "N/PROTO": a Service's port name, or
- * a pod's containerPort name. The text unchanged when it is a number or
- * empty; NULL when the name is not there (*names then lists the names).
- */
-static const char *named_port(struct nd_report *r, const char *text, const struct nd_pod *pod,
-			      const struct nd_service *svc, const char **names)
-{
-	char name[64];
-	const char *slash = strchr(text, '/');
-	size_t n = slash ? (size_t)(slash - text) : strlen(text);
-	struct nd_buf all = ND_BUF_INIT(ND_TEXT_MAX);
-
-	*names = "";
-	if (!*text || (text[0] >= '0' && text[0] <= '9') || n >= sizeof(name))
-		return text;
-	memcpy(name, text, n);
-	name[n] = '\0';
-	for (uint32_t i = 0; svc && i < svc->nports; i++) {
-		const struct nd_svcport *sp = &svc->ports[i];
-
-		if (!sp->name)
-			continue;
-		if (strcmp(sp->name, name) == 0 && (!slash || strcasecmp(slash + 1,
-								     nd_proto_name(sp->proto)) == 0)) {
-			nd_buf_release(&all);
-			return nd_report_printf(r, "%d/%s", sp->port, nd_proto_name(sp->proto));
-		}
-		nd_buf_printf(&all, "%s%s", all.len ? ", " : "", sp->name);
-	}
-	for (uint32_t i = 0; !svc && pod && i < pod->nports; i++) {
-		const struct nd_cport *cp = &pod->ports[i];
-
-		if (!cp->name)
-			continue;
-		if (strcmp(cp->name, name) == 0 && (!slash || strcasecmp(slash + 1,
-								     nd_proto_name(cp->proto)) == 0)) {
-			nd_buf_release(&all);
-			return nd_report_printf(r, "%d/%s", cp->port, nd_proto_name(cp->proto));
-		}
-		nd_buf_printf(&all, "%s%s", all.len ? ", " : "", cp->name);
-	}
-	*names = nd_buf_arena(&all, r->arena);
-	return NULL;
 }
 
 /* Every ready endpoint of the Service. */
@@ -167,7 +89,7 @@ static int service(struct nd_ctx *ctx, const struct nd_cmd *cmd, const struct nd
 	if (!svc)
 		return nd_usage_error(cmd, _("Service '%s/%s' is not in the source"), ns, slash + 1);
 	{
-		const char *names, *num = named_port(r, portarg ? portarg : "", NULL, svc, &names);
+		const char *names, *num = nd_np_named_port(r, portarg ? portarg : "", NULL, svc, &names);
 
 		if (!num)
 			return nd_usage_error(cmd, _("Service %s/%s has no port named '%s' (its named "
@@ -397,14 +319,14 @@ int cmd_canreach(struct nd_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 		if (strncmp(pos[1], "svc:", 4) == 0) {
-			dstarg = split_port(pos[1] + 4, buf, sizeof(buf), &port);
+			dstarg = nd_np_split_dst(pos[1] + 4, buf, sizeof(buf), &port);
 			if (portarg && !*port)
 				port = portarg;
 			rc = dstarg ? service(ctx, cmd, e, &src, dstarg, port)
 				    : nd_usage_error(cmd, _("bad destination '%s'"), pos[1]);
 			goto out;
 		}
-		dstarg = split_port(pos[1], buf, sizeof(buf), &port);
+		dstarg = nd_np_split_dst(pos[1], buf, sizeof(buf), &port);
 		if (portarg && !*port)
 			port = portarg;
 		if (!dstarg) {
@@ -422,7 +344,7 @@ int cmd_canreach(struct nd_ctx *ctx, int argc, char **argv)
 			bool ok;
 			size_t nfind = 0;
 
-			const char *names, *num = named_port(ctx->report, port, dst.pod, NULL, &names);
+			const char *names, *num = nd_np_named_port(ctx->report, port, dst.pod, NULL, &names);
 
 			if (!num) {
 				rc = nd_usage_error(cmd, _("%s has no containerPort named '%s' (its named "

@@ -122,17 +122,17 @@ void nd_buf_printf(struct nd_buf *b, const char *fmt, ...)
 
 void nd_buf_str(struct nd_buf *b, const char *s, size_t n)
 {
-	size_t i, run = 0;
+	size_t i, k, run = 0;
 	char buf[8];
 	const char *esc;
 
 	nd_buf_addc(b, '"');
-	for (i = 0; i < n; i++) {
-		if ((esc = nd_json_escape((unsigned char)s[i], buf)) == NULL)
+	for (i = 0; i < n; i += k) {
+		if ((esc = nd_json_escape_next(s + i, s + n, &k, buf)) == NULL)
 			continue;
 		nd_buf_add(b, s + run, i - run);
 		nd_buf_adds(b, esc);
-		run = i + 1;
+		run = i + k;
 	}
 	nd_buf_add(b, s + run, n - run);
 	nd_buf_addc(b, '"');

@@ -119,8 +119,7 @@ static int hex4(const char *p, unsigned *out)
 	return 0;
 }
 
-/* Length of a valid UTF-8 sequence at p (< end), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+size_t nd_utf8_len(const unsigned char *p, const unsigned char *end)
 {
 	unsigned c = p[0];
 
@@ -313,7 +312,7 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 			continue;
 		}
 		if (c >= 0x80) {
-			size_t n = utf8_len(p, end);
+			size_t n = nd_utf8_len(p, end);
 
 			if (!n) {
 				ps->p = (const char *)p;

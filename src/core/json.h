@@ -186,5 +186,14 @@ void nd_json_write_str(FILE *out, const char *s, size_t n);
  * never sees it.
  */
 const char *nd_json_escape(unsigned char c, char buf[8]);
+/*
+ * The same for the text at p (before end), as the writers walk a string:
+ * NULL when its *len bytes go out as they are (a plain byte or a valid
+ * UTF-8 sequence); a byte that is not valid UTF-8 is "\ufffd" (*len 1),
+ * as Go's encoder writes it, so what netdiag writes is always JSON.
+ */
+const char *nd_json_escape_next(const char *p, const char *end, size_t *len, char buf[8]);
+/* Length of a valid UTF-8 sequence at p (< end), or 0 when invalid. */
+size_t nd_utf8_len(const unsigned char *p, const unsigned char *end);
 
 #endif

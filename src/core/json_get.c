@@ -92,19 +92,33 @@ const char *nd_json_escape(unsigned char c, char buf[8])
 	}
 }
 
+const char *nd_json_escape_next(const char *p, const char *end, size_t *len, char buf[8])
+{
+	unsigned char c = (unsigned char)*p;
+
+	*len = 1;
+	if (c < 0x80)
+		return nd_json_escape(c, buf);
+	*len = nd_utf8_len((const unsigned char *)p, (const unsigned char *)end);
+	if (*len)
+		return NULL;
+	*len = 1;
+	return "\\ufffd";
+}
+
 void nd_json_write_str(FILE *out, const char *s, size_t n)
 {
-	size_t i, run = 0;
+	size_t i, k, run = 0;
 	char buf[8];
 	const char *esc;
 
 	putc('"', out);
-	for (i = 0; i < n; i++) {
-		if ((esc = nd_json_escape((unsigned char)s[i], buf)) == NULL)
+	for (i = 0; i < n; i += k) {
+		if ((esc = nd_json_escape_next(s + i, s + n, &k, buf)) == NULL)
 			continue;
 		fwrite(s + run, 1, i - run, out);
 		fputs(esc, out);
-		run = i + 1;
+		run = i + k;
 	}
 	fwrite(s + run, 1, n - run, out);
 	putc('"', out);

@@ -430,7 +430,7 @@ static char *dup_json_str(const struct nd_json *v, size_t *len)
 	return s;
 }
 
-static int parse_cred(struct nd_auth *a, const char *buf, size_t len, struct nd_err *e)
+int nd_auth_exec_parse(struct nd_auth *a, const char *buf, size_t len, struct nd_err *e)
 {
 	const struct nd_exec_cfg *x = a->kc->exec;
 	struct nd_arena *ar = nd_arena_new(0);
@@ -575,7 +575,7 @@ int nd_auth_get(struct nd_auth *a, struct nd_cred *out, struct nd_err *e)
 				a->x_failed = nd_xstrdup(e->msg);
 				return -1;
 			}
-			rc = parse_cred(a, buf, len, e);
+			rc = nd_auth_exec_parse(a, buf, len, e);
 			wipe(&buf, len);
 			if (rc < 0) {
 				a->x_failed = nd_xstrdup(e->msg);

@@ -48,6 +48,17 @@ void nd_auth_free(struct nd_auth *a);
  */
 int nd_auth_get(struct nd_auth *a, struct nd_cred *out, struct nd_err *e);
 
+/*
+ * The exec plugin's stdout (len bytes at buf): an ExecCredential of the
+ * kubeconfig's exec apiVersion with status.token, or clientCertificateData
+ * and clientKeyData, and an optional RFC 3339 expirationTimestamp. 0: the
+ * credentials are cached in a as after a run of the plugin (nd_auth_get()
+ * calls this; public for the fuzz target). -1 with e filled, the cache
+ * left empty; the message never quotes the output's credentials. a's
+ * kubeconfig must have an exec entry.
+ */
+int nd_auth_exec_parse(struct nd_auth *a, const char *buf, size_t len, struct nd_err *e);
+
 /* After a 401: forget cached exec/token-file credentials. True when a
  * fresh attempt may give other credentials (worth one retry). */
 bool nd_auth_invalidate(struct nd_auth *a);

@@ -20,12 +20,11 @@ struct xfer {
 	char *bearer_hdr;
 	struct nd_http_req req;
 	struct nd_http_body err;     /* a non-2xx body (the Status object) */
-	bool aborted, hdr_toobig, body_toobig;
-	size_t hdr_bytes, body_bytes;
+	bool aborted, body_toobig;
+	size_t body_bytes;
 	char first[64];
 	size_t first_len;
-	int64_t retry_after_ms;
-	char content_type[128];
+	struct nd_http_hdrs hd;
 	char errbuf[CURL_ERROR_SIZE];
 	int64_t started;
 	struct xfer *next;
@@ -267,27 +266,31 @@ static void trim(char *s)
 		s[--l] = '\0';
 }
 
-static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
+void nd_http_hdrs_init(struct nd_http_hdrs *hd)
 {
-	struct xfer *x = ud;
-	size_t n = sz * nm;
+	memset(hd, 0, sizeof(*hd));
+	hd->retry_after_ms = -1;
+}
+
+bool nd_http_hdrs_line(struct nd_http_hdrs *hd, const char *p, size_t n, size_t max)
+{
 	char line[256];
 
-	x->hdr_bytes += n;
-	if (x->hdr_bytes > x->h->c.max_headers) {
-		x->hdr_toobig = true;
-		return 0;
+	hd->bytes += n;
+	if (hd->bytes > max) {
+		hd->toobig = true;
+		return false;
 	}
 	if (n >= sizeof(line))
-		return n;
+		return true;
 	memcpy(line, p, n);
 	line[n] = '\0';
 	trim(line);
 	if (strncasecmp(line, "HTTP/", 5) == 0) {
 		/* a new response (after 100-continue or a proxy CONNECT): start over */
-		x->hdr_bytes = n;
-		x->retry_after_ms = -1;
-		x->content_type[0] = '\0';
+		hd->bytes = n;
+		hd->retry_after_ms = -1;
+		hd->content_type[0] = '\0';
 	} else if (strncasecmp(line, "Retry-After:", 12) == 0) {
 		const char *v = line + 12;
 		int64_t s;
@@ -296,15 +299,23 @@ static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
 			v++;
 		/* seconds; a larger value is kept (capped) so the caller can say it */
 		if (nd_parse_i64(v, strlen(v), 0, INT64_MAX / 1000, &s) == 0)
-			x->retry_after_ms = s > 864000 ? 864000000 : s * 1000;
+			hd->retry_after_ms = s > 864000 ? 864000000 : s * 1000;
 	} else if (strncasecmp(line, "Content-Type:", 13) == 0) {
 		const char *v = line + 13;
 
 		while (*v == ' ')
 			v++;
-		snprintf(x->content_type, sizeof(x->content_type), "%.127s", v);
+		snprintf(hd->content_type, sizeof(hd->content_type), "%.127s", v);
 	}
-	return n;
+	return true;
+}
+
+static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
+{
+	struct xfer *x = ud;
+	size_t n = sz * nm;
+
+	return nd_http_hdrs_line(&x->hd, p, n, x->h->c.max_headers) ? n : 0;
 }
 
 int nd_http_start(struct nd_http *h, const struct nd_http_req *req, struct nd_err *e)
@@ -319,7 +330,7 @@ int nd_http_start(struct nd_http *h, const struct nd_http_req *req, struct nd_er
 	x->req.path = nd_xstrdup(req->path);
 	x->req.bearer = NULL;
 	x->req.body = NULL;
-	x->retry_after_ms = -1;
+	nd_http_hdrs_init(&x->hd);
 	x->easy = c = curl_easy_init();
 	if (!c)
 		nd_oom(0);
@@ -439,7 +450,7 @@ static enum nd_http_fail classify(CURLcode rc)
 
 static void finish(struct nd_http *h, struct xfer *x, CURLcode rc)
 {
-	struct nd_http_result res = {.retry_after_ms = x->retry_after_ms};
+	struct nd_http_result res = {.retry_after_ms = x->hd.retry_after_ms};
 	struct xfer **pp;
 	long ver = 0;
 
@@ -452,14 +463,14 @@ static void finish(struct nd_http *h, struct xfer *x, CURLcode rc)
 	if (rc != CURLE_OK)
 		snprintf(res.error, sizeof(res.error), "%s",
 			 x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
-	if (x->hdr_toobig || (rc == CURLE_OUT_OF_MEMORY && x->hdr_bytes > 0 &&
+	if (x->hd.toobig || (rc == CURLE_OUT_OF_MEMORY && x->hd.bytes > 0 &&
 			       x->body_bytes == 0 && !x->err.body.len)) {
 		/* ours (max_headers), or curl's own limit on one header line (100 KiB,
 		 * which libcurl reports as "out of memory" while reading headers) */
 		res.fail = ND_HTTP_HEADERS_TOOBIG;
 		snprintf(res.error, sizeof(res.error), "the answer's headers are larger than %zu "
-			 "bytes%s", x->hdr_toobig ? x->h->c.max_headers : (size_t)100 * 1024,
-			 x->hdr_toobig ? "" : " (one header line)");
+			 "bytes%s", x->hd.toobig ? x->h->c.max_headers : (size_t)100 * 1024,
+			 x->hd.toobig ? "" : " (one header line)");
 	} else if (x->body_toobig) {
 		curl_off_t wire = 0;
 
@@ -484,7 +495,7 @@ static void finish(struct nd_http *h, struct xfer *x, CURLcode rc)
 	memcpy(res.first, x->first, x->first_len);
 	res.first[x->first_len] = '\0';
 	res.first_len = x->first_len;
-	res.content_type = x->content_type[0] ? x->content_type : NULL;
+	res.content_type = x->hd.content_type[0] ? x->hd.content_type : NULL;
 	res.body = x->err.body.p;
 	res.body_len = x->err.body.len;
 	res.elapsed_ms = nd_now_ms() - x->started;

@@ -95,6 +95,23 @@ void nd_http_body_init(struct nd_http_body *c, size_t max, bool fail_over);
 int nd_http_body_add(void *ctx, const char *p, size_t n);
 void nd_http_body_release(struct nd_http_body *c);
 
+/*
+ * What the header callback keeps of one answer's headers: their size
+ * against the client's max_headers, Retry-After (seconds, capped at 10
+ * days, -1 when absent) and Content-Type (first 127 bytes). A status line
+ * ("HTTP/...", after a 100-continue or a proxy's CONNECT) starts over.
+ * Lines of 256 bytes or more count towards the size only.
+ */
+struct nd_http_hdrs {
+	size_t bytes;
+	bool toobig;
+	int64_t retry_after_ms;
+	char content_type[128];
+};
+void nd_http_hdrs_init(struct nd_http_hdrs *hd);
+/* One line of n bytes as libcurl hands it (CRLF included); false once the headers passed max. */
+bool nd_http_hdrs_line(struct nd_http_hdrs *hd, const char *p, size_t n, size_t max);
+
 struct nd_http_req {
 	const char *path;            /* "/api/v1/pods?limit=500" (copied) */
 	int64_t timeout_ms;          /* this request's bound when shorter than the client's; 0: none */

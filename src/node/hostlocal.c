@@ -126,8 +126,7 @@ static int stat_regular(int dfd, const char *name, const char *path, struct stat
 	return 0;
 }
 
-/* "<containerID>\r\n<ifname>" or "<containerID>", trailing whitespace trimmed. */
-static int parse_content(const char *path, const char *buf, size_t len,
+int nd_hostlocal_content(const char *path, const char *buf, size_t len,
 			 struct nd_arena *a, struct nd_hl_entry *ent, struct nd_err *e)
 {
 	size_t n = trim_right(buf, len), idlen = n;
@@ -160,7 +159,6 @@ static int read_last(int dfd, const char *name, const char *path, struct nd_aren
 {
 	const char *suffix = name + strlen(HL_LAST);
 	char buf[HL_MAX_FILE + 1];
-	struct nd_ip ip;
 	struct stat st;
 	size_t len = 0;
 	unsigned idx;
@@ -171,10 +169,36 @@ static int read_last(int dfd, const char *name, const char *path, struct nd_aren
 	if (stat_regular(dfd, name, path, &st, e) < 0 ||
 	    read_small(dfd, name, path, &st, buf, &len, e) < 0)
 		return -1;
+	out->last_reserved[idx] = nd_hostlocal_last(buf, len, a);
+	return 0;
+}
+
+const char *nd_hostlocal_last(const char *buf, size_t len, struct nd_arena *a)
+{
+	char ipt[HL_MAX_FILE + 1];
+	struct nd_ip ip;
+
+	if (len > HL_MAX_FILE)
+		return NULL;
 	len = trim_right(buf, len);
-	buf[len] = '\0';
-	if (strlen(buf) == len && nd_ip_parse(buf, &ip) == 0)
-		out->last_reserved[idx] = nd_arena_strndup(a, buf, len);
+	memcpy(ipt, buf, len);
+	ipt[len] = '\0';
+	if (strlen(ipt) == len && nd_ip_parse(ipt, &ip) == 0)
+		return nd_arena_strndup(a, ipt, len);
+	return NULL;
+}
+
+int nd_hostlocal_name(const char *name, const char *path, struct nd_ip *ip, struct nd_err *e)
+{
+	char canon[64];
+
+	/* Only the name host-local would write: Go's canonical text of an IP. */
+	if (nd_ip_parse(name, ip) < 0)
+		return nd_err_set(e, "'%s': not a valid IP file name", path);
+	nd_ip_format(ip, canon, sizeof(canon));
+	if (strcmp(canon, name) != 0)
+		return nd_err_set(e, "'%s': not a valid IP file name (host-local writes '%s')",
+				  path, canon);
 	return 0;
 }
 
@@ -182,20 +206,13 @@ static int read_entry(int dfd, const char *name, const char *path, struct nd_are
 		      struct item *it, struct nd_err *e)
 {
 	char buf[HL_MAX_FILE + 1];
-	char canon[64];
 	struct stat st;
 	size_t len = 0;
 
-	/* Only the name host-local would write: Go's canonical text of an IP. */
-	if (nd_ip_parse(name, &it->ip) < 0)
-		return nd_err_set(e, "'%s': not a valid IP file name", path);
-	nd_ip_format(&it->ip, canon, sizeof(canon));
-	if (strcmp(canon, name) != 0)
-		return nd_err_set(e, "'%s': not a valid IP file name (host-local writes '%s')",
-				  path, canon);
-	if (stat_regular(dfd, name, path, &st, e) < 0 ||
+	if (nd_hostlocal_name(name, path, &it->ip, e) < 0 ||
+	    stat_regular(dfd, name, path, &st, e) < 0 ||
 	    read_small(dfd, name, path, &st, buf, &len, e) < 0 ||
-	    parse_content(path, buf, len, a, &it->ent, e) < 0)
+	    nd_hostlocal_content(path, buf, len, a, &it->ent, e) < 0)
 		return -1;
 	it->ent.ip = nd_arena_strdup(a, name);
 	it->ent.mtime = (int64_t)st.st_mtim.tv_sec;

@@ -47,4 +47,18 @@ struct nd_hl_store {
 int nd_hostlocal_read(const char *dir, struct nd_arena *a,
 		      struct nd_hl_store *out, struct nd_err *e);
 
+/*
+ * The parsers nd_hostlocal_read applies to each file, without I/O (public
+ * for the fuzz target). nd_hostlocal_name: 0 with *ip set when name is the
+ * text host-local writes for an IP, -1 with e naming path. nd_hostlocal_content:
+ * an IP file's len bytes into ent's container_id and ifname (in a), -1 with e
+ * naming path. nd_hostlocal_last: a last_reserved_ip.<N> file's IP (in a), or
+ * NULL when its content is not one.
+ */
+struct nd_ip;
+int nd_hostlocal_name(const char *name, const char *path, struct nd_ip *ip, struct nd_err *e);
+int nd_hostlocal_content(const char *path, const char *buf, size_t len, struct nd_arena *a,
+			 struct nd_hl_entry *ent, struct nd_err *e);
+const char *nd_hostlocal_last(const char *buf, size_t len, struct nd_arena *a);
+
 #endif

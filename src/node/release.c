@@ -294,16 +294,8 @@ out:
 	return r;
 }
 
-/* A journal entry: file name (a canonical IP), bytes, mode, owner, mtime. */
-struct jent {
-	const char *file;
-	unsigned char *bytes;
-	size_t len;
-	int64_t mode, uid, gid, sec, nsec;
-};
-
 static int decode_entry(const char *journal, uint32_t i, const struct nd_json *o,
-			struct nd_arena *a, struct jent *je, struct nd_err *e)
+			struct nd_arena *a, struct nd_rel_jent *je, struct nd_err *e)
 {
 	const char *b64 = nd_json_str(nd_json_get(o, "content_base64"));
 	struct nd_ip ip;
@@ -330,6 +322,10 @@ static int decode_entry(const char *journal, uint32_t i, const struct nd_json *o
 		je->len--;
 	if (bl > 1 && b64[bl - 2] == '=')
 		je->len--;
+	/* apply journals files of at most REL_MAX_FILE bytes: more is not ours */
+	if (je->len > REL_MAX_FILE)
+		return nd_err_set(e, "'%s': entry %u: 'content_base64' holds more than %d bytes, "
+				  "more than a host-local file", journal, i, REL_MAX_FILE);
 	if (nd_json_i64(nd_json_get(o, "mode"), 0, 07777, &je->mode) < 0 ||
 	    nd_json_i64(nd_json_get(o, "uid"), 0, UINT32_MAX, &je->uid) < 0 ||
 	    nd_json_i64(nd_json_get(o, "gid"), 0, UINT32_MAX, &je->gid) < 0 ||
@@ -339,7 +335,7 @@ static int decode_entry(const char *journal, uint32_t i, const struct nd_json *o
 	return 0;
 }
 
-static int restore_one(int dfd, const char *store, const struct jent *je,
+static int restore_one(int dfd, const char *store, const struct nd_rel_jent *je,
 		       struct nd_rel_item *it, struct nd_err *e)
 {
 	struct timespec ts[2];
@@ -376,14 +372,49 @@ static int restore_one(int dfd, const char *store, const struct jent *je,
 	return 0;
 }
 
+int nd_release_journal_parse(const char *journal, const char *buf, size_t len,
+			     struct nd_arena *a, struct nd_rel_journal *out, struct nd_err *e)
+{
+	const struct nd_json *ents;
+	struct nd_json root;
+	const char *store, *schema;
+
+	memset(out, 0, sizeof(*out));
+	if (nd_json_parse(buf, len, 0, a, &root, e) < 0) {
+		nd_err_prefix(e, "'%s'", journal);
+		return -1;
+	}
+	schema = nd_json_str(nd_json_get(&root, "schema"));
+	store = nd_json_str(nd_json_get(&root, "store_dir"));
+	ents = nd_json_get(&root, "entries");
+	if (!schema || strcmp(schema, JOURNAL_SCHEMA) != 0 || !store || !*store ||
+	    !ents || ents->type != ND_JARR)
+		return nd_err_set(e, "'%s': not a netdiag release journal (schema '%s')", journal,
+				  JOURNAL_SCHEMA);
+	out->store_dir = store;
+	out->v = nd_arena_alloc(a, (ents->n + 1) * sizeof(*out->v));
+	memset(out->v, 0, (ents->n + 1) * sizeof(*out->v));
+	for (uint32_t i = 0; i < ents->n; i++) {
+		struct nd_rel_jent *je = &out->v[i];
+		size_t k = 0;
+
+		if (ents->u.items[i].type != ND_JOBJ)
+			return nd_err_set(e, "'%s': entry %u is not an object", journal, i);
+		if (decode_entry(journal, i, &ents->u.items[i], a, je, e) < 0)
+			return -1;
+		while (k < je->len && je->bytes[k] != '\r' && je->bytes[k] != '\n')
+			k++;
+		je->container_id = nd_arena_strndup(a, (const char *)je->bytes, k);
+	}
+	out->n = ents->n;
+	return 0;
+}
+
 int nd_release_restore(const char *journal, int lock_timeout_ms, struct nd_arena *a,
 		       struct nd_rel_result *out, struct nd_err *e)
 {
 	struct nd_arena *scratch = nd_arena_new(0);
-	const struct nd_json *ents;
-	struct nd_json root;
-	struct jent *je = NULL;
-	const char *store, *schema;
+	struct nd_rel_journal j;
 	char *buf = NULL;
 	size_t len = 0;
 	int lockfd = -1, dfd = -1, r = -1;
@@ -392,30 +423,13 @@ int nd_release_restore(const char *journal, int lock_timeout_ms, struct nd_arena
 	out->journal = journal;
 	if (nd_read_file(journal, REL_MAX_JOURNAL, &buf, &len, e) < 0)
 		goto out;
-	if (nd_json_parse(buf, len, 0, scratch, &root, e) < 0) {
-		nd_err_prefix(e, "'%s'", journal);
-		goto out;
-	}
-	schema = nd_json_str(nd_json_get(&root, "schema"));
-	store = nd_json_str(nd_json_get(&root, "store_dir"));
-	ents = nd_json_get(&root, "entries");
-	if (!schema || strcmp(schema, JOURNAL_SCHEMA) != 0 || !store || !*store ||
-	    !ents || ents->type != ND_JARR) {
-		nd_err_set(e, "'%s': not a netdiag release journal (schema '%s')", journal,
-			   JOURNAL_SCHEMA);
-		goto out;
-	}
-	out->store_dir = nd_arena_strdup(a, store);
-	je = nd_xcalloc(ents->n + 1, sizeof(*je));
 	/* decode everything before touching the store */
-	for (uint32_t i = 0; i < ents->n; i++) {
-		if (ents->u.items[i].type != ND_JOBJ) {
-			nd_err_set(e, "'%s': entry %u is not an object", journal, i);
-			goto out;
-		}
-		if (decode_entry(journal, i, &ents->u.items[i], scratch, &je[i], e) < 0)
-			goto out;
+	if (nd_release_journal_parse(journal, buf, len, scratch, &j, e) < 0) {
+		if (j.store_dir)
+			out->store_dir = nd_arena_strdup(a, j.store_dir);
+		goto out;
 	}
+	out->store_dir = nd_arena_strdup(a, j.store_dir);
 	if (nd_store_lock(out->store_dir, lock_timeout_ms, &lockfd, e) < 0)
 		goto out;
 	dfd = open(out->store_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -423,20 +437,13 @@ int nd_release_restore(const char *journal, int lock_timeout_ms, struct nd_arena
 		nd_err_set(e, "cannot open '%s': %s", out->store_dir, strerror(errno));
 		goto out;
 	}
-	out->items = nd_arena_alloc(a, (ents->n + 1) * sizeof(*out->items));
-	for (uint32_t i = 0; i < ents->n; i++) {
+	out->items = nd_arena_alloc(a, (j.n + 1) * sizeof(*out->items));
+	for (size_t i = 0; i < j.n; i++) {
 		struct nd_rel_item *it = &out->items[out->n++];
-		char cid[REL_MAX_FILE + 1];
-		size_t k = 0;
 
-		while (k < je[i].len && je[i].bytes[k] != '\r' && je[i].bytes[k] != '\n') {
-			cid[k] = (char)je[i].bytes[k];
-			k++;
-		}
-		cid[k] = '\0';
-		it->ip = nd_arena_strdup(a, je[i].file);
-		it->container_id = nd_arena_strdup(a, cid);
-		if (restore_one(dfd, out->store_dir, &je[i], it, e) < 0)
+		it->ip = nd_arena_strdup(a, j.v[i].file);
+		it->container_id = nd_arena_strdup(a, j.v[i].container_id);
+		if (restore_one(dfd, out->store_dir, &j.v[i], it, e) < 0)
 			goto out;
 		out->done += it->status == ND_REL_RESTORED;
 	}
@@ -447,7 +454,6 @@ out:
 		close(dfd);
 	if (lockfd >= 0)
 		close(lockfd);
-	free(je);
 	free(buf);
 	nd_arena_free(scratch);
 	return r;

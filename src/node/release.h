@@ -80,6 +80,28 @@ int nd_release_apply(const char *store_dir, const struct nd_rel_plan *plan, size
 int nd_release_restore(const char *journal, int lock_timeout_ms, struct nd_arena *a,
 		       struct nd_rel_result *out, struct nd_err *e);
 
+/*
+ * A restore journal's len bytes at buf, decoded as nd_release_restore()
+ * does before it touches the store (public for the fuzz target): the store
+ * folder and each entry's file name (a canonical IP address), bytes, first
+ * line (the container ID), mode, owner and mtime, all in a. -1 with e
+ * naming journal (the file name, for messages) and the entry.
+ */
+struct nd_rel_jent {
+	const char *file;
+	const char *container_id;
+	unsigned char *bytes;
+	size_t len;
+	int64_t mode, uid, gid, sec, nsec;
+};
+struct nd_rel_journal {
+	const char *store_dir;
+	struct nd_rel_jent *v;
+	size_t n;
+};
+int nd_release_journal_parse(const char *journal, const char *buf, size_t len,
+			     struct nd_arena *a, struct nd_rel_journal *out, struct nd_err *e);
+
 /* flock(LOCK_EX) on <store>/lock within timeout_ms; *fd to close to unlock. */
 int nd_store_lock(const char *store_dir, int timeout_ms, int *fd, struct nd_err *e);
 

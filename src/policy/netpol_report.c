@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* NetworkPolicy verdicts as report values: the can-reach verdict and the netpol-denies finding. */
+/* NetworkPolicy verdicts as report values (the can-reach verdict, the netpol-denies finding) and the can-reach arguments. */
 #include "policy/netpol_report.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/yaml.h"
 #include "core/i18n.h"
 #include "k8s/model.h"
@@ -181,4 +184,83 @@ const char *nd_np_query_words(struct nd_report *r, const struct nd_np_ep *src,
 	return nd_report_printf(r, "can-reach %s %s%s%s", nd_np_ep_name(src, r->arena),
 				nd_np_ep_name(dst, r->arena), q->any ? "" : ":",
 				q->any ? "" : port_str(q, r->arena));
+}
+
+/* ---- can-reach arguments ---- */
+
+/* Split "DST:PORT/PROTO" (IPv6 as "[addr]:port"); dst copied to buf. */
+const char *nd_np_split_dst(const char *arg, char *buf, size_t len, const char **port)
+{
+	const char *c;
+	struct nd_ip ip;
+
+	*port = "";
+	if (arg[0] == '[') {
+		c = strchr(arg, ']');
+		if (!c || (size_t)(c - arg) >= len)
+			return NULL;
+		memcpy(buf, arg + 1, (size_t)(c - arg - 1));
+		buf[c - arg - 1] = '\0';
+		if (c[1] == ':')
+			*port = c + 2;
+		else if (c[1])
+			return NULL;
+		return buf;
+	}
+	if (nd_ip_parse(arg, &ip) == 0 || !(c = strrchr(arg, ':'))) {
+		snprintf(buf, len, "%s", arg);
+		return buf;
+	}
+	if ((size_t)(c - arg) >= len)
+		return NULL;
+	memcpy(buf, arg, (size_t)(c - arg));
+	buf[c - arg] = '\0';
+	*port = c + 1;
+	return buf;
+}
+
+/*
+ * A named port ("http", "http/TCP") as "N/PROTO": a Service's port name, or
+ * a pod's containerPort name. The text unchanged when it is a number or
+ * empty; NULL when the name is not there (*names then lists the names).
+ */
+const char *nd_np_named_port(struct nd_report *r, const char *text, const struct nd_pod *pod,
+			      const struct nd_service *svc, const char **names)
+{
+	char name[64];
+	const char *slash = strchr(text, '/');
+	size_t n = slash ? (size_t)(slash - text) : strlen(text);
+	struct nd_buf all = ND_BUF_INIT(ND_TEXT_MAX);
+
+	*names = "";
+	if (!*text || (text[0] >= '0' && text[0] <= '9') || n >= sizeof(name))
+		return text;
+	memcpy(name, text, n);
+	name[n] = '\0';
+	for (uint32_t i = 0; svc && i < svc->nports; i++) {
+		const struct nd_svcport *sp = &svc->ports[i];
+
+		if (!sp->name)
+			continue;
+		if (strcmp(sp->name, name) == 0 && (!slash || strcasecmp(slash + 1,
+								     nd_proto_name(sp->proto)) == 0)) {
+			nd_buf_release(&all);
+			return nd_report_printf(r, "%d/%s", sp->port, nd_proto_name(sp->proto));
+		}
+		nd_buf_printf(&all, "%s%s", all.len ? ", " : "", sp->name);
+	}
+	for (uint32_t i = 0; !svc && pod && i < pod->nports; i++) {
+		const struct nd_cport *cp = &pod->ports[i];
+
+		if (!cp->name)
+			continue;
+		if (strcmp(cp->name, name) == 0 && (!slash || strcasecmp(slash + 1,
+								     nd_proto_name(cp->proto)) == 0)) {
+			nd_buf_release(&all);
+			return nd_report_printf(r, "%d/%s", cp->port, nd_proto_name(cp->proto));
+		}
+		nd_buf_printf(&all, "%s%s", all.len ? ", " : "", cp->name);
+	}
+	*names = nd_buf_arena(&all, r->arena);
+	return NULL;
 }

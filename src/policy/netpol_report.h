@@ -9,6 +9,8 @@
 #include "findings/finding.h"
 #include "policy/netpol.h"
 
+struct nd_service;
+
 /*
  * The can-reach verdict object: allowed, source, destination, port,
  * egress and ingress {isolated, allowed, policies, allowed_by, closest},
@@ -37,5 +39,20 @@ struct nd_finding *nd_np_add_finding_code(struct nd_report *r, const char *code,
 					  const struct nd_np_engine *e, const struct nd_np_ep *src,
 					  const struct nd_np_ep *dst, const struct nd_np_port *q,
 					  const struct nd_np_verdict *v);
+
+/*
+ * can-reach's DST[:PORT[/PROTO]] (IPv6 as "[addr]:port", an address alone
+ * keeps its colons): DST copied into buf (len bytes), *port the text after
+ * the colon or "". NULL when DST does not fit or the brackets are bad.
+ */
+const char *nd_np_split_dst(const char *arg, char *buf, size_t len, const char **port);
+/*
+ * A named port ("http", "http/TCP") as "N/PROTO" (in r's arena): a port
+ * name of svc when svc is not NULL, else a containerPort name of pod. The
+ * text unchanged when it is a number or empty; NULL when the name is not
+ * there (*names then lists the names there are, "" for none).
+ */
+const char *nd_np_named_port(struct nd_report *r, const char *text, const struct nd_pod *pod,
+			     const struct nd_service *svc, const char **names);
 
 #endif

@@ -273,7 +273,28 @@ static void test_one_escaper(void **state)
 	assert_non_null(strstr(mem, " !\\\"#"));
 	assert_non_null(strstr(mem, "[\\\\]"));
 	assert_non_null(strstr(mem, "~\\u007f"));
+	/* bytes 0x80-0xff alone are not UTF-8: each one is U+FFFD, so the output parses */
+	assert_non_null(strstr(mem, "\\u007f\\ufffd\\ufffd"));
 	free(mem);
+	nd_buf_release(&b);
+}
+
+/* What the writers give back is JSON whatever the bytes (fuzz_serve found a
+ * Status message quoting a selector's invalid UTF-8); valid UTF-8 is kept. */
+static void test_writer_utf8(void **state)
+{
+	static const char in[] = "tier notin\x8a (db) caf\xc3\xa9 \xe2\x82 \xed\xa0\x80 \xf0\x9f\x98\x80";
+	struct nd_buf b = ND_BUF_INIT(4096);
+	struct nd_arena *a = nd_arena_new(0);
+	struct nd_json v;
+	struct nd_err e;
+
+	(void)state;
+	nd_buf_str(&b, in, sizeof(in) - 1);
+	assert_int_equal(nd_json_parse(b.p, b.len, 0, a, &v, &e), 0);
+	assert_string_equal(b.p, "\"tier notin\\ufffd (db) caf\xc3\xa9 \\ufffd\\ufffd "
+			    "\\ufffd\\ufffd\\ufffd \xf0\x9f\x98\x80\"");
+	nd_arena_free(a);
 	nd_buf_release(&b);
 }
 
@@ -288,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_stream_shapes),
 		cmocka_unit_test(test_stream_ceiling),
 		cmocka_unit_test(test_one_escaper),
+		cmocka_unit_test(test_writer_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -231,6 +231,34 @@ static void test_bad_journal(void **state)
 	nd_arena_free(a);
 }
 
+/* An entry larger than any host-local file (5464 base64 characters pass the
+ * length check and decode to 4098 bytes) is refused before the store is
+ * touched; it used to overflow restore's container-ID buffer. */
+static void test_journal_entry_too_large(void **state)
+{
+	struct nd_arena *a = nd_arena_new(0);
+	struct nd_rel_result res;
+	struct nd_err e;
+	char path[512];
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/j.json", top);
+	f = fopen(path, "w");
+	fprintf(f, "{\"schema\": \"netdiag/ipam-release-journal/v1\", \"store_dir\": \"%s\", "
+		"\"entries\": [{\"file\": \"10.244.0.9\", \"content_base64\": \"", store);
+	for (int i = 0; i < 1366; i++)
+		fputs("YWFh", f);
+	fputs("\", \"mode\": 420, \"uid\": 0, \"gid\": 0, \"mtime_sec\": 0, "
+	      "\"mtime_nsec\": 0}]}", f);
+	fclose(f);
+	e.msg[0] = '\0';
+	assert_int_equal(nd_release_restore(path, 0, a, &res, &e), -1);
+	assert_non_null(strstr(e.msg, "more than 4096 bytes"));
+	assert_false(exists("10.244.0.9"));
+	nd_arena_free(a);
+}
+
 static void test_azure_state(void **state)
 {
 	static const char js[] =
@@ -273,6 +301,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apply_and_restore, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_journal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_entry_too_large, setup, teardown),
 		cmocka_unit_test(test_azure_state),
 	};
 
