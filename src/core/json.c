@@ -710,3 +710,8 @@ int nd_jparser_parse(struct parser *ps, struct nd_arena *a, const char *buf, siz
 	memset(out, 0, sizeof(*out));
 	return parse_whole(ps, buf, len, base, out);
 }
+
+const char *nd_jscan_name(void)
+{
+	return "portable (SWAR)";
+}

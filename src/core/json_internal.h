@@ -36,4 +36,21 @@ struct nd_json_stream_opts;
 /* The skip paths the options ask for (json_stream.c). */
 const char *const *nd_json_skip_paths(const struct nd_json_stream_opts *o);
 
+/*
+ * NETDIAG_PHASES=1 (json_phase.c): time per phase of the decoder, printed
+ * to stderr at exit. nd_jphase_enabled is 1 when on; the calls are made only then.
+ */
+#include <stdint.h>
+enum nd_jphase { ND_JP_READ, ND_JP_PARSE, ND_JP_ITEM, ND_JP_N };
+extern int nd_jphase_enabled;
+uint64_t nd_jphase_clock(void);                 /* CLOCK_MONOTONIC, ns */
+uint64_t nd_jphase_cpu(void);                   /* this thread's CPU time, ns */
+void nd_jphase_add(enum nd_jphase ph, uint64_t wall, uint64_t cpu);
+void nd_jphase_bytes(size_t n);
+void nd_jphase_stream(uint64_t t0, uint64_t t1); /* one whole stream call */
+void nd_jphase_write(void);                      /* a report string is written */
+
+/* The structural pass in use: "avx2", "sse4.2", "sse2" or "portable" (json_simd.c). */
+const char *nd_jscan_name(void);
+
 #endif
