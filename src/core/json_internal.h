@@ -50,7 +50,26 @@ void nd_jphase_bytes(size_t n);
 void nd_jphase_stream(uint64_t t0, uint64_t t1); /* one whole stream call */
 void nd_jphase_write(void);                      /* a report string is written */
 
-/* The structural pass in use: "avx2", "sse4.2", "sse2" or "portable" (json_simd.c). */
+/*
+ * The byte scanners of the decoder (json_simd.c), one set per instruction
+ * set, chosen at start-up; all give the same answers.
+ *   str: the first byte at or after p that is '"', '\\', below 0x20 or above 0x7f, or end
+ *   ws:  the first byte at or after p that is not ' ', '\n', '\r', '\t', or end
+ */
+enum nd_jscan_level {
+	ND_JSCAN_PORTABLE, ND_JSCAN_SSE2, ND_JSCAN_SSE42, ND_JSCAN_AVX2, ND_JSCAN_NLEVELS
+};
+struct nd_jscan_ops {
+	const char *name;
+	const unsigned char *(*str)(const unsigned char *p, const unsigned char *end);
+	const char *(*ws)(const char *p, const char *end);
+};
+extern const struct nd_jscan_ops *nd_jscan;
+bool nd_jscan_supported(enum nd_jscan_level level);
+/* Use level from now on (all threads): 0, or -1 when the CPU lacks it. */
+int nd_jscan_set(enum nd_jscan_level level);
+enum nd_jscan_level nd_jscan_best(void);
+/* The set in use: "avx2", "sse4.2", "sse2" or "portable". */
 const char *nd_jscan_name(void);
 
 #endif
