@@ -42,7 +42,7 @@ say() { printf '%s\n' "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
 
 # ---- packages only the benchmark needs ------------------------------------
-PKGS="build-essential pkg-config time jq hyperfine libyajl-dev libcjson-dev libjansson-dev libjson-c-dev"
+PKGS="build-essential pkg-config time jq hyperfine libyajl-dev libcjson-dev libjansson-dev libjson-c-dev libsimdjson-dev"
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
 	for p in $PKGS; do
