@@ -31,7 +31,7 @@
 
 static const char usage[] =
 	"usage: gen -o DIR [--nodes N] [--pods N] [--services N] [--seed N] [--policies N]\n"
-	"           [--policies-only] [--nodes-dir[=K]] [-q]\n"
+	"           [--policies-only] [--nodes-dir[=K]] [--no-managed-fields] [-q]\n"
 	"  defaults: --nodes 5000 --pods 150000 --services 10000 --seed 1 --policies 0;\n"
 	"  --nodes-dir K=50\n";
 
@@ -321,6 +321,8 @@ int main(int argc, char **argv)
 			nodes_dir = true;
 			if (parse_u32("--nodes-dir", a + 12, 100000, &nd))
 				return 2;
+		} else if (!strcmp(a, "--no-managed-fields")) {
+			jw_drop_managed = true;
 		} else if (!strcmp(a, "-q")) {
 			quiet = true;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {

@@ -38,7 +38,13 @@ struct jw {
 	uint64_t total;
 	char close[JW_MAX_DEPTH];
 	bool first[JW_MAX_DEPTH];
+	int mute;           /* > 0: inside a dropped member, at this depth + 1 */
 };
+
+/* gen --no-managed-fields: every "managedFields" member is left out, as
+ * kubectl prints objects by default (kubectl get -o json, no
+ * --show-managed-fields). */
+extern bool jw_drop_managed;
 
 int jw_open(struct jw *w, const char *path);
 int jw_close(struct jw *w);   /* 0, or -1 with errno set from w->err */

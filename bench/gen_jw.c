@@ -52,8 +52,12 @@ static void jw_flush(struct jw *w)
 	w->len = 0;
 }
 
+bool jw_drop_managed;
+
 static inline void put(struct jw *w, const char *s, size_t n)
 {
+	if (w->mute)
+		return;
 	if (w->len + n > w->cap) {
 		jw_flush(w);
 		if (n > w->cap) {   /* never in practice: pieces are small */
@@ -67,6 +71,8 @@ static inline void put(struct jw *w, const char *s, size_t n)
 
 static inline void putc1(struct jw *w, char c)
 {
+	if (w->mute)
+		return;
 	if (w->len + 1 > w->cap)
 		jw_flush(w);
 	w->buf[w->len++] = c;
@@ -103,6 +109,8 @@ static void put_escaped(struct jw *w, const char *s, size_t n)
 /* Separator and indentation before a member or element, then its key. */
 static void lead(struct jw *w, const char *key)
 {
+	if (w->mute)
+		return;
 	if (w->depth > 0) {
 		if (w->first[w->depth])
 			w->first[w->depth] = false;
@@ -160,6 +168,8 @@ int jw_close(struct jw *w)
 
 static void open_container(struct jw *w, const char *key, char o, char c)
 {
+	if (!w->mute && jw_drop_managed && key && !strcmp(key, "managedFields"))
+		w->mute = w->depth + 1;
 	lead(w, key);
 	putc1(w, o);
 	if (w->depth + 1 >= JW_MAX_DEPTH) {
@@ -184,6 +194,10 @@ void jw_end(struct jw *w)
 	char c = w->close[w->depth];
 
 	w->depth--;
+	if (w->mute && w->depth + 1 == w->mute) {
+		w->mute = 0;
+		return;
+	}
 	if (!empty) {
 		putc1(w, '\n');
 		put(w, spaces, (size_t)w->depth * 4);

@@ -19,6 +19,7 @@
 #                       the policy matrix bundle (167 / 5000 / 334 / 500)
 #   BENCH_CR_POLICIES   policies added to the big bundle for one can-reach (5000)
 #   BENCH_SKIP_PROBE=1  do not run the live endpoint probe benchmark
+#   BENCH_SKIP_SCAN=1   do not time the decoder alone (bench/jsonscan) per scanner set and simdjson
 #   BENCH_PROBE_ENDPOINTS  endpoints it probes (10000)
 #   BENCH_SKIP_FLEET=1  do not run the fleet report benchmark (bench/fleet.sh)
 #   BENCH_FLEET_NODES   agent pods whose logs serve replays (5000)
@@ -43,7 +44,7 @@ say() { printf '%s\n' "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
 
 # ---- packages only the benchmark needs ------------------------------------
-PKGS="build-essential pkg-config time jq hyperfine libyajl-dev libcjson-dev libjansson-dev libjson-c-dev"
+PKGS="build-essential pkg-config time jq hyperfine libyajl-dev libcjson-dev libjansson-dev libjson-c-dev libsimdjson-dev"
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
 	for p in $PKGS; do
@@ -64,6 +65,11 @@ fi
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is required"
 
 make -s -C "$B" gen >&2
+JSONSCAN=""
+if [ "${BENCH_SKIP_SCAN:-0}" != 1 ] &&
+   make -s -C "$B" jsonscan ND_O="$(dirname "$(readlink -f "$NETDIAG")")" >&2 2>/dev/null; then
+	JSONSCAN="$B/jsonscan"
+fi
 [ "$LIBS" = 1 ] && make -s -C "$B" jsonlibs >&2
 
 # ---- the bundle: reuse it when size, seed and generator are unchanged -----
@@ -80,6 +86,18 @@ else
 	say "generating $DATA (about $((PODS * 26 / 1024)) MB)"
 	"$B/gen" -o "$DATA" --nodes "$NODES" --pods "$PODS" --services "$SVCS" --seed "$SEED" --nodes-dir
 	printf '%s\n' "$PARAMS" > "$DATA/.params"
+fi
+# the same cluster as kubectl prints it by default (no managedFields)
+DATA_KD="$DATA-kd"
+if [ -f "$DATA_KD/.params" ] && [ "$(cat "$DATA_KD/.params")" = "$PARAMS kd" ]; then
+	say "reusing $DATA_KD"
+else
+	rm -rf "$DATA_KD"
+	mkdir -p "$DATA_KD"
+	say "generating $DATA_KD (kubectl default: no managedFields)"
+	"$B/gen" -o "$DATA_KD" --nodes "$NODES" --pods "$PODS" --services "$SVCS" --seed "$SEED" --nodes-dir \
+		--no-managed-fields -q
+	printf '%s\n' "$PARAMS kd" > "$DATA_KD/.params"
 fi
 PODS_JSON="$DATA/cluster/pods.json"
 LOG="$DATA/logs"
@@ -152,6 +170,63 @@ if [ -x "$NETDIAG" ] && "$NETDIAG" --version >/dev/null 2>&1; then
 else
 	ND_NOTE="pending: $NETDIAG not built or not working; run make bench"
 	row "netdiag diagnose --snapshot -o json" "-" "-" "$ND_NOTE"
+fi
+
+# (b2) the kubectl-default bundle: its own plain read, then netdiag
+warm_kd() { cat "$DATA_KD"/cluster/*.json > /dev/null; }
+walls="" i=1
+while [ "$i" -le "$REPEAT" ]; do
+	warm_kd
+	measure "cat-kd.$i" sh -c 'exec cat "$1"/cluster/*.json > /dev/null' sh "$DATA_KD"
+	walls="$walls $WALL"
+	i=$((i + 1))
+done
+# shellcheck disable=SC2086
+READ_KD_S=$(printf '%s\n' $walls | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+row "plain read, kubectl default (no managedFields)" "$READ_KD_S" "$RSS" "exit $RC"
+NDK_S="" NDK_MB=""
+if [ -n "$ND_S" ]; then
+	walls="" maxrss=0 i=1
+	while [ "$i" -le "$REPEAT" ]; do
+		warm_kd
+		measure "netdiag-kd.$i" sh -c 'ulimit -v "$1" && exec "$2" diagnose --snapshot "$3" -o json > /dev/null' \
+			sh "$MEM_LIMIT_KB" "$NETDIAG" "$DATA_KD"
+		walls="$walls $WALL"
+		maxrss=$(awk -v a="$maxrss" -v b="$RSS" 'BEGIN { print (b > a) ? b : a }')
+		i=$((i + 1))
+	done
+	# shellcheck disable=SC2086
+	NDK_S=$(printf '%s\n' $walls | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	NDK_MB=$maxrss
+	row "netdiag diagnose --snapshot, kubectl default" "$NDK_S" "$NDK_MB" "exit $RC (0/1 = ran)"
+fi
+
+# (b3) the per-phase split (NETDIAG_PHASES=1), one run per input
+PHASES=""
+if [ -n "$ND_S" ]; then
+	for kind in mf kd; do
+		d=$DATA
+		[ "$kind" = kd ] && d=$DATA_KD
+		cat "$d"/cluster/*.json > /dev/null
+		NETDIAG_PHASES=1 "$NETDIAG" diagnose --snapshot "$d" -o json > /dev/null 2> "$LOG/phases-$kind.txt" || true
+		PHASES="$PHASES
+  $([ "$kind" = kd ] && echo "kubectl default" || echo "with managedFields"): $(sed -n 's/^netdiag phases: //p' "$LOG/phases-$kind.txt")
+$(grep -E '^  (read|scan\+decode|model|load span|checks|output|total|phase) ' "$LOG/phases-$kind.txt")"
+	done
+fi
+
+# (b4) the decoder alone on pods.json, single thread, per scanner set, and simdjson
+SCAN=""
+if [ -n "$JSONSCAN" ]; then
+	for kind in mf kd; do
+		f=$PODS_JSON
+		[ "$kind" = kd ] && f=$DATA_KD/cluster/pods.json
+		for lv in read portable sse2 sse4.2 avx2 simdjson-ondemand simdjson-dom; do
+			o=$("$JSONSCAN" "$lv" "$f" "$REPEAT" 2>&1 | tail -1) || true
+			SCAN="$SCAN
+  $kind $o"
+		done
+	done
 fi
 
 # (c) the guide's pipeline: Running, non-hostNetwork pods per node
@@ -421,8 +496,26 @@ PBYTES=$(wc -c < "$PODS_JSON")
 	echo
 	printf '%-44s %10s %10s  %s\n' "measurement" "wall s" "peak MB" "note"
 	printf '%s' "$ROWS"
+	if [ -n "$PHASES" ]; then
+		echo
+		echo "per-phase split (NETDIAG_PHASES=1, one run each; cpu = summed over both threads)"
+		printf '%s\n' "$PHASES"
+	fi
+	if [ -n "$SCAN" ]; then
+		echo
+		echo "decoder alone on pods.json (bench/jsonscan, single thread, best of $REPEAT; simdjson loads the whole file)"
+		printf '%s\n' "$SCAN"
+	fi
 	echo
 	echo "targets"
+	if [ -n "$NDK_S" ]; then
+		r6=$(ratio "$NDK_S" "$READ_KD_S")
+		r7=$(ratio "$ND_S" "$READ_S")
+		printf '  %-36s %8sx  target <= 4x    %s\n' "netdiag / plain read, kubectl default" "$r6" "$(verdict "$r6" "<=" 4)"
+		printf '  %-36s %8sx  target <= 3x    %s\n' "netdiag / plain read, managedFields" "$r7" "$(verdict "$r7" "<=" 3)"
+		[ -n "$JQ_S" ] && { r8=$(ratio "$JQ_S" "$NDK_S"); printf '  %-36s %8sx  target >= 50x   %s (jq on the managedFields pods.json)\n' "jq / netdiag kubectl default" "$r8" "$(verdict "$r8" ">=" 50)"; }
+		printf '  %-36s %7s MB target < 300 MB %s\n' "netdiag peak RSS, kubectl default" "$NDK_MB" "$(verdict "$NDK_MB" "<" 300)"
+	fi
 	if [ -n "$ND_S" ]; then
 		r1=$(ratio "$ND_S" "$READ_S")
 		printf '  %-36s %8sx  target <= 6x    %s\n' "netdiag / plain read" "$r1" "$(verdict "$r1" "<=" 6)"

@@ -49,19 +49,6 @@ static int fail(struct parser *ps, const char *fmt, ...)
 			  ps->base + (size_t)(ps->p - ps->start), what);
 }
 
-#define ONES 0x0101010101010101ULL
-#define HIGH 0x8080808080808080ULL
-
-/* Bytes of w that are '"', '\\', below 0x20 or above 0x7f: non-zero when any (SWAR). */
-static inline uint64_t special8(uint64_t w)
-{
-	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
-
-	q = (q - ONES) & ~q;
-	b = (b - ONES) & ~b;
-	return (q | b | (w - ONES * 0x20) | w) & HIGH;
-}
-
 static inline bool is_ws(char c)
 {
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
@@ -69,32 +56,42 @@ static inline bool is_ws(char c)
 
 static inline void skip_ws(struct parser *ps)
 {
-	const char *p = ps->p, *end = ps->end;
+	const char *p = ps->p;
 
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	/* pretty-printed lists are mostly newlines and indentation: look at
-	 * eight bytes at a time and jump to the first one that is not a space */
-	while (end - p >= 8) {
-		uint64_t w, x;
-
-		memcpy(&w, p, 8);
-		x = w ^ (ONES * ' ');
-		if (!x) {
-			p += 8;
-			continue;
-		}
-		p += __builtin_ctzll(x) >> 3;
-		if (*p == '\n' || *p == '\r' || *p == '\t') {
-			p++;
-			continue;
-		}
-		ps->p = p;
+	/* most calls find a value at once or after the one space of ": "; the
+	 * rest are newline and indentation, left to the scanner (json_simd.c) */
+	if (p < ps->end && !is_ws(*p))
+		return;
+	if (ps->end - p >= 2 && *p == ' ' && !is_ws(p[1])) {
+		ps->p = p + 1;
 		return;
 	}
+	ps->p = nd_jscan->ws(p, ps->end);
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+/* The first string byte that needs a look (as nd_jscan->str), the first
+ * word inline. */
+static inline const unsigned char *scan_str(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (end - p >= 8) {
+		uint64_t w, q, b, m;
+
+		memcpy(&w, p, 8);
+		q = w ^ (ONES * '"');
+		b = w ^ (ONES * '\\');
+		q = (q - ONES) & ~q;
+		b = (b - ONES) & ~b;
+		m = (q | b | (w - ONES * 0x20) | w) & HIGH;
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
 #endif
-	while (p < end && is_ws(*p))
-		p++;
-	ps->p = p;
+	return nd_jscan->str(p, end);
 }
 
 static int hex4(const char *p, unsigned *out)
@@ -189,23 +186,9 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 	char *d = NULL, *d0 = NULL;
 	bool want = out != NULL && ps->a != NULL;
 
-	/* fast path: plain ASCII up to the closing quote, eight bytes at a time;
-	 * the lowest flagged byte of special8() is exact, so jump straight to it */
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	while (end - p >= 8) {
-		uint64_t w, m;
-
-		memcpy(&w, p, 8);
-		m = special8(w);
-		if (m) {
-			p += __builtin_ctzll(m) >> 3;
-			break;
-		}
-		p += 8;
-	}
-#endif
-	while (p < end && *p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x80)
-		p++;
+	/* fast path: plain ASCII up to the closing quote; short keys end within
+	 * the first eight bytes, longer strings go to the scanner (json_simd.c) */
+	p = scan_str(p, end);
 	if (p < end && *p == '"') {
 		if (want) {
 			size_t n = (size_t)(p - s0);
@@ -230,7 +213,10 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 		const unsigned char *q = p;
 		size_t raw;
 
-		while (q < end && *q != '"') {
+		for (;;) {
+			q = scan_str(q, end);
+			if (q >= end || *q == '"')
+				break;
 			if (*q == '\\' && q + 1 < end)
 				q++;
 			q++;
@@ -325,9 +311,16 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 			p += n;
 			continue;
 		}
-		if (want)
-			*d++ = (char)c;
-		p++;
+		{
+			/* a run of plain bytes up to the next one that needs a look */
+			const unsigned char *q = scan_str(p + 1, end);
+
+			if (want) {
+				memcpy(d, p, (size_t)(q - p));
+				d += q - p;
+			}
+			p = q;
+		}
 	}
 	ps->p = (const char *)p;
 	return fail(ps, "unterminated string");

@@ -27,6 +27,12 @@
  *    encoding/json which the API server and kubectl use;
  *  - nesting deeper than ND_JSON_MAX_DEPTH is an error;
  *  - every error names the byte offset from the start of the input.
+ *
+ * The byte scanners under the parser (strings, white space) come in one
+ * set per instruction set, picked at start-up (json_simd.c); all give the
+ * same answers, checked by fuzz/fuzz_json_diff.c. NETDIAG_JSCAN=portable|
+ * sse2|sse4.2|avx2 asks for one (for measuring), and NETDIAG_PHASES=1
+ * prints the decoder's time per phase to stderr at exit (json_phase.c).
  */
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Reading a decoded tree, and writing JSON strings. */
 #include "core/json.h"
+#include "core/json_internal.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -111,6 +112,9 @@ void nd_json_write_str(FILE *out, const char *s, size_t n)
 	size_t i, k, run = 0;
 	char buf[8];
 	const char *esc;
+
+	if (nd_jphase_enabled > 0)
+		nd_jphase_write();
 
 	putc('"', out);
 	for (i = 0; i < n; i += k) {

@@ -42,6 +42,9 @@ const char *const *nd_json_skip_paths(const struct nd_json_stream_opts *o)
 	return o->keep_managed_fields ? NULL : default_skip;
 }
 
+/* reads done by this thread, so a parse that read more can leave them out */
+static _Thread_local uint64_t tl_read_wall, tl_read_cpu;
+
 static size_t off_of(const struct rd *r, size_t i)
 {
 	return r->base + i;
@@ -72,10 +75,24 @@ static int fill(struct rd *r)
 	}
 	for (;;) {
 		size_t want = r->cap - r->end;
+		uint64_t w0 = 0, c0 = 0;
 
 		if (want > r->chunk)
 			want = r->chunk;
+		if (nd_jphase_enabled > 0) {
+			w0 = nd_jphase_clock();
+			c0 = nd_jphase_cpu();
+		}
 		n = read(r->fd, r->buf + r->end, want);
+		if (nd_jphase_enabled > 0) {
+			uint64_t dw = nd_jphase_clock() - w0, dc = nd_jphase_cpu() - c0;
+
+			tl_read_wall += dw;
+			tl_read_cpu += dc;
+			nd_jphase_add(ND_JP_READ, dw, dc);
+			if (n > 0)
+				nd_jphase_bytes((size_t)n);
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
 		break;
@@ -243,8 +260,8 @@ static int fill_to(struct rd *r, size_t want)
  * read, more is read (at least doubling what is buffered, so a large value
  * costs amortised linear time) and the parse starts again.
  */
-static int take_value(struct rd *r, struct parser *ps, struct nd_arena *a, bool scratch,
-		      struct nd_json *out, size_t *at)
+static int take_value_(struct rd *r, struct parser *ps, struct nd_arena *a, bool scratch,
+		       struct nd_json *out, size_t *at)
 {
 	size_t len = 0;
 	char c = r->buf[r->start];
@@ -281,6 +298,40 @@ static int take_value(struct rd *r, struct parser *ps, struct nd_arena *a, bool 
 		return nd_err_prefix(r->e, "'%s'", r->name);
 	r->start += len;
 	return 0;
+}
+
+static int take_value(struct rd *r, struct parser *ps, struct nd_arena *a, bool scratch,
+		      struct nd_json *out, size_t *at)
+{
+	uint64_t w0, c0, rw, rc;
+	int ret;
+
+	if (nd_jphase_enabled <= 0)
+		return take_value_(r, ps, a, scratch, out, at);
+	w0 = nd_jphase_clock();
+	c0 = nd_jphase_cpu();
+	rw = tl_read_wall;
+	rc = tl_read_cpu;
+	ret = take_value_(r, ps, a, scratch, out, at);
+	nd_jphase_add(ND_JP_PARSE, nd_jphase_clock() - w0 - (tl_read_wall - rw),
+		      nd_jphase_cpu() - c0 - (tl_read_cpu - rc));
+	return ret;
+}
+
+/* The caller's function on one decoded object, timed as the "model" phase. */
+static int call_fn(nd_json_item_fn fn, const struct nd_json *obj, size_t off,
+		   const char *list_kind, void *ctx, struct nd_err *e)
+{
+	uint64_t w0, c0;
+	int ret;
+
+	if (nd_jphase_enabled <= 0)
+		return fn(obj, off, list_kind, ctx, e);
+	w0 = nd_jphase_clock();
+	c0 = nd_jphase_cpu();
+	ret = fn(obj, off, list_kind, ctx, e);
+	nd_jphase_add(ND_JP_ITEM, nd_jphase_clock() - w0, nd_jphase_cpu() - c0);
+	return ret;
 }
 
 /* After an element: ',' (not followed by close) or close. 1: more, 0: closed. */
@@ -339,7 +390,7 @@ static ssize_t stream_array(struct rd *r, struct parser *ps, struct nd_arena *sc
 		nd_arena_reset(scratch);
 		if (take_value(r, ps, scratch, true, &item, &at) < 0)
 			return -1;
-		if (fn(&item, at, list_kind, ctx, r->e) < 0)
+		if (call_fn(fn, &item, at, list_kind, ctx, r->e) < 0)
 			return -1;
 		count++;
 		more = after_element(r, ']');
@@ -462,7 +513,7 @@ trailer:
 			obj.u.members[i].klen = (uint32_t)strlen(mem[i].key);
 			obj.u.members[i].val = mem[i].val;
 		}
-		if (fn(&obj, obj_at, NULL, ctx, r->e) < 0)
+		if (call_fn(fn, &obj, obj_at, NULL, ctx, r->e) < 0)
 			goto fail;
 		count = 1;
 	}
@@ -487,12 +538,16 @@ ssize_t nd_json_stream_fd(int fd, const char *name,
 	const struct nd_json_stream_opts *o = opts ? opts : &defaults;
 	struct rd r = {.fd = fd, .name = name, .e = e};
 	ssize_t n;
+	uint64_t t0;
 
 	r.chunk = o->chunk ? o->chunk : 1 << 20;
 	r.max_item = o->max_item ? o->max_item : 64 << 20;
 	r.cap = r.chunk * 2;
 	r.buf = nd_xmalloc(r.cap);
+	t0 = nd_jphase_enabled > 0 ? nd_jphase_clock() : 0;
 	n = stream(&r, o, fn, ctx);
+	if (nd_jphase_enabled > 0)
+		nd_jphase_stream(t0, nd_jphase_clock());
 	free(r.buf);
 	return n;
 }
@@ -608,7 +663,7 @@ static void *spec_main(void *arg)
 	atomic_store(&sp->start, at);
 	atomic_store(&sp->state, SP_RUNNING);
 	for (;;) {
-		if (sp->fn(&item, at, NULL, sp->ctx, &sp->e) < 0)
+		if (call_fn(sp->fn, &item, at, NULL, sp->ctx, &sp->e) < 0)
 			goto out;
 		sp->count++;
 		more = after_element(&r, ']');
@@ -694,6 +749,7 @@ ssize_t nd_json_stream_file_split(const char *path, const struct nd_json_stream_
 	struct rd r = {.name = path, .e = e};
 	struct stat st;
 	ssize_t n;
+	uint64_t t0;
 
 	*used2 = false;
 	r.fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -716,9 +772,12 @@ ssize_t nd_json_stream_file_split(const char *path, const struct nd_json_stream_
 	} else {
 		sp.joined = true;
 	}
+	t0 = nd_jphase_enabled > 0 ? nd_jphase_clock() : 0;
 	n = stream(&r, o, fn, ctx);
 	atomic_store(&sp.stop, 1);
 	spec_join(&sp);
+	if (nd_jphase_enabled > 0)
+		nd_jphase_stream(t0, nd_jphase_clock());
 	close(r.fd);
 	free(r.buf);
 	if (sp.used && n >= 0) {

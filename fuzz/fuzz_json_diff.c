@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Differential: every input through the portable byte scanners and through
+ * each SIMD set the CPU has (json_simd.c) must give the same accept/reject,
+ * the same error message (which names the byte offset) and the same decoded
+ * tree: nd_json_parse, the stream's in-place prefix parse with skip paths,
+ * and the stream itself over a pipe in small reads.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/json.h"
+#include "core/json_internal.h"
+
+/* FNV-1a over a canonical walk of the tree */
+static void h_bytes(uint64_t *h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		*h ^= b[i];
+		*h *= 0x100000001b3ULL;
+	}
+}
+
+static void h_tree(uint64_t *h, const struct nd_json *v)
+{
+	uint32_t i;
+
+	h_bytes(h, &v->type, 1);
+	h_bytes(h, &v->n, sizeof(v->n));
+	switch (v->type) {
+	case ND_JSTR:
+	case ND_JNUM:
+		h_bytes(h, v->u.s, v->n);
+		break;
+	case ND_JARR:
+		for (i = 0; i < v->n; i++)
+			h_tree(h, &v->u.items[i]);
+		break;
+	case ND_JOBJ:
+		for (i = 0; i < v->n; i++) {
+			h_bytes(h, &v->u.members[i].klen, sizeof(uint32_t));
+			h_bytes(h, v->u.members[i].key, v->u.members[i].klen);
+			h_tree(h, &v->u.members[i].val);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+struct result {
+	int rc;
+	char msg[1024];
+	uint64_t hash;
+	size_t used;
+	long items;
+};
+
+static void same(const struct result *a, const struct result *b, const char *what,
+		 const char *level)
+{
+	if (a->rc != b->rc || a->hash != b->hash || a->used != b->used || a->items != b->items ||
+	    strcmp(a->msg, b->msg) != 0) {
+		fprintf(stderr, "%s differs with %s: rc %d/%d used %zu/%zu items %ld/%ld\n"
+			"  portable: %s\n  %s: %s\n", what, level, a->rc, b->rc, a->used, b->used,
+			a->items, b->items, a->msg, level, b->msg);
+		abort();
+	}
+}
+
+static void whole(const uint8_t *data, size_t size, struct result *r)
+{
+	struct nd_arena *a = nd_arena_new(0);
+	struct nd_json v;
+	struct nd_err e = {{0}};
+
+	memset(r, 0, sizeof(*r));
+	r->hash = 0xcbf29ce484222325ULL;
+	r->rc = nd_json_parse((const char *)data, size, 7, a, &v, &e);
+	if (r->rc == 0)
+		h_tree(&r->hash, &v);
+	else
+		snprintf(r->msg, sizeof(r->msg), "%s", e.msg);
+	nd_arena_free(a);
+}
+
+static const char *const skips[] = {"metadata.managedFields", "a", "b.c", "spec.containers.env", NULL};
+
+static void prefix(const uint8_t *data, size_t size, struct result *r)
+{
+	struct nd_arena *a = nd_arena_new(0);
+	struct nd_err e = {{0}};
+	struct parser *ps = nd_jparser_new(a, &e, skips);
+	char *buf = malloc(size ? size : 1);
+	struct nd_json v;
+	bool inc = false, at_end = false;
+
+	memcpy(buf, data, size);
+	memset(r, 0, sizeof(*r));
+	r->hash = 0xcbf29ce484222325ULL;
+	r->rc = nd_jparser_parse_prefix(ps, a, buf, size, 3, &v, &r->used, &inc, &at_end, true);
+	if (r->rc == 0)
+		h_tree(&r->hash, &v);
+	else
+		snprintf(r->msg, sizeof(r->msg), "%s inc=%d end=%d", e.msg, inc, at_end);
+	nd_jparser_free(ps);
+	free(buf);
+	nd_arena_free(a);
+}
+
+static int on_item(const struct nd_json *o, size_t off, const char *lk, void *ctx,
+		   struct nd_err *e)
+{
+	struct result *r = ctx;
+
+	(void)e;
+	h_tree(&r->hash, o);
+	h_bytes(&r->hash, &off, sizeof(off));
+	if (lk)
+		h_bytes(&r->hash, lk, strlen(lk));
+	r->items++;
+	return 0;
+}
+
+static void streamed(const uint8_t *data, size_t size, struct result *r)
+{
+	struct nd_json_stream_opts o = {.chunk = 13, .max_item = 1 << 20};
+	struct nd_err e = {{0}};
+	int p[2];
+
+	memset(r, 0, sizeof(*r));
+	r->hash = 0xcbf29ce484222325ULL;
+	if (size >= 60000 || pipe(p) != 0)
+		return;
+	if (write(p[1], data, size) != (ssize_t)size) {
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	close(p[1]);
+	r->rc = nd_json_stream_fd(p[0], "fuzz", &o, on_item, r, &e) < 0 ? -1 : 0;
+	if (r->rc)
+		snprintf(r->msg, sizeof(r->msg), "%s", e.msg);
+	close(p[0]);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct result base[3], got[3];
+	int lv;
+
+	nd_jscan_set(ND_JSCAN_PORTABLE);
+	whole(data, size, &base[0]);
+	prefix(data, size, &base[1]);
+	streamed(data, size, &base[2]);
+	for (lv = ND_JSCAN_PORTABLE + 1; lv < ND_JSCAN_NLEVELS; lv++) {
+		if (nd_jscan_set((enum nd_jscan_level)lv) < 0)
+			continue;
+		whole(data, size, &got[0]);
+		prefix(data, size, &got[1]);
+		streamed(data, size, &got[2]);
+		same(&base[0], &got[0], "nd_json_parse", nd_jscan_name());
+		same(&base[1], &got[1], "nd_jparser_parse_prefix", nd_jscan_name());
+		same(&base[2], &got[2], "nd_json_stream_fd", nd_jscan_name());
+	}
+	nd_jscan_set(nd_jscan_best());
+	return 0;
+}
