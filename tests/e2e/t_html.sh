@@ -133,7 +133,7 @@ wait "$SPID" 2>/dev/null
 chrome "$WORK/s1.dom" "$WORK/s1.err" --dump-dom "file://$WORK/s1.html"
 check "html S1: the probe ladder has its 6 stages, each with its time" sh -c "
 	grep -q '<figure class=\"ladder\" id=\"ladder-S1\" data-stages=\"6\">' '$WORK/s1.dom' &&
-	test \$(grep -o '<g class=\"stage st-pass\">' '$WORK/s1.dom' | wc -l) = 6 &&
+	test \$(grep -o '<g class=\"stage st-pass\" data-check=\"apiserver-[a-z-]*\">' '$WORK/s1.dom' | wc -l) = 6 &&
 	test \$(grep -o 'pass [0-9]* ms<title>' '$WORK/s1.dom' | wc -l) = 6 &&
 	! grep -q ':CONSOLE' '$WORK/s1.err'"
 
