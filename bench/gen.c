@@ -3,7 +3,7 @@
  * bench/gen -o DIR [--nodes N] [--pods N] [--services N] [--seed N]
  *               [--policies N] [--nodes-dir[=K]] [-q]
  *
- * Writes a synthetic offline bundle (DESIGN.md §2 layout):
+ * Writes a synthetic offline bundle (docs/DESIGN.md §2 layout):
  *   DIR/cluster/{pods,nodes,services,endpointslices,endpoints,events,
  *                daemonsets,namespaces,nnc}.json
  * and with --policies N (N > 0) DIR/cluster/networkpolicies.json;

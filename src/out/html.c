@@ -39,7 +39,7 @@ static const char css[] =
 	"table{border-collapse:collapse;margin:.4rem 0}th,td{border:1px solid var(--line);"
 	"padding:.15rem .5rem;text-align:left;vertical-align:top;overflow-wrap:break-word}"
 	"th{background:var(--soft)}"
-	".st-pass{color:var(--ok)}.st-fail,.st-error{color:var(--err)}.st-skip{color:var(--mute)}"
+	".st-pass{color:var(--ok)}.st-fail,.st-error{color:var(--err)}.st-skip,.st-none{color:var(--mute)}"
 	"figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}"
 	"svg text{font:12px system-ui,sans-serif}"
 	"footer{color:var(--mute);margin-top:2rem;font-size:.85em}";
@@ -428,14 +428,17 @@ int nd_emit_html(FILE *out, struct nd_report *r)
 	nav_html(out, findings);
 	nd_html_pictures(out, r, tree);
 	if (answer) {
-		/* a matrix drawn above is not listed again as rows of booleans */
+		/* a matrix or egress's table drawn above is not listed again as rows */
 		bool drawn = nd_val_get(answer, "pods") && nd_val_get(answer, "allowed");
+		const struct nd_val *dests = nd_val_get(answer, "destinations");
 
 		fprintf(out, "<section id=\"answer\">\n<h2>%s</h2>\n<dl class=\"ev\">", _("verdict:"));
 		for (const struct nd_val *c = answer->type == ND_V_OBJ ? answer->first : NULL; c;
 		     c = c->next) {
 			if (drawn && (!strcmp(c->key, "allowed") || !strcmp(c->key, "deciding") ||
 				      !strcmp(c->key, "pods")))
+				continue;
+			if (c == dests && dests->type == ND_V_ARR)
 				continue;
 			fputs("<dt>", out);
 			nd_html_esc(out, c->key);

@@ -266,15 +266,57 @@ static void matrix_chart(FILE *out, const struct nd_val *verdict)
 
 /* ---- probe stages as a ladder -------------------------------------------- */
 
-/* A probe stage: S1's apiserver-* checks but the two that read the AKS profile, S4's incluster-*. */
+/*
+ * The checks that are probes, in the order they ran: S1's apiserver-* but the
+ * two that read the AKS profile; S3's two of service --probe; S4's requests
+ * of incluster (the three paths, then DNS, then RBAC).
+ */
+static const char *const s3_probes[] = {"endpoint-probe", "cluster-ip-probe", NULL};
+static const char *const s4_probes[] = {"incluster-service", "incluster-endpoints",
+					"incluster-fqdn", "incluster-dns",
+					"incluster-private-dns", "incluster-rbac", NULL};
+
+static bool in_list(const char *const *l, const char *id)
+{
+	for (; *l; l++)
+		if (strcmp(*l, id) == 0)
+			return true;
+	return false;
+}
+
 static bool probe_check(const struct nd_val *c, const char *scenario)
 {
 	const char *sc = str_of(c, "scenario"), *id = str_of(c, "id");
-	const char *prefix = strcmp(scenario, "S1") == 0 ? "apiserver-" : "incluster-";
 
-	return sc && id && strcmp(sc, scenario) == 0 && strncmp(id, prefix, strlen(prefix)) == 0 &&
-	       strcmp(id, "apiserver-authorized-ranges") != 0 &&
-	       strcmp(id, "apiserver-private-cluster") != 0;
+	if (!sc || !id || strcmp(sc, scenario) != 0)
+		return false;
+	if (strcmp(scenario, "S1") == 0)
+		return strncmp(id, "apiserver-", 10) == 0 &&
+		       strcmp(id, "apiserver-authorized-ranges") != 0 &&
+		       strcmp(id, "apiserver-private-cluster") != 0;
+	return in_list(strcmp(scenario, "S3") == 0 ? s3_probes : s4_probes, id);
+}
+
+/*
+ * The stages of an incluster path that failed: the evidence.stages
+ * [{stage, result, ms}] of its incluster-apiserver-unreachable finding
+ * (evidence.via service|endpoint|fqdn names the path), or NULL.
+ */
+static const struct nd_val *path_stages(const struct nd_val *findings, const char *id)
+{
+	const char *via = !strcmp(id, "incluster-service")     ? "service"
+			  : !strcmp(id, "incluster-endpoints") ? "endpoint"
+			  : !strcmp(id, "incluster-fqdn")      ? "fqdn" : NULL;
+
+	for (const struct nd_val *f = findings && via ? findings->first : NULL; f; f = f->next) {
+		const struct nd_val *ev = get(f, "evidence"), *st = get(ev, "stages");
+		const char *code = str_of(f, "code"), *v = str_of(ev, "via");
+
+		if (code && v && st && st->type == ND_V_ARR &&
+		    strcmp(code, "incluster-apiserver-unreachable") == 0 && strcmp(v, via) == 0)
+			return st;
+	}
+	return NULL;
 }
 
 static const char *status_fill(const char *st)
@@ -294,7 +336,29 @@ static const char *status_label(const char *st)
 	return st;
 }
 
-static void ladder(FILE *out, const struct nd_val *checks, const char *scenario)
+/* A failed path's bar cut into its stages (dns, tcp, tls, http), each titled with its result. */
+static void stage_bars(FILE *out, const struct nd_val *stages, double x, double y, double w,
+		       int64_t total)
+{
+	for (const struct nd_val *s = stages->first; s; s = s->next) {
+		int64_t ms = max64(int_or(s, "ms"), 0);
+		double sw = total > 0 ? w * ms / total : w / (double)stages->n;
+		const char *res = str_of(s, "result");
+
+		fprintf(out, "<rect class=\"seg\" data-stage=\"");
+		nd_html_esc(out, str_of(s, "stage"));
+		fprintf(out, "\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"14\" fill=\"%s\" "
+			"stroke=\"#fff\"><title>", x, y, sw < 3 ? 3 : sw, status_fill(res));
+		nd_html_esc(out, str_of(s, "stage"));
+		putc(' ', out);
+		nd_html_esc(out, status_label(res));
+		fprintf(out, " %" PRId64 " ms</title></rect>", ms);
+		x += sw < 3 ? 3 : sw;
+	}
+}
+
+static void ladder(FILE *out, const struct nd_val *checks, const struct nd_val *findings,
+		   const char *scenario)
 {
 	size_t n = 0, i = 0, ran = 0;
 	int64_t maxms = 1;
@@ -316,20 +380,26 @@ static void ladder(FILE *out, const struct nd_val *checks, const char *scenario)
 		left + width + 120, n * row + 10);
 	for (const struct nd_val *c = checks->first; c; c = c->next) {
 		const char *st = str_of(c, "status");
+		const struct nd_val *stages;
 		int64_t ms = max64(int_or(c, "duration_ms"), 0);
 		double y = 5 + i * row, w = st && strcmp(st, "skip") ? 4 + (width - 4) * ms / maxms : 0;
 
 		if (!probe_check(c, scenario))
 			continue;
-		fprintf(out, "<g class=\"stage st-%s\"><circle cx=\"%.0f\" cy=\"%.0f\" r=\"7\" "
-			"fill=\"%s\"/>", st ? st : "skip", left - 16, y + 10, status_fill(st));
+		stages = path_stages(findings, str_of(c, "id"));
+		fprintf(out, "<g class=\"stage st-%s\" data-check=\"", st ? st : "skip");
+		nd_html_esc(out, str_of(c, "id"));
+		fprintf(out, "\"><circle cx=\"%.0f\" cy=\"%.0f\" r=\"7\" fill=\"%s\"/>", left - 16,
+			y + 10, status_fill(st));
 		if (i + 1 < n)
 			fprintf(out, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
 				"stroke=\"#8c959f\"/>", left - 16, y + 17, left - 16, y + row + 3);
 		fprintf(out, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">", left - 30, y + 14);
 		nd_html_esc(out, str_of(c, "id"));
 		fputs("</text>", out);
-		if (w > 0)
+		if (w > 0 && stages && stages->n)
+			stage_bars(out, stages, left, y + 3, w, ms);
+		else if (w > 0)
 			fprintf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" height=\"14\" "
 				"fill=\"%s\"/>", left, y + 3, w, status_fill(st));
 		fprintf(out, "<text x=\"%.0f\" y=\"%.0f\">", left + w + 6, y + 14);
@@ -346,89 +416,133 @@ static void ladder(FILE *out, const struct nd_val *checks, const char *scenario)
 
 /* ---- egress: pass/fail by stage ------------------------------------------ */
 
-static bool egress(const char *s)
+static const char *const egress_stages[] = {"dns", "tcp", "tls", "http"};
+
+/* A stage's word: "ok" passes; "-" was not run; "skip"; anything else failed there. */
+static const char *stage_class(const char *s)
 {
-	return s && strncmp(s, "egress-", 7) == 0;
+	if (!s || !strcmp(s, "-"))
+		return "st-none";
+	if (!strcmp(s, "ok") || !strcmp(s, "pass") || !strcmp(s, "silent"))
+		return "st-pass";
+	return !strcmp(s, "skip") ? "st-skip" : "st-fail";
 }
 
-/* One cell of a stage: green for pass/ok/true, red for fail/false/an error. */
-static void stage_cell(FILE *out, const struct nd_val *v)
+static void cell(FILE *out, const char *cls, const char *text, const char *title)
 {
-	const char *cls = "";
-
-	if (v->type == ND_V_BOOL)
-		cls = v->u.b ? "st-pass" : "st-fail";
-	else if (v->type == ND_V_STR)
-		cls = !strcmp(v->u.s, "pass") || !strcmp(v->u.s, "ok") ? "st-pass"
-		      : !strcmp(v->u.s, "fail") || !strcmp(v->u.s, "error") || !strcmp(v->u.s, "timeout") ||
-				!strcmp(v->u.s, "refused")
-			      ? "st-fail"
-			      : !strcmp(v->u.s, "skip") ? "st-skip" : "";
-	fprintf(out, "<td class=\"%s\">", cls);
-	if (v->type == ND_V_STR)
-		nd_html_esc(out, v->u.s);
-	else if (v->type == ND_V_INT)
-		fprintf(out, "%" PRId64, v->u.i);
-	else if (v->type == ND_V_BOOL)
-		fputs(v->u.b ? "&#10003;" : "&#10007;", out);
+	fprintf(out, "<td class=\"%s\"", cls);
+	if (title) {
+		fputs(" title=\"", out);
+		nd_html_esc(out, title);
+		putc('"', out);
+	}
+	putc('>', out);
+	nd_html_esc(out, text ? text : "");
 	fputs("</td>", out);
 }
 
-static void egress_table(FILE *out, const struct nd_val *checks, const struct nd_val *findings)
+static void egress_head(FILE *out)
 {
-	size_t nc = 0, nf = 0;
+	fprintf(out, "<table class=\"egress-dests\"><thead><tr><th>%s</th><th>%s</th>",
+		_("destination"), _("port"));
+	for (size_t i = 0; i < 4; i++)
+		fprintf(out, "<th>%s</th>", egress_stages[i]);
+	fprintf(out, "<th>%s</th></tr></thead><tbody>\n", _("result"));
+}
 
-	for (const struct nd_val *c = checks ? checks->first : NULL; c; c = c->next)
-		nc += egress(str_of(c, "id"));
-	for (const struct nd_val *f = findings ? findings->first : NULL; f; f = f->next)
-		nf += egress(str_of(f, "code"));
-	if (!nc && !nf)
-		return;
-	fprintf(out, "<figure id=\"egress\" data-checks=\"%zu\" data-findings=\"%zu\"><figcaption>%s"
-		"</figcaption>\n", nc, nf, _("Outbound destinations: pass or fail by stage"));
-	if (nc) {
-		fprintf(out, "<table class=\"egress-checks\"><thead><tr><th>%s</th><th>%s</th><th>ms</th>"
-			"<th>%s</th></tr></thead><tbody>\n", _("check"), _("status"), _("reason"));
-		for (const struct nd_val *c = checks->first; c; c = c->next) {
-			const struct nd_val *st = get(c, "status");
+/* One row of egress's verdict.destinations: each stage's word, its time in the title. */
+static void dest_row(FILE *out, struct nd_report *r, const struct nd_val *d)
+{
+	const struct nd_val *t = get(d, "stage_ms");
+	const char *res = str_of(d, "result");
 
-			if (!egress(str_of(c, "id")))
-				continue;
-			fputs("<tr><td><code>", out);
-			nd_html_esc(out, str_of(c, "id"));
-			fputs("</code></td>", out);
-			if (st)
-				stage_cell(out, st);
-			else
-				fputs("<td></td>", out);
-			fprintf(out, "<td>%" PRId64 "</td><td>", max64(int_or(c, "duration_ms"), 0));
-			nd_html_esc(out, str_of(c, "reason"));
-			fputs("</td></tr>\n", out);
-		}
-		fputs("</tbody></table>\n", out);
+	fprintf(out, "<tr class=\"dest\" data-result=\"");
+	nd_html_esc(out, res);
+	fputs("\">", out);
+	cell(out, "", str_of(d, "destination"), str_of(d, "purpose"));
+	cell(out, "", str_of(d, "port"), NULL);
+	for (size_t i = 0; i < 4; i++) {
+		const char *s = str_of(d, egress_stages[i]);
+		int64_t ms = int_or(t, egress_stages[i]);
+
+		cell(out, stage_class(s), s,
+		     ms >= 0 ? nd_report_printf(r, "%s %" PRId64 " ms", egress_stages[i], ms) : NULL);
 	}
-	/* a row per finding: its subject, then its evidence's scalar members as stages */
-	for (const struct nd_val *f = findings ? findings->first : NULL; f; f = f->next) {
-		const struct nd_val *ev = get(f, "evidence"), *s = get(f, "subject");
+	cell(out, !res || !strcmp(res, "ok") ? "st-pass" : !strcmp(res, "skip") ||
+		  !strcmp(res, "not-probed") ? "st-skip" : "st-fail", res, str_of(d, "note"));
+	fputs("</tr>\n", out);
+}
 
-		if (!egress(str_of(f, "code")))
-			continue;
-		fputs("<table class=\"egress-finding\"><tr><th><code>", out);
-		nd_html_esc(out, str_of(f, "code"));
-		fputs("</code></th>", out);
-		for (const struct nd_val *m = ev ? ev->first : NULL; m; m = m->next)
-			if (m->type != ND_V_OBJ && m->type != ND_V_ARR) {
-				fputs("<th>", out);
-				nd_html_esc(out, m->key);
-				fputs("</th>", out);
-			}
-		fputs("</tr><tr><td>", out);
-		nd_html_esc(out, str_of(s, "name"));
-		fputs("</td>", out);
-		for (const struct nd_val *m = ev ? ev->first : NULL; m; m = m->next)
-			if (m->type != ND_V_OBJ && m->type != ND_V_ARR)
-				stage_cell(out, m);
-		fputs("</tr></table>\n", out);
+/*
+ * One row of an egress-blocked finding (incluster --egress, diagnose --egress
+ * carry no table): the stages before evidence.stage passed, that one failed
+ * with evidence.error, the ones after did not run.
+ */
+static void blocked_row(FILE *out, const struct nd_val *f)
+{
+	const struct nd_val *ev = get(f, "evidence");
+	const char *stage = str_of(ev, "stage"), *err = str_of(ev, "error");
+	bool before = stage != NULL;
+
+	fputs("<tr class=\"dest\" data-result=\"blocked\">", out);
+	cell(out, "", str_of(ev, "destination"), str_of(ev, "purpose"));
+	cell(out, "", str_of(ev, "port"), NULL);
+	for (size_t i = 0; i < 4; i++) {
+		bool here = stage && strcmp(stage, egress_stages[i]) == 0;
+
+		if (here)
+			before = false;
+		cell(out, here ? "st-fail" : before ? "st-pass" : "st-none",
+		     here ? err : before ? "ok" : "-", NULL);
+	}
+	cell(out, "st-fail", "blocked", str_of(f, "summary"));
+	fputs("</tr>\n", out);
+}
+
+static bool is_code(const struct nd_val *f, const char *code)
+{
+	const char *c = str_of(f, "code");
+
+	return c && strcmp(c, code) == 0;
+}
+
+static void egress_table(FILE *out, struct nd_report *r, const struct nd_val *checks,
+			 const struct nd_val *findings, const struct nd_val *verdict)
+{
+	const struct nd_val *dests = get(verdict, "destinations"), *check = NULL;
+	size_t nrows = 0;
+
+	for (const struct nd_val *c = checks ? checks->first : NULL; c && !check; c = c->next)
+		if (str_of(c, "id") && strcmp(str_of(c, "id"), "egress") == 0)
+			check = c;
+	if (dests && dests->type != ND_V_ARR)
+		dests = NULL;
+	if (check && (!str_of(check, "status") || !strcmp(str_of(check, "status"), "skip")))
+		check = NULL;
+	if (!check && !dests)   /* egress --no-probe has the list and no check */
+		return;
+	if (dests)
+		nrows = dests->n;
+	else
+		for (const struct nd_val *f = findings ? findings->first : NULL; f; f = f->next)
+			nrows += is_code(f, "egress-blocked");
+	fprintf(out, "<figure id=\"egress\" data-destinations=\"%zu\"><figcaption>%s"
+		"</figcaption>\n", nrows, _("Outbound destinations: pass or fail by stage"));
+	if (check) {
+		fprintf(out, "<p class=\"%s\">",
+			stage_class(!strcmp(str_of(check, "status"), "pass") ? "ok" : "fail"));
+		nd_html_esc(out, str_of(check, "reason"));
+		fputs("</p>\n", out);
+	}
+	if (nrows) {
+		egress_head(out);
+		for (const struct nd_val *d = dests ? dests->first : NULL; d; d = d->next)
+			dest_row(out, r, d);
+		for (const struct nd_val *f = !dests && findings ? findings->first : NULL; f;
+		     f = f->next)
+			if (is_code(f, "egress-blocked"))
+				blocked_row(out, f);
+		fputs("</tbody></table>\n", out);
 	}
 	fputs("</figure>\n", out);
 }
@@ -437,12 +551,12 @@ void nd_html_pictures(FILE *out, struct nd_report *r, const struct nd_val *tree)
 {
 	const struct nd_val *findings = get(tree, "findings"), *checks = get(tree, "checks");
 
-	(void)r;
 	fprintf(out, "<section id=\"pictures\">\n");
 	ipam_chart(out, findings);
 	matrix_chart(out, get(tree, "verdict"));
-	ladder(out, checks, "S1");
-	ladder(out, checks, "S4");
-	egress_table(out, checks, findings);
+	ladder(out, checks, findings, "S1");
+	ladder(out, checks, findings, "S3");
+	ladder(out, checks, findings, "S4");
+	egress_table(out, r, checks, findings, get(tree, "verdict"));
 	fputs("</section>\n", out);
 }

@@ -141,8 +141,26 @@ expect alpn "aks-lab-5e6f7a-q8w9e0r1.hcp.westeurope.azmk8s.io:tls:alpn-stripped"
 eg_fw "FORWARD -d $MCR -p tcp --dport 443 -j DROP" \
       "FORWARD -d $ACS -p tcp --dport 443 -j REJECT --reject-with tcp-reset" \
       "PREROUTING -d $LOGIN -p tcp --dport 443 -j DNAT --to-destination $EG_PROXY_IP:443"
-run mixed --ca-file "$CA" --dns-server 203.0.113.1:5353 --timeout 4s
+run mixed --ca-file "$CA" --dns-server 203.0.113.1:5353 --timeout 4s --html "$WORK/mixed.html"
 expect mixed "acs-mirror.azureedge.net:tcp:refused login.microsoftonline.com:tls:intercepted mcr.microsoft.com:tcp:timeout packages.microsoft.com:dns:NXDOMAIN"
+# ... and its HTML report in a browser: a row per destination, each stage as the JSON says
+. "$TOP/tests/e2e/browser.sh"
+if [ -n "$CHROMIUM" ]; then
+	chrome "$WORK/mixed.dom" "$WORK/mixed.domerr" --dump-dom "file://$WORK/mixed.html"
+	want=$(jq -r '.verdict.destinations[] | "\(.destination) \(.dns) \(.tcp) \(.tls) \(.http) \(.result)"' "$WORK/mixed.json")
+	got=$(grep -o '<tr class="dest".*</tr>' "$WORK/mixed.dom" | sed 's#<td[^>]*>\([^<]*\)</td>#\1 #g; s#<[^>]*>##g; s# $##' |
+		awk '{print $1, $3, $4, $5, $6, $7}')
+	if [ -n "$want" ] && [ "$got" = "$want" ] && [ -z "$(console_of "$WORK/mixed.domerr")" ] &&
+	   grep -q '<td class="st-fail"[^>]*>NXDOMAIN</td>' "$WORK/mixed.dom"; then
+		ok "egress lab: mixed --html: the browser shows each destination's stages as the JSON"
+	else
+		not_ok "egress lab: mixed --html: the browser shows each destination's stages as the JSON" "want:
+$want
+got:
+$got
+$(console_of "$WORK/mixed.domerr")"
+	fi
+fi
 
 # --also adds destinations: a TCP listener by name, one by address, a dropped one
 eg_fw "FORWARD -d 198.51.100.30 -p tcp --dport 7001 -j DROP"

@@ -9,32 +9,14 @@
 # external URL fails both the static check and the browser's.
 #
 # Chromium runs in a network namespace of its own (unshare -n) with every host
-# name mapped to nothing: it cannot send a packet anywhere.
+# name mapped to nothing: it cannot send a packet anywhere (browser.sh).
 . "$TOP/tests/e2e/lib.sh"
 
-CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+. "$TOP/tests/e2e/browser.sh"
 if [ -z "$CHROMIUM" ]; then
 	echo "html: browser tests skipped: no chromium (Debian package 'chromium'; scripts/install-deps installs it)" >&2
 	exit 0
 fi
-NETNS=""
-if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
-	NETNS="unshare -n"
-fi
-
-# chrome OUT ERR ARGS...: headless, no network, no profile left behind
-chrome() {
-	_out=$1 _err=$2
-	shift 2
-	$NETNS timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
-		--user-data-dir="$WORK/profile" --no-first-run --disable-extensions --disable-sync \
-		--disable-background-networking --disable-component-update --mute-audio \
-		'--host-resolver-rules=MAP * ~NOTFOUND' --enable-logging=stderr --v=0 \
-		"$@" > "$_out" 2> "$_err"
-}
-
-# the page's console: anything the page logged (CSP refusals, script errors)
-console_of() { grep ':CONSOLE' "$1" || true; }
 
 # count PATTERN FILE: occurrences (not lines) of a fixed string
 count() { grep -o -F "$1" "$2" | wc -l | tr -d ' '; }
@@ -151,7 +133,7 @@ wait "$SPID" 2>/dev/null
 chrome "$WORK/s1.dom" "$WORK/s1.err" --dump-dom "file://$WORK/s1.html"
 check "html S1: the probe ladder has its 6 stages, each with its time" sh -c "
 	grep -q '<figure class=\"ladder\" id=\"ladder-S1\" data-stages=\"6\">' '$WORK/s1.dom' &&
-	test \$(grep -o '<g class=\"stage st-pass\">' '$WORK/s1.dom' | wc -l) = 6 &&
+	test \$(grep -o '<g class=\"stage st-pass\" data-check=\"apiserver-[a-z-]*\">' '$WORK/s1.dom' | wc -l) = 6 &&
 	test \$(grep -o 'pass [0-9]* ms<title>' '$WORK/s1.dom' | wc -l) = 6 &&
 	! grep -q ':CONSOLE' '$WORK/s1.err'"
 

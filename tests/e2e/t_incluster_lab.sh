@@ -214,13 +214,32 @@ jqcheck "private-ok: the guide's request through the private FQDN" private-ok \
 
 # --- the VIP path broken (kube-proxy's rule gone) while the endpoint answers -------------------
 s4_vip_break
-run vip --fqdn "$S4_FQDN" --timeout 6s
+run vip --fqdn "$S4_FQDN" --timeout 6s --html "$WORK/vip.html"
 expect vip "incluster-apiserver-unreachable"
 jqcheck "vip: via service, tcp, timeout, and the endpoint answered" vip \
 	"$(unreach service tcp timeout) and .evidence.answered_via == \"https://10.10.0.10:443\" and
 	 (.summary | test(\"kube-proxy\"))"
 jqcheck "vip: the endpoint and the FQDN pass" vip \
 	'[.checks[] | select(.id == "incluster-endpoints" or .id == "incluster-fqdn") | .status] == ["pass","pass"]'
+# ... and its HTML report in a browser: the S4 ladder, one rung per probe, the VIP's cut at tcp
+. "$TOP/tests/e2e/browser.sh"
+if [ -n "$CHROMIUM" ]; then
+	chrome "$WORK/vip.dom" "$WORK/vip.domerr" --dump-dom "file://$WORK/vip.html"
+	want=$(jq -r '[.checks[] | select(.id | test("^incluster-")) | "\(.id):\(.status)"] | join(" ")' "$WORK/vip.json")
+	got=$(grep -o '<g class="stage st-[a-z]*" data-check="incluster-[a-z-]*"' "$WORK/vip.dom" |
+		sed 's#.*st-\([a-z]*\)" data-check="\([^"]*\)"#\2:\1#' | tr '\n' ' ' | sed 's/ $//')
+	segs=$(grep -o '<g class="stage st-fail" data-check="incluster-service">.*' "$WORK/vip.dom" |
+		sed 's#</g>.*##' | grep -o 'data-stage="[a-z]*" [^>]*fill="#[0-9a-f]*"' |
+		sed 's#data-stage="\([a-z]*\)".*fill="\(.*\)"#\1\2#' | tr '\n' ' ')
+	if [ -n "$want" ] && [ "$got" = "$want" ] && [ "$segs" = "dns#1a7f37 tcp#b3261e " ] &&
+	   [ -z "$(console_of "$WORK/vip.domerr")" ]; then
+		ok "s4 lab: vip --html: the browser shows the S4 ladder, the VIP passing dns and failing tcp"
+	else
+		not_ok "s4 lab: vip --html: the browser shows the S4 ladder" "want '$want'
+got  '$got'
+segs '$segs' $(console_of "$WORK/vip.domerr")"
+	fi
+fi
 s4_vip_fix
 
 # --- not in a pod: a clear error, exit 3 ----------------------------------------------------------

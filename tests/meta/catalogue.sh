@@ -149,6 +149,28 @@ for f in "$DOCS"/it/*.md; do
 	[ -f "$f" ] && check_sections "$f" Significato Evidenze Rimedio
 done
 
+# --- the guide's section for the code's scenario ------------------------------
+# "Troubleshoot network problems in AKS clusters" (learn.microsoft.com), one
+# section per scenario; S0 codes (netdiag's input) link the guide itself.
+GUIDE=https://learn.microsoft.com/en-us/azure/architecture/operator-guides/aks/troubleshoot-network-aks
+guide_anchor() {
+	case $1 in
+	S1) echo "#client-cant-reach-the-api-server" ;;
+	S2) echo "#pod-fails-to-allocate-the-ip-address" ;;
+	S3) echo "#service-not-accessible-within-pods" ;;
+	S4) echo "#nodes-cant-reach-the-api-server" ;;
+	*) echo "" ;;
+	esac
+}
+for f in "$DOCS"/*.md "$DOCS"/it/*.md; do
+	[ -f "$f" ] || continue
+	case $f in */it/*) h=Guida ;; *) h=Guide ;; esac
+	check_sections "$f" "$h"
+	want="$GUIDE$(guide_anchor "$(sed -n 's/^scenario: *//p' "$f")")"
+	awk -v h="## $h" '/^## /{ on = ($0 == h) ; next } on' "$f" | grep -qx "$want" ||
+		fail "$f: '## $h' does not link $want"
+done
+
 # --- evidence fields named in the Evidence section --------------------------
 evidence_of() { # file heading -> the section's text
 	awk -v h="## $2" '/^## /{ on = ($0 == h) ; next } on' "$1"

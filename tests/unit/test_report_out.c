@@ -71,7 +71,7 @@ static struct nd_report *sample(void)
 	nd_check_end(r, ND_CHECK_FAIL, "timeout");
 	r->checks[r->nchecks - 1].duration_ms = 3000;
 	nd_check_skip(r, "apiserver-tls", "S1", "not run");
-	nd_check_begin(r, "egress-mcr", "S4");
+	nd_check_begin(r, "egress", "S4");
 	nd_check_end(r, ND_CHECK_ERROR, "dns <failed>");
 	nd_report_sort(r);
 	return r;
@@ -145,13 +145,63 @@ static void test_html(void **state)
 	assert_non_null(strstr(h, ">fail 3000 ms<title>"));
 	assert_null(strstr(h, "id=\"ladder-S4\""));
 	/* egress: the check's status and escaped reason */
-	assert_non_null(strstr(h, "<figure id=\"egress\" data-checks=\"1\" data-findings=\"0\">"));
-	assert_non_null(strstr(h, "dns &lt;failed&gt;"));
+	assert_non_null(strstr(h, "<figure id=\"egress\" data-destinations=\"0\">"));
+	assert_non_null(strstr(h, "<p class=\"st-fail\">dns &lt;failed&gt;</p>"));
 	/* one section per scenario, one article per finding */
 	assert_non_null(strstr(h, "<section class=\"scenario\" id=\"S2\" data-scenario=\"S2\" "
 				  "data-findings=\"2\">"));
 	assert_non_null(strstr(h, "<section class=\"scenario\" id=\"S3\" data-scenario=\"S3\" "
 				  "data-findings=\"3\">"));
+	free(h);
+	nd_report_free(r);
+}
+
+/* S4 as incluster --egress records it: a path cut at tcp, a destination blocked at tls */
+static void test_html_s4(void **state)
+{
+	struct nd_report *r = nd_report_new();
+	struct nd_finding *f;
+	struct nd_val *st, *x;
+	char *h;
+
+	(void)state;
+	nd_check_begin(r, "incluster-service", "S4");
+	nd_check_end(r, ND_CHECK_FAIL, "https://10.96.0.1:443: timeout at tcp");
+	r->checks[r->nchecks - 1].duration_ms = 2000;
+	nd_check_begin(r, "incluster-endpoints", "S4");
+	nd_check_end(r, ND_CHECK_PASS, "PodList");
+	r->checks[r->nchecks - 1].duration_ms = 20;
+	nd_check_begin(r, "kubernetes-service", "S4");   /* not a probe: no rung */
+	nd_check_end(r, ND_CHECK_PASS, NULL);
+	f = nd_finding_add(r, "incluster-apiserver-unreachable", "Pod", "lab", "p");
+	nd_obj_str(r, f->evidence, "via", "service");
+	st = nd_obj_arr(r, f->evidence, "stages");
+	x = nd_arr_obj(r, st);
+	nd_obj_str(r, x, "stage", "dns");
+	nd_obj_str(r, x, "result", "pass");
+	nd_obj_int(r, x, "ms", 0);
+	x = nd_arr_obj(r, st);
+	nd_obj_str(r, x, "stage", "tcp");
+	nd_obj_str(r, x, "result", "fail");
+	nd_obj_int(r, x, "ms", 2000);
+	nd_check_begin(r, "egress", "S4");
+	f = nd_finding_add(r, "egress-blocked", "Destination", NULL, "login.microsoftonline.com");
+	nd_obj_str(r, f->evidence, "destination", "login.microsoftonline.com");
+	nd_obj_str(r, f->evidence, "port", "443/TCP");
+	nd_obj_str(r, f->evidence, "stage", "tls");
+	nd_obj_str(r, f->evidence, "error", "intercepted");
+	nd_check_end(r, ND_CHECK_FAIL, "1 blocked");
+	nd_report_sort(r);
+	h = render(r, ND_EMIT_HTML, false);
+	assert_non_null(strstr(h, "id=\"ladder-S4\" data-stages=\"2\""));
+	assert_null(strstr(h, "data-check=\"kubernetes-service\""));
+	assert_non_null(strstr(h, "<g class=\"stage st-fail\" data-check=\"incluster-service\">"));
+	assert_non_null(strstr(h, "data-stage=\"dns\""));
+	assert_non_null(strstr(h, "<title>tcp fail 2000 ms</title>"));
+	/* the blocked destination: dns and tcp passed, tls failed, http not run */
+	assert_non_null(strstr(h, "<figure id=\"egress\" data-destinations=\"1\">"));
+	assert_non_null(strstr(h, "<td class=\"st-pass\">ok</td><td class=\"st-pass\">ok</td>"
+				  "<td class=\"st-fail\">intercepted</td><td class=\"st-none\">-</td>"));
 	free(h);
 	nd_report_free(r);
 }
@@ -191,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_causes),
 		cmocka_unit_test(test_text_and_json),
 		cmocka_unit_test(test_html),
+		cmocka_unit_test(test_html_s4),
 		cmocka_unit_test(test_table_helpers),
 	};
 
