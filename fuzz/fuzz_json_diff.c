@@ -111,7 +111,7 @@ static void prefix(const uint8_t *data, size_t size, struct result *r)
 	if (r->rc == 0)
 		h_tree(&r->hash, &v);
 	else
-		snprintf(r->msg, sizeof(r->msg), "%s inc=%d end=%d", e.msg, inc, at_end);
+		snprintf(r->msg, sizeof(r->msg), "%.900s inc=%d end=%d", e.msg, inc, at_end);
 	nd_jparser_free(ps);
 	free(buf);
 	nd_arena_free(a);

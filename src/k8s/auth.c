@@ -612,3 +612,14 @@ int nd_auth_get(struct nd_auth *a, struct nd_cred *out, struct nd_err *e)
 	}
 	return 0;
 }
+
+void nd_cred_apply(const struct nd_cred *cr, struct nd_http_req *rq)
+{
+	rq->bearer = cr->token;
+	rq->cert_data = cr->cert_data;
+	rq->cert_len = cr->cert_len;
+	rq->key_data = cr->key_data;
+	rq->key_len = cr->key_len;
+	rq->cert_file = cr->cert_file;
+	rq->key_file = cr->key_file;
+}

@@ -34,6 +34,10 @@ struct nd_cred {
 };
 
 struct nd_auth;
+struct nd_http_req;
+
+/* Put cr's credentials (token, client certificate and key) into the request. */
+void nd_cred_apply(const struct nd_cred *cr, struct nd_http_req *rq);
 
 /* exec_timeout_ms: deadline for an exec plugin (0: 60 s; 5 min when interactive). */
 struct nd_auth *nd_auth_new(const struct nd_kubeconfig *kc, int64_t exec_timeout_ms);

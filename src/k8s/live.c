@@ -244,13 +244,7 @@ static void start(struct job *j)
 	j->skip_at_start = j->skip_left;
 	j->delivered_attempt = 0;
 	rq.path = path;
-	rq.bearer = cr.token;
-	rq.cert_data = cr.cert_data;
-	rq.cert_len = cr.cert_len;
-	rq.key_data = cr.key_data;
-	rq.key_len = cr.key_len;
-	rq.cert_file = cr.cert_file;
-	rq.key_file = cr.key_file;
+	nd_cred_apply(&cr, &rq);
 	rq.on_body = on_body;
 	rq.on_done = on_done;
 	rq.ctx = j;

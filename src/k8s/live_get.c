@@ -129,13 +129,7 @@ static void start(struct get *g)
 	rq.path = run->paths[g->i];
 	if (run->o->deadline_ms)
 		rq.timeout_ms = run->o->deadline_ms - nd_now_ms();
-	rq.bearer = cr.token;
-	rq.cert_data = cr.cert_data;
-	rq.cert_len = cr.cert_len;
-	rq.key_data = cr.key_data;
-	rq.key_len = cr.key_len;
-	rq.cert_file = cr.cert_file;
-	rq.key_file = cr.key_file;
+	nd_cred_apply(&cr, &rq);
 	rq.on_body = on_body;
 	rq.on_done = on_done;
 	rq.ctx = g;

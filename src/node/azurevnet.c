@@ -31,6 +31,22 @@ static const char *opt_str(const struct nd_json *o, const char *k, struct nd_are
 	return s ? nd_arena_strdup(a, s) : NULL;
 }
 
+/* A state file's top level: within the size bound, JSON, an object. -1 with e naming name. */
+static int parse_top(const char *buf, size_t len, const char *name, const char *what,
+		     struct nd_arena *scratch, struct nd_json *root, struct nd_err *e)
+{
+	if (len > AZV_MAX_FILE)
+		return nd_err_set(e, "'%s': larger than 64 MiB", name);
+	if (nd_json_parse(buf, len, 0, scratch, root, e) < 0) {
+		nd_err_prefix(e, "'%s'", name);
+		return -1;
+	}
+	if (root->type != ND_JOBJ)
+		return nd_err_set(e, "'%s': not %s: the top level is %s", name, what,
+				  nd_json_type_name((enum nd_jtype)root->type));
+	return 0;
+}
+
 int nd_azv_parse(const char *name, const char *buf, size_t len, struct nd_arena *a,
 		 struct nd_azv_state *out, struct nd_err *e)
 {
@@ -42,19 +58,8 @@ int nd_azv_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 	int r = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (len > AZV_MAX_FILE) {
-		nd_err_set(e, "'%s': larger than 64 MiB", name);
+	if (parse_top(buf, len, name, "Azure CNI IPAM state", scratch, &root, e) < 0)
 		goto out;
-	}
-	if (nd_json_parse(buf, len, 0, scratch, &root, e) < 0) {
-		nd_err_prefix(e, "'%s'", name);
-		goto out;
-	}
-	if (root.type != ND_JOBJ) {
-		nd_err_set(e, "'%s': not Azure CNI IPAM state: the top level is %s", name,
-			   nd_json_type_name((enum nd_jtype)root.type));
-		goto out;
-	}
 	ipam = nd_json_get(&root, "IPAM");
 	if (want_obj(name, ipam, "'IPAM'", e) < 0)
 		goto out;
@@ -343,19 +348,8 @@ int nd_azv_endpoints_parse(const char *name, const char *buf, size_t len, struct
 	int r = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (len > AZV_MAX_FILE) {
-		nd_err_set(e, "'%s': larger than 64 MiB", name);
+	if (parse_top(buf, len, name, "Azure CNI or CNS state", scratch, &root, e) < 0)
 		goto out;
-	}
-	if (nd_json_parse(buf, len, 0, scratch, &root, e) < 0) {
-		nd_err_prefix(e, "'%s'", name);
-		goto out;
-	}
-	if (root.type != ND_JOBJ) {
-		nd_err_set(e, "'%s': not Azure CNI or CNS state: the top level is %s", name,
-			   nd_json_type_name((enum nd_jtype)root.type));
-		goto out;
-	}
 	if ((k = nd_json_get(&root, "Endpoints")) != NULL) {
 		out->format = "azure-cns";
 		if (cns_endpoints(name, k, a, &acc, &out->endpoints, e) < 0)

@@ -220,13 +220,7 @@ void nd_probe_http_stages(const struct nd_kubeconfig *kc, const struct nd_probe_
 		 ? "client-certificate" : "none");
 	memset(&rq, 0, sizeof(rq));
 	rq.path = out->auth_path;
-	rq.bearer = cr.token;
-	rq.cert_data = cr.cert_data;
-	rq.cert_len = cr.cert_len;
-	rq.key_data = cr.key_data;
-	rq.key_len = cr.key_len;
-	rq.cert_file = cr.cert_file;
-	rq.key_file = cr.key_file;
+	nd_cred_apply(&cr, &rq);
 	if (get(h, &rq, g, deadline, &e) < 0)
 		g->done = false;
 	stage_from(&out->auth, g, t0, false);
