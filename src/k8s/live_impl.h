@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #ifndef ND_LIVE_IMPL_H
 #define ND_LIVE_IMPL_H
-/* The live client's state, shared by live.c and live_get.c only (not a public header). */
+/* The live client's state, shared by live.c, live_get.c and live_review.c only (not a public header). */
 #include "k8s/live.h"
 
 struct nd_auth;

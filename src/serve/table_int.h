@@ -2,13 +2,16 @@
 #ifndef ND_SERVE_TABLE_INT_H
 #define ND_SERVE_TABLE_INT_H
 /*
- * Inside the Table writer (table.c, table_rows.c): the columns of a kind,
+ * Inside the Table writer (table.c, table_rows.c, table_other.c): the columns of a kind,
  * the function that makes a row's cells from the object, and the helpers
  * they share. A row function appends exactly one cell per column, in order.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "core/buf.h"
+#include "core/json.h"
 
 struct nd_buf;
 struct nd_json;
@@ -58,5 +61,53 @@ void nd_tlabels(struct nd_buf *out, const struct nd_json *map);
 void nd_tselector(struct nd_buf *out, const struct nd_json *sel);
 /* The containers' names and images of a pod spec, each joined by ",". */
 void nd_tcontainers(struct nd_buf *names, struct nd_buf *images, const struct nd_json *podspec);
+
+
+/* The kinds of table_other.c, searched by nd_tprinter_find after the core ones. */
+extern const struct nd_tprinter nd_tprinters_other[];
+extern const size_t nd_ntprinters_other;
+
+/* ---- what the row functions share ---- */
+#define NAME_COL {"Name", "string", "name", 0, "Name must be unique within a namespace."}
+#define AGE_COL {"Age", "string", "", 0, "CreationTimestamp is a timestamp representing the server time when this object was created."}
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define P(g, p, cols, fn) {g, p, cols, N(cols), fn}
+
+static inline const struct nd_json *get(const struct nd_json *o, const char *k)
+{
+	return o && o->type == ND_JOBJ ? nd_json_get(o, k) : NULL;
+}
+
+static inline size_t len_of(const struct nd_json *v)
+{
+	return v && (v->type == ND_JARR || v->type == ND_JOBJ) ? v->n : 0;
+}
+
+static inline const struct nd_json *at(const struct nd_json *arr, size_t i)
+{
+	return arr && arr->type == ND_JARR && i < arr->n ? &arr->u.items[i] : NULL;
+}
+
+static inline const char *or(const char *s, const char *dflt)
+{
+	return s && *s ? s : dflt;
+}
+
+static inline void name_cell(struct nd_trow *t, const struct nd_json *obj)
+{
+	nd_tcell_str(t, nd_tstr(get(obj, "metadata"), "name"));
+}
+
+static inline void age_cell(struct nd_trow *t, const struct nd_json *obj)
+{
+	nd_tcell_age(t, get(get(obj, "metadata"), "creationTimestamp"));
+}
+
+/* a cell from a buffer, released after */
+static inline void buf_cell(struct nd_trow *t, struct nd_buf *b)
+{
+	nd_tcell_str(t, b->p ? b->p : "");
+	nd_buf_release(b);
+}
 
 #endif
