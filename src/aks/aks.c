@@ -113,6 +113,7 @@ static int read_pools(const struct nd_json *ps, struct nd_aks_profile *p, const 
 	for (uint32_t i = 0; i < ps->n; i++) {
 		const struct nd_json *o = &ps->u.items[i];
 		struct nd_aks_pool *pl = &p->pools[p->npools];
+		const char *os, *vm;
 
 		if (o->type != ND_JOBJ)
 			return nd_err_set(e, "'%s': agentPoolProfiles[%u] is not an object", name, i);
@@ -123,6 +124,14 @@ static int read_pools(const struct nd_json *ps, struct nd_aks_profile *p, const 
 		pl->pod_subnet_id = dup_str(either(o, "podSubnetId", "podSubnetID"));
 		pl->max_surge = dup_str(nd_json_path(o, "upgradeSettings", "maxSurge", NULL));
 		pl->autoscaling = tri(nd_json_get(o, "enableAutoScaling"));
+		/* the pools that change the required outbound destinations (aks/egress.h) */
+		os = nd_json_str(nd_json_get(o, "osType"));
+		vm = nd_json_str(nd_json_get(o, "vmSize"));
+		if (os && strcasecmp(os, "Windows") == 0)
+			p->windows_pool = true;
+		/* GPU sizes are the N family: Standard_NC6s_v3, Standard_ND96asr_v4, Standard_NV36ads_A10_v5 */
+		if (vm && strncasecmp(vm, "Standard_N", 10) == 0)
+			p->gpu_pool = true;
 		if (pool_num(o, "count", name, i, &pl->count, e) < 0 ||
 		    pool_num(o, "minCount", name, i, &pl->min_count, e) < 0 ||
 		    pool_num(o, "maxCount", name, i, &pl->max_count, e) < 0 ||
@@ -179,7 +188,6 @@ static int read_access(const struct nd_json *ap, struct nd_aks_profile *p, const
 static void read_features(const struct nd_json *props, struct nd_aks_profile *p)
 {
 	const struct nd_json *ad = nd_json_get(props, "addonProfiles");
-	const struct nd_json *pools = nd_json_get(props, "agentPoolProfiles");
 	size_t used = 0, cap = 0;
 	uint32_t i;
 
@@ -196,16 +204,6 @@ static void read_features(const struct nd_json *props, struct nd_aks_profile *p)
 			p->addons[used++] = ' ';
 		memcpy(p->addons + used, m->key, kl + 1);
 		used += kl;
-	}
-	for (i = 0; pools && pools->type == ND_JARR && i < pools->n; i++) {
-		const char *os = nd_json_str(nd_json_get(&pools->u.items[i], "osType"));
-		const char *vm = nd_json_str(nd_json_get(&pools->u.items[i], "vmSize"));
-
-		if (os && strcasecmp(os, "Windows") == 0)
-			p->windows_pool = true;
-		/* GPU sizes are the N family: Standard_NC6s_v3, Standard_ND96asr_v4, Standard_NV36ads_A10_v5 */
-		if (vm && strncasecmp(vm, "Standard_N", 10) == 0)
-			p->gpu_pool = true;
 	}
 	p->defender = nd_json_true(nd_json_path(props, "securityProfile", "defender",
 						"securityMonitoring", "enabled", NULL));
