@@ -76,16 +76,16 @@ int nd_live_post(struct nd_live *lv, const char *path, const char *body, size_t 
 			return -1;
 		}
 		nd_http_body_init(&po.col, max ? max : (1u << 20), true);
-		if (nd_auth_get(lv->auth, &cr, &e) < 0 ||
-		    (rq = (struct nd_http_req){.path = path, .bearer = cr.token,
-					       .cert_data = cr.cert_data, .cert_len = cr.cert_len,
-					       .key_data = cr.key_data, .key_len = cr.key_len,
-					       .cert_file = cr.cert_file, .key_file = cr.key_file,
-					       .on_body = post_body, .on_done = post_done, .ctx = &po,
-					       .body = body, .body_len = len,
-					       .timeout_ms = lv->o.deadline_ms ?
-							     lv->o.deadline_ms - nd_now_ms() : 0},
-		     nd_http_start(lv->http, &rq, &e) < 0)) {
+		rq = (struct nd_http_req){.path = path, .on_body = post_body, .on_done = post_done,
+					  .ctx = &po, .body = body, .body_len = len,
+					  .timeout_ms = lv->o.deadline_ms ?
+							lv->o.deadline_ms - nd_now_ms() : 0};
+		if (nd_auth_get(lv->auth, &cr, &e) == 0)
+			nd_cred_apply(&cr, &rq);
+		else
+			rq.path = NULL;    /* e says why there are no credentials */
+		if (!rq.path || nd_http_start(lv->http, &rq, &e) < 0) {
+			nd_http_body_release(&po.col);
 			ae->fail = ND_HTTP_OTHER;
 			snprintf(ae->message, sizeof(ae->message), "%.200s: %.300s", what, e.msg);
 			return -1;
