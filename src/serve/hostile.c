@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "core/err.h"
+#include "serve/conns.h"
 #include "core/banned.h"
 
 #define ANSWER_MAX_MS 30000
@@ -91,7 +92,10 @@ int nd_hostile_prepare(enum nd_hostile mode)
 struct gen {
 	enum nd_hostile mode;
 	int64_t t0;
+	int64_t next;             /* drip: when the next byte is due */
 	const atomic_bool *stopping;
+	struct nd_conns *conns;
+	struct MHD_Connection *c;
 	const char *body;         /* drip: the whole body */
 	size_t len;
 };
@@ -105,13 +109,21 @@ static ssize_t gen_read(void *cls, uint64_t pos, char *buf, size_t max)
 	if (atomic_load(g->stopping) || now_ms() - g->t0 > ANSWER_MAX_MS)
 		return MHD_CONTENT_READER_END_WITH_ERROR;
 	if (g->mode == ND_HOSTILE_DRIP) {
-		struct timespec ts = {1, 0};
+		int64_t t = now_ms();
 
 		if (pos >= g->len)
 			return MHD_CONTENT_READER_END_OF_STREAM;
-		if (pos > 0)
-			nanosleep(&ts, NULL);
+		if (pos > 0 && t < g->next) {
+			/* the connection waits for its next byte; no thread does */
+			int rc = nd_conns_pause(g->conns, g->c, g->next - t);
+
+			if (rc < 0)
+				return MHD_CONTENT_READER_END_WITH_ERROR;
+			if (rc == 0)
+				return 0;     /* called again once resumed */
+		}
 		buf[0] = g->body[pos];
+		g->next = now_ms() + 1000;
 		return 1;
 	}
 	if (pos == 0 && max > sizeof(LIST_HEAD)) {
@@ -146,7 +158,7 @@ static int answer_buf(struct MHD_Connection *c, unsigned code, const char *ctype
 }
 
 int nd_hostile_answer(struct MHD_Connection *c, enum nd_hostile mode, uint64_t n,
-		      const atomic_bool *stopping)
+		      const atomic_bool *stopping, struct nd_conns *conns)
 {
 	static const char drip[] = "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{},"
 				   "\"items\":[]}";
@@ -170,6 +182,8 @@ int nd_hostile_answer(struct MHD_Connection *c, enum nd_hostile mode, uint64_t n
 		g->mode = mode;
 		g->t0 = now_ms();
 		g->stopping = stopping;
+		g->conns = conns;
+		g->c = c;
 		g->body = drip;
 		g->len = sizeof(drip) - 1;
 		r = MHD_create_response_from_callback(mode == ND_HOSTILE_DRIP ? g->len

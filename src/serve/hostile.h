@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 struct MHD_Connection;
+struct nd_conns;
 
 enum nd_hostile {
 	ND_HOSTILE_NONE = 0,
@@ -48,8 +49,11 @@ extern const char nd_hostile_names[];
 /* Work done before serving (the gzip bomb is compressed once). 0, or -1. */
 int nd_hostile_prepare(enum nd_hostile mode);
 
-/* Queue the mode's answer on c; n counts the hostile answers so far. */
+/*
+ * Queue the mode's answer on c; n counts the hostile answers so far. The
+ * drip pauses c between bytes through conns (no thread waits on it).
+ */
 int nd_hostile_answer(struct MHD_Connection *c, enum nd_hostile mode, uint64_t n,
-		      const atomic_bool *stopping);
+		      const atomic_bool *stopping, struct nd_conns *conns);
 
 #endif

@@ -20,6 +20,7 @@
 #include "core/err.h"
 #include "core/num.h"
 #include "serve/api.h"
+#include "serve/conns.h"
 #include "serve/hostile.h"
 #include "core/buf.h"
 #include "serve/tls.h"
@@ -28,7 +29,6 @@
 #define BLOCK_SIZE (64u << 10)
 #define UPLOAD_MAX (64u << 10)   /* POST bodies (access reviews) */
 #define HANG_MAX_MS (3600 * 1000)
-#define IDLE_S 10                 /* seconds a connection may stay silent */
 
 struct nd_server {
 	struct MHD_Daemon *d;
@@ -38,27 +38,32 @@ struct nd_server {
 	struct nd_tls_verifier *verifier;
 	struct nd_fault_state fs;
 	struct nd_serve_rbac *rbac;   /* access reviews (sar.c) */
+	struct nd_conns *conns;       /* caps, deadlines, pauses (conns.h) */
 	atomic_bool stopping;
 	uint16_t port;
 	char server_addr[300];
 };
 
-/* The body of a POST being read (access reviews); other requests carry none. */
-struct upload {
+/* One request: its POST body (access reviews; others carry none) and where it stands. */
+struct req {
 	struct nd_buf b;
+	bool post;
+	bool authed;
+	bool delayed;             /* --fault-latency waited */
+	bool hung;                /* --fault-hang-path: paused until the end */
+	char user[256];
+	char why[1024];           /* not authenticated: why */
 };
 
-static int no_upload;          /* req_cls of every request but a POST */
-
-static void upload_done(void *cls, struct MHD_Connection *c, void **req_cls,
-			enum MHD_RequestTerminationCode toe)
+static void req_done(void *cls, struct MHD_Connection *c, void **req_cls,
+		     enum MHD_RequestTerminationCode toe)
 {
-	struct upload *up = *req_cls;
+	struct req *rq = *req_cls;
 
-	if (!up || *req_cls == (void *)&no_upload)
+	if (!rq)
 		return;
-	nd_buf_release(&up->b);
-	free(up);
+	nd_buf_release(&rq->b);
+	free(rq);
 	*req_cls = NULL;
 }
 
@@ -137,18 +142,6 @@ static int open_listener(const char *host, uint16_t port, uint16_t *bound, struc
 		*bound = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 							: ((struct sockaddr_in *)&ss)->sin_port);
 	return fd;
-}
-
-/* Sleep ms, waking early when the server stops. */
-static void nap(struct nd_server *srv, int64_t ms)
-{
-	while (ms > 0 && !atomic_load(&srv->stopping)) {
-		int64_t step = ms < 50 ? ms : 50;
-		struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)step * 1000000L};
-
-		nanosleep(&ts, NULL);
-		ms -= step;
-	}
 }
 
 static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
@@ -263,45 +256,66 @@ static int authenticate(struct nd_server *srv, struct MHD_Connection *c, char *u
 	return nd_err_set(e, auth ? "invalid bearer token" : "no credentials");
 }
 
+/* The first call of a request: its headers are in, so its credentials are known. */
+static void req_start(struct nd_server *srv, struct MHD_Connection *c, const char *url,
+		      const char *method, struct req *rq)
+{
+	struct nd_err e;
+
+	rq->post = strcmp(method, "POST") == 0;
+	if (rq->post)
+		nd_buf_init(&rq->b, UPLOAD_MAX);
+	if (nd_api_public(url))
+		;
+	else if (authenticate(srv, c, rq->user, sizeof(rq->user), &e) == 0)
+		rq->authed = true;
+	else
+		snprintf(rq->why, sizeof(rq->why), "%s", e.msg);
+	/* a public path (/version, /healthz) does not make the connection a trusted one */
+	nd_conns_request(srv->conns, c, rq->authed);
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
 			       const char *method, const char *version, const char *upload_data,
 			       size_t *upload_data_size, void **req_cls)
 {
 	struct nd_server *srv = cls;
+	struct req *st = *req_cls;
 	struct nd_api_req rq = {0};
 	struct nd_api_resp rs;
 	enum nd_fault f = ND_FAULT_NONE;
-	char user[256], msg[1200];
-	struct nd_err e;
+	char msg[1200];
+	int rc;
 
-	if (!*req_cls) {
-		if (strcmp(method, "POST") == 0) {
-			struct upload *up = nd_xcalloc(1, sizeof(*up));
-
-			nd_buf_init(&up->b, UPLOAD_MAX);
-			*req_cls = up;
-		} else {
-			*req_cls = &no_upload;
-		}
+	if (!st) {
+		st = nd_xcalloc(1, sizeof(*st));
+		*req_cls = st;
+		req_start(srv, c, url, method, st);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
 		/* read-only: bodies are kept (bounded) only for POSTs, which only
 		 * access reviews answer; any other body is dropped */
-		if (*req_cls != (void *)&no_upload)
-			nd_buf_add(&((struct upload *)*req_cls)->b, upload_data, *upload_data_size);
+		if (st->post)
+			nd_buf_add(&st->b, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (*req_cls != (void *)&no_upload) {
-		struct upload *up = *req_cls;
-
-		rq.body = up->b.p ? up->b.p : "";
-		rq.body_len = up->b.len;
-		rq.body_toobig = up->b.toobig;
+	if (st->hung)             /* resumed at the end of a hang: close */
+		return MHD_NO;
+	if (srv->o.faults.latency_ms > 0 && !st->delayed) {
+		st->delayed = true;
+		rc = nd_conns_pause(srv->conns, c, srv->o.faults.latency_ms);
+		if (rc < 0)
+			return MHD_NO;
+		if (rc == 0)
+			return MHD_YES;   /* called again once resumed */
 	}
-	if (srv->o.faults.latency_ms > 0)
-		nap(srv, srv->o.faults.latency_ms);
+	if (st->post) {
+		rq.body = st->b.p ? st->b.p : "";
+		rq.body_len = st->b.len;
+		rq.body_toobig = st->b.toobig;
+	}
 	rq.method = method;
 	rq.path = url;
 	rq.label_selector = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "labelSelector");
@@ -315,21 +329,23 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	rq.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	rq.include_object = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "includeObject");
 	if (!nd_api_public(url)) {
-		if (authenticate(srv, c, user, sizeof(user), &e) < 0) {
-			snprintf(msg, sizeof(msg), "Unauthorized: %s", e.msg);
+		if (!st->authed) {
+			snprintf(msg, sizeof(msg), "Unauthorized: %s", st->why);
 			return send_status(c, 401, "Unauthorized", msg, NULL, NULL, 0);
 		}
-		rq.user = user;
+		rq.user = st->user;
 		f = nd_fault_pick(&srv->o.faults, &srv->fs, url, rq.cont && *rq.cont);
 	}
 	switch (f) {
 	case ND_FAULT_HANG:
-		nap(srv, HANG_MAX_MS);
-		return MHD_NO;
+		/* never answered: paused (no thread held) until the end, then closed */
+		st->hung = true;
+		rc = nd_conns_pause(srv->conns, c, HANG_MAX_MS);
+		return rc == 0 ? MHD_YES : MHD_NO;
 	case ND_FAULT_HOSTILE:
 		return (enum MHD_Result)nd_hostile_answer(c, (enum nd_hostile)srv->o.faults.hostile,
 							  atomic_fetch_add(&srv->fs.hostile, 1) + 1,
-							  &srv->stopping);
+							  &srv->stopping, srv->conns);
 	case ND_FAULT_500:
 		return send_status(c, 500, "InternalError",
 				   "Internal error occurred: injected by netdiag serve "
@@ -355,14 +371,36 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	return send_resp(c, rs.code, rs.content_type, rs.body, f == ND_FAULT_TRUNCATE, 0);
 }
 
+static void server_free(struct nd_server *srv)
+{
+	nd_conns_free(srv->conns);
+	nd_serve_rbac_free(srv->rbac);
+	nd_tls_verifier_free(srv->verifier);
+	free(srv);
+}
+
+/* Pool threads: two per core, 4 to 16. */
+static unsigned pool_size(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	n = n > 0 ? 2 * n : 4;
+	return (unsigned)(n < 4 ? 4 : n > 16 ? 16 : n);
+}
+
 int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 		    struct nd_server **out, struct nd_err *e)
 {
 	struct nd_server *srv;
-	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-			 MHD_USE_POLL;
-	struct MHD_OptionItem opts[16];
-	unsigned limit = o->max_connections ? o->max_connections : 1024;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
+	struct MHD_OptionItem opts[20];
+	struct nd_conns_opts co = {
+		.total = o->max_connections ? o->max_connections : ND_SERVE_MAX_CONNECTIONS,
+		.per_client = o->max_per_client ? o->max_per_client : ND_SERVE_MAX_PER_CLIENT,
+		.fresh_ms = ND_SERVE_FRESH_S * 1000,
+		.idle_s = ND_SERVE_IDLE_S,
+		.blocking = o->thread_per_connection,
+	};
 	int fd, n = 0;
 
 	*out = NULL;
@@ -373,19 +411,22 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 		srv->verifier = nd_tls_verifier_new(o->client_ca_pem,
 						    o->client_ca_name ? o->client_ca_name : "client CA", e);
 		if (!srv->verifier) {
-			free(srv);
+			server_free(srv);
 			return -1;
 		}
 	}
 	if (nd_hostile_prepare((enum nd_hostile)o->faults.hostile) < 0) {
-		nd_tls_verifier_free(srv->verifier);
-		free(srv);
+		server_free(srv);
 		return nd_err_set(e, "cannot prepare --fault-hostile");
+	}
+	srv->conns = nd_conns_new(&co, e);
+	if (!srv->conns) {
+		server_free(srv);
+		return -1;
 	}
 	fd = open_listener(o->host, o->port, &srv->port, e);
 	if (fd < 0) {
-		nd_tls_verifier_free(srv->verifier);
-		free(srv);
+		server_free(srv);
 		return -1;
 	}
 	snprintf(srv->server_addr, sizeof(srv->server_addr), strchr(o->host, ':') ? "[%s]:%u" : "%s:%u",
@@ -399,18 +440,31 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 	srv->api.rbac = srv->rbac = nd_serve_rbac_new(s);
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
 	/*
-	 * Idle clients must not lock others out (issue 10): a connection that
-	 * says nothing for IDLE_S seconds (an unfinished TLS handshake, headers
-	 * that never end, a kept-alive socket) is closed; the total is high
-	 * (threads with small stacks) and one address may hold at most 3/4 of it.
+	 * Idle clients must not lock others out (issue 10): the caps, the
+	 * fresh deadline and eviction are the keeper's (conns.h); the daemon's
+	 * own limit is only a ceiling above them, room for the evicted sockets
+	 * that are not closed yet. Its timeout is the fresh one, raised per
+	 * connection once a request authenticates.
 	 */
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)limit, NULL};
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-					    (intptr_t)(limit - limit / 4), NULL};
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, IDLE_S, NULL};
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_STACK_SIZE,
-					    (intptr_t)(512u << 10), NULL};
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)upload_done, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
+					    (intptr_t)(co.total + co.total / 2 + 64), NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, ND_SERVE_FRESH_S, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION,
+					    (intptr_t)nd_conns_notify, srv->conns};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)req_done, NULL};
+	if (o->thread_per_connection) {
+		/* the old model, for comparison: a thread (small stack) per connection */
+		flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_STACK_SIZE,
+						    (intptr_t)(512u << 10), NULL};
+	} else {
+		/* a few threads poll every connection; a delayed answer is a pause, not a sleep */
+		flags |= MHD_ALLOW_SUSPEND_RESUME |
+			 (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL
+										: MHD_USE_POLL);
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE,
+						    (intptr_t)pool_size(), NULL};
+	}
 	if (o->faults.hostile == ND_HOSTILE_HUGE_HEADER)   /* room to build the header in */
 		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 						    (intptr_t)(1u << 20), NULL};
@@ -427,9 +481,7 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 				  MHD_OPTION_END);
 	if (!srv->d) {
 		close(fd);
-		nd_serve_rbac_free(srv->rbac);
-		nd_tls_verifier_free(srv->verifier);
-		free(srv);
+		server_free(srv);
 		return nd_err_set(e, "cannot start the HTTP server on %s:%u (libmicrohttpd refused "
 				  "the TLS key or certificate, or the socket)", o->host, o->port);
 	}
@@ -447,8 +499,7 @@ void nd_server_stop(struct nd_server *srv)
 	if (!srv)
 		return;
 	atomic_store(&srv->stopping, true);
+	nd_conns_stop(srv->conns);      /* no connection may stay suspended */
 	MHD_stop_daemon(srv->d);
-	nd_serve_rbac_free(srv->rbac);
-	nd_tls_verifier_free(srv->verifier);
-	free(srv);
+	server_free(srv);
 }

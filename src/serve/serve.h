@@ -3,10 +3,22 @@
 #define ND_SERVE_SERVE_H
 /*
  * `netdiag serve`: the read-only Kubernetes API (api.h) over a store
- * (store.h), on libmicrohttpd, one thread per connection (small stacks),
- * at most max_connections, 3/4 of them from one address; a connection that
- * stays silent 10 s (mid-handshake, mid-headers, idle keep-alive) is closed,
- * so idle clients cannot lock out real ones.
+ * (store.h), on libmicrohttpd: a small pool of threads (two per core, 4 to
+ * 16) polls every connection (epoll), so a connection costs no thread and
+ * a delayed answer (fault latency, hang, drip) is a pause (conns.h), not a
+ * sleeping thread.
+ *
+ * Idle clients cannot lock out real ones (conns.h has the rules): a
+ * connection must finish its TLS handshake and first request headers
+ * within ND_SERVE_FRESH_S of accept; once a request authenticates, the
+ * connection may idle ND_SERVE_IDLE_S between requests (ND_SERVE_FRESH_S
+ * before that); at most max_per_client connections per source address and
+ * max_connections in all, and a newcomer over a cap evicts a connection
+ * that never authenticated, never an authenticated one.
+ *
+ * thread_per_connection keeps the former model (a thread per connection,
+ * pauses sleep in place) for benchmarks that compare the two; the caps
+ * and deadlines are the same.
  *
  * Every request but /version, /healthz, /livez and /readyz must carry
  * "Authorization: Bearer <token>" or a client certificate signed by the
@@ -19,10 +31,16 @@
  * NULL is a no-op. The store and every string in the options must outlive
  * the server.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "serve/faults.h"
+
+#define ND_SERVE_MAX_CONNECTIONS 1024
+#define ND_SERVE_MAX_PER_CLIENT 256
+#define ND_SERVE_FRESH_S 5      /* accept to first request headers */
+#define ND_SERVE_IDLE_S 60      /* between requests, once authenticated */
 
 struct nd_store;
 struct nd_err;
@@ -39,7 +57,9 @@ struct nd_serve_opts {
 	const char *const *forbid;   /* resource plurals answered 403 */
 	size_t nforbid;
 	struct nd_faults faults;
-	unsigned max_connections;    /* default 1024; one address at most 3/4 of it */
+	unsigned max_connections;    /* 0: ND_SERVE_MAX_CONNECTIONS */
+	unsigned max_per_client;     /* 0: ND_SERVE_MAX_PER_CLIENT */
+	bool thread_per_connection;  /* the former model, for comparison */
 	const char *logs_dir;        /* the bundle's logs/ folder (pods/{name}/log), or NULL */
 };
 
