@@ -318,6 +318,14 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	while (sigwait(&sigs, &sig) != 0)
 		;
 	fprintf(stderr, _("netdiag serve: stopping (%s)\n"), sig == SIGINT ? "SIGINT" : "SIGTERM");
+	{
+		uint64_t acc, ev, ex;
+
+		nd_server_counts(srv, &acc, &ev, &ex);
+		fprintf(stderr, _("netdiag serve: %llu connections, %llu evicted over a cap, %llu cut "
+				  "at the %d s handshake deadline\n"), (unsigned long long)acc,
+			(unsigned long long)ev, (unsigned long long)ex, ND_SERVE_FRESH_S);
+	}
 	rc = ND_EXIT_OK;
 out:
 	nd_server_stop(srv);

@@ -129,7 +129,7 @@ static int open_listener(const char *host, uint16_t port, uint16_t *bound, struc
 			continue;
 		}
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 128) == 0)
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 1024) == 0)
 			break;
 		err = errno;
 		close(fd);
@@ -492,6 +492,17 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 uint16_t nd_server_port(const struct nd_server *srv)
 {
 	return srv->port;
+}
+
+void nd_server_counts(struct nd_server *srv, uint64_t *accepted, uint64_t *evicted,
+		      uint64_t *expired)
+{
+	struct nd_conns_stats st;
+
+	nd_conns_stats(srv->conns, &st);
+	*accepted = st.accepted;
+	*evicted = st.evicted;
+	*expired = st.expired;
 }
 
 void nd_server_stop(struct nd_server *srv)

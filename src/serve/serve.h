@@ -72,6 +72,9 @@ int nd_listen_parse(const char *spec, char *host, size_t hostlen, uint16_t *port
 int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 		    struct nd_server **out, struct nd_err *e);
 uint16_t nd_server_port(const struct nd_server *srv);
+/* Connections so far: accepted, evicted over a cap, cut at the fresh deadline. */
+void nd_server_counts(struct nd_server *srv, uint64_t *accepted, uint64_t *evicted,
+		      uint64_t *expired);
 void nd_server_stop(struct nd_server *srv);
 
 #endif
