@@ -175,6 +175,10 @@ static const struct nd_opt serve_opts[] = {
 	 ND_OPT_REPEAT},
 	{"spool-dir", 0, "DIR", N_("where the object spool goes (default $TMPDIR or /tmp)"),
 	 ND_OPT_PATH},
+	{"max-connections", 0, "N", N_("connections in all (default 1024); a new one over it evicts "
+				       "one that never authenticated"), 0},
+	{"max-per-client", 0, "N", N_("connections from one address (default 256), the same way"),
+	 0},
 	{"fault-latency", 0, "MS", N_("test fault: delay every answer by MS milliseconds"), 0},
 	{"fault-hang-path", 0, "PREFIX", N_("test fault: never answer paths starting with PREFIX"),
 	 0},

@@ -32,13 +32,19 @@ const char nd_serve_help[] =
 	"  netdiag serve --snapshot DIR --write-kubeconfig kc &\n"
 	"  kubectl --kubeconfig kc get pods -A\n"
 	"The first line on standard output is the server's URL. The --fault-*\n"
-	"switches are for tests: they make the server misbehave on purpose.\n");
+	"switches are for tests: they make the server misbehave on purpose.\n"
+	"A connection must finish its TLS handshake and first request headers\n"
+	"within 5 s of connecting; once a request has authenticated it may stay\n"
+	"idle 60 s between requests. Over --max-connections (1024) or\n"
+	"--max-per-client (256) a new connection evicts one that never\n"
+	"authenticated, never an authenticated one.\n");
 
 struct serve_args {
 	const char *dir, *listen, *cert, *key, *client_ca, *token, *user, *kubeconfig, *spool;
 	const char *forbid[MAX_FORBID];
 	size_t nforbid;
 	struct nd_faults faults;
+	uint32_t max_conns, max_per_client;
 };
 
 static int parse_args(const struct nd_cmd *cmd, int argc, char **argv, struct serve_args *a)
@@ -108,6 +114,14 @@ static int parse_args(const struct nd_cmd *cmd, int argc, char **argv, struct se
 			if (nd_parse_i64(v, strlen(v), 0, 3600000, &a->faults.latency_ms) < 0)
 				return nd_usage_error(cmd, _("--fault-latency takes milliseconds "
 							     "(0-3600000), not '%s'"), v);
+			continue;
+		}
+		if (strcmp(name, "--max-connections") == 0 || strcmp(name, "--max-per-client") == 0) {
+			uint32_t *n = name[6] == 'c' ? &a->max_conns : &a->max_per_client;
+
+			if (nd_parse_u32(v, strlen(v), 100000, n) < 0 || *n < 1)
+				return nd_usage_error(cmd, _("%s takes a count (1-100000), not '%s'"),
+						      name, v);
 			continue;
 		}
 		if (strcmp(name, "--fault-429-every") == 0) {
@@ -286,6 +300,11 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	o.forbid = a.forbid;
 	o.nforbid = a.nforbid;
 	o.faults = a.faults;
+	o.max_connections = a.max_conns;
+	o.max_per_client = a.max_per_client;
+	/* the former connection model, kept only so bench/run.sh can compare the two */
+	o.thread_per_connection = getenv("NETDIAG_SERVE_MODEL") &&
+				  strcmp(getenv("NETDIAG_SERVE_MODEL"), "thread-per-connection") == 0;
 	logs = nd_xmalloc(strlen(snap->root) + 6);
 	memcpy(logs, snap->root, strlen(snap->root));
 	memcpy(logs + strlen(snap->root), "/logs", 6);
