@@ -23,6 +23,8 @@
 #   BENCH_PROBE_ENDPOINTS  endpoints it probes (10000)
 #   BENCH_SKIP_FLEET=1  do not run the fleet report benchmark (bench/fleet.sh)
 #   BENCH_FLEET_NODES   agent pods whose logs serve replays (5000)
+#   BENCH_SKIP_WRK=1    do not load serve with wrk (bench/wrk.sh: pool vs thread per connection)
+#   BENCH_WRK_SECS      seconds per wrk run (10)
 #   NETDIAG             the binary to measure (./netdiag)
 # Results: a table on stdout, the same in bench/results-<date>.txt.
 # shellcheck disable=SC2016  # sh -c scripts take their arguments as $1..
@@ -44,7 +46,7 @@ say() { printf '%s\n' "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
 
 # ---- packages only the benchmark needs ------------------------------------
-PKGS="build-essential pkg-config time jq hyperfine libyajl-dev libcjson-dev libjansson-dev libjson-c-dev libsimdjson-dev"
+PKGS="build-essential pkg-config time jq hyperfine wrk curl libyajl-dev libcjson-dev libjansson-dev libjson-c-dev libsimdjson-dev"
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
 	for p in $PKGS; do
@@ -468,6 +470,14 @@ if [ "${BENCH_SKIP_FLEET:-0}" != 1 ]; then
 		FLEET="fleet benchmark failed: $(head -c 200 "$LOG/fleet.err" | tr '\n' ' ')"
 fi
 
+# (j) serve under load: wrk over HTTPS with the token, both connection models (bench/wrk.sh)
+WRK=""
+if [ "${BENCH_SKIP_WRK:-0}" != 1 ]; then
+	say "wrk against serve on $DATA, ${BENCH_WRK_SECS:-10} s per run"
+	WRK=$(sh "$B/wrk.sh" "$NETDIAG" "$DATA" 2> "$LOG/wrk.err") ||
+		WRK="wrk benchmark failed: $(head -c 200 "$LOG/wrk.err" | tr '\n' ' ')"
+fi
+
 # ---- report ---------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
 verdict() {
@@ -554,6 +564,11 @@ PBYTES=$(wc -c < "$PODS_JSON")
 		echo
 		echo "fleet (bench/fleet.sh)"
 		printf '%s\n' "$FLEET"
+	fi
+	if [ -n "$WRK" ]; then
+		echo
+		echo "serve under load (bench/wrk.sh: wrk $(pkgver wrk), HTTPS + bearer token, ${BENCH_WRK_SECS:-10} s per run)"
+		printf '%s\n' "$WRK"
 	fi
 	if [ -n "$HF" ]; then
 		echo
