@@ -1,8 +1,8 @@
 #!/bin/sh
 # serve under idle abuse (issue 10, item 4): 300 connections that say nothing
 # (half plain TCP, half stopped in the middle of a TLS handshake) must not
-# lock out a real kubectl; the silent ones are closed after serve's idle
-# deadline. Everything on 127.0.0.1; the holder is killed by the trap.
+# lock out a real kubectl; the silent ones are closed by serve's 5 s handshake
+# deadline (src/serve/conns.h). Everything on 127.0.0.1; the holder is killed by the trap.
 . "$TOP/tests/e2e/lib.sh"
 
 if ! command -v kubectl >/dev/null || ! command -v python3 >/dev/null; then
