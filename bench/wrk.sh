@@ -61,12 +61,12 @@ run() {
 for model in pool thread-per-connection; do
 	start "$model"
 	if [ -z "${POD:-}" ]; then
-		POD=$(curl -sk -H "Authorization: Bearer $TOKEN" "$URL/api/v1/namespaces/default/pods?limit=1" |
-			jq -r '.items[0].metadata.name // empty')
-		[ -n "$POD" ] || { echo "skipped: no pod in namespace default"; exit 0; }
+		POD=$(curl -sk -H "Authorization: Bearer $TOKEN" "$URL/api/v1/pods?limit=1" |
+			jq -r '.items[0].metadata | "namespaces/\(.namespace)/pods/\(.name)" // empty')
+		[ -n "$POD" ] || { echo "skipped: serve lists no pod"; exit 0; }
 	fi
-	run "GET pods/NAME, 32 conns, $model" 32 "/api/v1/namespaces/default/pods/$POD"
-	run "GET pods/NAME, 256 conns, $model" 256 "/api/v1/namespaces/default/pods/$POD"
+	run "GET pods/NAME, 32 conns, $model" 32 "/api/v1/$POD"
+	run "GET pods/NAME, 256 conns, $model" 256 "/api/v1/$POD"
 	run "GET pods?limit=500, 32 conns, $model" 32 "/api/v1/pods?limit=500"
 	stop
 done

@@ -192,21 +192,16 @@ static struct rec *victim(struct nd_conns *k)
 	return best ? best->uhead : NULL;
 }
 
-static void started(struct nd_conns *k, struct MHD_Connection *c, void **ctx)
+void *nd_conns_add(struct nd_conns *k, int fd, const struct sockaddr *sa)
 {
-	const union MHD_ConnectionInfo *fi = MHD_get_connection_info(c,
-							MHD_CONNECTION_INFO_CONNECTION_FD);
-	const union MHD_ConnectionInfo *ai = MHD_get_connection_info(c,
-							MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	struct rec *r = nd_xcalloc(1, sizeof(*r));
 	unsigned char key[17];
 	struct host *h;
 
-	r->fd = fi ? fi->connect_fd : -1;
+	r->fd = fd;
 	r->t0 = now_ms();
 	r->st = FRESH;
-	addr_key(ai ? ai->client_addr : NULL, key);
-	*ctx = r;
+	addr_key(sa, key);
 	pthread_mutex_lock(&k->mu);
 	k->accepted++;
 	h = r->h = host_get(k, key);
@@ -239,10 +234,12 @@ static void started(struct nd_conns *k, struct MHD_Connection *c, void **ctx)
 		}
 	}
 	pthread_mutex_unlock(&k->mu);
+	return r;
 }
 
-static void closed(struct nd_conns *k, struct rec *r)
+void nd_conns_gone(struct nd_conns *k, void *rec)
 {
+	struct rec *r = rec;
 	struct host *h;
 
 	if (!r)
@@ -263,28 +260,13 @@ static void closed(struct nd_conns *k, struct rec *r)
 	free(r);
 }
 
-void nd_conns_notify(void *cls, struct MHD_Connection *c, void **socket_context,
-		     enum MHD_ConnectionNotificationCode toe)
+bool nd_conns_seen(struct nd_conns *k, void *rec, bool authed)
 {
-	struct nd_conns *k = cls;
-
-	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
-		started(k, c, socket_context);
-	else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
-		closed(k, *socket_context);
-		*socket_context = NULL;
-	}
-}
-
-void nd_conns_request(struct nd_conns *k, struct MHD_Connection *c, bool authed)
-{
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
-							MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct rec *r = ci ? ci->socket_context : NULL;
+	struct rec *r = rec;
 	bool now_authed = false;
 
 	if (!r)
-		return;
+		return false;
 	pthread_mutex_lock(&k->mu);
 	if (!r->evicted) {
 		if (r->st == FRESH) {
@@ -298,7 +280,34 @@ void nd_conns_request(struct nd_conns *k, struct MHD_Connection *c, bool authed)
 		}
 	}
 	pthread_mutex_unlock(&k->mu);
-	if (now_authed)
+	return now_authed;
+}
+
+void nd_conns_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+		     enum MHD_ConnectionNotificationCode toe)
+{
+	struct nd_conns *k = cls;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fi =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *ai =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+		*socket_context = nd_conns_add(k, fi ? fi->connect_fd : -1,
+					       ai ? ai->client_addr : NULL);
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		nd_conns_gone(k, *socket_context);
+		*socket_context = NULL;
+	}
+}
+
+void nd_conns_request(struct nd_conns *k, struct MHD_Connection *c, bool authed)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+							MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	if (ci && nd_conns_seen(k, ci->socket_context, authed))
 		MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, k->o.idle_s);
 }
 

@@ -39,6 +39,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <sys/socket.h>
+
 #include <microhttpd.h>
 
 struct nd_err;
@@ -80,5 +82,15 @@ void nd_conns_request(struct nd_conns *k, struct MHD_Connection *c, bool authed)
 int nd_conns_pause(struct nd_conns *k, struct MHD_Connection *c, int64_t ms);
 
 void nd_conns_stats(struct nd_conns *k, struct nd_conns_stats *out);
+
+/*
+ * The same bookkeeping without libmicrohttpd (what nd_conns_notify and
+ * nd_conns_request do; the unit test drives these): a new connection on
+ * fd from sa, its record back (evictions done, shutdown(2) on their fds);
+ * its request seen (true: it became authenticated now); it closed.
+ */
+void *nd_conns_add(struct nd_conns *k, int fd, const struct sockaddr *sa);
+bool nd_conns_seen(struct nd_conns *k, void *rec, bool authed);
+void nd_conns_gone(struct nd_conns *k, void *rec);
 
 #endif
