@@ -23,6 +23,7 @@ stop() {
 trap 'stop; rm -rf "$W"' EXIT INT TERM
 command -v wrk >/dev/null || { echo "skipped: wrk is not installed"; exit 0; }
 command -v curl >/dev/null || { echo "skipped: curl is not installed"; exit 0; }
+HOLDER=$(cd "$(dirname "$0")/.." && pwd)/tests/e2e/idle_holder.py
 TOKEN=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 
 # start MODEL: serve on DATA in that model; sets URL
@@ -68,5 +69,21 @@ for model in pool thread-per-connection; do
 	run "GET pods/NAME, 32 conns, $model" 32 "/api/v1/$POD"
 	run "GET pods/NAME, 256 conns, $model" 256 "/api/v1/$POD"
 	run "GET pods?limit=500, 32 conns, $model" 32 "/api/v1/pods?limit=500"
+	if command -v python3 >/dev/null; then
+		rm -f "$W/stop" "$W/hold"
+		python3 "$HOLDER" --port "${URL##*:}" --src 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5 \
+			--per 250 --kinds 0,1 --sustain --rate 200 --secs $((SECS + 60)) \
+			--status "$W/hold" --stop "$W/stop" 2> "$W/hold.err" &
+		HP=$!
+		i=0
+		while { [ ! -s "$W/hold" ] || [ "$(cut -d' ' -f1 "$W/hold")" -lt 1000 ]; } &&
+			kill -0 "$HP" 2>/dev/null && [ $i -lt 300 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		run "GET pods/NAME, 32 conns + 1000 idle, $model" 32 "/api/v1/$POD"
+		touch "$W/stop"
+		wait "$HP" 2>/dev/null || true
+	fi
 	stop
 done

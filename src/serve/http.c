@@ -458,10 +458,14 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_STACK_SIZE,
 						    (intptr_t)(512u << 10), NULL};
 	} else {
-		/* a few threads poll every connection; a delayed answer is a pause, not a sleep */
-		flags |= MHD_ALLOW_SUSPEND_RESUME |
-			 (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL
-										: MHD_USE_POLL);
+		/*
+		 * a few threads poll every connection; a delayed answer is a
+		 * pause, not a sleep. poll(2), not epoll: libmicrohttpd 0.9.75's
+		 * epoll loop spins on a TLS record that has arrived only in part
+		 * (half a ClientHello: 250 of them kept a core 44% busy), poll
+		 * waits for the rest
+		 */
+		flags |= MHD_ALLOW_SUSPEND_RESUME | MHD_USE_POLL;
 		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE,
 						    (intptr_t)pool_size(), NULL};
 	}

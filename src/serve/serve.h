@@ -4,7 +4,7 @@
 /*
  * `netdiag serve`: the read-only Kubernetes API (api.h) over a store
  * (store.h), on libmicrohttpd: a small pool of threads (two per core, 4 to
- * 16) polls every connection (epoll), so a connection costs no thread and
+ * 16) polls every connection (poll(2)), so a connection costs no thread and
  * a delayed answer (fault latency, hang, drip) is a pause (conns.h), not a
  * sleeping thread.
  *
