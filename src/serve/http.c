@@ -265,13 +265,13 @@ static void req_start(struct nd_server *srv, struct MHD_Connection *c, const cha
 	rq->post = strcmp(method, "POST") == 0;
 	if (rq->post)
 		nd_buf_init(&rq->b, UPLOAD_MAX);
-	if (nd_api_public(url))
-		;
-	else if (authenticate(srv, c, rq->user, sizeof(rq->user), &e) == 0)
-		rq->authed = true;
-	else
-		snprintf(rq->why, sizeof(rq->why), "%s", e.msg);
 	/* a public path (/version, /healthz) does not make the connection a trusted one */
+	if (!nd_api_public(url)) {
+		if (authenticate(srv, c, rq->user, sizeof(rq->user), &e) == 0)
+			rq->authed = true;
+		else
+			snprintf(rq->why, sizeof(rq->why), "%s", e.msg);
+	}
 	nd_conns_request(srv->conns, c, rq->authed);
 }
 
