@@ -73,7 +73,8 @@ check "agent --raw-max: what does not fit is dropped and named, never cut" sh -c
 check_rc "agent: --raw-max out of range is a usage error" 2 agent --raw-files --raw-max 12
 check_rc "agent: unknown argument" 2 agent extra
 
-agent --stay > "$WORK/stay.json" 2>/dev/null &
+# exec: $! must be netdiag itself, not a subshell running the function
+"$ND" agent --node-root "$R" --node n1 --snapshot "$B" --iptables-save "$WORK/rules" -o json --stay > "$WORK/stay.json" 2>/dev/null &
 APID=$!
 i=0
 while [ $i -lt 100 ] && ! [ -s "$WORK/stay.json" ]; do sleep 0.1; i=$((i + 1)); done
