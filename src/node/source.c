@@ -359,6 +359,103 @@ static int read_rules(const char *path, bool optional, char **text, size_t *len,
 	return nd_read_file(path, ND_RULES_MAX, text, len, e) < 0 ? ND_NS_ERROR : ND_NS_OK;
 }
 
+/* name is an executable file in a folder of $PATH. */
+static bool in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (!path || !*path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+
+		if (n && n + strlen(name) + 2 <= sizeof(buf)) {
+			snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, name);
+			if (access(buf, X_OK) == 0)
+				return true;
+		}
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	return false;
+}
+
+size_t nd_rules_count(const char *text, size_t len, bool *hint)
+{
+	size_t n = 0;
+
+	*hint = false;
+	for (size_t i = 0; i < len;) {
+		const char *l = text + i, *nl = memchr(l, '\n', len - i);
+		size_t ll = nl ? (size_t)(nl - l) : len - i;
+
+		if (ll >= 3 && l[0] == '-' && l[1] == 'A' && l[2] == ' ')
+			n++;
+		else if ((ll >= 19 && memcmp(l, ":KUBE-IPTABLES-HINT", 19) == 0) ||
+			 (ll >= 20 && memcmp(l, ":KUBE-KUBELET-CANARY", 20) == 0))
+			*hint = true;
+		i += ll + 1;
+	}
+	return n;
+}
+
+/*
+ * The node's live iptables rules. iptables 1.8 has two back ends and a
+ * node uses one: kube-proxy's image decides as its iptables wrapper does,
+ * and so does netdiag: the back end holding kubelet's or kube-proxy's hint
+ * chains (KUBE-IPTABLES-HINT, KUBE-KUBELET-CANARY; nft first), else the one
+ * with more rules (nft on a tie); plain iptables-save when neither variant
+ * is installed. A variant that cannot run is passed over; only when every
+ * one fails is it an error (the first failure).
+ */
+static int live_iptables(char **text, size_t *len, const char **origin, struct nd_err *e)
+{
+	static const char *const variant[2] = {"iptables-nft-save", "iptables-legacy-save"};
+	static const char *const shown[2] = {"iptables-nft-save (live)",
+					     "iptables-legacy-save (live)"};
+	char *out[2] = {NULL, NULL};
+	size_t olen[2] = {0, 0}, rules[2] = {0, 0};
+	bool hint[2] = {false, false}, ran[2] = {false, false}, any = false;
+	struct nd_err first = {{0}};
+	int pick;
+
+	for (int k = 0; k < 2; k++) {
+		const char *argv[] = {variant[k], NULL};
+		struct nd_err ke;
+
+		if (!in_path(variant[k]))
+			continue;
+		any = true;
+		if (nd_run_capture(argv, ND_RULES_MAX, 30000, &out[k], &olen[k], &ke) < 0) {
+			if (!first.msg[0])
+				first = ke;
+			continue;
+		}
+		ran[k] = true;
+		rules[k] = nd_rules_count(out[k], olen[k], &hint[k]);
+	}
+	if (!any) {
+		static const char *const argv[] = {"iptables-save", NULL};
+
+		*origin = "iptables-save (live)";
+		return nd_run_capture(argv, ND_RULES_MAX, 30000, text, len, e) < 0 ? ND_NS_ERROR
+										   : ND_NS_OK;
+	}
+	if (!ran[0] && !ran[1]) {
+		*e = first;
+		*origin = shown[0];
+		return ND_NS_ERROR;
+	}
+	pick = !ran[0] ? 1 : !ran[1] ? 0 : hint[0] ? 0 : hint[1] ? 1 : rules[1] > rules[0] ? 1 : 0;
+	*text = out[pick];
+	*len = olen[pick];
+	free(out[1 - pick]);
+	*origin = shown[pick];
+	return ND_NS_OK;
+}
+
 int nd_node_src_rules(const struct nd_node_src *s, size_t i, enum nd_rules_kind kind,
 		      struct nd_arena *a, char **text, size_t *len, const char **origin,
 		      struct nd_err *e)
@@ -385,13 +482,8 @@ int nd_node_src_rules(const struct nd_node_src *s, size_t i, enum nd_rules_kind 
 		return read_rules(*origin, false, text, len, e);
 	}
 	/* on a node without dumps given: read the live iptables rules */
-	if (kind == ND_RULES_IPTABLES && s->root && !any_rule_file(s)) {
-		static const char *const argv[] = {"iptables-save", NULL};
-
-		*origin = "iptables-save (live)";
-		return nd_run_capture(argv, ND_RULES_MAX, 30000, text, len, e) < 0 ? ND_NS_ERROR
-										   : ND_NS_OK;
-	}
+	if (kind == ND_RULES_IPTABLES && s->root && !any_rule_file(s))
+		return live_iptables(text, len, origin, e);
 	return ND_NS_ABSENT;
 }
 
