@@ -359,27 +359,27 @@ static int read_rules(const char *path, bool optional, char **text, size_t *len,
 	return nd_read_file(path, ND_RULES_MAX, text, len, e) < 0 ? ND_NS_ERROR : ND_NS_OK;
 }
 
-/* name is an executable file in a folder of $PATH. */
-static bool in_path(const char *name)
+/* The executable file name in a folder of $PATH (the usual folders when it is
+ * unset: execvp's default has no sbin), into buf; NULL when there is none. */
+static const char *in_path(const char *name, char *buf, size_t bufsz)
 {
 	const char *path = getenv("PATH");
-	char buf[4096];
 
 	if (!path || !*path)
 		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	while (*path) {
 		size_t n = strcspn(path, ":");
 
-		if (n && n + strlen(name) + 2 <= sizeof(buf)) {
-			snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, name);
+		if (n && n + strlen(name) + 2 <= bufsz) {
+			snprintf(buf, bufsz, "%.*s/%s", (int)n, path, name);
 			if (access(buf, X_OK) == 0)
-				return true;
+				return buf;
 		}
 		path += n;
 		if (*path == ':')
 			path++;
 	}
-	return false;
+	return NULL;
 }
 
 size_t nd_rules_count(const char *text, size_t len, bool *hint)
@@ -422,10 +422,11 @@ static int live_iptables(char **text, size_t *len, const char **origin, struct n
 	int pick;
 
 	for (int k = 0; k < 2; k++) {
-		const char *argv[] = {variant[k], NULL};
+		char exe[4096];
+		const char *argv[] = {in_path(variant[k], exe, sizeof(exe)), NULL};
 		struct nd_err ke;
 
-		if (!in_path(variant[k]))
+		if (!argv[0])
 			continue;
 		any = true;
 		if (nd_run_capture(argv, ND_RULES_MAX, 30000, &out[k], &olen[k], &ke) < 0) {
@@ -437,8 +438,11 @@ static int live_iptables(char **text, size_t *len, const char **origin, struct n
 		rules[k] = nd_rules_count(out[k], olen[k], &hint[k]);
 	}
 	if (!any) {
-		static const char *const argv[] = {"iptables-save", NULL};
+		char exe[4096];
+		const char *argv[] = {in_path("iptables-save", exe, sizeof(exe)), NULL};
 
+		if (!argv[0])
+			argv[0] = "iptables-save";   /* it cannot run: the error says so */
 		*origin = "iptables-save (live)";
 		return nd_run_capture(argv, ND_RULES_MAX, 30000, text, len, e) < 0 ? ND_NS_ERROR
 										   : ND_NS_OK;
