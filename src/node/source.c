@@ -460,6 +460,31 @@ static int live_iptables(char **text, size_t *len, const char **origin, struct n
 	return ND_NS_OK;
 }
 
+/*
+ * kube-proxy's nftables table (its nftables mode, facts §6.6), when nft is
+ * installed: ABSENT without nft or without the table (nft: "No such file or
+ * directory"), an error when it cannot be listed (no CAP_NET_ADMIN).
+ */
+static int live_nft(char **text, size_t *len, const char **origin, struct nd_err *e)
+{
+	char exe[4096];
+	const char *argv[] = {in_path("nft", exe, sizeof(exe)), "list", "table", "ip", "kube-proxy",
+			      NULL};
+	struct nd_err ne;
+
+	if (!argv[0])
+		return ND_NS_ABSENT;
+	*origin = "nft list table ip kube-proxy (live)";
+	if (nd_run_capture(argv, ND_RULES_MAX, 30000, text, len, &ne) == 0)
+		return ND_NS_OK;
+	*text = NULL;
+	*len = 0;
+	if (strstr(ne.msg, "No such file or directory"))
+		return ND_NS_ABSENT;
+	*e = ne;
+	return ND_NS_ERROR;
+}
+
 int nd_node_src_rules(const struct nd_node_src *s, size_t i, enum nd_rules_kind kind,
 		      struct nd_arena *a, char **text, size_t *len, const char **origin,
 		      struct nd_err *e)
@@ -485,9 +510,11 @@ int nd_node_src_rules(const struct nd_node_src *s, size_t i, enum nd_rules_kind 
 		*origin = s->files[kind];
 		return read_rules(*origin, false, text, len, e);
 	}
-	/* on a node without dumps given: read the live iptables rules */
+	/* on a node without dumps given: read the live rules */
 	if (kind == ND_RULES_IPTABLES && s->root && !any_rule_file(s))
 		return live_iptables(text, len, origin, e);
+	if (kind == ND_RULES_NFT && s->root && !any_rule_file(s))
+		return live_nft(text, len, origin, e);
 	return ND_NS_ABSENT;
 }
 

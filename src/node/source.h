@@ -119,7 +119,9 @@ int nd_node_src_conntrack(const struct nd_node_src *s, size_t i, struct nd_arena
  * command: "iptables-nft-save (live)", "iptables-legacy-save (live)",
  * "iptables-save (live)"). Live, on a node without dumps given, the back
  * end of iptables the node uses is chosen as kube-proxy's iptables wrapper
- * chooses it (see source.c: the hint chains, else the more rules).
+ * chooses it (see source.c: the hint chains, else the more rules), and
+ * kube-proxy's nftables table is listed when nft is installed
+ * ("nft list table ip kube-proxy (live)"; ABSENT without nft or the table).
  */
 #define ND_RULES_MAX (256u << 20)
 /* The "-A " rule lines of an iptables-save dump; *hint: it has kubelet's or
