@@ -81,6 +81,18 @@ static void answers_val(struct nd_report *r, struct nd_val *o, const struct nd_n
 	}
 }
 
+/* "10.0.0.10:53" -> "10.0.0.10", "[fd00::a]:53" -> "fd00::a": what nslookup takes. */
+static const char *host_of(struct nd_report *r, const char *server)
+{
+	const char *c = strrchr(server, ':');
+
+	if (server[0] == '[' && strchr(server, ']'))
+		return nd_report_printf(r, "%.*s", (int)(strchr(server, ']') - server - 1), server + 1);
+	if (c && strchr(server, ':') == c)
+		return nd_report_printf(r, "%.*s", (int)(c - server), server);
+	return server;
+}
+
 static void f_dns(struct nd_report *r, const struct nd_nodenet_input *in,
 		  const struct nd_nodenet_dns *bad, size_t nbad)
 {
@@ -113,7 +125,7 @@ static void f_dns(struct nd_report *r, const struct nd_nodenet_input *in,
 				  bad->ask.name, cl);
 	nd_finding_command(r, f, "kubectl debug node/%s -it --image=busybox -- chroot /host "
 			   "nslookup %s %s", in->node ? in->node : "<node>", bad->ask.name,
-			   bad->ask.server);
+			   host_of(r, bad->ask.server));
 	nd_finding_command(r, f, "kubectl debug node/%s -it --image=busybox -- chroot /host "
 			   "cat %s", in->node ? in->node : "<node>",
 			   strstr(bad->file, "systemd") ? "/run/systemd/resolve/resolv.conf"
@@ -238,7 +250,6 @@ static void f_api(struct nd_report *r, const struct nd_nodenet_input *in, const 
 	nd_finding_command(r, f, "kubectl debug node/%s -it --image=busybox -- chroot /host "
 			   "sh -c 'curl -sS --cacert /etc/kubernetes/certs/ca.crt %s/version'",
 			   in->node ? in->node : "<node>", in->server);
-	nd_finding_command(r, f, "netdiag egress");
 }
 
 static void check_api(struct nd_report *r, const struct nd_nodenet_input *in)
