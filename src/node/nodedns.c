@@ -19,11 +19,44 @@
 #define RESOLV_MAX (64u << 10)
 #define MAX_LINKS 8
 
+/* dir/t (dir relative to the root, t a link's target) with "." and ".." taken
+ * lexically and never above the root: the node's path, relative to its root. */
+static const char *join_in_root(struct nd_arena *a, const char *dir, const char *t)
+{
+	const char *in = nd_arena_printf(a, "%s/%s", t[0] == '/' ? "" : dir, t);
+	char *out = nd_arena_alloc(a, strlen(in) + 2);
+	size_t n = 0;
+
+	while (*in) {
+		size_t c;
+
+		while (*in == '/')
+			in++;
+		c = strcspn(in, "/");
+		if (c == 0 || (c == 1 && in[0] == '.')) {
+			/* nothing */
+		} else if (c == 2 && in[0] == '.' && in[1] == '.') {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+		} else {
+			out[n++] = '/';
+			memcpy(out + n, in, c);
+			n += c;
+		}
+		in += c;
+	}
+	out[n] = '\0';
+	return n ? out : "/";
+}
+
 const char *nd_node_follow(const char *root, const char *rel, struct nd_arena *a)
 {
-	const char *p = nd_node_path(a, root, rel);
+	const char *node = join_in_root(a, "", rel);   /* the path as the node sees it */
 
 	for (int i = 0; i < MAX_LINKS; i++) {
+		const char *p = nd_node_path(a, root, node), *sl;
 		struct stat st;
 		char t[PATH_MAX];
 		ssize_t n;
@@ -34,15 +67,10 @@ const char *nd_node_follow(const char *root, const char *rel, struct nd_arena *a
 		if (n < 0)
 			return NULL;
 		t[n] = '\0';
-		if (t[0] == '/') {
-			p = nd_node_path(a, root, t);
-		} else {
-			const char *sl = strrchr(p, '/');
-
-			p = nd_arena_printf(a, "%.*s/%s", sl ? (int)(sl - p) : 1, sl ? p : ".", t);
-		}
+		sl = strrchr(node, '/');
+		node = join_in_root(a, nd_arena_printf(a, "%.*s", (int)(sl - node), node), t);
 	}
-	return p;
+	return nd_node_path(a, root, node);
 }
 
 void nd_node_dns_add(struct nd_node_dns *out, struct nd_arena *a, const char *file,

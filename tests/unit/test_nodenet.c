@@ -138,6 +138,17 @@ static void test_dns_files(void **state)
 	assert_int_equal(nd_node_dns_read(root, a, &d, &e), 0);
 	assert_string_equal(d.servers[0].addr, "127.0.0.53");
 	unlink(p);
+
+	/* a relative link that climbs above the root stays under it, as on the node */
+	assert_int_equal(symlink("../../../../../../run/systemd/resolve/stub-resolv.conf", p), 0);
+	assert_string_equal(nd_node_follow(root, "etc/resolv.conf", a), r2);
+	assert_int_equal(nd_node_dns_read(root, a, &d, &e), 0);
+	assert_string_equal(d.servers[0].addr, "127.0.0.53");
+	unlink(p);
+	/* a loop of links ends (at the eighth) */
+	assert_int_equal(symlink("resolv.conf", p), 0);
+	assert_non_null(nd_node_follow(root, "etc/resolv.conf", a));
+	unlink(p);
 	nd_arena_free(a);
 }
 
