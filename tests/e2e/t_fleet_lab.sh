@@ -18,7 +18,8 @@
 # run/systemd/resolve/resolv.conf); fl-n5's resolver is 10.99.0.2, where a
 # firewall drops DNS; fl-n7's packets to the API server are dropped. fl-n3's
 # kube-proxy rules are in iptables' legacy back end, the others' in nft: the
-# agent must read the one holding them.
+# agent must read the one holding them; fl-n8's kube-proxy runs in nftables
+# mode (its 'table ip kube-proxy', loaded with nft, read live by the agent).
 # Needs root, iproute2, iptables, python3, jq, dnsmasq, openssl, /usr/lib/cni;
 # the trap removes everything; traffic stays in the namespaces made here, and
 # the replay's API is on 127.0.0.1 only.
@@ -29,8 +30,8 @@ if [ "$(id -u)" != 0 ] || [ ! -x "$CNI/bridge" ] || [ ! -x "$CNI/host-local" ] |
    ! command -v ip >/dev/null || ! command -v iptables-restore >/dev/null ||
    ! command -v python3 >/dev/null || ! command -v jq >/dev/null ||
    ! command -v dnsmasq >/dev/null || ! command -v openssl >/dev/null ||
-   ! command -v iptables-legacy-restore >/dev/null; then
-	echo "fleet lab: skipped (needs root, iproute2, iptables, python3, jq, dnsmasq, openssl, $CNI)" >&2
+   ! command -v iptables-legacy-restore >/dev/null || ! command -v nft >/dev/null; then
+	echo "fleet lab: skipped (needs root, iproute2, iptables, nft, python3, jq, dnsmasq, openssl, $CNI)" >&2
 	exit 0
 fi
 
@@ -209,8 +210,9 @@ node fl-n3 10.244.3.0/28 2 1 || ok_setup=no      # leaks 1 (rules in iptables-le
 node fl-n4 10.244.4.0/28 2 0 || ok_setup=no      # kube-proxy rules removed
 node fl-n5 10.244.5.0/28 2 0 || ok_setup=no      # its DNS server does not answer
 node fl-n7 10.244.7.0/28 1 0 || ok_setup=no      # cannot reach the API server
+node fl-n8 10.244.8.0/28 1 0 || ok_setup=no      # healthy, kube-proxy in nftables mode
 for nn in "fl-n1 1 stub" "fl-n2 2 10.99.0.1" "fl-n3 3 10.99.0.1" "fl-n4 4 10.99.0.1" \
-	  "fl-n5 5 10.99.0.2" "fl-n7 7 10.99.0.1"; do
+	  "fl-n5 5 10.99.0.2" "fl-n7 7 10.99.0.1" "fl-n8 8 10.99.0.1"; do
 	# shellcheck disable=SC2086
 	node_net $nn || ok_setup=no
 done
@@ -230,15 +232,20 @@ n1ips=$(awk '$1=="pod" && $2=="fl-n1" {print $4}' "$LIST" | tr '\n' ' ')
 } | python3 "$GEN" cluster "$B"
 python3 "$GEN" rules "$B" "$WORK/rules.txt"
 python3 "$GEN" rules "$B" "$WORK/rules-broken.txt" web
+python3 "$GEN" nft "$B" "$WORK/nft.txt"
 
 mkdir -p "$B/logs/netdiag"
-AGENTS="fl-n1 fl-n2 fl-n3 fl-n4 fl-n5 fl-n7"
+AGENTS="fl-n1 fl-n2 fl-n3 fl-n4 fl-n5 fl-n7 fl-n8"
 for n in $AGENTS; do
 	rules="$WORK/rules.txt"
 	restore=iptables-nft-restore
 	[ $n = fl-n4 ] && rules="$WORK/rules-broken.txt"
 	[ $n = fl-n3 ] && restore=iptables-legacy-restore
-	ip netns exec "$P$n" $restore < "$rules"
+	if [ $n = fl-n8 ]; then
+		ip netns exec "$P$n" nft -f "$WORK/nft.txt"
+	else
+		ip netns exec "$P$n" $restore < "$rules"
+	fi
 	ip netns exec "$P$n" "$ND" agent --node-root "$WORK/root-$n" --node $n --snapshot "$B" \
 		--timeout 4s --raw-files -o json > "$B/logs/netdiag/netdiag-agent-$n.log" \
 		2> "$WORK/agent-$n.err"
@@ -255,6 +262,7 @@ check "fleet lab: DNS-broken node: the server, its file, the name, timeout" sh -
 check "fleet lab: DNS-broken node: the API server check fails, explained by the DNS finding" sh -c "jq -e 'select(.schema) | (.checks[] | select(.id == \"node-apiserver\") | .status == \"fail\" and (.reason | test(\"explained by node-dns-failure\"))) and ([.findings[] | select(.code == \"node-apiserver-unreachable\")] == [])' '$L-fl-n5.log'"
 check "fleet lab: API-blocked node: tcp timeout to the address its DNS gave" sh -c "jq -e 'select(.schema) | .findings[] | select(.code == \"node-apiserver-unreachable\") | .subject.name == \"fl-n7\" and .evidence.stage == \"tcp\" and .evidence.error == \"timeout\" and .evidence.address == \"10.99.0.1\" and .evidence.target == \"https://$API:6443\"' '$L-fl-n7.log'"
 check "fleet lab: the legacy back end's rules are read (fl-n3), the nft one's elsewhere" sh -c "jq -e 'select(.schema) | .checks[] | select(.id == \"kube-proxy-rules\") | .status == \"pass\"' '$L-fl-n3.log' && jq -e 'select(.schema) | .checks[] | select(.id == \"kube-proxy-rules\") | .status == \"pass\"' '$L-fl-n2.log'"
+check "fleet lab: kube-proxy's nftables table is read live (fl-n8), and its rules pass" sh -c "jq -e 'select(.schema) | (.checks[] | select(.id == \"kube-proxy-rules\") | .status == \"pass\") and (.node_files.files | map(.path) | index(\"nft.txt\") != null)' '$L-fl-n8.log'"
 check "fleet lab: the node's own credentials never appear in an agent's line" sh -c "! grep -q 'kubelet-client-current' '$L-fl-n1.log'"
 
 # --------------------------------------------------------- serve + report ----
@@ -285,7 +293,7 @@ want="fl-n2:ipam-leak fl-n3:ipam-leak fl-n4:kube-proxy-rules-missing fl-n5:node-
 if [ "$got" = "$want" ]; then ok "fleet lab: report names exactly the broken nodes and their causes"
 else not_ok "fleet lab: report names exactly the broken nodes and their causes" "got: $got
 want: $want"; fi
-check "fleet lab: nothing about the healthy node" sh -c "! grep -q 'fl-n1' '$WORK/report.json'"
+check "fleet lab: nothing about the healthy nodes" sh -c "! grep -q 'fl-n1\\|fl-n8' '$WORK/report.json'"
 got=$(jq -r '.findings[] | select(.code=="ipam-leak") | "\(.subject.node):\(.evidence.leaked[].ip)"' "$WORK/report.json" | sort | tr '\n' ' ')
 want=$(printf '%s\n' $LEAKS | sort | tr '\n' ' ')
 if [ "$got" = "$want" ]; then ok "fleet lab: the leaked IPs are exactly those made"
@@ -296,7 +304,7 @@ check "fleet lab: Windows node listed as not covered" sh -c "jq -e '[.findings[]
 check "fleet lab: Pending agent listed as not reported, and why" sh -c "jq -e '[.findings[] | select(.code==\"fleet-node-not-reported\") | \"\(.subject.name) \(.evidence.reason) \(.evidence.detail)\"] == [\"fl-n6 pending ContainerCreating\"]' '$WORK/report.json'"
 check "fleet lab: a node that did not report makes it incomplete" sh -c "jq -e '.summary.verdict == \"incomplete\"' '$WORK/report.json'"
 check "fleet lab: roll-up by cause, the worst first" sh -c "jq -e '.verdict.causes[0] | .code == \"ipam-leak\" and .nodes == 2 and (.worst | map(.node)) == [\"fl-n2\", \"fl-n3\"] and .worst[0].weight == 3' '$WORK/report.json'"
-check "fleet lab: roll-up counts" sh -c "jq -e '.verdict | .nodes == 8 and .reported == 6 and .not_reported == 1 and .not_covered == 1' '$WORK/report.json'"
+check "fleet lab: roll-up counts" sh -c "jq -e '.verdict | .nodes == 9 and .reported == 7 and .not_reported == 1 and .not_covered == 1' '$WORK/report.json'"
 check "fleet lab: text report's closing line is the roll-up" sh -c "'$ND' fleet report --kubeconfig '$KC' | grep -q '2 nodes: ipam-leak'"
 
 # ------------------------------------------------ collect --nodes, offline ----
