@@ -209,6 +209,10 @@ static const struct nd_opt agent_opts[] = {
 			     "exit)"), 0},
 	{"egress", 0, NULL, N_("also test AKS's required outbound destinations from the node "
 			       "(as 'netdiag egress' does)"), 0},
+	{"dns-name", 0, "NAME", N_("a name the node's DNS servers must resolve (besides the "
+				   "kubelet's API server; up to 4)"), ND_OPT_REPEAT},
+	{"no-probe", 0, NULL, N_("do not test the node's DNS and its API server (nothing is "
+				 "sent)"), 0},
 	END,
 };
 

@@ -255,4 +255,19 @@ struct nd_egress_opts {
 };
 int nd_egress_checks(struct nd_ctx *ctx, const struct nd_egress_opts *o);
 
+/*
+ * The fleet agent's checks from the node's network (src/cmd_agent_net.c):
+ * node-dns (the node's resolv.conf servers under ctx->node_root asked for
+ * the kubelet's API server host and dns_names) and node-apiserver (the
+ * kubelet kubeconfig's server probed in stages, without credentials), all
+ * within ctx->deadline_ms; checks/nodenet.h says what each finds. With
+ * no_probe both are skipped, nothing is sent.
+ */
+struct nd_agent_net_opts {
+	const char *const *dns_names;     /* --dns-name values */
+	size_t ndns_names;
+	bool no_probe;
+};
+void nd_agent_node_net(struct nd_ctx *ctx, const struct nd_agent_net_opts *o);
+
 #endif

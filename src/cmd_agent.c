@@ -4,7 +4,9 @@
  * by default; '/host' in the DaemonSet) it runs every registry check that
  * reads node data (IPAM stores, CNI config, Azure CNI state, kube-proxy's
  * rules, conntrack) against the cluster model (the in-cluster API, or
- * --snapshot), and prints one netdiag/v1 JSON line: the container log is
+ * --snapshot), tests the node's DNS and its path to the API server from the
+ * node's network (cmd_agent_net.c; --no-probe: not), and prints one
+ * netdiag/v1 JSON line: the container log is
  * where `fleet report` reads it. With --raw-files the line also carries the
  * node's files (node/nodefiles.h), base64, bounded, for `collect --nodes`.
  * With --stay the process stays after the line (a DaemonSet's container
@@ -27,6 +29,7 @@
 
 #define RAW_MAX_DEFAULT (8u << 20)
 #define RAW_MAX_CEILING (64u << 20)
+#define MAX_DNS_NAMES 4
 
 /* The node's files as the node_files member: {"files":[{path, mtime, base64}], ...}. */
 static void raw_files(struct nd_ctx *ctx, size_t max)
@@ -86,6 +89,8 @@ int cmd_agent(struct nd_ctx *ctx, int argc, char **argv)
 	struct nd_arena *keep;
 	bool raw = false, egress = false;
 	int64_t raw_max = RAW_MAX_DEFAULT;
+	const char *names[MAX_DNS_NAMES];
+	struct nd_agent_net_opts no = {.dns_names = names};
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--raw-files") == 0) {
@@ -103,6 +108,15 @@ int cmd_agent(struct nd_ctx *ctx, int argc, char **argv)
 						      RAW_MAX_CEILING, v);
 		} else if (strcmp(argv[i], "--iptables-save") == 0 && i + 1 < argc) {
 			ctx->iptables_file = argv[++i];
+		} else if (strcmp(argv[i], "--dns-name") == 0 && i + 1 < argc) {
+			if (no.ndns_names == MAX_DNS_NAMES)
+				return nd_usage_error(cmd, _("at most %d --dns-name"), MAX_DNS_NAMES);
+			if (!*argv[i + 1] || strlen(argv[i + 1]) > 253)
+				return nd_usage_error(cmd, _("--dns-name takes a DNS name, not '%s'"),
+						      argv[i + 1]);
+			names[no.ndns_names++] = argv[++i];
+		} else if (strcmp(argv[i], "--no-probe") == 0) {
+			no.no_probe = true;
 		} else {
 			return nd_usage_error(cmd, _("unexpected argument '%s'"), argv[i]);
 		}
@@ -121,6 +135,8 @@ int cmd_agent(struct nd_ctx *ctx, int argc, char **argv)
 		nd_arena_free(keep);
 	}
 	nd_run_checks(ctx, NULL, ND_RUN_ALL | ND_RUN_NODE);
+	/* from the node's network: its DNS, its API server */
+	nd_agent_node_net(ctx, &no);
 	if (egress) {
 		/* from the node: AKS's required outbound destinations, as 'netdiag egress' */
 		struct nd_egress_opts eo = {.caller = "agent", .aks = ctx->aks_profile};

@@ -162,6 +162,11 @@ const struct nd_check_def nd_check_defs[] = {
 	 .by = "can-i --ask-server"},
 	{.id = "egress", .scenario = "S4", .at = ND_AT_ANY, .codes = CODES("egress-blocked"),
 	 .by = "egress"},
+	/* run by the fleet agent (src/cmd_agent_net.c, checks/nodenet.c): from the node's network */
+	{.id = "node-dns", .scenario = "S4", .at = ND_AT_NODE, .codes = CODES("node-dns-failure"),
+	 .by = "agent"},
+	{.id = "node-apiserver", .scenario = "S4", .at = ND_AT_NODE,
+	 .codes = CODES("node-apiserver-unreachable"), .by = "agent"},
 };
 const size_t nd_ncheck_defs = sizeof(nd_check_defs) / sizeof(nd_check_defs[0]);
 

@@ -359,6 +359,132 @@ static int read_rules(const char *path, bool optional, char **text, size_t *len,
 	return nd_read_file(path, ND_RULES_MAX, text, len, e) < 0 ? ND_NS_ERROR : ND_NS_OK;
 }
 
+/* The executable file name in a folder of $PATH (the usual folders when it is
+ * unset: execvp's default has no sbin), into buf; NULL when there is none. */
+static const char *in_path(const char *name, char *buf, size_t bufsz)
+{
+	const char *path = getenv("PATH");
+
+	if (!path || !*path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+
+		if (n && n + strlen(name) + 2 <= bufsz) {
+			snprintf(buf, bufsz, "%.*s/%s", (int)n, path, name);
+			if (access(buf, X_OK) == 0)
+				return buf;
+		}
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	return NULL;
+}
+
+size_t nd_rules_count(const char *text, size_t len, bool *hint)
+{
+	size_t n = 0;
+
+	*hint = false;
+	for (size_t i = 0; i < len;) {
+		const char *l = text + i, *nl = memchr(l, '\n', len - i);
+		size_t ll = nl ? (size_t)(nl - l) : len - i;
+
+		if (ll >= 3 && l[0] == '-' && l[1] == 'A' && l[2] == ' ')
+			n++;
+		else if ((ll >= 19 && memcmp(l, ":KUBE-IPTABLES-HINT", 19) == 0) ||
+			 (ll >= 20 && memcmp(l, ":KUBE-KUBELET-CANARY", 20) == 0))
+			*hint = true;
+		i += ll + 1;
+	}
+	return n;
+}
+
+/*
+ * The node's live iptables rules. iptables 1.8 has two back ends and a
+ * node uses one: kube-proxy's image decides as its iptables wrapper does,
+ * and so does netdiag: the back end holding kubelet's or kube-proxy's hint
+ * chains (KUBE-IPTABLES-HINT, KUBE-KUBELET-CANARY; nft first), else the one
+ * with more rules (nft on a tie); plain iptables-save when neither variant
+ * is installed. A variant that cannot run is passed over; only when every
+ * one fails is it an error (the first failure).
+ */
+static int live_iptables(char **text, size_t *len, const char **origin, struct nd_err *e)
+{
+	static const char *const variant[2] = {"iptables-nft-save", "iptables-legacy-save"};
+	static const char *const shown[2] = {"iptables-nft-save (live)",
+					     "iptables-legacy-save (live)"};
+	char *out[2] = {NULL, NULL};
+	size_t olen[2] = {0, 0}, rules[2] = {0, 0};
+	bool hint[2] = {false, false}, ran[2] = {false, false}, any = false;
+	struct nd_err first = {{0}};
+	int pick;
+
+	for (int k = 0; k < 2; k++) {
+		char exe[4096];
+		const char *argv[] = {in_path(variant[k], exe, sizeof(exe)), NULL};
+		struct nd_err ke;
+
+		if (!argv[0])
+			continue;
+		any = true;
+		if (nd_run_capture(argv, ND_RULES_MAX, 30000, &out[k], &olen[k], &ke) < 0) {
+			if (!first.msg[0])
+				first = ke;
+			continue;
+		}
+		ran[k] = true;
+		rules[k] = nd_rules_count(out[k], olen[k], &hint[k]);
+	}
+	if (!any) {
+		char exe[4096];
+		const char *argv[] = {in_path("iptables-save", exe, sizeof(exe)), NULL};
+
+		if (!argv[0])
+			argv[0] = "iptables-save";   /* it cannot run: the error says so */
+		*origin = "iptables-save (live)";
+		return nd_run_capture(argv, ND_RULES_MAX, 30000, text, len, e) < 0 ? ND_NS_ERROR
+										   : ND_NS_OK;
+	}
+	if (!ran[0] && !ran[1]) {
+		*e = first;
+		*origin = shown[0];
+		return ND_NS_ERROR;
+	}
+	pick = !ran[0] ? 1 : !ran[1] ? 0 : hint[0] ? 0 : hint[1] ? 1 : rules[1] > rules[0] ? 1 : 0;
+	*text = out[pick];
+	*len = olen[pick];
+	free(out[1 - pick]);
+	*origin = shown[pick];
+	return ND_NS_OK;
+}
+
+/*
+ * kube-proxy's nftables table (its nftables mode, facts §6.6), when nft is
+ * installed: ABSENT without nft or without the table (nft: "No such file or
+ * directory"), an error when it cannot be listed (no CAP_NET_ADMIN).
+ */
+static int live_nft(char **text, size_t *len, const char **origin, struct nd_err *e)
+{
+	char exe[4096];
+	const char *argv[] = {in_path("nft", exe, sizeof(exe)), "list", "table", "ip", "kube-proxy",
+			      NULL};
+	struct nd_err ne;
+
+	if (!argv[0])
+		return ND_NS_ABSENT;
+	*origin = "nft list table ip kube-proxy (live)";
+	if (nd_run_capture(argv, ND_RULES_MAX, 30000, text, len, &ne) == 0)
+		return ND_NS_OK;
+	*text = NULL;
+	*len = 0;
+	if (strstr(ne.msg, "No such file or directory"))
+		return ND_NS_ABSENT;
+	*e = ne;
+	return ND_NS_ERROR;
+}
+
 int nd_node_src_rules(const struct nd_node_src *s, size_t i, enum nd_rules_kind kind,
 		      struct nd_arena *a, char **text, size_t *len, const char **origin,
 		      struct nd_err *e)
@@ -384,14 +510,11 @@ int nd_node_src_rules(const struct nd_node_src *s, size_t i, enum nd_rules_kind 
 		*origin = s->files[kind];
 		return read_rules(*origin, false, text, len, e);
 	}
-	/* on a node without dumps given: read the live iptables rules */
-	if (kind == ND_RULES_IPTABLES && s->root && !any_rule_file(s)) {
-		static const char *const argv[] = {"iptables-save", NULL};
-
-		*origin = "iptables-save (live)";
-		return nd_run_capture(argv, ND_RULES_MAX, 30000, text, len, e) < 0 ? ND_NS_ERROR
-										   : ND_NS_OK;
-	}
+	/* on a node without dumps given: read the live rules */
+	if (kind == ND_RULES_IPTABLES && s->root && !any_rule_file(s))
+		return live_iptables(text, len, origin, e);
+	if (kind == ND_RULES_NFT && s->root && !any_rule_file(s))
+		return live_nft(text, len, origin, e);
 	return ND_NS_ABSENT;
 }
 

@@ -115,10 +115,18 @@ int nd_node_src_conntrack(const struct nd_node_src *s, size_t i, struct nd_arena
 
 /*
  * Node i's kube-proxy rule dump of one kind: its bytes (malloc'd, NUL-ended,
- * the caller frees them) and where they came from (a path, or
- * "iptables-save (live)", in a).
+ * the caller frees them) and where they came from (a path, or the live
+ * command: "iptables-nft-save (live)", "iptables-legacy-save (live)",
+ * "iptables-save (live)"). Live, on a node without dumps given, the back
+ * end of iptables the node uses is chosen as kube-proxy's iptables wrapper
+ * chooses it (see source.c: the hint chains, else the more rules), and
+ * kube-proxy's nftables table is listed when nft is installed
+ * ("nft list table ip kube-proxy (live)"; ABSENT without nft or the table).
  */
 #define ND_RULES_MAX (256u << 20)
+/* The "-A " rule lines of an iptables-save dump; *hint: it has kubelet's or
+ * kube-proxy's hint chain (:KUBE-IPTABLES-HINT, :KUBE-KUBELET-CANARY). */
+size_t nd_rules_count(const char *text, size_t len, bool *hint);
 int nd_node_src_rules(const struct nd_node_src *s, size_t i, enum nd_rules_kind kind,
 		      struct nd_arena *a, char **text, size_t *len, const char **origin,
 		      struct nd_err *e);

@@ -72,6 +72,19 @@ check "agent --raw-max: what does not fit is dropped and named, never cut" sh -c
 	jq -e '.node_files | .dropped > 0 and .bytes <= 1024 and (.skipped[0] | test(\"resolv.conf: over the size bound\")) and (.files | map(.path) | index(\"resolv.conf\") == null)'"
 check_rc "agent: --raw-max out of range is a usage error" 2 agent --raw-files --raw-max 12
 check_rc "agent: unknown argument" 2 agent extra
+# the node's network: nothing is sent without a name to ask (this root has a
+# resolv.conf but no kubelet kubeconfig), and the rows say why they did not run
+check "agent: no kubelet kubeconfig: node-dns and node-apiserver skipped with the reason" sh -c "'$ND' agent --node-root '$R' --node n1 --snapshot '$B' --iptables-save '$WORK/rules' -o json |
+	jq -e '(.checks[] | select(.id == \"node-dns\") | .status == \"skip\" and (.reason | test(\"no name to ask\"))) and (.checks[] | select(.id == \"node-apiserver\") | .status == \"skip\" and (.reason | test(\"no kubelet kubeconfig under\")))'"
+check "agent --no-probe: both skipped, said so" sh -c "'$ND' agent --node-root '$R' --node n1 --snapshot '$B' --iptables-save '$WORK/rules' -o json --no-probe --dns-name example.com |
+	jq -e '[.checks[] | select(.id == \"node-dns\" or .id == \"node-apiserver\") | .status + \" \" + .reason] == [\"skip not probed (--no-probe)\", \"skip not probed (--no-probe)\"]'"
+check_rc "agent: an empty --dns-name is a usage error" 2 agent --dns-name ''
+check_rc "agent: at most 4 --dns-name" 2 agent --no-probe --dns-name a --dns-name b --dns-name c --dns-name d --dns-name e
+mkdir -p "$R/var/lib/kubelet"
+echo 'clusters: [' > "$R/var/lib/kubelet/kubeconfig"
+check "agent: a kubelet kubeconfig that cannot be read errors node-apiserver, named" sh -c "'$ND' agent --node-root '$R' --node n1 --snapshot '$B' --iptables-save '$WORK/rules' -o json |
+	jq -e '(.checks[] | select(.id == \"node-apiserver\") | .status == \"error\" and (.reason | test(\"var/lib/kubelet/kubeconfig\"))) and .summary.verdict == \"incomplete\"'"
+rm -rf "$R/var/lib/kubelet"
 
 # exec: $! must be netdiag itself, not a subshell running the function
 "$ND" agent --node-root "$R" --node n1 --snapshot "$B" --iptables-save "$WORK/rules" -o json --stay > "$WORK/stay.json" 2>/dev/null &

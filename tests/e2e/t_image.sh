@@ -10,8 +10,9 @@
 . "$TOP/tests/e2e/lib.sh"
 
 if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1 ||
-   ! command -v chroot >/dev/null 2>&1 || ! command -v jq >/dev/null 2>&1; then
-	not_ok "image: root, unshare, chroot and jq are needed"
+   ! command -v chroot >/dev/null 2>&1 || ! command -v jq >/dev/null 2>&1 ||
+   ! command -v nft >/dev/null 2>&1; then
+	not_ok "image: root, unshare, chroot, jq and nft are needed"
 	exit 0
 fi
 
@@ -23,16 +24,24 @@ if ! out=$(sh "$TOP/scripts/mkrootfs" "$ND" "$(dirname "$ND")/locale" "$PREFIX" 
 fi
 ok "image: mkrootfs builds the root filesystem"
 
-# the libraries: exactly ldd's closure, by real path
+# the libraries: exactly ldd's closure (of netdiag, and of iptables' save tools
+# and their extension modules, which are shared objects too), by real path
+XT=$(dirname "$(find "$R/usr/lib" -name libxt_comment.so | head -n 1)")
+XT=${XT#"$R"}
 t_libs() {
-	ldd "$ND" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
+	{ ldd "$ND" /usr/sbin/xtables-nft-multi /usr/sbin/xtables-legacy-multi /usr/sbin/nft "$XT"/*.so |
+		awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $1 !~ /:$/ { print $1 }'
+	  ls "$XT"/*.so; } |
 		while read -r l; do readlink -f "$l"; done | sort -u > "$WORK/want.libs"
 	(cd "$R" && find . -type f -name '*.so*' | sed 's|^\.||') | sort > "$WORK/got.libs"
 	diff "$WORK/want.libs" "$WORK/got.libs"
 }
-check "image: the rootfs holds exactly the libraries ldd names" t_libs
-t_noshell() { ! [ -e "$R/bin/sh" ] && ! [ -e "$R/usr/bin/sh" ] && [ ! -d "$R/usr/bin" ]; }
-check "image: no shell, no other programs" t_noshell
+check "image: the rootfs holds exactly the libraries ldd names (netdiag's, iptables')" t_libs
+t_noshell() {
+	! [ -e "$R/bin/sh" ] && ! [ -e "$R/usr/bin/sh" ] && [ ! -d "$R/usr/bin" ] &&
+		test "$(cd "$R/usr/sbin" && ls | tr '\n' ' ')" = "iptables-legacy-save iptables-nft-save iptables-save nft xtables-legacy-multi xtables-nft-multi "
+}
+check "image: no shell; the only other programs are iptables' save tools and nft" t_noshell
 t_bad() {
 	! sh "$TOP/scripts/mkrootfs" "$ND" "$WORK/nosuch" "$PREFIX" "$WORK/r2" 2>"$WORK/e" &&
 		grep -q "cannot read '$WORK/nosuch'" "$WORK/e"
@@ -71,6 +80,15 @@ run json "$CH" "$R" $ND diagnose --snapshot tmp/b -o json
 run tgz "$CH" "$R" $ND diagnose --snapshot tmp/b.tar.gz -o json
 run it "$CH" "$R" $ND --lang it diagnose --snapshot tmp/b
 run en "$CH" "$R" $ND diagnose --snapshot tmp/b
+# kube-proxy-style rules in this namespace, one table per back end: the agent in the
+# rootfs reads the live rules with the image's own iptables (the nft ones: more rules)
+printf '*nat\n:KUBE-SERVICES - [0:0]\n-A KUBE-SERVICES -d 10.0.0.1/32 -p tcp -m comment --comment "default/kubernetes:https cluster IP" -m tcp --dport 443 -j RETURN\n-A KUBE-SERVICES -j RETURN\nCOMMIT\n' |
+	iptables-nft-restore
+printf '*nat\n:KUBE-LEGACY-ONLY - [0:0]\nCOMMIT\n' | iptables-legacy-restore
+# and kube-proxy's nftables table (its nftables mode), read with the image's nft
+printf 'table ip kube-proxy {\n map service-ips {\n  type ipv4_addr . inet_proto . inet_service : verdict\n  comment "ClusterIP, ExternalIP and LoadBalancer IP traffic"\n }\n chain services {\n  ip daddr . meta l4proto . th dport vmap @service-ips\n }\n}\n' |
+	nft -f -
+run agent "$CH" "$R" $ND agent --node-root / --node aks-nodepool1-12345678-vmss000000 --snapshot tmp/b --no-probe --raw-files -o json
 # an API server and a "pod" both in the rootfs, on this namespace's loopback
 "$CH" "$R" $ND serve --snapshot tmp/b --listen 127.0.0.1:0 --write-kubeconfig /tmp/kc \
 	--spool-dir /tmp > "$O/serve.out" 2> "$O/serve.err" &
@@ -154,3 +172,19 @@ t_ca() {
 		{ echo "without: $(cat "$WORK/o/ca_no.err")"; echo "with: $(cat "$WORK/o/ca_yes.err")"; head -c 1500 "$WORK/o/ca_yes.out"; return 1; }
 }
 check "image: TLS trusts the image's CA bundle (/etc/ssl/certs/ca-certificates.crt) and only it" t_ca
+t_rules() {
+	j="$WORK/o/agent.out"
+	jq -r 'select(.schema) | .node_files.files[] | select(.path == "iptables-save.txt") | .base64' "$j" |
+		base64 -d > "$WORK/o/agent.rules" &&
+		grep -q 'default/kubernetes:https cluster IP' "$WORK/o/agent.rules" &&
+		grep -q 'iptables-nft-save' "$WORK/o/agent.rules" &&
+		! grep -q 'KUBE-LEGACY-ONLY' "$WORK/o/agent.rules" ||
+		{ echo "exit $(rc agent): $(cat "$WORK/o/agent.err")"; head -c 1500 "$WORK/o/agent.rules"; return 1; }
+}
+check "image: the agent in the rootfs reads the node's live rules with the image's iptables-nft-save" t_rules
+t_nft() {
+	jq -r 'select(.schema) | .node_files.files[] | select(.path == "nft.txt") | .base64' "$WORK/o/agent.out" |
+		base64 -d > "$WORK/o/agent.nft" && grep -q 'map service-ips' "$WORK/o/agent.nft" ||
+		{ echo "exit $(rc agent): $(cat "$WORK/o/agent.err")"; head -c 600 "$WORK/o/agent.nft"; return 1; }
+}
+check "image: ... and kube-proxy's nftables table with the image's nft" t_nft

@@ -139,10 +139,11 @@ t_ds() {
 		.nodeSelector == {\"kubernetes.io/os\": \"linux\"} and
 		(.volumes | map(select(.name == \"host\"))[0].hostPath.path == \"/\") and
 		(.containers[0].volumeMounts | map(select(.name == \"host\"))[0] | .readOnly == true and .mountPath == \"/host\") and
-		(.containers[0].securityContext | .privileged == false and .readOnlyRootFilesystem == true and .allowPrivilegeEscalation == false)" &&
+		(.containers[0].securityContext | .privileged == false and .readOnlyRootFilesystem == true and .allowPrivilegeEscalation == false and
+		 .capabilities == {drop: [\"ALL\"], add: [\"NET_ADMIN\"]})" &&
 		all fleet "$RO" && all fleet 'map(select(.kind == "Namespace"))[0].metadata.name == "ops"'
 }
-check "manifest: fleet's DaemonSet: hostNetwork, read-only hostPath /, every taint, Linux nodes" t_ds
+check "manifest: fleet's DaemonSet: hostNetwork, read-only hostPath /, every taint, Linux nodes, only NET_ADMIN" t_ds
 
 # serve's OpenAPI v3, which kubectl read above
 cacert() { sed -n 's/^ *certificate-authority-data: *//p' "$KC" | base64 -d > "$WORK/ca.pem"; }

@@ -10,6 +10,8 @@
     writes DIR/cluster/{nodes,pods,services,endpointslices,daemonsets}.json
   fleetgen.py rules DIR RULES [DROP_SVC]   kube-proxy iptables-restore text for the
       Services of DIR/cluster/services.json (without DROP_SVC's chain when given)
+  fleetgen.py nft DIR OUT   kube-proxy's nftables mode for the same Services: the
+      'table ip kube-proxy' that 'nft -f' loads (facts §6.6)
 
 Chain names come from kube-proxy's algorithm (facts §6.2) as in labgen.py.
 """
@@ -104,6 +106,46 @@ def cluster(d):
         write("%s/cluster/%s.json" % (d, kind), {"apiVersion": "v1", "kind": "List",
                                                  "items": items})
 
+def nft_chain(kind, rest):
+    return "%s-%s-%s" % (kind, h(rest, 8), rest)
+
+def nft(d, path):
+    with open(d + "/cluster/services.json") as f:
+        svcs = json.load(f)["items"]
+    with open(d + "/cluster/endpointslices.json") as f:
+        slices = {s["metadata"]["labels"]["kubernetes.io/service-name"]: s
+                  for s in json.load(f)["items"]}
+    elems, chains = [], []
+    for s in svcs:
+        name, cip = s["metadata"]["name"], s["spec"]["clusterIP"]
+        sp = s["spec"]["ports"][0]
+        r = "default/%s/tcp/%s" % (name, sp["name"])
+        svc = nft_chain("service", r)
+        elems.append("%s . tcp . %d : goto %s" % (cip, sp["port"], svc))
+        eps = [e["addresses"][0] for e in slices[name]["endpoints"]]
+        vm = []
+        for i, ip in enumerate(eps):
+            ep = nft_chain("endpoint", "%s__%s/%d" % (r, ip, sp["targetPort"]))
+            chains.append("\tchain %s {\n\t\tip saddr %s jump mark-for-masquerade\n"
+                          "\t\tmeta l4proto tcp dnat to %s:%d\n\t}" % (ep, ip, ip, sp["targetPort"]))
+            vm.append("%d : goto %s" % (i, ep))
+        chains.append("\tchain %s {\n\t\tip daddr %s tcp dport %d jump mark-for-masquerade\n"
+                      "\t\tnumgen random mod %d vmap { %s }\n\t}"
+                      % (svc, cip, sp["port"], len(eps), ", ".join(vm)))
+    out = ["table ip kube-proxy {", "\tcomment \"rules for kube-proxy\"",
+           "\tmap service-ips {", "\t\ttype ipv4_addr . inet_proto . inet_service : verdict",
+           "\t\tcomment \"ClusterIP, ExternalIP and LoadBalancer IP traffic\""]
+    if elems:
+        out.append("\t\telements = { %s }" % ", ".join(elems))
+    out += ["\t}", "\tchain mark-for-masquerade {", "\t\tmeta mark set meta mark | 0x00004000",
+            "\t}", "\tchain services {",
+            "\t\tip daddr . meta l4proto . th dport vmap @service-ips", "\t}",
+            "\tchain nat-prerouting {",
+            "\t\ttype nat hook prerouting priority dstnat; policy accept;",
+            "\t\tjump services", "\t}"] + chains + ["}"]
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
 def rules(d, path, drop):
     with open(d + "/cluster/services.json") as f:
         svcs = json.load(f)["items"]
@@ -150,3 +192,5 @@ if __name__ == "__main__":
         cluster(sys.argv[2])
     elif sys.argv[1] == "rules":
         rules(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
+    elif sys.argv[1] == "nft":
+        nft(sys.argv[2], sys.argv[3])

@@ -40,6 +40,7 @@ kube-proxy-not-running kube-proxy-rules-missing netpol-denies
 kubernetes-service-no-endpoints incluster-apiserver-unreachable
 incluster-forbidden netpol-blocks-apiserver egress-blocked
 private-dns-unresolvable kube-apiserver-not-running
+node-dns-failure node-apiserver-unreachable
 "
 
 # Evidence fields the checks emit (DESIGN section 4 and src/checks/*.c):
@@ -61,6 +62,8 @@ kube-proxy-not-running node daemonset pod node_ready reason
 netpol-denies source destination port policies
 kubernetes-service-no-endpoints service cluster_ip endpoints endpoint_slices endpoints_objects
 incluster-forbidden user verb resource namespace
+node-dns-failure node server file name result failed answers addresses ms
+node-apiserver-unreachable node target kubeconfig address stage error detail stages duration_ms
 "
 
 nfail=0
