@@ -494,17 +494,14 @@ static const char *explained(struct s1 *s, const char *what)
 
 /*
  * The authenticated GET failed for a reason that says nothing of the
- * credentials: the deadline passed mid-answer, the body was cut, too big or
- * a bomb, or a 2xx was no Kubernetes object.
+ * credentials (anything but 401, 403 or no credentials at all): the deadline
+ * passed mid-answer, the body was cut, too big or a bomb, a 2xx was no
+ * Kubernetes object, a redirect, 429, 5xx, the connection broke.
  */
 static bool auth_unproven(const struct nd_probe_result *p)
 {
-	if ((p->auth.http >= 200 && p->auth.http < 300) || p->auth.http == 429 ||
-	    p->auth.http >= 500)
-		return true;
-	return !p->auth.http && (strcmp(p->auth.fail, "timeout") == 0 ||
-				 strcmp(p->auth.fail, "truncated") == 0 ||
-				 strcmp(p->auth.fail, "body-too-big") == 0);
+	return p->auth.http != 401 && p->auth.http != 403 &&
+	       strcmp(p->auth.fail, "credentials") != 0;
 }
 
 static void stages(struct s1 *s)

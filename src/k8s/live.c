@@ -130,7 +130,15 @@ static int on_item(const struct nd_json *obj, size_t off, const char *list_kind,
 		   struct nd_err *e)
 {
 	struct job *j = ctx;
+	const char *kind = nd_json_str(nd_json_get(obj, "kind"));
 
+	/* the answer to /api/v1/pods is a PodList of Pods: anything else is not this API's */
+	if ((list_kind && strcmp(list_kind, j->list_kind) != 0 && strcmp(list_kind, "List") != 0) ||
+	    (kind && strcmp(kind, j->k->kind_name) != 0))
+		return nd_err_set(e, "the answer holds a %.60s where a %s of %s was asked for: not "
+				  "a Kubernetes API server's answer", kind && strcmp(kind,
+				  j->k->kind_name) != 0 ? kind : list_kind, j->list_kind,
+				  j->k->kind_name);
 	if (j->skip_left > 0) {
 		j->skip_left--;
 		return 0;

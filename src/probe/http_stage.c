@@ -244,7 +244,14 @@ void nd_probe_http_stages(const struct nd_kubeconfig *kc, const struct nd_probe_
 	stage_from(&out->auth, g, t0, false);
 	if (out->auth.status == ND_STAGE_PASS)
 		object_kind(out, g);
-	if (out->auth.status == ND_STAGE_PASS && !out->auth_object[0]) {
+	if (out->auth.status == ND_STAGE_PASS && out->auth_object[0] && !o->auth_path &&
+	    strcmp(out->auth_object, "PodList") != 0) {
+		out->auth.status = ND_STAGE_FAIL;
+		snprintf(out->auth.fail, sizeof(out->auth.fail), "not-kubernetes");
+		snprintf(out->auth.detail, sizeof(out->auth.detail), "HTTP %ld, but the answer to a "
+			 "list of pods is a %.60s, not a PodList: not the API server's answer",
+			 out->auth.http, out->auth_object);
+	} else if (out->auth.status == ND_STAGE_PASS && !out->auth_object[0]) {
 		/* a 2xx that is no Kubernetes object: a proxy's page, not the API server */
 		char start[48];
 		size_t i, k = 0;
