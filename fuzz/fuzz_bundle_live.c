@@ -14,8 +14,9 @@
  * The two cluster models must hold the same objects with the same decoded
  * fields. What the live client cannot see by design is left out: objects
  * whose apiVersion is not the one it lists (events.k8s.io Events, a Pod of
- * another group), and objects met twice in the file (the bundle keeps the
- * last one read and warns). The first byte sets the page size (1-8) and the
+ * another group), and objects met twice in the file of the kinds whose
+ * copies the model keeps (Endpoints, Events, RBAC: the model does not
+ * dedupe them). Of the others both keep the last one read. The first byte sets the page size (1-8) and the
  * piece size of the push feed.
  */
 #include <stddef.h>
@@ -116,6 +117,18 @@ static int on_scan(const struct nd_json *obj, size_t off, const char *list_kind,
 	return 0;
 }
 
+/* Kinds whose copies the model drops, the last one read kept (nd_model_finish). */
+static bool deduped(const char *kind)
+{
+	static const char *const k[] = {"Pod", "Node", "Namespace", "Service", "DaemonSet",
+					"NetworkPolicy", "ServiceAccount", "NodeNetworkConfig"};
+
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		if (strcmp(kind, k[i]) == 0)
+			return true;
+	return false;
+}
+
 /* Whether the object "Kind ns/name" is one both paths must agree on. */
 static bool compared(const struct scan *sc, const char *kind, const char *ns, const char *name)
 {
@@ -124,7 +137,7 @@ static bool compared(const struct scan *sc, const char *kind, const char *ns, co
 	snprintf(key, sizeof(key), "%s %s/%s", kind, ns ? ns : "", name ? name : "");
 	for (size_t i = 0; i < sc->n; i++)
 		if (strcmp(sc->v[i].key, key) == 0)
-			return sc->v[i].n == 1 && sc->v[i].visible;
+			return sc->v[i].visible && (sc->v[i].n == 1 || deduped(kind));
 	return false;   /* not in the file as such: must not appear at all */
 }
 
