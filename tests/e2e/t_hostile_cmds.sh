@@ -98,6 +98,10 @@ EOF
 echo "netdiag: starting" > "$FB/logs/netdiag/agent-n1.log"
 echo "netdiag: starting" > "$FB/logs/netdiag/agent-n2.log"
 
+# egress's data: one destination, on loopback (port 9: nothing listens)
+jq '.destinations = [.destinations[0] | .probe = "127.0.0.1" | .port = 9 | .scheme = "tcp" | del(.alpn)]' \
+	"$TOP/data/aks-egress.json" > "$WORK/egress.json"
+
 # What each mode must be called, whichever command met it.
 why() {
 	case $1 in
@@ -160,6 +164,11 @@ for m in $MODES; do
 	sa_dir "$KC"
 	attack "$m: incluster" "1 3" "$w" env KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT="$PORT" \
 		"$ND" --timeout 2s incluster --sa-dir "$WORK/sa" --resolv-conf "$WORK/resolv" --pod default/x -o json
+	# egress asks without credentials (serve says 401): the destination answers; the
+	# data's one destination (port 9, closed) is the finding
+	attack "$m: egress --also" "1" "127.0.0.1 port 9 is blocked" "$ND" --timeout 2s egress \
+		--data "$WORK/egress.json" --dns-server 127.0.0.1:9 --ca-file "$WORK/sa/ca.crt" \
+		--also "https://127.0.0.1:$PORT" -o json
 	serve_down
 	# only the access review is hostile: the RBAC objects are read, the API server's answer is not
 	serve_up "$m" /apis/authorization.k8s.io/
@@ -224,8 +233,6 @@ EOF
 	echo default > "$WORK/rawsa/namespace"
 }
 raw_down() { kill -- "-$RSP" 2>/dev/null; wait "$RSP" 2>/dev/null; }
-jq '.destinations = [.destinations[0] | .probe = "127.0.0.1" | .port = 9 | .scheme = "tcp" | del(.alpn)]' \
-	"$TOP/data/aks-egress.json" > "$WORK/egress.json"
 
 for m in ${HOSTILE_RAW-header-drip huge-chunk chunk-overflow tls-stall}; do
 	case $m in
