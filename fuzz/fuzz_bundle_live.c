@@ -138,7 +138,7 @@ static bool compared(const struct scan *sc, const char *kind, const char *ns, co
 	for (size_t i = 0; i < sc->n; i++)
 		if (strcmp(sc->v[i].key, key) == 0)
 			return sc->v[i].visible && (sc->v[i].n == 1 || deduped(kind));
-	return false;   /* not in the file as such: must not appear at all */
+	return true;    /* not in the file as such: a line that cannot match */
 }
 
 /* ---- a model as lines of text, one per object, sorted ---- */

@@ -88,6 +88,9 @@ static const struct terr type_errors[] = {
 	{"{\"kind\":\"Service\",\"metadata\":{\"name\":\"s\",\"namespace\":\"n\"},\"spec\":{\"ports\":{}}}",
 	 "spec.ports: expected an array, got an object"},
 	{"{\"kind\":\"Node\",\"metadata\":{}}", "metadata.name: missing"},
+	/* serve's store drops it too: both paths must agree (fuzz_bundle_live) */
+	{"{\"kind\":\"Pod\",\"metadata\":{\"name\":\"\",\"namespace\":\"n\"}}",
+	 "metadata.name: empty"},
 	{"{\"kind\":\"Pod\"}", "metadata: missing"},
 	{"{\"kind\":7}", "\"kind\" must be a string"},
 	{"{\"metadata\":{\"name\":\"x\"}}", "object without \"kind\""},
