@@ -16,7 +16,8 @@
  * whose apiVersion is not the one it lists (events.k8s.io Events, a Pod of
  * another group), and objects met twice in the file of the kinds whose
  * copies the model keeps (Endpoints, Events, RBAC: the model does not
- * dedupe them). Of the others both keep the last one read. The first byte sets the page size (1-8) and the
+ * dedupe them), or when a copy does not decode (the bundle keeps the one
+ * that does, serve the last). Of the others both keep the last one read. The first byte sets the page size (1-8) and the
  * piece size of the push feed.
  */
 #include <stddef.h>
@@ -73,13 +74,21 @@ struct seen {
 	char *key;              /* "Kind ns/name" */
 	unsigned n;
 	bool visible;           /* of an apiVersion the live client lists */
+	bool bad;               /* a copy the model refuses (a field of the wrong type) */
 };
 struct scan {
 	struct seen *v;
 	size_t n, cap;
 	const struct nd_live_kind *kinds;
 	size_t nkinds;
+	struct nd_model *scratch;   /* where each object is tried alone */
 };
+
+/* Node and Namespace are cluster-scoped: a namespace they give is not theirs. */
+static const char *scoped_ns(const char *kind, const char *ns)
+{
+	return strcmp(kind, "Node") == 0 || strcmp(kind, "Namespace") == 0 ? NULL : ns;
+}
 
 static int on_scan(const struct nd_json *obj, size_t off, const char *list_kind, void *ctx,
 		   struct nd_err *e)
@@ -91,11 +100,13 @@ static int on_scan(const struct nd_json *obj, size_t off, const char *list_kind,
 	const char *ns = nd_json_str(nd_json_get(md, "namespace"));
 	const char *name = nd_json_str(nd_json_get(md, "name"));
 	char kbuf[128], key[1024];
-	bool visible = false;
+	bool visible = false, bad;
+	struct nd_err oe;
 	size_t i;
 
 	(void)off;
 	(void)e;
+	bad = nd_model_add_object(sc->scratch, obj, list_kind, &oe) < 0;
 	if (!kind && list_kind && strlen(list_kind) > 4 && strlen(list_kind) < sizeof(kbuf)) {
 		snprintf(kbuf, sizeof(kbuf), "%.*s", (int)strlen(list_kind) - 4, list_kind);
 		kind = kbuf;
@@ -105,15 +116,17 @@ static int on_scan(const struct nd_json *obj, size_t off, const char *list_kind,
 	for (i = 0; i < sc->nkinds; i++)
 		if (strcmp(sc->kinds[i].kind_name, kind) == 0)
 			visible = !av || strcmp(av, sc->kinds[i].api_version) == 0;
+	ns = scoped_ns(kind, ns);
 	snprintf(key, sizeof(key), "%s %s/%s", kind, ns ? ns : "", name);
 	for (i = 0; i < sc->n; i++)
 		if (strcmp(sc->v[i].key, key) == 0) {
 			sc->v[i].n++;
 			sc->v[i].visible = sc->v[i].visible && visible;
+			sc->v[i].bad = sc->v[i].bad || bad;
 			return 0;
 		}
 	ND_GROW(sc->v, sc->cap, sc->n + 1);
-	sc->v[sc->n++] = (struct seen){nd_xstrdup(key), 1, visible};
+	sc->v[sc->n++] = (struct seen){nd_xstrdup(key), 1, visible, bad};
 	return 0;
 }
 
@@ -134,10 +147,12 @@ static bool compared(const struct scan *sc, const char *kind, const char *ns, co
 {
 	char key[1024];
 
+	ns = scoped_ns(kind, ns);
 	snprintf(key, sizeof(key), "%s %s/%s", kind, ns ? ns : "", name ? name : "");
 	for (size_t i = 0; i < sc->n; i++)
 		if (strcmp(sc->v[i].key, key) == 0)
-			return sc->v[i].visible && (sc->v[i].n == 1 || deduped(kind));
+			return sc->v[i].visible &&
+			       (sc->v[i].n == 1 || (deduped(kind) && !sc->v[i].bad));
 	return true;    /* not in the file as such: a line that cannot match */
 }
 
@@ -445,6 +460,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kinds = nd_live_kinds(&nk);
 	sc.kinds = kinds;
 	sc.nkinds = nk;
+	sc.scratch = nd_model_new();
 	if (nd_json_stream_file(file, NULL, on_scan, &sc, &e) < 0)
 		goto out;
 
@@ -489,6 +505,7 @@ out:
 	for (i = 0; i < sc.n; i++)
 		free(sc.v[i].key);
 	free(sc.v);
+	nd_model_free(sc.scratch);
 	free(kinds);
 	return 0;
 }
