@@ -207,7 +207,8 @@ EOF
 raw_up() {
 	tries=0
 	while [ $tries -lt 20 ]; do
-		RP=$(( 20000 + ($$ * 7 + tries * 997 + $(date +%N | cut -c1-5)) % 40000 ))
+		ns=$(date +%N | cut -c1-5 | sed 's/^0*//')
+		RP=$(( 20000 + ($$ * 7 + tries * 997 + ${ns:-0}) % 40000 ))
 		if [ "$2" = TLS ]; then
 			setsid socat "OPENSSL-LISTEN:$RP,bind=127.0.0.1,reuseaddr,fork,cert=$WORK/raw.pem,verify=0" \
 				"SYSTEM:sh $WORK/$1.sh" 2>/dev/null &
