@@ -28,7 +28,8 @@ static void progress(void *ctx, const struct nd_live_kind *k)
 int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 {
 	const struct nd_cmd *me = nd_cmd_find("collect");
-	struct nd_live_opts lo = {.timeout_ms = ctx->timeout_ms, .on_kind_done = progress};
+	struct nd_live_opts lo = {.timeout_ms = ctx->timeout_ms, .deadline_ms = ctx->deadline_ms,
+				  .on_kind_done = progress};
 	struct nd_kubeconfig *kc = NULL;
 	struct nd_live *lv = NULL;
 	struct nd_live_kind *kinds = NULL;
@@ -90,7 +91,7 @@ int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 		struct nd_collect_nodes_stats ns;
 		const char *agent_ns = ctx->ns ? ctx->ns : "netdiag";
 
-		if (nd_collect_nodes(lv, agent_ns, out, 16u << 20, nd_now_ms() + ctx->timeout_ms,
+		if (nd_collect_nodes(lv, agent_ns, out, 16u << 20, ctx->deadline_ms,
 				     &ns, &e) < 0) {
 			fprintf(stderr, "netdiag collect --nodes: %s\n", e.msg);
 			goto out;
@@ -100,6 +101,12 @@ int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 			ns.logs, ns.nodes, ns.files, ns.failed);
 	}
 	rc = ND_EXIT_OK;
+	for (i = 0; i < n; i++)
+		if (kinds[i].state == ND_LIVE_ERROR)
+			rc = ND_EXIT_NORUN;
+	if (rc != ND_EXIT_OK)
+		fprintf(stderr, "netdiag collect: %s\n",
+			_("the bundle is incomplete: a kind could not be read (above); exit 3"));
 out:
 	free(kinds);
 	nd_redact_free(rd);

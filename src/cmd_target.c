@@ -134,6 +134,8 @@ static void from_check(struct nd_ctx *ctx, const struct nd_np_engine *e,
 				      flows - denied, flows));
 }
 
+static int not_found(struct nd_ctx *ctx, const char *cmdname, enum nd_kind k, const char *what);
+
 int cmd_service(struct nd_ctx *ctx, int argc, char **argv)
 {
 	const struct nd_cmd *cmd = nd_cmd_find("service");
@@ -172,12 +174,9 @@ int cmd_service(struct nd_ctx *ctx, int argc, char **argv)
 		return nd_usage_error(cmd, _("--from needs NAMESPACE/POD or an IP address"));
 	name = split_name(ctx, arg, ns, sizeof(ns));
 	svc = nd_model_service(ctx->model, ns, name);
-	if (!svc) {
-		fprintf(stderr, "netdiag service: %s\n",
-			nd_report_printf(ctx->report, _("Service '%s/%s' is not in the source"), ns,
-					 name));
-		return ND_EXIT_USAGE;
-	}
+	if (!svc)
+		return not_found(ctx, "service", ND_K_SERVICE,
+				 nd_report_printf(ctx->report, "Service '%s/%s'", ns, name));
 	if (from) {
 		/* checked before any check runs: a usage error prints no report */
 		e = nd_np_engine_new(ctx->model);
@@ -203,6 +202,26 @@ int cmd_service(struct nd_ctx *ctx, int argc, char **argv)
 	return ND_EXIT_OK;
 }
 
+/*
+ * The object asked about is not in the model: a usage error, unless its
+ * kind could not be read from the API server; then nobody can tell (exit 3).
+ */
+static int not_found(struct nd_ctx *ctx, const char *cmdname, enum nd_kind k, const char *what)
+{
+	const char *why[ND_K__COUNT] = {0};
+
+	nd_live_source_unread(ctx->live, ctx->report, why);
+	if (why[k]) {
+		fprintf(stderr, "netdiag %s: %s\n", cmdname,
+			nd_report_printf(ctx->report, _("cannot tell whether %s exists: %s"), what,
+					 why[k]));
+		return ND_EXIT_NORUN;
+	}
+	fprintf(stderr, "netdiag %s: %s\n", cmdname,
+		nd_report_printf(ctx->report, _("%s is not in the source"), what));
+	return ND_EXIT_USAGE;
+}
+
 int cmd_pod(struct nd_ctx *ctx, int argc, char **argv)
 {
 	const struct nd_cmd *cmd = nd_cmd_find("pod");
@@ -217,11 +236,9 @@ int cmd_pod(struct nd_ctx *ctx, int argc, char **argv)
 		return rc;
 	name = split_name(ctx, arg, ns, sizeof(ns));
 	p = nd_model_pod(ctx->model, ns, name);
-	if (!p) {
-		fprintf(stderr, "netdiag pod: %s\n",
-			nd_report_printf(ctx->report, _("Pod '%s/%s' is not in the source"), ns, name));
-		return ND_EXIT_USAGE;
-	}
+	if (!p)
+		return not_found(ctx, "pod", ND_K_POD,
+				 nd_report_printf(ctx->report, "Pod '%s/%s'", ns, name));
 	scope.ns = ns;
 	scope.pod = name;
 	ctx->report->focus = (struct nd_subject){"Pod", p->m.ns, p->m.name};

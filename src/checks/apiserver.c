@@ -492,6 +492,18 @@ static const char *explained(struct s1 *s, const char *what)
 	return nd_report_printf(s->r, _("%s: explained by the private cluster"), what);
 }
 
+/*
+ * The authenticated GET failed for a reason that says nothing of the
+ * credentials (anything but 401, 403 or no credentials at all): the deadline
+ * passed mid-answer, the body was cut, too big or a bomb, a 2xx was no
+ * Kubernetes object, a redirect, 429, 5xx, the connection broke.
+ */
+static bool auth_unproven(const struct nd_probe_result *p)
+{
+	return p->auth.http != 401 && p->auth.http != 403 &&
+	       strcmp(p->auth.fail, "credentials") != 0;
+}
+
 static void stages(struct s1 *s)
 {
 	struct nd_report *r = s->r;
@@ -579,6 +591,17 @@ static void stages(struct s1 *s)
 		      : p->auth.http ? nd_report_printf(r, _("GET %s with %s credentials: HTTP %ld"),
 						       p->auth_path, p->auth_kind, p->auth.http)
 		      : nd_report_printf(r, "%s", p->auth.detail);
+	if (!skip && p->auth.status == ND_STAGE_FAIL && auth_unproven(p)) {
+		/* the answer never came whole, or was not the API's: the credentials
+		 * are not to blame and nothing is proven (incomplete, not a finding) */
+		nd_check_begin(r, "apiserver-auth", "S1");
+		nd_check_end(r, ND_CHECK_ERROR,
+			     nd_report_printf(r, _("GET %s with %s credentials: %s"), p->auth_path,
+					      p->auth_kind, p->status_message[0] ? p->status_message
+					      : p->auth.detail));
+		r->checks[r->nchecks - 1].duration_ms = p->auth.ms;
+		return;
+	}
 	stage(s, "apiserver-auth", skip ? ND_STAGE_NOT_RUN : p->auth.status, p->auth.ms, why,
 	      !skip && p->auth.status == ND_STAGE_FAIL &&
 	      (p->auth.http == 401 || p->auth.http == 403 || !p->auth.http) ? f_auth : NULL);

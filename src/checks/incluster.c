@@ -173,8 +173,9 @@ static const char *detail(struct nd_report *r, const struct nd_probe_result *p, 
 		return nd_report_printf(r, "GET %s: HTTP %ld, a %s, not a PodList", p->auth_path,
 					p->auth.http, p->auth_object[0] ? p->auth_object : "non-JSON answer");
 	return nd_report_printf(r, "GET %s: %s%s%s", p->auth_path,
-				p->auth.http ? nd_report_printf(r, "HTTP %ld", p->auth.http)
-					     : p->auth.detail,
+				p->auth.http && (p->auth.http < 200 || p->auth.http >= 300)
+				? nd_report_printf(r, "HTTP %ld", p->auth.http)
+				: p->auth.detail,   /* a 2xx cut, too big or not Kubernetes: says which */
 				p->status_message[0] ? ": " : "", p->status_message);
 }
 

@@ -49,12 +49,16 @@ static void add_error(struct nd_bundle *b, const char *file, const char *msg)
 struct seen_obj {
 	uint64_t key, content;
 	const char *file;        /* in files[] */
+	const char *kind, *ns, *name;   /* interned, only in a split file's second half */
 };
 struct nd_bundle_seen {
 	struct seen_obj *v;      /* open addressing, cap a power of two */
 	size_t n, cap;
 	char **files;
 	size_t nfiles;
+	/* set for the second half of a split file: its entries keep their
+	 * names (in the model's shared table) for seen_merge()'s messages */
+	struct nd_intern *names;
 };
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -89,33 +93,36 @@ static uint64_t content_hash(const struct nd_json *v)
 	}
 }
 
-static void note_object(struct nd_bundle *b, const struct nd_json *obj, const char *list_kind,
-			const char *file)
+static void add_conflict(struct nd_bundle *b, int klen, const char *kind, const char *ns,
+			 const char *name, const char *first, const char *file)
 {
-	struct nd_bundle_seen *sn = b->seen;
-	const struct nd_json *md = nd_json_get(obj, "metadata");
-	const char *kind = nd_json_str(nd_json_get(obj, "kind"));
-	const char *ns = nd_json_str(nd_json_get(md, "namespace"));
-	const char *name = nd_json_str(nd_json_get(md, "name"));
-	const char *av = nd_json_str(nd_json_get(obj, "apiVersion")), *slash;
-	uint64_t key, content;
-	size_t klen, i;
+	char msg[2400];
 
-	if (!sn || !name)
+	if (b->nconflicts >= MAX_ERRORS)
 		return;
-	klen = kind ? strlen(kind) : list_kind ? strlen(list_kind) - (strlen(list_kind) > 4 ? 4 : 0)
-						: 0;
-	key = fnv(1469598103934665603ULL, kind ? kind : list_kind ? list_kind : "", klen);
-	/* the API group too: events.k8s.io/v1 and v1 Events are one object seen twice */
-	slash = av ? strchr(av, '/') : NULL;
-	key = fnv(fnv(key, "@", 1), av ? av : "", slash ? (size_t)(slash - av) : 0);
-	key = fnv(fnv(key, "/", 1), ns ? ns : "", ns ? strlen(ns) : 0);
-	key = fnv(fnv(key, "/", 1), name, strlen(name));
-	content = content_hash(obj);
+	snprintf(msg, sizeof(msg), "%.*s %s%s%s is in '%.900s' and, different, in "
+		 "'%.900s': the last one read is used", klen, kind, ns ? ns : "",
+		 ns ? "/" : "", name, first, file);
+	b->conflicts = nd_xrealloc(b->conflicts, (b->nconflicts + 1) * sizeof(*b->conflicts));
+	b->conflicts[b->nconflicts].file = nd_xstrdup(file);
+	b->conflicts[b->nconflicts].msg = nd_xstrdup(msg);
+	b->nconflicts++;
+}
+
+static const char *seen_file(struct nd_bundle_seen *sn, const char *file)
+{
 	if (!sn->nfiles || strcmp(sn->files[sn->nfiles - 1], file) != 0) {
 		sn->files = nd_xrealloc(sn->files, (sn->nfiles + 1) * sizeof(*sn->files));
 		sn->files[sn->nfiles++] = nd_xstrdup(file);
 	}
+	return sn->files[sn->nfiles - 1];
+}
+
+/* The slot of key in sn (an empty one when it is not there), the table grown first. */
+static struct seen_obj *seen_slot(struct nd_bundle_seen *sn, uint64_t key)
+{
+	size_t i;
+
 	if ((sn->n + 1) * 2 > sn->cap) {
 		struct nd_bundle_seen old = *sn;
 
@@ -134,29 +141,83 @@ static void note_object(struct nd_bundle *b, const struct nd_json *obj, const ch
 		}
 		free(old.v);
 	}
-	for (i = key & (sn->cap - 1); sn->v[i].file; i = (i + 1) & (sn->cap - 1)) {
-		char msg[2400];
+	for (i = key & (sn->cap - 1); sn->v[i].file && sn->v[i].key != key;
+	     i = (i + 1) & (sn->cap - 1))
+		;
+	return &sn->v[i];
+}
 
-		if (sn->v[i].key != key)
-			continue;
-		if (sn->v[i].content != content && b->nconflicts < MAX_ERRORS) {
-			snprintf(msg, sizeof(msg), "%.*s %s%s%s is in '%.900s' and, different, in "
-				 "'%.900s': the last one read is used", (int)klen,
-				 kind ? kind : list_kind ? list_kind : "object", ns ? ns : "",
-				 ns ? "/" : "", name, sn->v[i].file, file);
-			b->conflicts = nd_xrealloc(b->conflicts,
-						   (b->nconflicts + 1) * sizeof(*b->conflicts));
-			b->conflicts[b->nconflicts].file = nd_xstrdup(file);
-			b->conflicts[b->nconflicts].msg = nd_xstrdup(msg);
-			b->nconflicts++;
-		}
-		sn->v[i].content = content;
-		sn->v[i].file = sn->files[sn->nfiles - 1];
+static void note_object(struct nd_bundle *b, const struct nd_json *obj, const char *list_kind,
+			const char *file)
+{
+	struct nd_bundle_seen *sn = b->seen;
+	const struct nd_json *md = nd_json_get(obj, "metadata");
+	const char *kind = nd_json_str(nd_json_get(obj, "kind"));
+	const char *ns = nd_json_str(nd_json_get(md, "namespace"));
+	const char *name = nd_json_str(nd_json_get(md, "name"));
+	const char *av = nd_json_str(nd_json_get(obj, "apiVersion")), *slash;
+	struct seen_obj *so;
+	uint64_t key, content;
+	size_t klen;
+
+	if (!sn || !name)
 		return;
+	klen = kind ? strlen(kind) : list_kind ? strlen(list_kind) - (strlen(list_kind) > 4 ? 4 : 0)
+						: 0;
+	key = fnv(1469598103934665603ULL, kind ? kind : list_kind ? list_kind : "", klen);
+	/* the API group too: events.k8s.io/v1 and v1 Events are one object seen twice */
+	slash = av ? strchr(av, '/') : NULL;
+	key = fnv(fnv(key, "@", 1), av ? av : "", slash ? (size_t)(slash - av) : 0);
+	key = fnv(fnv(key, "/", 1), ns ? ns : "", ns ? strlen(ns) : 0);
+	key = fnv(fnv(key, "/", 1), name, strlen(name));
+	content = content_hash(obj);
+	file = seen_file(sn, file);
+	so = seen_slot(sn, key);
+	if (!so->file) {
+		so->key = key;
+		sn->n++;
+	} else if (so->content != content) {
+		add_conflict(b, (int)klen, kind ? kind : list_kind ? list_kind : "object", ns, name,
+			     so->file, file);
 	}
-	sn->v[i] = (struct seen_obj){.key = key, .content = content,
-				     .file = sn->files[sn->nfiles - 1]};
-	sn->n++;
+	so->content = content;
+	so->file = file;
+	if (sn->names) {
+		so->kind = nd_intern(sn->names, kind ? kind : list_kind ? list_kind : "object",
+				     kind || list_kind ? klen : 6);
+		so->ns = ns ? nd_intern_cstr(sn->names, ns) : NULL;
+		so->name = nd_intern_cstr(sn->names, name);
+	}
+}
+
+/*
+ * The second half of a split file (half, read by another thread into its
+ * own table) after the first: each of its objects checked against what was
+ * read before, as note_object() does, and kept as the last one read.
+ */
+static void seen_merge(struct nd_bundle *b, const struct nd_bundle_seen *half, const char *file)
+{
+	struct nd_bundle_seen *sn = b->seen;
+
+	if (!sn || !half->n)
+		return;
+	file = seen_file(sn, file);
+	for (size_t i = 0; i < half->cap; i++) {
+		const struct seen_obj *h = &half->v[i];
+		struct seen_obj *so;
+
+		if (!h->file)
+			continue;
+		so = seen_slot(sn, h->key);
+		if (!so->file) {
+			so->key = h->key;
+			sn->n++;
+		} else if (so->content != h->content) {
+			add_conflict(b, (int)strlen(h->kind), h->kind, h->ns, h->name, so->file, file);
+		}
+		so->content = h->content;
+		so->file = file;
+	}
 }
 
 struct load_ctx {
@@ -282,6 +343,7 @@ static size_t split_min(void)
 static void load_split(struct nd_bundle *b, struct nd_model *m, const char *path, size_t size)
 {
 	struct nd_bundle b2 = {0};
+	struct nd_bundle_seen seen2 = {.names = m->strings};
 	struct nd_model *m2 = nd_model_new_child(m);
 	struct load_ctx lc = {.b = b, .m = m, .file = path, .size = size};
 	struct load_ctx lc2 = {.b = &b2, .m = m2, .file = path};
@@ -290,6 +352,7 @@ static void load_split(struct nd_bundle *b, struct nd_model *m, const char *path
 	ssize_t n;
 	size_t i;
 
+	b2.seen = &seen2;
 	nd_intern_set_shared(m->strings, true);
 	n = nd_json_stream_file_split(path, &stream_opts, on_object, &lc, on_object, &lc2,
 				      &used2, &e);
@@ -301,6 +364,15 @@ static void load_split(struct nd_bundle *b, struct nd_model *m, const char *path
 		for (i = 0; i < b2.nerrors; i++)
 			add_error(b, b2.errors[i].file, b2.errors[i].msg);
 		b->errors_dropped += b2.errors_dropped;
+		/* duplicates within the second half, then against everything before it */
+		for (i = 0; i < b2.nconflicts; i++)
+			if (b->nconflicts < MAX_ERRORS) {
+				b->conflicts = nd_xrealloc(b->conflicts, (b->nconflicts + 1) *
+							   sizeof(*b->conflicts));
+				b->conflicts[b->nconflicts++] = b2.conflicts[i];
+				b2.conflicts[i] = (struct nd_bundle_error){0};
+			}
+		seen_merge(b, &seen2, path);
 	} else {
 		nd_model_free(m2);
 	}
@@ -309,6 +381,15 @@ static void load_split(struct nd_bundle *b, struct nd_model *m, const char *path
 		free(b2.errors[i].msg);
 	}
 	free(b2.errors);
+	for (i = 0; i < b2.nconflicts; i++) {
+		free(b2.conflicts[i].file);
+		free(b2.conflicts[i].msg);
+	}
+	free(b2.conflicts);
+	for (i = 0; i < seen2.nfiles; i++)
+		free(seen2.files[i]);
+	free(seen2.files);
+	free(seen2.v);
 	if (n < 0)
 		add_error(b, path, e.msg);
 }
@@ -363,6 +444,12 @@ static void free_seen(struct nd_bundle_seen *sn)
 	free(sn->files);
 	free(sn->v);
 	free(sn);
+}
+
+static int cmp_conflict(const void *a, const void *b)
+{
+	return strcmp(((const struct nd_bundle_error *)a)->msg,
+		      ((const struct nd_bundle_error *)b)->msg);
 }
 
 static bool is_dir(const char *p)
@@ -455,6 +542,9 @@ int nd_bundle_load(const char *arg, struct nd_model *m, struct nd_bundle **out,
 			add_error(b, nodes, e->msg);
 	}
 	display_errors(b);
+	/* in one order whether a file was read by one thread or two */
+	if (b->nconflicts > 1)
+		qsort(b->conflicts, b->nconflicts, sizeof(*b->conflicts), cmp_conflict);
 	for (size_t i = 0; b->snap->tmp && i < b->nconflicts; i++) {
 		char *f = nd_snapshot_display(b->snap, b->conflicts[i].file);
 		char *msg = nd_snapshot_display(b->snap, b->conflicts[i].msg);

@@ -336,10 +336,14 @@ int nd_collect(struct nd_live *lv, const struct nd_kubeconfig *kc, struct nd_liv
 		if (!c.files[i].f)
 			continue;
 		fputs("\n]}\n", c.files[i].f);
-		if (fclose(c.files[i].f) != 0 && got >= 0) {
+		if (fclose(c.files[i].f) != 0 && got >= 0 && kinds[i].state != ND_LIVE_ERROR) {
 			nd_err_set(e, "cannot write '%s': %s", c.files[i].path, strerror(errno));
 			got = -1;
 		}
+		/* a list cut short (a budget, the deadline, a broken page) would read back
+		 * as the whole kind: it is not kept; collect-info.json says why */
+		if (kinds[i].state == ND_LIVE_ERROR)
+			unlink(c.files[i].path);
 		free(c.files[i].path);
 	}
 	free(c.files);

@@ -173,8 +173,8 @@ void dec_meta(struct dec *d, const struct nd_json *obj, struct nd_meta *out)
 	out->name = dec_str(d, nd_json_get(md, "name"), "metadata.name");
 	d->ns = out->ns;
 	d->name = out->name;
-	if (!out->name)
-		dec_fail(d, "metadata.name", "missing");
+	if (!out->name || !*out->name)   /* the API server names every object */
+		dec_fail(d, "metadata.name", out->name ? "empty" : "missing");
 	out->uid = dec_str(d, nd_json_get(md, "uid"), "metadata.uid");
 	out->created = dec_str(d, nd_json_get(md, "creationTimestamp"),
 			       "metadata.creationTimestamp");

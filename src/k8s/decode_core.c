@@ -201,6 +201,7 @@ int dec_node(struct dec *d, const struct nd_json *o)
 	uint32_t i;
 
 	dec_meta(d, o, &n.m);
+	n.m.ns = NULL;   /* cluster-scoped: a namespace given is ignored, as the API server does */
 	spec = dec_obj(d, nd_json_get(o, "spec"), "spec");
 	status = dec_obj(d, nd_json_get(o, "status"), "status");
 	n.pod_cidrs = dec_strs(d, nd_json_get(spec, "podCIDRs"), "spec.podCIDRs", &n.npod_cidrs);
@@ -254,6 +255,7 @@ int dec_namespace(struct dec *d, const struct nd_json *o)
 	struct nd_namespace n = {0};
 
 	dec_meta(d, o, &n.m);
+	n.m.ns = NULL;   /* cluster-scoped */
 	n.phase = dec_str(d, nd_json_path(o, "status", "phase", NULL), "status.phase");
 	if (d->failed)
 		return -1;

@@ -241,7 +241,7 @@ static size_t on_write(char *p, size_t sz, size_t nm, void *ud)
 		x->body_bytes += n;
 		curl_easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);
 		if ((x->req.max_body && x->body_bytes > x->req.max_body) ||
-		    (x->body_bytes > (16u << 20) && wire > 0 &&
+		    (x->body_bytes > (2u << 20) && wire > 0 &&
 		     x->body_bytes / (size_t)wire > ratio)) {
 			x->body_toobig = true;
 			return 0;

@@ -124,7 +124,7 @@ struct nd_http_req {
 	void (*on_done)(void *ctx, const struct nd_http_result *res);
 	void *ctx;
 	/* The most 2xx body bytes to take, decoded (0: none), and the most a
-	 * gzip'd body may inflate (decoded / wire, checked past 16 MiB; 0: 200):
+	 * gzip'd body may inflate (decoded / wire, checked past 2 MiB; 0: 200):
 	 * past either the transfer ends with ND_HTTP_BODY_TOOBIG. */
 	size_t max_body;
 	unsigned max_ratio;

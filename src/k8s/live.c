@@ -64,6 +64,7 @@ struct job {
 	uint64_t seen[SEEN_TOKENS];   /* hashes of the continue tokens met, a ring */
 	unsigned nseen;
 	int64_t not_before, t0;
+	char last[160];               /* why the last attempt was retried, for the message */
 };
 
 int nd_live_open(const struct nd_kubeconfig *kc, const struct nd_live_opts *o,
@@ -107,7 +108,9 @@ int nd_live_open(const struct nd_kubeconfig *kc, const struct nd_live_opts *o,
 		free(lv);
 		return -1;
 	}
-	lv->auth = nd_auth_new(kc, 0);
+	/* a plugin that hangs must not outlast the run (--timeout) */
+	lv->auth = nd_auth_new(kc, o->deadline_ms ? (o->deadline_ms - nd_now_ms() > 1
+						       ? o->deadline_ms - nd_now_ms() : 1) : 0);
 	*out = lv;
 	return 0;
 }
@@ -126,11 +129,25 @@ const char *nd_live_protocol(const struct nd_live *lv)
 	return nd_http_last_version(lv->http);
 }
 
+/*
+ * The API server stores no object over 1.5 MiB (etcd's request limit): an
+ * element far larger (a 100 MiB name) is an attack, cut before it is held.
+ */
+static const struct nd_json_stream_opts push_opts = {.max_item = 8u << 20};
+
 static int on_item(const struct nd_json *obj, size_t off, const char *list_kind, void *ctx,
 		   struct nd_err *e)
 {
 	struct job *j = ctx;
+	const char *kind = nd_json_str(nd_json_get(obj, "kind"));
 
+	/* the answer to /api/v1/pods is a PodList of Pods: anything else is not this API's */
+	if ((list_kind && strcmp(list_kind, j->list_kind) != 0 && strcmp(list_kind, "List") != 0) ||
+	    (kind && strcmp(kind, j->k->kind_name) != 0))
+		return nd_err_set(e, "the answer holds a %.60s where a %s of %s was asked for: not "
+				  "a Kubernetes API server's answer", kind && strcmp(kind,
+				  j->k->kind_name) != 0 ? kind : list_kind, j->list_kind,
+				  j->k->kind_name);
 	if (j->skip_left > 0) {
 		j->skip_left--;
 		return 0;
@@ -216,8 +233,9 @@ static void start(struct job *j)
 				 "the run's --timeout deadline passed (continue tokens that never "
 				 "end?)", j->k->path, j->k->pages, j->k->objects);
 		else
-			snprintf(msg, sizeof(msg), "GET %.500s: not listed, the run's --timeout "
-				 "deadline passed%s", j->k->path, j->k->retries ? " while retrying" : "");
+			snprintf(msg, sizeof(msg), "GET %.360s: not listed, the run's --timeout "
+				 "deadline passed%s%s%.150s", j->k->path, j->k->retries ? " while retrying" : "",
+				 j->last[0] ? " after: " : "", j->last);
 		job_fail_msg(j, msg);
 		return;
 	}
@@ -238,7 +256,7 @@ static void start(struct job *j)
 			 j->full && !strchr(j->k->path, '?') ? "?" : "&", enc);
 	}
 	nd_json_push_free(j->push);
-	j->push = nd_json_push_new(j->k->path, NULL, on_item, j);
+	j->push = nd_json_push_new(j->k->path, &push_opts, on_item, j);
 	j->perr_set = false;
 	j->skip_at_start = j->skip_left;
 	j->delivered_attempt = 0;
@@ -263,18 +281,19 @@ static bool retry(struct job *j, int64_t delay_ms)
 
 	if (j->attempts >= lv->o.max_retries)
 		return false;
-	if (lv->o.deadline_ms && nd_now_ms() + (delay_ms > 0 ? delay_ms : 250) >= lv->o.deadline_ms)
-		return false;     /* no time left for another try */
-	j->attempts++;
-	j->k->retries++;
-	j->skip_left = j->skip_at_start + j->delivered_attempt;
 	if (delay_ms < 0) {
-		int64_t b = 250LL << (j->attempts - 1);
+		int64_t b = 250LL << j->attempts;
 
 		delay_ms = b + (nd_now_ms() % (b / 2 + 1));
 		if (delay_ms > lv->o.max_backoff_ms)
 			delay_ms = lv->o.max_backoff_ms;
 	}
+	/* the backoff itself must end before the deadline, or there is no time for another try */
+	if (lv->o.deadline_ms && nd_now_ms() + delay_ms >= lv->o.deadline_ms)
+		return false;
+	j->attempts++;
+	j->k->retries++;
+	j->skip_left = j->skip_at_start + j->delivered_attempt;
 	j->not_before = nd_now_ms() + delay_ms;
 	return true;
 }
@@ -451,6 +470,7 @@ static void on_done(void *ctx, const struct nd_http_result *res)
 			job_fail(j, &ae, ND_LIVE_ERROR);
 			return;
 		}
+		snprintf(j->last, sizeof(j->last), "%.150s", res->error);
 		if ((res->fail == ND_HTTP_TRUNCATED || res->fail == ND_HTTP_OTHER ||
 		     (res->fail == ND_HTTP_TIMEOUT && j->attempts == 0)) && retry(j, -1))
 			return;

@@ -79,7 +79,9 @@ static void on_done(void *ctx, const struct nd_http_result *res)
 	g->running = false;
 	g->run->running--;
 	snprintf(what, sizeof(what), "GET %.580s", g->run->paths[g->i]);
-	if (res->status >= 200 && res->status < 300 && res->fail == ND_HTTP_OK) {
+	if (res->status >= 200 && res->status < 300 &&
+	    (res->fail == ND_HTTP_OK || (res->fail == ND_HTTP_ABORTED && g->col.cut))) {
+		/* whole, or its start when it passed max (the transfer was ended there) */
 		finish(g, g->col.body.p ? g->col.body.p : "", g->col.body.len, NULL);
 		return;
 	}
@@ -103,7 +105,9 @@ static int on_body(void *ctx, const char *p, size_t n)
 {
 	struct get *g = ctx;
 
-	return nd_http_body_add(&g->col, p, n);
+	nd_http_body_add(&g->col, p, n);
+	/* past max: the start is kept and the rest not waited for (an endless body) */
+	return g->col.cut ? -1 : 0;
 }
 
 static void start(struct get *g)

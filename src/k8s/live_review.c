@@ -117,10 +117,24 @@ static const struct nd_json *answer(const char *buf, size_t len, const char *wha
 	struct nd_err e;
 
 	if (nd_json_parse(buf, len, 0, a, root, &e) < 0 || !nd_json_is(root, ND_JOBJ)) {
+		char start[200];
+		size_t o = 0;
+
+		/* what came instead: its first bytes, escaped */
+		for (size_t i = 0; i < len && i < 40 && o + 5 < sizeof(start); i++) {
+			unsigned char c = (unsigned char)buf[i];
+
+			if (c >= 0x20 && c < 0x7f && c != '\\')
+				start[o++] = (char)c;
+			else
+				o += (size_t)snprintf(start + o, sizeof(start) - o, "\\x%02x", c);
+		}
+		start[o < sizeof(start) ? o : sizeof(start) - 1] = '\0';
 		memset(ae, 0, sizeof(*ae));
 		ae->http = 200;
-		snprintf(ae->message, sizeof(ae->message), "%s: the answer is not a JSON object",
-			 what);
+		snprintf(ae->message, sizeof(ae->message), "%s: HTTP 200 answer is not a JSON object "
+			 "(%zu bytes, it starts '%s'): is this a Kubernetes API server?", what, len,
+			 start);
 		return NULL;
 	}
 	return root;

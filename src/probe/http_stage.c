@@ -22,12 +22,16 @@
 #include "core/banned.h"
 
 #define BODY_MAX 16384
+/* The most any answer here may send (an authenticated limit=1 list is a few
+ * KiB): past it the transfer ends, so an endless or inflating body is cut. */
+#define ANSWER_MAX (1u << 20)
 
 struct get {
 	struct nd_http_body col;     /* only the start is looked at */
 	bool done;
 	struct nd_http_result res;
 	char err_body[1024];
+	char ctype[128];
 };
 
 static int on_body(void *ctx, const char *p, size_t n)
@@ -45,6 +49,7 @@ static void on_done(void *ctx, const struct nd_http_result *res)
 	g->res = *res;
 	g->res.body = NULL;
 	g->res.content_type = NULL;
+	snprintf(g->ctype, sizeof(g->ctype), "%s", res->content_type ? res->content_type : "");
 	if (res->body) {
 		snprintf(g->err_body, sizeof(g->err_body), "%.*s",
 			 (int)(res->body_len < sizeof(g->err_body) - 1 ? res->body_len
@@ -60,7 +65,9 @@ static int get(struct nd_http *h, struct nd_http_req *rq, struct get *g, int64_t
 	       struct nd_err *e)
 {
 	nd_http_body_release(&g->col);
-	nd_http_body_init(&g->col, BODY_MAX, false);
+	nd_http_body_init(&g->col, rq->bearer || rq->cert_data || rq->cert_file ? ANSWER_MAX
+									      : BODY_MAX, false);
+	rq->max_body = ANSWER_MAX;
 	rq->on_body = on_body;
 	rq->on_done = on_done;
 	rq->ctx = g;
@@ -81,14 +88,25 @@ static void stage_from(struct nd_http_stage *s, const struct get *g, int64_t t0,
 	if (!g->done) {
 		s->status = ND_STAGE_FAIL;
 		snprintf(s->fail, sizeof(s->fail), "timeout");
-		snprintf(s->detail, sizeof(s->detail), "no answer before the deadline");
+		if (g->col.body.len)
+			snprintf(s->detail, sizeof(s->detail), "no complete answer before the deadline "
+				 "(--timeout; %zu bytes came, the answer had not ended)",
+				 g->col.body.len);
+		else
+			snprintf(s->detail, sizeof(s->detail), "no answer before the deadline");
 		return;
 	}
 	s->http = g->res.status;
-	if (g->res.fail != ND_HTTP_OK && g->res.status == 0) {
+	if (g->res.fail != ND_HTTP_OK && (g->res.status == 0 ||
+					  (g->res.status >= 200 && g->res.status < 300))) {
+		/* a 2xx that did not arrive whole (cut, too big, a bomb) proves nothing */
 		s->status = ND_STAGE_FAIL;
 		snprintf(s->fail, sizeof(s->fail), "%s", nd_http_fail_name(g->res.fail));
-		snprintf(s->detail, sizeof(s->detail), "%s", g->res.error);
+		if (g->res.status)
+			snprintf(s->detail, sizeof(s->detail), "HTTP %ld, but %.200s", g->res.status,
+				 g->res.error);
+		else
+			snprintf(s->detail, sizeof(s->detail), "%s", g->res.error);
 		return;
 	}
 	if (s->http >= 200 && s->http < 300) {
@@ -226,6 +244,34 @@ void nd_probe_http_stages(const struct nd_kubeconfig *kc, const struct nd_probe_
 	stage_from(&out->auth, g, t0, false);
 	if (out->auth.status == ND_STAGE_PASS)
 		object_kind(out, g);
+	if (out->auth.status == ND_STAGE_PASS && out->auth_object[0] && !o->auth_path &&
+	    strcmp(out->auth_object, "PodList") != 0) {
+		out->auth.status = ND_STAGE_FAIL;
+		snprintf(out->auth.fail, sizeof(out->auth.fail), "not-kubernetes");
+		snprintf(out->auth.detail, sizeof(out->auth.detail), "HTTP %ld, but the answer to a "
+			 "list of pods is a %.60s, not a PodList: not the API server's answer",
+			 out->auth.http, out->auth_object);
+	} else if (out->auth.status == ND_STAGE_PASS && !out->auth_object[0]) {
+		/* a 2xx that is no Kubernetes object: a proxy's page, not the API server */
+		char start[48];
+		size_t i, k = 0;
+
+		for (i = 0; i < g->res.first_len && k + 5 < sizeof(start); i++) {
+			unsigned char c = (unsigned char)g->res.first[i];
+
+			if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'')
+				start[k++] = (char)c;
+			else
+				k += (size_t)snprintf(start + k, sizeof(start) - k, "\\x%02x", c);
+		}
+		start[k < sizeof(start) ? k : sizeof(start) - 1] = '\0';
+		out->auth.status = ND_STAGE_FAIL;
+		snprintf(out->auth.fail, sizeof(out->auth.fail), "not-kubernetes");
+		snprintf(out->auth.detail, sizeof(out->auth.detail),
+			 "HTTP %ld, but the answer is not a Kubernetes object (%.60s), it starts "
+			 "'%s': not the API server (a proxy's page?)", out->auth.http,
+			 g->ctype[0] ? g->ctype : "no Content-Type", start);
+	}
 	if (g->done && g->res.status >= 300) {
 		struct nd_api_error ae;
 

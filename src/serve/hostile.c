@@ -21,16 +21,30 @@
 
 static const char LIST_HEAD[] = "{\"kind\":\"PodList\",\"apiVersion\":\"v1\","
 				"\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[";
+/* names and values that are not UTF-8 (a lone 0xff, an overlong NUL, a surrogate) */
+static const char bad_utf8[] = "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{},"
+			       "\"items\":[{\"metadata\":{\"name\":\"bad\xff\xfename\","
+			       "\"namespace\":\"hostile\xc0\x80\"},\"spec\":{\"nodeName\":"
+			       "\"\xed\xa0\x80\"},\"status\":{\"podIP\":\"10.0.0.\xff\"}}]}";
+/* every key twice, "items" too: which one counts is the decoder's choice, made once */
+static const char dup_keys[] = "{\"kind\":\"PodList\",\"kind\":\"ServiceList\",\"apiVersion\":"
+			       "\"v1\",\"metadata\":{},\"items\":[{\"metadata\":{\"name\":\"a\","
+			       "\"namespace\":\"hostile\"}}],\"items\":[{\"metadata\":{\"name\":"
+			       "\"b\",\"name\":\"c\",\"namespace\":\"hostile\",\"namespace\":"
+			       "\"other\"},\"status\":{\"podIP\":\"10.0.0.1\",\"podIP\":"
+			       "\"10.0.0.2\"}}]}";
 static const char ITEM[] = "{\"metadata\":{\"name\":\"a\",\"namespace\":\"hostile\"}},";
 
 const char nd_hostile_names[] = "endless-list, gzip-bomb, endless-continue, repeat-continue, "
-				"retry-after, drip, garbage, html, huge-header";
+				"retry-after, drip, garbage, html, huge-header, redirect-loop, "
+				"depth-bomb, huge-string, huge-number, invalid-utf8, duplicate-keys";
 
 int nd_hostile_parse(const char *name)
 {
 	static const char *const names[] = {
 		"", "endless-list", "gzip-bomb", "endless-continue", "repeat-continue",
-		"retry-after", "drip", "garbage", "html", "huge-header",
+		"retry-after", "drip", "garbage", "html", "huge-header", "redirect-loop",
+		"depth-bomb", "huge-string", "huge-number", "invalid-utf8", "duplicate-keys",
 	};
 
 	for (size_t i = 1; i < sizeof(names) / sizeof(names[0]); i++)
@@ -89,6 +103,13 @@ int nd_hostile_prepare(enum nd_hostile mode)
 	return 0;
 }
 
+/* A piece of a generated body: len bytes at p, reps times over. */
+struct seg {
+	const char *p;
+	size_t len;
+	uint64_t reps;
+};
+
 struct gen {
 	enum nd_hostile mode;
 	int64_t t0;
@@ -98,7 +119,36 @@ struct gen {
 	struct MHD_Connection *c;
 	const char *body;         /* drip: the whole body */
 	size_t len;
+	struct seg segs[6];       /* the other bounded bodies, one after the other */
+	unsigned nseg, cur;
+	uint64_t rep;             /* of segs[cur] */
+	size_t off;               /* in its current repetition */
 };
+
+/* The next bytes of a body made of segments; END_OF_STREAM after the last. */
+static ssize_t segs_read(struct gen *g, char *buf, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && g->cur < g->nseg) {
+		const struct seg *s = &g->segs[g->cur];
+		size_t k = s->len - g->off;
+
+		if (k > max - n)
+			k = max - n;
+		memcpy(buf + n, s->p + g->off, k);
+		n += k;
+		g->off += k;
+		if (g->off == s->len) {
+			g->off = 0;
+			if (++g->rep >= s->reps) {
+				g->rep = 0;
+				g->cur++;
+			}
+		}
+	}
+	return n ? (ssize_t)n : MHD_CONTENT_READER_END_OF_STREAM;
+}
 
 /* An answer that goes on: endless items, or a drip of one byte a second. */
 static ssize_t gen_read(void *cls, uint64_t pos, char *buf, size_t max)
@@ -108,6 +158,8 @@ static ssize_t gen_read(void *cls, uint64_t pos, char *buf, size_t max)
 
 	if (atomic_load(g->stopping) || now_ms() - g->t0 > ANSWER_MAX_MS)
 		return MHD_CONTENT_READER_END_WITH_ERROR;
+	if (g->nseg)
+		return segs_read(g, buf, max);
 	if (g->mode == ND_HOSTILE_DRIP) {
 		int64_t t = now_ms();
 
@@ -135,6 +187,55 @@ static ssize_t gen_read(void *cls, uint64_t pos, char *buf, size_t max)
 		n += sizeof(ITEM) - 1;
 	}
 	return (ssize_t)n;
+}
+
+/*
+ * Lists with one item that attacks the decoder: nested a million arrays
+ * deep, a name of 100 MiB, a number of a million digits. Each is finite
+ * and valid JSON in form, sent as it is made.
+ */
+static struct MHD_Response *segs_answer(enum nd_hostile mode, const atomic_bool *stopping)
+{
+	static const char head[] = "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":"
+				   "{\"resourceVersion\":\"1\"},\"items\":[{\"metadata\":{\"name\":";
+	static const char open_[] = "[[[[[[[[[[[[[[[[", close_[] = "]]]]]]]]]]]]]]]]";
+	static const char as[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+	static const char nines[] = "9999999999999999999999999999999999999999999999999999999999999999";
+	struct gen *g = nd_xcalloc(1, sizeof(*g));
+	struct MHD_Response *r;
+
+	g->mode = mode;
+	g->t0 = now_ms();
+	g->stopping = stopping;
+	g->segs[0] = (struct seg){head, sizeof(head) - 1, 1};
+	switch (mode) {
+	case ND_HOSTILE_DEPTH_BOMB:     /* "name":"a","x":[[[...]]] a million deep */
+		g->segs[1] = (struct seg){"\"a\",\"namespace\":\"hostile\",\"x\":", 30, 1};
+		g->segs[2] = (struct seg){open_, 16, 1000000 / 16};
+		g->segs[3] = (struct seg){close_, 16, 1000000 / 16};
+		g->nseg = 4;
+		break;
+	case ND_HOSTILE_HUGE_STRING:    /* "name":"AAAA..." of 100 MiB */
+		g->segs[1] = (struct seg){"\"", 1, 1};
+		g->segs[2] = (struct seg){as, 64, (100u << 20) / 64};
+		g->segs[3] = (struct seg){"\"", 1, 1};
+		g->nseg = 4;
+		break;
+	default:                        /* "name":"a","generation":999... a million digits */
+		g->segs[1] = (struct seg){"\"a\",\"namespace\":\"hostile\",\"generation\":", 39, 1};
+		g->segs[2] = (struct seg){nines, 64, 1000000 / 64};
+		g->nseg = 3;
+		break;
+	}
+	/* then the end: the metadata, the item, the items, the list */
+	if (mode == ND_HOSTILE_HUGE_STRING)
+		g->segs[g->nseg++] = (struct seg){",\"namespace\":\"hostile\"}}]}", 26, 1};
+	else
+		g->segs[g->nseg++] = (struct seg){"}}]}", 4, 1};
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, gen_read, g, free);
+	if (!r)
+		free(g);
+	return r;
 }
 
 static int queue(struct MHD_Connection *c, unsigned code, struct MHD_Response *r,
@@ -237,6 +338,20 @@ int nd_hostile_answer(struct MHD_Connection *c, enum nd_hostile mode, uint64_t n
 		ok = queue(c, 200, r, "application/json");
 		return ok;
 	}
+	case ND_HOSTILE_REDIRECT_LOOP:
+		snprintf(body, sizeof(body), "/api/v1/pods?hop=%llu", (unsigned long long)n);
+		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		if (r)
+			MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, body);
+		return queue(c, 302, r, "text/plain");
+	case ND_HOSTILE_DEPTH_BOMB:
+	case ND_HOSTILE_HUGE_STRING:
+	case ND_HOSTILE_HUGE_NUMBER:
+		return queue(c, 200, segs_answer(mode, stopping), "application/json");
+	case ND_HOSTILE_INVALID_UTF8:
+		return answer_buf(c, 200, "application/json", bad_utf8, sizeof(bad_utf8) - 1);
+	case ND_HOSTILE_DUPLICATE_KEYS:
+		return answer_buf(c, 200, "application/json", dup_keys, sizeof(dup_keys) - 1);
 	case ND_HOSTILE_NONE:
 		break;
 	}

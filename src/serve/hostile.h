@@ -17,6 +17,16 @@
  *   garbage           200, application/json, 64 KiB of bytes that are not JSON
  *   html              200 text/html: a sign-in page, as a captive proxy answers
  *   huge-header       200 with a 200 KiB response header, then a valid list
+ *   redirect-loop     302 to another /api/v1/pods?hop=N, every time
+ *   depth-bomb        a PodList whose one item nests arrays a million deep
+ *   huge-string       a PodList whose one item's name is 100 MiB long
+ *   huge-number       a PodList whose one item has a number of a million digits
+ *   invalid-utf8      a PodList whose names and addresses are not UTF-8
+ *   duplicate-keys    a PodList whose keys ("kind", "items", "name"...) come twice
+ *
+ * What serve cannot do through its HTTP library (headers sent one byte at a
+ * time, a chunk size of 2^64, a TLS handshake that never ends) the tests do
+ * with socat (tests/e2e/t_hostile_cmds.sh).
  *
  * The attacker is bounded itself: one answer lasts at most 30 s (then the
  * connection is cut) and at most 100000 requests get the mode's answer
@@ -40,6 +50,12 @@ enum nd_hostile {
 	ND_HOSTILE_GARBAGE,
 	ND_HOSTILE_HTML,
 	ND_HOSTILE_HUGE_HEADER,
+	ND_HOSTILE_REDIRECT_LOOP,
+	ND_HOSTILE_DEPTH_BOMB,
+	ND_HOSTILE_HUGE_STRING,
+	ND_HOSTILE_HUGE_NUMBER,
+	ND_HOSTILE_INVALID_UTF8,
+	ND_HOSTILE_DUPLICATE_KEYS,
 };
 
 /* The mode named name, or -1; the list of names for messages. */

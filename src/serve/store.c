@@ -563,7 +563,9 @@ static void sort_res(struct nd_store *s, struct nd_sres *r)
 			const struct nd_sobj *p = &s->objs[r->objs[n - 1]];
 
 			if (p->ns == o->ns && p->name == o->name) {
+				/* the last one read wins, as in the bundle loader's model */
 				s->dups++;
+				r->objs[n - 1] = r->objs[i];
 				continue;
 			}
 		}

@@ -20,8 +20,9 @@
  * Secrets are never read: the resource exists and always answers 403.
  *
  * Objects of one resource are sorted by (namespace, name), as the API
- * server lists them; when two files hold the same object the first one
- * read (files in name order) wins and the others are counted in dups.
+ * server lists them; when two files hold the same object the last one
+ * read (files in name order) wins, as in the model diagnose --snapshot
+ * builds (k8s/model.h), and the others are counted in dups.
  *
  * After nd_store_load() the store is immutable: any number of threads may
  * read it. nd_store_free(NULL) is a no-op.

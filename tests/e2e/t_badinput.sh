@@ -53,6 +53,26 @@ printf '{"apiVersion":"v1","kind":"Service","metadata":{"name":"s","namespace":"
 "$ND" diagnose --snapshot dups -o json > dups.json 2>/dev/null
 check "duplicate objects with different content: one warning naming both files" jq -e '[.findings[] | select(.code == "bundle-duplicate-object")] | length == 1 and (.[0].evidence.conflict | test("Service n/s is in .*b.json. and, different, in .*c.json"))' dups.json
 
+# the same, in a file read by two threads (its second half) and against another file
+mkdir -p dups2/cluster
+{
+	printf '{"kind":"ServiceList","apiVersion":"v1","metadata":{},"items":['
+	i=0
+	while [ $i -lt 300 ]; do
+		printf '{"apiVersion":"v1","kind":"Service","metadata":{"name":"s%d","namespace":"n"},"spec":{"ports":[{"port":80}]}},' $i
+		i=$((i + 1))
+	done
+	printf '{"apiVersion":"v1","kind":"Service","metadata":{"name":"s5","namespace":"n"},"spec":{"ports":[{"port":81}]}},'
+	printf '{"apiVersion":"v1","kind":"Service","metadata":{"name":"s6","namespace":"n"},"spec":{"ports":[{"port":80}]}},'
+	printf '{"apiVersion":"v1","kind":"Service","metadata":{"name":"s290","namespace":"n"},"spec":{"ports":[{"port":82}]}}]}'
+} > dups2/cluster/big.json
+printf '{"apiVersion":"v1","kind":"Service","metadata":{"name":"s250","namespace":"n"},"spec":{"ports":[{"port":9}]}}' > dups2/cluster/z.json
+for split in 1 1000000000; do
+	NETDIAG_SPLIT_MIN=$split "$ND" diagnose --snapshot dups2 -o json > dups2-$split.json 2>/dev/null
+	check "duplicates in a file read by $( [ $split = 1 ] && echo two threads || echo one): each conflict once, identical copies none" jq -e '[.findings[] | select(.code == "bundle-duplicate-object") | .evidence.conflict] | length == 3 and (map(select(test("^Service n/s5 is in .*big.json. and, different, in .*big.json"))) | length == 1) and (map(select(test("^Service n/s290 is in .*big.json. and, different, in .*big.json"))) | length == 1) and (map(select(test("^Service n/s250 is in .*big.json. and, different, in .*z.json"))) | length == 1)' dups2-$split.json
+done
+check "duplicates: the same warnings whether read by one thread or two" sh -c "jq -c '[.findings[] | select(.code == \"bundle-duplicate-object\")]' dups2-1.json > dups2-a; jq -c '[.findings[] | select(.code == \"bundle-duplicate-object\")]' dups2-1000000000.json > dups2-b; cmp dups2-a dups2-b"
+
 # a broken CNI conflist in a node's files: a finding naming it, the node's store not dropped in silence
 cp -R "$TOP/examples/aks-kubenet-broken" cnibad
 printf '{"cniVersion": "1.0.0", "name": ' > cnibad/nodes/aks-nodepool1-12345678-vmss000001/cni/net.d/05-broken.conflist

@@ -88,12 +88,37 @@ static const struct terr type_errors[] = {
 	{"{\"kind\":\"Service\",\"metadata\":{\"name\":\"s\",\"namespace\":\"n\"},\"spec\":{\"ports\":{}}}",
 	 "spec.ports: expected an array, got an object"},
 	{"{\"kind\":\"Node\",\"metadata\":{}}", "metadata.name: missing"},
+	/* serve's store drops it too: both paths must agree (fuzz_bundle_live) */
+	{"{\"kind\":\"Pod\",\"metadata\":{\"name\":\"\",\"namespace\":\"n\"}}",
+	 "metadata.name: empty"},
 	{"{\"kind\":\"Pod\"}", "metadata: missing"},
 	{"{\"kind\":7}", "\"kind\" must be a string"},
 	{"{\"metadata\":{\"name\":\"x\"}}", "object without \"kind\""},
 	{"{\"kind\":\"PodList\",\"items\":{}}", "a PodList without an \"items\" array"},
 	{"[1]", "expected a Kubernetes object"},
 };
+
+/* A cluster-scoped object with a namespace is one object with or without it,
+ * as the API server (and serve's store) see it (fuzz_bundle_live). */
+static void test_cluster_scoped_namespace(void **state)
+{
+	struct nd_model *m = nd_model_new();
+	struct nd_err e;
+
+	(void)state;
+	assert_int_equal(add(m, "{\"kind\":\"Node\",\"metadata\":{\"name\":\"n\",\"namespace\":"
+			     "\"x\"}}", NULL, &e), 0);
+	assert_int_equal(add(m, "{\"kind\":\"Node\",\"metadata\":{\"name\":\"n\"},\"spec\":"
+			     "{\"podCIDR\":\"10.0.0.0/24\"}}", NULL, &e), 0);
+	assert_int_equal(add(m, "{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"a\","
+			     "\"namespace\":\"b\"}}", NULL, &e), 0);
+	nd_model_finish(m);
+	assert_int_equal(m->nodes.n, 1);
+	assert_null(m->nodes.v[0].m.ns);
+	assert_int_equal(m->nodes.v[0].npod_cidrs, 1);   /* the last one read */
+	assert_null(m->namespaces.v[0].m.ns);
+	nd_model_free(m);
+}
 
 static void test_type_errors(void **state)
 {
@@ -278,6 +303,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pod),
 		cmocka_unit_test(test_type_errors),
+		cmocka_unit_test(test_cluster_scoped_namespace),
 		cmocka_unit_test(test_services_endpoints),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_nnc_netpol_rbac),

@@ -165,8 +165,10 @@ static void test_namespace_and_selectors(void **state)
 	call(*state, "/api/v1/namespaces/a/pods", NULL, NULL, NULL, NULL, &g);
 	assert_int_equal(nitems(&g), 2);
 	got_free(&g);
+	/* a/p1 is read twice: the last copy (raw.json, no labels) is served, as the
+	 * bundle loader's model keeps it */
 	call(*state, "/api/v1/pods", "app=web", NULL, NULL, NULL, &g);
-	assert_int_equal(nitems(&g), 3);
+	assert_int_equal(nitems(&g), 2);
 	got_free(&g);
 	call(*state, "/api/v1/pods", "app in (db),app!=web", NULL, NULL, NULL, &g);
 	assert_int_equal(nitems(&g), 1);
