@@ -136,7 +136,7 @@ static int write_kubeconfig(const char *path, const char *url, const char *ca_pe
 	int fd, rc = -1;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
-		return nd_err_set(e, "kubeconfig path '%s' is too long", path);
+		return nd_err_set(e, _("kubeconfig path '%s' is too long"), path);
 	nd_buf_init(&b, 4u << 20);
 	nd_buf_adds(&b, "apiVersion: v1\nkind: Config\nclusters:\n- name: netdiag-serve\n"
 		     "  cluster:\n    server: ");
@@ -155,11 +155,11 @@ static int write_kubeconfig(const char *path, const char *url, const char *ca_pe
 	}
 	if (b.toobig) {
 		nd_buf_release(&b);
-		return nd_err_set(e, "kubeconfig for '%s' too large", path);
+		return nd_err_set(e, _("kubeconfig for '%s' too large"), path);
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
-		nd_err_set(e, "cannot write '%s': %s", tmp, strerror(errno));
+		nd_err_set(e, _("cannot write '%s': %s"), tmp, strerror(errno));
 		goto out;
 	}
 	while (done < b.len) {
@@ -168,7 +168,7 @@ static int write_kubeconfig(const char *path, const char *url, const char *ca_pe
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			nd_err_set(e, "cannot write '%s': %s", tmp, strerror(errno));
+			nd_err_set(e, _("cannot write '%s': %s"), tmp, strerror(errno));
 			close(fd);
 			unlink(tmp);
 			goto out;
@@ -176,7 +176,7 @@ static int write_kubeconfig(const char *path, const char *url, const char *ca_pe
 		done += (size_t)n;
 	}
 	if (fchmod(fd, 0600) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-		nd_err_set(e, "cannot write '%s': %s", path, strerror(errno));
+		nd_err_set(e, _("cannot write '%s': %s"), path, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}

@@ -12,6 +12,7 @@
 
 #include "core/err.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 /* "1 MiB", "4 KiB", or "1000 bytes". */
 static const char *size_text(size_t n, char *buf, size_t len)
@@ -35,13 +36,13 @@ int nd_read_file(const char *path, size_t max, char **buf, size_t *len, struct n
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
-		return nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
+		return nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
 	if (fstat(fd, &st) < 0) {
-		nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
+		nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		nd_err_set(e, "cannot read '%s': %s", path,
+		nd_err_set(e, _("cannot read '%s': %s"), path,
 			   S_ISDIR(st.st_mode) ? "a directory, not a file" : "not a regular file");
 		goto out;
 	}
@@ -56,14 +57,14 @@ int nd_read_file(const char *path, size_t max, char **buf, size_t *len, struct n
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
+			nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
 			goto out;
 		}
 		if (got == 0)
 			break;
 		n += (size_t)got;
 		if (n > max) {
-			nd_err_set(e, "'%s': larger than %s", path, size_text(max, lim, sizeof(lim)));
+			nd_err_set(e, _("'%s': larger than %s"), path, size_text(max, lim, sizeof(lim)));
 			goto out;
 		}
 	}
@@ -85,7 +86,7 @@ int nd_walk_init(struct nd_walk *w, const char *root, struct nd_err *e)
 	memset(w, 0, sizeof(*w));
 	w->root = realpath(root, NULL);
 	if (!w->root)
-		return nd_err_set(e, "cannot read '%s': %s", root, strerror(errno));
+		return nd_err_set(e, _("cannot read '%s': %s"), root, strerror(errno));
 	return 0;
 }
 

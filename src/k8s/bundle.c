@@ -18,6 +18,7 @@
 #include "k8s/model.h"
 #include "k8s/snapshot.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define MAX_ERRORS 200
 #define MAX_DEPTH 8
@@ -239,7 +240,7 @@ static char **list_dir(const char *dir, size_t *n, struct nd_err *e)
 
 	*n = 0;
 	if (!d) {
-		nd_err_set(e, "cannot open '%s': %s", dir, strerror(errno));
+		nd_err_set(e, _("cannot open '%s': %s"), dir, strerror(errno));
 		return NULL;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -409,8 +410,8 @@ int nd_bundle_load(const char *arg, struct nd_model *m, struct nd_bundle **out,
 		free(nodes);
 		free(aks);
 		nd_snapshot_close(sn);
-		return nd_err_set(e, "'%s' is not a netdiag bundle: it has no cluster/ or nodes/ "
-				  "folder (see 'netdiag collect')", arg);
+		return nd_err_set(e, _("'%s' is not a netdiag bundle: it has no cluster/ or nodes/ "
+				  "folder (see 'netdiag collect')"), arg);
 	}
 	b = nd_xcalloc(1, sizeof(*b));
 	b->seen = nd_xcalloc(1, sizeof(*b->seen));

@@ -21,6 +21,7 @@
 #include "core/json.h"
 #include "node/nodefiles.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define AGENT_SELECTOR "app.kubernetes.io%2Fname%3Dnetdiag%2Capp.kubernetes.io%2Fcomponent%3Dagent"
 #define LINE_PREFIX "{\"schema\":\"netdiag/v1\""
@@ -84,11 +85,11 @@ static int mkdirs(const char *base, const char *rel, struct nd_err *e)
 	size_t bl = strlen(base);
 
 	if ((size_t)snprintf(p, sizeof(p), "%s/%s", base, rel) >= sizeof(p))
-		return nd_err_set(e, "path too long: '%s/%s'", base, rel);
+		return nd_err_set(e, _("path too long: '%s/%s'"), base, rel);
 	for (char *s = p + bl + 1; (s = strchr(s, '/')) != NULL; s++) {
 		*s = '\0';
 		if (mkdir(p, 0700) < 0 && errno != EEXIST)
-			return nd_err_set(e, "cannot create '%s': %s", p, strerror(errno));
+			return nd_err_set(e, _("cannot create '%s': %s"), p, strerror(errno));
 		*s = '/';
 	}
 	return 0;
@@ -103,12 +104,12 @@ static int write_file(const char *base, const char *rel, const void *data, size_
 	if (mkdirs(base, rel, e) < 0)
 		return -1;
 	if ((size_t)snprintf(p, sizeof(p), "%s/%s", base, rel) >= sizeof(p))
-		return nd_err_set(e, "path too long: '%s/%s'", base, rel);
+		return nd_err_set(e, _("path too long: '%s/%s'"), base, rel);
 	fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
-		return nd_err_set(e, "cannot create '%s': %s", p, strerror(errno));
+		return nd_err_set(e, _("cannot create '%s': %s"), p, strerror(errno));
 	if (len && write(fd, data, len) != (ssize_t)len) {
-		nd_err_set(e, "cannot write '%s': %s", p, strerror(errno));
+		nd_err_set(e, _("cannot write '%s': %s"), p, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -118,7 +119,7 @@ static int write_file(const char *base, const char *rel, const void *data, size_
 		futimens(fd, ts);
 	}
 	if (close(fd) < 0)
-		return nd_err_set(e, "cannot write '%s': %s", p, strerror(errno));
+		return nd_err_set(e, _("cannot write '%s': %s"), p, strerror(errno));
 	return 0;
 }
 
@@ -223,7 +224,7 @@ int nd_collect_nodes(struct nd_live *lv, const char *ns, const char *out, size_t
 
 	memset(st, 0, sizeof(*st));
 	if (!segment_ok(ns))
-		return nd_err_set(e, "namespace '%s' is not a namespace name", ns);
+		return nd_err_set(e, _("namespace '%s' is not a namespace name"), ns);
 	{
 		char path[512];
 

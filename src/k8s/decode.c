@@ -10,6 +10,7 @@
 #include "core/intern.h"
 #include "k8s/labels.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 static const char *const kind_names[ND_K__COUNT] = {
 	[ND_K_POD] = "Pod", [ND_K_NODE] = "Node", [ND_K_NAMESPACE] = "Namespace",
@@ -270,7 +271,7 @@ int nd_model_add_object(struct nd_model *m, const struct nd_json *obj,
 	int r;
 
 	if (!obj || obj->type != ND_JOBJ)
-		return nd_err_set(e, "expected a Kubernetes object, got %s",
+		return nd_err_set(e, _("expected a Kubernetes object, got %s"),
 				  obj ? nd_json_type_name(obj->type) : "nothing");
 	kind = nd_json_str(nd_json_get(obj, "kind"));
 	if (!kind && kind_hint) {
@@ -285,8 +286,8 @@ int nd_model_add_object(struct nd_model *m, const struct nd_json *obj,
 	}
 	if (!kind) {
 		if (nd_json_get(obj, "kind"))
-			return nd_err_set(e, "\"kind\" must be a string");
-		return nd_err_set(e, "object without \"kind\"");
+			return nd_err_set(e, _("\"kind\" must be a string"));
+		return nd_err_set(e, _("object without \"kind\""));
 	}
 	api = nd_json_str(nd_json_get(obj, "apiVersion"));
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
@@ -299,7 +300,7 @@ int nd_model_add_object(struct nd_model *m, const struct nd_json *obj,
 	if (i == sizeof(kinds) / sizeof(kinds[0])) {
 		if (strcmp(kind, "List") == 0 || (strlen(kind) > 4 &&
 		    strcmp(kind + strlen(kind) - 4, "List") == 0))
-			return nd_err_set(e, "a %s without an \"items\" array", kind);
+			return nd_err_set(e, _("a %s without an \"items\" array"), kind);
 		m->skipped++;
 		return 0;
 	}

@@ -13,6 +13,7 @@
 #include "k8s/kubeconfig.h"
 #include "k8s/live_impl.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 static const struct nd_live_kind kinds_tab[] = {
 	{ND_K_POD, "/api/v1/pods", "v1", "Pod", "pods"},
@@ -137,8 +138,8 @@ static int on_item(const struct nd_json *obj, size_t off, const char *list_kind,
 	}
 	if (j->lv->objects >= j->lv->o.max_objects) {
 		j->over_budget = true;
-		return nd_err_set(e, "more than %zu objects in all (the budget of one run): the "
-				  "rest of %s was not read", j->lv->o.max_objects, j->k->file);
+		return nd_err_set(e, _("more than %zu objects in all (the budget of one run): the "
+				  "rest of %s was not read"), j->lv->o.max_objects, j->k->file);
 	}
 	j->delivered_attempt++;
 	j->k->objects++;
@@ -581,7 +582,7 @@ int nd_live_list(struct nd_live *lv, struct nd_live_kind *kinds, size_t n,
 	}
 	free(jobs);
 	if (ok == 0 && !any_forbidden && first_err)
-		return nd_err_set(e, "cannot read the cluster from '%s': %s", lv->kc->server,
+		return nd_err_set(e, _("cannot read the cluster from '%s': %s"), lv->kc->server,
 				  first_err->err.message);
 	return (int)ok;
 }

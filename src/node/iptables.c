@@ -8,6 +8,7 @@
 #include "core/err.h"
 #include "core/num.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define IPT_MAX_TEXT   (256u << 20)
 #define IPT_MAX_LINE   (64u << 10)
@@ -41,7 +42,7 @@ struct pstate {
 
 static int fail(struct pstate *ps, const char *what)
 {
-	return nd_err_set(ps->e, "'%s' line %u: %s", ps->name, ps->line, what);
+	return nd_err_set(ps->e, _("'%s' line %u: %s"), ps->name, ps->line, what);
 }
 
 /* Skip what cannot be read, keeping a warning; returns 0 (reading goes on). */
@@ -376,7 +377,7 @@ int nd_ipt_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 
 	memset(out, 0, sizeof(*out));
 	if (len > IPT_MAX_TEXT)
-		return nd_err_set(e, "'%s': larger than 256 MiB", name);
+		return nd_err_set(e, _("'%s': larger than 256 MiB"), name);
 	while (i < len) {
 		const char *nl = memchr(buf + i, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - (buf + i)) : len - i;
@@ -388,7 +389,7 @@ int nd_ipt_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 	}
 	if (ps.cur) {
 		ps.line++;
-		nd_err_set(e, "'%s': table '%s' has no COMMIT (the text is cut short)", name,
+		nd_err_set(e, _("'%s': table '%s' has no COMMIT (the text is cut short)"), name,
 			   ps.cur->name);
 		goto out;
 	}

@@ -10,6 +10,7 @@
 #include "core/ipaddr.h"
 #include "core/num.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define IPVS_MAX_TEXT  (64u << 20)
 #define IPVS_MAX_ITEMS (1u << 20)
@@ -91,7 +92,7 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 
 	memset(out, 0, sizeof(*out));
 	if (len > IPVS_MAX_TEXT)
-		return nd_err_set(e, "'%s': larger than 64 MiB", name);
+		return nd_err_set(e, _("'%s': larger than 64 MiB"), name);
 	for (;;) {
 		const char *s = buf + i, *nl;
 		size_t n;
@@ -119,7 +120,7 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 			break;
 		i += n + 1;
 		if (memchr(s, '\0', n)) {
-			nd_err_set(e, "'%s' line %u: a NUL byte", name, line);
+			nd_err_set(e, _("'%s' line %u: a NUL byte"), name, line);
 			goto out;
 		}
 		if (nw == 0)
@@ -128,7 +129,7 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 		    (word_is(&w[0], "->") && nw > 1 && word_is(&w[1], "RemoteAddress:Port")))
 			continue;   /* headers */
 		if (++total > IPVS_MAX_ITEMS) {
-			nd_err_set(e, "'%s': more than %u services and real servers", name,
+			nd_err_set(e, _("'%s': more than %u services and real servers"), name,
 				   IPVS_MAX_ITEMS);
 			goto out;
 		}

@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define NFT_MAX_TEXT  (64u << 20)
 #define NFT_MAX_ITEMS (1u << 20)
@@ -42,7 +43,7 @@ struct ps {
 
 static int fail(struct ps *p, const char *what)
 {
-	return nd_err_set(p->e, "'%s' line %u: %s", p->name, p->line, what);
+	return nd_err_set(p->e, _("'%s' line %u: %s"), p->name, p->line, what);
 }
 
 /* Skip the line being read with a warning; returns 1 (not an error). */
@@ -287,7 +288,7 @@ int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 
 	memset(out, 0, sizeof(*out));
 	if (len > NFT_MAX_TEXT) {
-		nd_err_set(e, "'%s': larger than 64 MiB", name);
+		nd_err_set(e, _("'%s': larger than 64 MiB"), name);
 		goto out;
 	}
 	while (i < len) {

@@ -21,6 +21,7 @@
 #include "core/num.h"
 #include "core/buf.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define MAX_DEPTH 8
 #define WBUF_SIZE (1u << 20)
@@ -76,10 +77,10 @@ static int open_spool(const char *dir, struct nd_err *e)
 	if (fd >= 0)
 		return fd;
 	if (snprintf(path, sizeof(path), "%s/netdiag-serve.XXXXXX", dir) >= (int)sizeof(path))
-		return nd_err_set(e, "spool folder name '%s' is too long", dir);
+		return nd_err_set(e, _("spool folder name '%s' is too long"), dir);
 	fd = mkostemp(path, O_CLOEXEC);
 	if (fd < 0)
-		return nd_err_set(e, "cannot create a spool file in '%s': %s", dir, strerror(errno));
+		return nd_err_set(e, _("cannot create a spool file in '%s': %s"), dir, strerror(errno));
 	unlink(path);
 	return fd;
 }
@@ -94,7 +95,7 @@ static int spool_flush(struct load *l, struct nd_err *e)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return nd_err_set(e, "cannot write the spool file: %s",
+			return nd_err_set(e, _("cannot write the spool file: %s"),
 					  n < 0 ? strerror(errno) : "short write");
 		done += (size_t)n;
 	}
@@ -374,7 +375,7 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 		note_crd(l, obj);
 	if (s->nobjs >= l->max_objects) {
 		l->fatal = true;
-		return nd_err_set(e, "more than %zu objects in the bundle", l->max_objects);
+		return nd_err_set(e, _("more than %zu objects in the bundle"), l->max_objects);
 	}
 	ri = resolve(l, group, version, kind, ns && *ns);
 	r = &s->res[ri];
@@ -612,14 +613,14 @@ int nd_store_load(const char *dir, const struct nd_store_opts *o, struct nd_stor
 	if (!spool_dir || !*spool_dir)
 		spool_dir = "/tmp";
 	if (stat(dir, &st) < 0)
-		return nd_err_set(e, "cannot open bundle '%s': %s", dir, strerror(errno));
+		return nd_err_set(e, _("cannot open bundle '%s': %s"), dir, strerror(errno));
 	cluster = nd_xmalloc(strlen(dir) + sizeof("/cluster"));
 	memcpy(cluster, dir, strlen(dir));
 	memcpy(cluster + strlen(dir), "/cluster", sizeof("/cluster"));
 	if (stat(cluster, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		free(cluster);
-		return nd_err_set(e, "'%s' has no cluster/ folder: nothing to serve (see 'netdiag "
-				  "collect')", dir);
+		return nd_err_set(e, _("'%s' has no cluster/ folder: nothing to serve (see 'netdiag "
+				  "collect')"), dir);
 	}
 	s = nd_xcalloc(1, sizeof(*s));
 	s->a = nd_arena_new(0);
