@@ -401,7 +401,7 @@ int nd_aks_from_az(const char *rg, const char *name, int64_t timeout_ms,
 	if (d != 0) {
 		nd_err_set(e, _("cannot run '%s': %s (install the Azure CLI, or save its output "
 			   "and give it with --aks FILE)"), src,
-			   d == ENOENT ? "az is not installed" : strerror(d));
+			   d == ENOENT ? _("az is not installed") : strerror(d));
 		goto out;
 	}
 	d = drain(po[0], pe[0], &buf, &n, AKS_MAX_FILE, err, &en,
@@ -424,7 +424,7 @@ int nd_aks_from_az(const char *rg, const char *name, int64_t timeout_ms,
 
 		while ((nl = strchr(err, '\n')) != NULL && nl[1])
 			*nl = ' ';
-		nd_err_set(e, _("'%s' failed: %.600s"), src, en ? err : "no message (exit status)");
+		nd_err_set(e, _("'%s' failed: %.600s"), src, en ? err : _("no message (exit status)"));
 		goto out;
 	}
 	rc = nd_aks_parse(buf ? buf : "", n, src, out, e);

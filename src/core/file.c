@@ -43,7 +43,7 @@ int nd_read_file(const char *path, size_t max, char **buf, size_t *len, struct n
 	}
 	if (!S_ISREG(st.st_mode)) {
 		nd_err_set(e, _("cannot read '%s': %s"), path,
-			   S_ISDIR(st.st_mode) ? "a directory, not a file" : "not a regular file");
+			   S_ISDIR(st.st_mode) ? _("a directory, not a file") : _("not a regular file"));
 		goto out;
 	}
 	for (;;) {

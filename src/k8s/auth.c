@@ -398,7 +398,7 @@ static int run_plugin(struct nd_auth *a, char **out, size_t *outlen, struct nd_e
 		else if (WIFEXITED(status))
 			nd_err_set(e, _("exec plugin '%s' of user '%s' exited with status %d%s"),
 				   x->command, kc->user, WEXITSTATUS(status),
-				   interactive ? " (its messages are above)" : " and said nothing");
+				   interactive ? _(" (its messages are above)") : _(" and said nothing"));
 		else
 			nd_err_set(e, _("exec plugin '%s' of user '%s' was killed by signal %d"),
 				   x->command, kc->user, WTERMSIG(status));
@@ -451,7 +451,7 @@ int nd_auth_exec_parse(struct nd_auth *a, const char *buf, size_t len, struct nd
 	api = nd_json_str(nd_json_get(&root, "apiVersion"));
 	if (!kind || strcmp(kind, "ExecCredential") != 0) {
 		nd_err_set(e, _("exec plugin '%s' printed a '%s', not an ExecCredential"), x->command,
-			   kind ? kind : "object without kind");
+			   kind ? kind : _("object without kind"));
 		goto out;
 	}
 	if (!api || strcmp(api, x->api_version) != 0) {

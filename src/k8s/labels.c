@@ -410,7 +410,7 @@ static int ls_expr(const struct nd_json *x, uint32_t idx, struct nd_arena *a,
 	}
 	if ((r->op == ND_SEL_IN || r->op == ND_SEL_NOTIN) != (nv > 0)) {
 		nd_err_set(e, _("matchExpressions[%u]: operator %s %s"), idx, ls_ops[k].name,
-			   nv ? "takes no values" : "needs at least one value");
+			   nv ? _("takes no values") : _("needs at least one value"));
 		goto out;
 	}
 	set_vals(r, vals, nv, a);

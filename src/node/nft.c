@@ -423,8 +423,8 @@ elems_end:
 	if (at == OUTSIDE && out->table)
 		at = DONE;
 	if (at != DONE) {
-		nd_err_set(e, "'%s': %s", name, at == OUTSIDE ? "no 'table ... {' in the text"
-					 : "the text ends inside a block (a '}' is missing)");
+		nd_err_set(e, "'%s': %s", name, at == OUTSIDE ? _("no 'table ... {' in the text")
+					 : _("the text ends inside a block (a '}' is missing)"));
 		goto out;
 	}
 	if (p.nchains) {

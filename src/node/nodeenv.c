@@ -343,7 +343,7 @@ int nd_node_hostlocal_store(const char *root, struct nd_arena *a,
 		*net = &nets[0];
 		return nd_err_set(e, _("the node's CNI network '%s' ('%s') does not use host-local "
 				  "IPAM (%s)"), nets[0].name, nets[0].file,
-				  nets[0].ipam_type ? nets[0].ipam_type : "no ipam section");
+				  nets[0].ipam_type ? nets[0].ipam_type : _("no ipam section"));
 	}
 	if (nerr)
 		return nd_err_set(e, _("no usable CNI config in '%s': %s"), netd, errs[0]);

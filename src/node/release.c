@@ -51,7 +51,7 @@ int nd_store_lock(const char *store_dir, int timeout_ms, int *out, struct nd_err
 		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_CREAT | O_EXCL, 0600);
 	if (fd < 0)
 		return nd_err_set(e, _("cannot open the store's lock '%s': %s; nothing was changed"),
-				  path, errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+				  path, errno == ELOOP ? _("it is a symbolic link") : strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return nd_err_set(e, _("the store's lock '%s' is not a regular file; nothing was "

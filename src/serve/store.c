@@ -96,7 +96,7 @@ static int spool_flush(struct load *l, struct nd_err *e)
 			continue;
 		if (n <= 0)
 			return nd_err_set(e, _("cannot write the spool file: %s"),
-					  n < 0 ? strerror(errno) : "short write");
+					  n < 0 ? strerror(errno) : _("short write"));
 		done += (size_t)n;
 	}
 	l->wlen = 0;
