@@ -134,7 +134,7 @@ enum nd_walk_verdict nd_walk_entry(struct nd_walk *w, const char *path, struct s
 	struct stat lst;
 
 	if (lstat(path, &lst) < 0) {
-		snprintf(why, whylen, "cannot read '%s': %s", path, strerror(errno));
+		snprintf(why, whylen, _("cannot read '%s': %s"), path, strerror(errno));
 		return ND_WALK_BAD;
 	}
 	if (S_ISLNK(lst.st_mode)) {
@@ -142,20 +142,20 @@ enum nd_walk_verdict nd_walk_entry(struct nd_walk *w, const char *path, struct s
 		size_t rl = strlen(w->root);
 
 		if (!real) {
-			snprintf(why, whylen, "'%s' is a symbolic link that leads nowhere (%s)", path,
+			snprintf(why, whylen, _("'%s' is a symbolic link that leads nowhere (%s)"), path,
 				 errno == ELOOP ? "a link loop" : strerror(errno));
 			return ND_WALK_BAD;
 		}
 		if (strncmp(real, w->root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0')) {
-			snprintf(why, whylen, "'%s' is a symbolic link to '%s', outside the bundle: "
-				 "not read", path, real);
+			snprintf(why, whylen, _("'%s' is a symbolic link to '%s', outside the bundle: "
+				 "not read"), path, real);
 			free(real);
 			return ND_WALK_BAD;
 		}
 		free(real);
 	}
 	if (stat(path, st) < 0) {
-		snprintf(why, whylen, "cannot read '%s': %s", path, strerror(errno));
+		snprintf(why, whylen, _("cannot read '%s': %s"), path, strerror(errno));
 		return ND_WALK_BAD;
 	}
 	if (!S_ISDIR(st->st_mode) && !S_ISREG(st->st_mode))
@@ -163,8 +163,8 @@ enum nd_walk_verdict nd_walk_entry(struct nd_walk *w, const char *path, struct s
 	if (!remember(w, (uint64_t)st->st_dev, (uint64_t)st->st_ino)) {
 		if (!S_ISDIR(st->st_mode))
 			return ND_WALK_AGAIN;
-		snprintf(why, whylen, "'%s' is a folder already read (a symbolic link loop): "
-			 "read once", path);
+		snprintf(why, whylen, _("'%s' is a folder already read (a symbolic link loop): "
+			 "read once"), path);
 		return ND_WALK_BAD;
 	}
 	return ND_WALK_GO;

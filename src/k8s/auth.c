@@ -494,7 +494,7 @@ static void asn1_iso(const ASN1_TIME *t, char *out, size_t n)
 	struct tm tm;
 
 	if (!t || ASN1_TIME_to_tm(t, &tm) != 1 || !strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(out, n, "an unreadable date");
+		snprintf(out, n, _("an unreadable date"));
 }
 
 /*
@@ -527,14 +527,14 @@ static void check_cert_window(struct nd_auth *a)
 	if (X509_cmp_current_time(X509_get0_notAfter(x)) < 0) {
 		asn1_iso(X509_get0_notAfter(x), when, sizeof(when));
 		snprintf(a->cert_problem, sizeof(a->cert_problem),
-			 "the client certificate of kubeconfig user '%s' (%s) expired on %s; "
+			 _("the client certificate of kubeconfig user '%s' (%s) expired on %s; "
 			 "the API server refuses it: get new credentials (on AKS: az aks "
-			 "get-credentials)", kc->user ? kc->user : "", from, when);
+			 "get-credentials)"), kc->user ? kc->user : "", from, when);
 	} else if (X509_cmp_current_time(X509_get0_notBefore(x)) > 0) {
 		asn1_iso(X509_get0_notBefore(x), when, sizeof(when));
 		snprintf(a->cert_problem, sizeof(a->cert_problem),
-			 "the client certificate of kubeconfig user '%s' (%s) is not valid before "
-			 "%s: check this machine's clock", kc->user ? kc->user : "", from, when);
+			 _("the client certificate of kubeconfig user '%s' (%s) is not valid before "
+			 "%s: check this machine's clock"), kc->user ? kc->user : "", from, when);
 	}
 	X509_free(x);
 }

@@ -141,8 +141,8 @@ static void note_object(struct nd_bundle *b, const struct nd_json *obj, const ch
 		if (sn->v[i].key != key)
 			continue;
 		if (sn->v[i].content != content && b->nconflicts < MAX_ERRORS) {
-			snprintf(msg, sizeof(msg), "%.*s %s%s%s is in '%.900s' and, different, in "
-				 "'%.900s': the last one read is used", (int)klen,
+			snprintf(msg, sizeof(msg), _("%.*s %s%s%s is in '%.900s' and, different, in "
+				 "'%.900s': the last one read is used"), (int)klen,
 				 kind ? kind : list_kind ? list_kind : "object", ns ? ns : "",
 				 ns ? "/" : "", name, sn->v[i].file, file);
 			b->conflicts = nd_xrealloc(b->conflicts,
@@ -218,7 +218,7 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 	if (nd_model_add_object(lc->m, obj, list_kind, &oe) < 0) {
 		char msg[sizeof(oe.msg) + 1100];
 
-		snprintf(msg, sizeof(msg), "'%.*s': object at byte %zu: %s", 1000, lc->file, off,
+		snprintf(msg, sizeof(msg), _("'%.*s': object at byte %zu: %s"), 1000, lc->file, off,
 			 oe.msg);
 		add_error(lc->b, lc->file, msg);
 	}

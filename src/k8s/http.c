@@ -469,8 +469,8 @@ static void finish(struct nd_http *h, struct xfer *x, CURLcode rc)
 		/* ours (max_headers), or curl's own limit on one header line (100 KiB,
 		 * which libcurl reports as "out of memory" while reading headers) */
 		res.fail = ND_HTTP_HEADERS_TOOBIG;
-		snprintf(res.error, sizeof(res.error), "the answer's headers are larger than %zu "
-			 "bytes%s", x->hd.toobig ? x->h->c.max_headers : (size_t)100 * 1024,
+		snprintf(res.error, sizeof(res.error), _("the answer's headers are larger than %zu "
+			 "bytes%s"), x->hd.toobig ? x->h->c.max_headers : (size_t)100 * 1024,
 			 x->hd.toobig ? "" : " (one header line)");
 	} else if (x->body_toobig) {
 		curl_off_t wire = 0;
@@ -478,11 +478,11 @@ static void finish(struct nd_http *h, struct xfer *x, CURLcode rc)
 		curl_easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);
 		res.fail = ND_HTTP_BODY_TOOBIG;
 		if (x->req.max_body && x->body_bytes > x->req.max_body)
-			snprintf(res.error, sizeof(res.error), "the answer is larger than %zu bytes",
+			snprintf(res.error, sizeof(res.error), _("the answer is larger than %zu bytes"),
 				 x->req.max_body);
 		else
-			snprintf(res.error, sizeof(res.error), "the answer inflates more than %u "
-				 "times (%zu bytes from %lld on the wire): a compression bomb?",
+			snprintf(res.error, sizeof(res.error), _("the answer inflates more than %u "
+				 "times (%zu bytes from %lld on the wire): a compression bomb?"),
 				 x->req.max_ratio ? x->req.max_ratio : 200, x->body_bytes,
 				 (long long)wire);
 	}

@@ -132,8 +132,8 @@ static int write_file(struct rd *r, const char *rel, struct archive_entry *ent)
 	if (size < 0 || (uint64_t)size > r->l->max_file) {
 		char why[200];
 
-		snprintf(why, sizeof(why), "claims %lld bytes, more than the %llu allowed for "
-			 "one file (NETDIAG_SNAPSHOT_MAX_FILE)", (long long)size,
+		snprintf(why, sizeof(why), _("claims %lld bytes, more than the %llu allowed for "
+			 "one file (NETDIAG_SNAPSHOT_MAX_FILE)"), (long long)size,
 			 (unsigned long long)r->l->max_file);
 		return refuse(r, why);
 	}
@@ -158,8 +158,8 @@ static int write_file(struct rd *r, const char *rel, struct archive_entry *ent)
 			char why[200];
 
 			close(fd);
-			snprintf(why, sizeof(why), "takes the bundle past the %llu bytes allowed "
-				 "in all (NETDIAG_SNAPSHOT_MAX_TOTAL)",
+			snprintf(why, sizeof(why), _("takes the bundle past the %llu bytes allowed "
+				 "in all (NETDIAG_SNAPSHOT_MAX_TOTAL)"),
 				 (unsigned long long)r->l->max_total);
 			return refuse(r, why);
 		}
