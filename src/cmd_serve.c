@@ -241,7 +241,7 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < store->nerrors; i++)
 		fprintf(stderr, "netdiag serve: %s\n", store->errors[i]);
 	if (store->errors_dropped)
-		fprintf(stderr, "netdiag serve: %zu more problems not listed\n",
+		fprintf(stderr, _("netdiag serve: %zu more problems not listed\n"),
 			store->errors_dropped);
 	for (i = 0; i < store->nres; i++)
 		kinds += store->res[i].nobjs > 0;

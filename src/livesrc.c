@@ -40,7 +40,7 @@ static void progress(void *ctx, const struct nd_live_kind *k)
 	s->done++;
 	s->objects += k->objects;
 	if (s->tty)
-		fprintf(stderr, "\r%s: %zu/%zu kinds, %zu objects   ", _("listing"), s->done,
+		fprintf(stderr, _("\r%s: %zu/%zu kinds, %zu objects   "), _("listing"), s->done,
 			s->nkinds, s->objects);
 }
 

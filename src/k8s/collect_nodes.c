@@ -139,15 +139,15 @@ static void node_files(struct run *rn, const char *node, const char *line, size_
 	char base[4096];
 
 	if (nd_json_parse(line, n, 0, a, &root, &e) < 0) {
-		fprintf(stderr, "netdiag collect: node '%s': the agent's line is not JSON: %s\n", node,
+		fprintf(stderr, _("netdiag collect: node '%s': the agent's line is not JSON: %s\n"), node,
 			e.msg);
 		rn->st->failed++;
 		goto out;
 	}
 	files = nd_json_path(&root, "node_files", "files", NULL);
 	if (!nd_json_is(files, ND_JARR)) {
-		fprintf(stderr, "netdiag collect: node '%s': the agent ran without --raw-files: no "
-			"node files\n", node);
+		fprintf(stderr, _("netdiag collect: node '%s': the agent ran without --raw-files: no "
+			"node files\n"), node);
 		rn->st->failed++;
 		goto out;
 	}
@@ -161,15 +161,15 @@ static void node_files(struct run *rn, const char *node, const char *line, size_
 		size_t len;
 
 		if (!nd_node_file_path_ok(path) || !nd_json_is(b64, ND_JSTR)) {
-			fprintf(stderr, "netdiag collect: node '%s': file %u: path '%s' is not one of a "
-				"bundle's node files; skipped\n", node, i, path ? path : "?");
+			fprintf(stderr, _("netdiag collect: node '%s': file %u: path '%s' is not one of a "
+				"bundle's node files; skipped\n"), node, i, path ? path : "?");
 			continue;
 		}
 		nd_json_i64(nd_json_get(f, "mtime"), 0, INT64_MAX, &mtime);
 		data = nd_xmalloc(b64->n / 4 * 3 + 3);
 		if (nd_b64_decode(b64->u.s, b64->n, data, b64->n / 4 * 3 + 3, &len) < 0) {
-			fprintf(stderr, "netdiag collect: node '%s': '%s' is not valid base64; "
-				"skipped\n", node, path);
+			fprintf(stderr, _("netdiag collect: node '%s': '%s' is not valid base64; "
+				"skipped\n"), node, path);
 		} else if (mkdirs(rn->out, nd_arena_printf(a, "nodes/%s/x", node), &e) < 0 ||
 			   write_file(base, path, data, len, mtime, &e) < 0) {
 			fprintf(stderr, "netdiag collect: %s\n", e.msg);
@@ -204,7 +204,7 @@ static void got(void *ctx, size_t i, const char *body, size_t len, bool cut,
 		rn->st->logs++;
 	line = nd_agent_last_line(body, len, &n);
 	if (!line) {
-		fprintf(stderr, "netdiag collect: node '%s': no netdiag/v1 line in pod %s/%s's log%s\n",
+		fprintf(stderr, _("netdiag collect: node '%s': no netdiag/v1 line in pod %s/%s's log%s\n"),
 			node, rn->ns, pod, cut ? " (cut at its bound)" : "");
 		rn->st->failed++;
 		return;
