@@ -105,7 +105,7 @@ static int read_pools(const struct nd_json *ps, struct nd_aks_profile *p, const 
 	if (!ps || ps->type == ND_JNULL)
 		return 0;
 	if (ps->type != ND_JARR)
-		return nd_err_set(e, _("'%s': agentPoolProfiles is a %s, not a list"), name,
+		return nd_err_set(e, _("'%s': agentPoolProfiles is %s, not a list"), name,
 				  nd_json_type_name(ps->type));
 	if (ps->n > ND_AKS_MAX_POOLS)
 		return nd_err_set(e, _("'%s': %u agent pools, more than the %u netdiag reads"), name,
@@ -230,7 +230,7 @@ int nd_aks_parse(const char *buf, size_t len, const char *name, struct nd_aks_pr
 		goto fail;
 	}
 	if (doc.type != ND_JOBJ) {
-		nd_err_set(e, _("'%s' is not az aks show output: a %s, not an object"), name,
+		nd_err_set(e, _("'%s' is not az aks show output: %s, not an object"), name,
 			   nd_json_type_name(doc.type));
 		goto fail;
 	}
@@ -275,7 +275,7 @@ int nd_aks_parse(const char *buf, size_t len, const char *name, struct nd_aks_pr
 	if (ap && ap->type == ND_JOBJ && read_access(ap, p, name, e) < 0)
 		goto fail;
 	if (ap && ap->type != ND_JOBJ && ap->type != ND_JNULL) {
-		nd_err_set(e, _("'%s': apiServerAccessProfile is a %s, not an object"), name,
+		nd_err_set(e, _("'%s': apiServerAccessProfile is %s, not an object"), name,
 			   nd_json_type_name(ap->type));
 		goto fail;
 	}

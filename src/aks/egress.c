@@ -137,7 +137,7 @@ static int parse_rule(const struct nd_json *o, size_t idx, struct nd_egress_list
 	int bad = 0;
 
 	if (o->type != ND_JOBJ)
-		return nd_err_set(e, _("destination %zu is a %s, not an object"), idx,
+		return nd_err_set(e, _("destination %zu is %s, not an object"), idx,
 				  nd_json_type_name(o->type));
 	d = push(l);
 	d->rule = str_of(l->a, o, "rule");
@@ -248,7 +248,7 @@ int nd_egress_data_parse(const char *buf, size_t len, const char *name,
 		goto fail;
 	}
 	if (doc.type != ND_JOBJ) {
-		nd_err_set(e, _("'%s': a %s, not an object"), name, nd_json_type_name(doc.type));
+		nd_err_set(e, _("'%s': %s, not an object"), name, nd_json_type_name(doc.type));
 		goto fail;
 	}
 	schema = nd_json_str(nd_json_get(&doc, "schema"));

@@ -63,7 +63,7 @@ void dec_fail(struct dec *d, const char *field, const char *fmt, ...)
 static void wrong_type(struct dec *d, const struct nd_json *v, const char *field,
 		       const char *want)
 {
-	dec_fail(d, field, "expected %s, got %s", want, nd_json_type_name(v->type));
+	dec_fail(d, field, _("expected %s, got %s"), want, nd_json_type_name(v->type));
 }
 
 const char *dec_intern(struct dec *d, const char *s)
@@ -105,7 +105,7 @@ int64_t dec_int(struct dec *d, const struct nd_json *v, const char *field,
 		return 0;
 	}
 	if (nd_json_i64(v, min, max, &x) < 0) {
-		dec_fail(d, field, "'%.*s' is not an integer in [%lld, %lld]", (int)v->n, v->u.s,
+		dec_fail(d, field, _("'%.*s' is not an integer in [%lld, %lld]"), (int)v->n, v->u.s,
 			 (long long)min, (long long)max);
 		return 0;
 	}
@@ -166,7 +166,7 @@ void dec_meta(struct dec *d, const struct nd_json *obj, struct nd_meta *out)
 
 	memset(out, 0, sizeof(*out));
 	if (!md) {
-		dec_fail(d, "metadata", "missing");
+		dec_fail(d, "metadata", _("missing"));
 		return;
 	}
 	/* name first, so later messages can name the object */
@@ -175,7 +175,7 @@ void dec_meta(struct dec *d, const struct nd_json *obj, struct nd_meta *out)
 	d->ns = out->ns;
 	d->name = out->name;
 	if (!out->name)
-		dec_fail(d, "metadata.name", "missing");
+		dec_fail(d, "metadata.name", _("missing"));
 	out->uid = dec_str(d, nd_json_get(md, "uid"), "metadata.uid");
 	out->created = dec_str(d, nd_json_get(md, "creationTimestamp"),
 			       "metadata.creationTimestamp");
@@ -231,7 +231,7 @@ uint8_t dec_proto(struct dec *d, const struct nd_json *v, const char *field)
 	uint8_t p = ND_TCP;
 
 	if (nd_proto_parse(s, &p) < 0)
-		dec_fail(d, field, "unknown protocol '%s'", s);
+		dec_fail(d, field, _("unknown protocol '%s'"), s);
 	return p;
 }
 

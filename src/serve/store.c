@@ -333,7 +333,7 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 
 	if (obj->type != ND_JOBJ) {
 		s->skipped++;
-		add_error(s, l->file, "value at byte %zu is not an object", off);
+		add_error(s, l->file, _("value at byte %zu is not an object"), off);
 		return 0;
 	}
 	kind = nd_json_str(nd_json_get(obj, "kind"));
@@ -355,13 +355,13 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 	ns = nd_json_str(nd_json_get(meta, "namespace"));
 	if (!kind || !av || !name || !*name) {
 		s->skipped++;
-		add_error(s, l->file, "object at byte %zu has no %s; skipped", off,
+		add_error(s, l->file, _("object at byte %zu has no %s; skipped"), off,
 			  !kind ? "kind" : !av ? "apiVersion" : "metadata.name");
 		return 0;
 	}
 	if (nd_json_get(obj, "items")) {
 		s->skipped++;
-		add_error(s, l->file, "list at byte %zu inside a list; skipped", off);
+		add_error(s, l->file, _("list at byte %zu inside a list; skipped"), off);
 		return 0;
 	}
 	slash = strchr(av, '/');
@@ -382,7 +382,7 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 	encode(l, obj, kind, av, !nd_json_get(obj, "kind") || !nd_json_get(obj, "apiVersion"));
 	if (l->enc.toobig) {
 		s->skipped++;
-		add_error(s, l->file, "object at byte %zu is larger than %zu bytes; skipped", off,
+		add_error(s, l->file, _("object at byte %zu is larger than %zu bytes; skipped"), off,
 			  l->enc.max);
 		return 0;
 	}
@@ -400,7 +400,7 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 	}
 	s->spool_size += l->enc.len;
 	if (nd_labels_from_json(nd_json_get(meta, "labels"), s->a, s->t, &o->labels, &le) < 0) {
-		add_error(s, l->file, "%s/%s: %s; served without labels for selectors", o->ns,
+		add_error(s, l->file, _("%s/%s: %s; served without labels for selectors"), o->ns,
 			  o->name, le.msg);
 		memset(&o->labels, 0, sizeof(o->labels));
 	}
@@ -445,7 +445,7 @@ static void walk(struct load *l, const char *dir, int depth, struct nd_err *fata
 	DIR *d = opendir(dir);
 
 	if (!d) {
-		add_error(l->s, dir, "cannot open: %s", strerror(errno));
+		add_error(l->s, dir, _("cannot open: %s"), strerror(errno));
 		return;
 	}
 	while ((de = readdir(d)) != NULL) {
