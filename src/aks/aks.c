@@ -152,7 +152,7 @@ static int read_access(const struct nd_json *ap, struct nd_aks_profile *p, const
 	p->have_access_profile = true;
 	r = either(ap, "authorizedIpRanges", "authorizedIPRanges");
 	if (r && r->type != ND_JARR)
-		return nd_err_set(e, _("'%s': apiServerAccessProfile.authorizedIpRanges is a %s, "
+		return nd_err_set(e, _("'%s': apiServerAccessProfile.authorizedIpRanges is %s, "
 				  "not a list"), name, nd_json_type_name(r->type));
 	if (r && r->n > ND_AKS_MAX_RANGES)
 		return nd_err_set(e, _("'%s': %u authorized IP ranges, more than the %u netdiag reads "
