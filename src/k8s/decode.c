@@ -76,7 +76,7 @@ const char *dec_str(struct dec *d, const struct nd_json *v, const char *field)
 	if (!v || v->type == ND_JNULL)
 		return NULL;
 	if (v->type != ND_JSTR) {
-		wrong_type(d, v, field, "a string");
+		wrong_type(d, v, field, _("a string"));
 		return NULL;
 	}
 	return nd_intern(d->m->strings, v->u.s, v->n);
@@ -87,7 +87,7 @@ bool dec_bool(struct dec *d, const struct nd_json *v, const char *field)
 	if (!v || v->type == ND_JNULL)
 		return false;
 	if (v->type != ND_JTRUE && v->type != ND_JFALSE) {
-		wrong_type(d, v, field, "a boolean");
+		wrong_type(d, v, field, _("a boolean"));
 		return false;
 	}
 	return v->type == ND_JTRUE;
@@ -101,7 +101,7 @@ int64_t dec_int(struct dec *d, const struct nd_json *v, const char *field,
 	if (!v || v->type == ND_JNULL)
 		return 0;
 	if (v->type != ND_JNUM) {
-		wrong_type(d, v, field, "an integer");
+		wrong_type(d, v, field, _("an integer"));
 		return 0;
 	}
 	if (nd_json_i64(v, min, max, &x) < 0) {
@@ -117,7 +117,7 @@ const struct nd_json *dec_arr(struct dec *d, const struct nd_json *v, const char
 	if (!v || v->type == ND_JNULL)
 		return NULL;
 	if (v->type != ND_JARR) {
-		wrong_type(d, v, field, "an array");
+		wrong_type(d, v, field, _("an array"));
 		return NULL;
 	}
 	return v;
@@ -128,7 +128,7 @@ const struct nd_json *dec_obj(struct dec *d, const struct nd_json *v, const char
 	if (!v || v->type == ND_JNULL)
 		return NULL;
 	if (v->type != ND_JOBJ) {
-		wrong_type(d, v, field, "an object");
+		wrong_type(d, v, field, _("an object"));
 		return NULL;
 	}
 	return v;
@@ -222,7 +222,7 @@ void dec_port(struct dec *d, const struct nd_json *v, const char *field,
 			*name = dec_str(d, v, field);
 		return;
 	}
-	wrong_type(d, v, field, "a port number or name");
+	wrong_type(d, v, field, _("a port number or name"));
 }
 
 uint8_t dec_proto(struct dec *d, const struct nd_json *v, const char *field)
