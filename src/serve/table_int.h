@@ -2,7 +2,7 @@
 #ifndef ND_SERVE_TABLE_INT_H
 #define ND_SERVE_TABLE_INT_H
 /*
- * Inside the Table writer (table.c, table_rows.c, table_other.c): the columns of a kind,
+ * Inside the Table writer (table.c, table_rows.c, table_other.c, table_more.c): the columns of a kind,
  * the function that makes a row's cells from the object, and the helpers
  * they share. A row function appends exactly one cell per column, in order.
  */
@@ -66,6 +66,9 @@ void nd_tcontainers(struct nd_buf *names, struct nd_buf *images, const struct nd
 /* The kinds of table_other.c, searched by nd_tprinter_find after the core ones. */
 extern const struct nd_tprinter nd_tprinters_other[];
 extern const size_t nd_ntprinters_other;
+/* The kinds of table_more.c: batch, ingresses, storage, secrets, leases. */
+extern const struct nd_tprinter nd_tprinters_more[];
+extern const size_t nd_ntprinters_more;
 
 /* ---- what the row functions share ---- */
 #define NAME_COL {"Name", "string", "name", 0, "Name must be unique within a namespace."}
