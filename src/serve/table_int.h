@@ -66,7 +66,7 @@ void nd_tcontainers(struct nd_buf *names, struct nd_buf *images, const struct nd
 /* The kinds of table_other.c, searched by nd_tprinter_find after the core ones. */
 extern const struct nd_tprinter nd_tprinters_other[];
 extern const size_t nd_ntprinters_other;
-/* The kinds of table_more.c: batch, ingresses, storage, secrets, leases. */
+/* The kinds of table_more.c: batch, ingresses, storage, leases. */
 extern const struct nd_tprinter nd_tprinters_more[];
 extern const size_t nd_ntprinters_more;
 

@@ -2,7 +2,7 @@
 /*
  * The Table columns and cells of batch (jobs, cronjobs), networking
  * (ingresses, ingressclasses), storage (persistentvolumeclaims,
- * persistentvolumes, storageclasses), secrets and leases, as the Kubernetes
+ * persistentvolumes, storageclasses) and leases, as the Kubernetes
  * API server prints them (pkg/printers/internalversion). The server prints
  * with Wide set, so no cell is clipped here; kubectl hides the priority-1
  * columns unless -o wide.
@@ -180,7 +180,8 @@ static void lb_address(struct nd_buf *out, const struct nd_json *lb)
 		else if (host && *host)
 			v[k++] = host;
 	}
-	qsort(v, k, sizeof(*v), cmp_cstr);
+	if (k > 1)
+		qsort(v, k, sizeof(*v), cmp_cstr);
 	for (size_t i = 0; i < k; i++)
 		if (i == 0 || strcmp(v[i], v[i - 1]))
 			nd_buf_printf(out, "%s%s", out->len ? "," : "", v[i]);
@@ -391,22 +392,7 @@ static void sc_row(struct nd_trow *t, const struct nd_json *obj)
 	age_cell(t, obj);
 }
 
-/* ---- secrets, leases ---- */
-
-static const struct nd_tcol secret_cols[] = {
-	NAME_COL,
-	{"Type", "string", "", 0, "Used to facilitate programmatic handling of secret data."},
-	{"Data", "string", "", 0, "Data contains the secret data."},
-	AGE_COL,
-};
-
-static void secret_row(struct nd_trow *t, const struct nd_json *obj)
-{
-	name_cell(t, obj);
-	nd_tcell_str(t, or(nd_tstr(obj, "type"), ""));
-	nd_tcell_int(t, (int64_t)len_of(get(obj, "data")));
-	age_cell(t, obj);
-}
+/* ---- leases ---- */
 
 static const struct nd_tcol lease_cols[] = {
 	NAME_COL,
@@ -430,7 +416,6 @@ const struct nd_tprinter nd_tprinters_more[] = {
 	P("", "persistentvolumeclaims", pvc_cols, pvc_row),
 	P("", "persistentvolumes", pv_cols, pv_row),
 	P("storage.k8s.io", "storageclasses", sc_cols, sc_row),
-	P("", "secrets", secret_cols, secret_row),
 	P("coordination.k8s.io", "leases", lease_cols, lease_row),
 };
 const size_t nd_ntprinters_more = N(nd_tprinters_more);

@@ -5,7 +5,7 @@
  * priorities, same cell rules ("<none>", "<unknown>", "<pending>", "+ N
  * more...", the pod STATUS reasons). The core kinds are here; namespaces,
  * configmaps, serviceaccounts, networkpolicies, workloads and RBAC are in
- * table_other.c; batch, ingresses, storage, secrets and leases in table_more.c.
+ * table_other.c; batch, ingresses, storage and leases in table_more.c.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -272,6 +272,90 @@ dump("rolebindings.json", lst([{
                  {"kind": "User", "name": "bob", "apiGroup": "rbac.authorization.k8s.io"},
                  {"kind": "Group", "name": "devs", "apiGroup": "rbac.authorization.k8s.io"},
                  {"kind": "ServiceAccount", "name": "default", "namespace": "app"}]}]))
+# batch: a finished job, a running parallel one, a failed one; two cronjobs
+tmpl = {"spec": {"containers": [{"name": "run", "image": "img/batch:1"}],
+                 "restartPolicy": "Never"}}
+jsel = {"matchLabels": {"batch.kubernetes.io/controller-uid": "u-1"}}
+dump("jobs.json", lst([
+    {"apiVersion": "batch/v1", "kind": "Job", "metadata": meta("backup", "app", D * 2),
+     "spec": {"completions": 1, "parallelism": 1, "selector": jsel, "template": tmpl},
+     "status": {"succeeded": 1, "startTime": ts(D * 2 - 5), "completionTime": ts(D * 2 - 130),
+                "conditions": [{"type": "SuccessCriteriaMet", "status": "True"},
+                               {"type": "Complete", "status": "True"}]}},
+    {"apiVersion": "batch/v1", "kind": "Job", "metadata": meta("crunch", "app", 5400),
+     "spec": {"parallelism": 3, "selector": jsel, "template": tmpl},
+     "status": {"active": 3, "startTime": ts(5400)}},
+    {"apiVersion": "batch/v1", "kind": "Job", "metadata": meta("migrate", "app", 700),
+     "spec": {"completions": 2, "parallelism": 1, "backoffLimit": 0, "selector": jsel,
+              "template": tmpl},
+     "status": {"failed": 1, "startTime": ts(700), "completionTime": ts(640),
+                "conditions": [{"type": "FailureTarget", "status": "True"},
+                               {"type": "Failed", "status": "True"}]}}]))
+dump("cronjobs.json", lst([
+    {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": meta("nightly", "app", D * 40),
+     "spec": {"schedule": "0 2 * * *", "suspend": False, "timeZone": "Europe/Rome",
+              "jobTemplate": {"spec": {"template": tmpl}}},
+     "status": {"lastScheduleTime": ts(8 * 3600), "active": [{"kind": "Job", "name": "n-1"}]}},
+    {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": meta("weekly", "app", D * 3),
+     "spec": {"schedule": "@weekly", "suspend": True,
+              "jobTemplate": {"spec": {"selector": jsel, "template": tmpl}}},
+     "status": {}}]))
+# networking: ingresses with and without class, hosts, TLS and address
+dump("ingresses.json", lst([
+    {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": meta("shop", "app", D * 9),
+     "spec": {"ingressClassName": "nginx",
+              "rules": [{"host": "a.example.com"}, {"host": "b.example.com"},
+                        {"host": "c.example.com"}, {"host": "d.example.com"}, {}],
+              "tls": [{"hosts": ["a.example.com"], "secretName": "tls"}]},
+     "status": {"loadBalancer": {"ingress": [{"ip": "20.1.2.3"}, {"hostname": "lb.example.com"},
+                                             {"ip": "20.1.2.3"}]}}},
+    {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": meta("plain", "app", 90),
+     "spec": {"rules": [{"http": {"paths": []}}]}, "status": {"loadBalancer": {}}}]))
+dump("ingressclasses.json", lst([
+    {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass", "metadata": meta("nginx", None, D * 60),
+     "spec": {"controller": "k8s.io/ingress-nginx",
+              "parameters": {"apiGroup": "k8s.example.com", "kind": "IngressParameters",
+                             "name": "external-lb"}}},
+    {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+     "metadata": meta("azure-application-gateway", None, D * 60),
+     "spec": {"controller": "azure/application-gateway"}}]))
+# storage: a bound claim, a pending one; their volumes; AKS's storage classes
+dump("persistentvolumeclaims.json", lst([
+    {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": meta("data", "app", D * 5),
+     "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "10Gi"}},
+              "storageClassName": "managed-csi", "volumeMode": "Filesystem",
+              "volumeName": "pvc-0b1c"},
+     "status": {"phase": "Bound", "accessModes": ["ReadWriteOnce"], "capacity": {"storage": "10Gi"}}},
+    {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": meta("shared", "app", 300),
+     "spec": {"accessModes": ["ReadWriteMany", "ReadOnlyMany"],
+              "resources": {"requests": {"storage": "100Gi"}},
+              "storageClassName": "azurefile-csi", "volumeMode": "Filesystem"},
+     "status": {"phase": "Pending"}}]))
+dump("persistentvolumes.json", lst([
+    {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": meta("pvc-0b1c", None, D * 5),
+     "spec": {"accessModes": ["ReadWriteOnce"], "capacity": {"storage": "10Gi"},
+              "claimRef": {"kind": "PersistentVolumeClaim", "namespace": "app", "name": "data"},
+              "persistentVolumeReclaimPolicy": "Delete", "storageClassName": "managed-csi",
+              "volumeMode": "Filesystem"},
+     "status": {"phase": "Bound"}},
+    {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": meta("old-disk", None, D * 200),
+     "spec": {"accessModes": ["ReadWriteOncePod", "ReadWriteOnce"], "capacity": {"storage": "5Gi"},
+              "persistentVolumeReclaimPolicy": "Retain"},
+     "status": {"phase": "Released", "reason": "Unbound"}}]))
+dump("storageclasses.json", lst([
+    {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+     "metadata": meta("managed-csi", None, D * 60,
+                      annotations={"storageclass.kubernetes.io/is-default-class": "true"}),
+     "provisioner": "disk.csi.azure.com", "reclaimPolicy": "Delete",
+     "volumeBindingMode": "WaitForFirstConsumer", "allowVolumeExpansion": True,
+     "parameters": {"skuname": "StandardSSD_LRS"}},
+    {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": meta("azurefile-csi", None, D * 60),
+     "provisioner": "file.csi.azure.com"}]))
+dump("customresourcedefinitions.json", lst([
+    {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+     "metadata": meta("nodenetworkconfigs.acn.azure.com", None, D * 30),
+     "spec": {"group": "acn.azure.com", "names": {"kind": "NodeNetworkConfig", "plural": "nodenetworkconfigs"},
+              "scope": "Namespaced", "versions": [{"name": "v1alpha", "served": True, "storage": True}]}}]))
 with open("collect-info.json", "w") as f:
     json.dump({"collected_at": T, "context": "tables", "server": "https://tables.example:443",
                "kinds": []}, f)
