@@ -52,6 +52,75 @@ static char *dir_of(const char *p)
 	}
 }
 
+/*
+ * libyaml's problem texts (it has no message catalogue of its own), listed so
+ * that they are extracted into po/ and shown translated; a text not listed
+ * here is shown as libyaml wrote it.
+ */
+static const char *const yaml_problems[] = {
+	N_("block sequence entries are not allowed in this context"),
+	N_("control characters are not allowed"),
+	N_("could not find expected ':'"),
+	N_("could not find expected directive name"),
+	N_("did not find URI escaped octet"),
+	N_("did not find expected '!'"),
+	N_("did not find expected ',' or ']'"),
+	N_("did not find expected ',' or '}'"),
+	N_("did not find expected '-' indicator"),
+	N_("did not find expected <document start>"),
+	N_("did not find expected <stream-start>"),
+	N_("did not find expected alphabetic or numeric character"),
+	N_("did not find expected comment or line break"),
+	N_("did not find expected digit or '.' character"),
+	N_("did not find expected hexdecimal number"),
+	N_("did not find expected key"),
+	N_("did not find expected node content"),
+	N_("did not find expected tag URI"),
+	N_("did not find expected version number"),
+	N_("did not find expected whitespace"),
+	N_("did not find expected whitespace or line break"),
+	N_("did not find the expected '>'"),
+	N_("found a tab character that violates indentation"),
+	N_("found a tab character where an indentation space is expected"),
+	N_("found an incorrect leading UTF-8 octet"),
+	N_("found an incorrect trailing UTF-8 octet"),
+	N_("found an indentation indicator equal to 0"),
+	N_("found character that cannot start any token"),
+	N_("found duplicate %TAG directive"),
+	N_("found duplicate %YAML directive"),
+	N_("found duplicate anchor; first occurrence"),
+	N_("found extremely long version number"),
+	N_("found incompatible YAML document"),
+	N_("found invalid Unicode character escape code"),
+	N_("found undefined alias"),
+	N_("found undefined tag handle"),
+	N_("found unexpected ':'"),
+	N_("found unexpected document indicator"),
+	N_("found unexpected end of stream"),
+	N_("found unexpected non-alphabetical character"),
+	N_("found unknown directive name"),
+	N_("found unknown escape character"),
+	N_("incomplete UTF-16 character"),
+	N_("incomplete UTF-16 surrogate pair"),
+	N_("incomplete UTF-8 octet sequence"),
+	N_("invalid Unicode character"),
+	N_("invalid leading UTF-8 octet"),
+	N_("invalid length of a UTF-8 sequence"),
+	N_("invalid trailing UTF-8 octet"),
+	N_("mapping keys are not allowed in this context"),
+	N_("mapping values are not allowed in this context"),
+};
+
+static const char *yaml_problem(const char *p)
+{
+	if (!p)
+		return _("invalid YAML");
+	for (size_t i = 0; i < sizeof(yaml_problems) / sizeof(yaml_problems[0]); i++)
+		if (strcmp(p, yaml_problems[i]) == 0)
+			return _(yaml_problems[i]);
+	return p;
+}
+
 static int load_file(struct kset *ks, const char *path, struct nd_err *e)
 {
 	FILE *fp;
@@ -76,7 +145,7 @@ static int load_file(struct kset *ks, const char *path, struct nd_err *e)
 	if (!ok) {
 		nd_err_set(e, _("cannot parse kubeconfig '%s' at line %zu, column %zu: %s"), path,
 			   ps.problem_mark.line + 1, ps.problem_mark.column + 1,
-			   ps.problem ? ps.problem : "invalid YAML");
+			   yaml_problem(ps.problem));
 		yaml_parser_delete(&ps);
 		fclose(fp);
 		return -1;

@@ -2,7 +2,8 @@
 /*
  * The Table columns and cells of batch (jobs, cronjobs), networking
  * (ingresses, ingressclasses), storage (persistentvolumeclaims,
- * persistentvolumes, storageclasses) and leases, as the Kubernetes
+ * persistentvolumes, storageclasses), leases, poddisruptionbudgets,
+ * replicationcontrollers, podtemplates and controllerrevisions, as the Kubernetes
  * API server prints them (pkg/printers/internalversion). The server prints
  * with Wide set, so no cell is clipped here; kubectl hides the priority-1
  * columns unless -o wide.
@@ -408,6 +409,133 @@ static void lease_row(struct nd_trow *t, const struct nd_json *obj)
 	age_cell(t, obj);
 }
 
+/* ---- poddisruptionbudgets, replicationcontrollers, podtemplates, controllerrevisions ---- */
+
+/* an IntOrString as its String(): the number, or the text ("50%") */
+static void intorstr(char *out, size_t n, const struct nd_json *v, const char *absent)
+{
+	if (v && v->type == ND_JNUM)
+		snprintf(out, n, "%.*s", (int)v->n, v->u.s);
+	else if (v && v->type == ND_JSTR)
+		snprintf(out, n, "%s", v->u.s);
+	else
+		snprintf(out, n, "%s", absent);
+}
+
+static const struct nd_tcol pdb_cols[] = {
+	NAME_COL,
+	{"Min Available", "string", "", 0, "The minimum number of pods that must be available."},
+	{"Max Unavailable", "string", "", 0, "The maximum number of pods that may be unavailable."},
+	{"Allowed Disruptions", "integer", "", 0, "Calculated number of pods that may be disrupted "
+						  "at this time."},
+	AGE_COL,
+};
+
+static void pdb_row(struct nd_trow *t, const struct nd_json *obj)
+{
+	const struct nd_json *spec = get(obj, "spec");
+	char mina[80], maxu[80];
+
+	intorstr(mina, sizeof(mina), get(spec, "minAvailable"), "N/A");
+	intorstr(maxu, sizeof(maxu), get(spec, "maxUnavailable"), "N/A");
+	name_cell(t, obj);
+	nd_tcell_str(t, mina);
+	nd_tcell_str(t, maxu);
+	nd_tcell_int(t, nd_tint(get(obj, "status"), "disruptionsAllowed", 0));
+	age_cell(t, obj);
+}
+
+static const struct nd_tcol rc_cols[] = {
+	NAME_COL,
+	{"Desired", "integer", "", 0, "Replicas is the number of desired replicas."},
+	{"Current", "integer", "", 0, "Replicas is the most recently observed number of replicas."},
+	{"Ready", "integer", "", 0, "The number of ready replicas for this replication "
+				    "controller."},
+	AGE_COL,
+	{"Containers", "string", "", 1, "Names of each container in the template."},
+	{"Images", "string", "", 1, "Images referenced by each container in the template."},
+	{"Selector", "string", "", 1, "Selector is a label query over pods that should match the "
+				      "Replicas count."},
+};
+
+static void rc_row(struct nd_trow *t, const struct nd_json *obj)
+{
+	const struct nd_json *spec = get(obj, "spec"), *st = get(obj, "status");
+	struct nd_buf n = ND_BUF_INIT(64 * 1024), im = ND_BUF_INIT(64 * 1024);
+	struct nd_buf sel = ND_BUF_INIT(64 * 1024);
+
+	nd_tcontainers(&n, &im, get(get(spec, "template"), "spec"));
+	nd_tlabels(&sel, get(spec, "selector"));
+	name_cell(t, obj);
+	nd_tcell_int(t, nd_tint(spec, "replicas", 1));
+	nd_tcell_int(t, nd_tint(st, "replicas", 0));
+	nd_tcell_int(t, nd_tint(st, "readyReplicas", 0));
+	age_cell(t, obj);
+	buf_cell(t, &n);
+	buf_cell(t, &im);
+	buf_cell(t, &sel);
+}
+
+static const struct nd_tcol podt_cols[] = {
+	NAME_COL,
+	{"Containers", "string", "", 0, "Names of each container in the template."},
+	{"Images", "string", "", 0, "Images referenced by each container in the template."},
+	{"Pod Labels", "string", "", 0, "The labels for the pod template."},
+};
+
+static void podt_row(struct nd_trow *t, const struct nd_json *obj)
+{
+	const struct nd_json *tmpl = get(obj, "template");
+	struct nd_buf n = ND_BUF_INIT(64 * 1024), im = ND_BUF_INIT(64 * 1024);
+	struct nd_buf l = ND_BUF_INIT(64 * 1024);
+
+	nd_tcontainers(&n, &im, get(tmpl, "spec"));
+	nd_tlabels(&l, get(get(tmpl, "metadata"), "labels"));
+	name_cell(t, obj);
+	buf_cell(t, &n);
+	buf_cell(t, &im);
+	buf_cell(t, &l);
+}
+
+static const struct nd_tcol crev_cols[] = {
+	NAME_COL,
+	{"Controller", "string", "", 0, "Controller of the object"},
+	{"Revision", "string", "", 0, "Revision indicates the revision of the state represented by "
+				      "Data."},
+	AGE_COL,
+};
+
+/* the controller owner as kind.group/name in lower case ("daemonset.apps/kube-proxy") */
+static void crev_row(struct nd_trow *t, const struct nd_json *obj)
+{
+	const struct nd_json *refs = get(get(obj, "metadata"), "ownerReferences");
+	struct nd_buf c = ND_BUF_INIT(1024);
+
+	for (size_t i = 0; i < len_of(refs); i++) {
+		const struct nd_json *r = at(refs, i);
+		const char *av = or(nd_tstr(r, "apiVersion"), ""), *slash = strchr(av, '/');
+		const char *kind = or(nd_tstr(r, "kind"), "");
+
+		if (!nd_ttrue(r, "controller"))
+			continue;
+		for (const char *k = kind; *k; k++)
+			nd_buf_addc(&c, (char)(*k >= 'A' && *k <= 'Z' ? *k - 'A' + 'a' : *k));
+		if (slash && *kind) {
+			nd_buf_addc(&c, '.');
+			for (const char *g = av; g < slash; g++)
+				nd_buf_addc(&c, (char)(*g >= 'A' && *g <= 'Z' ? *g - 'A' + 'a' : *g));
+		}
+		nd_buf_printf(&c, "%s%s", *kind ? "/" : "", or(nd_tstr(r, "name"), ""));
+		break;
+	}
+	if (!c.len)
+		nd_buf_adds(&c, "<none>");
+	name_cell(t, obj);
+	buf_cell(t, &c);
+	nd_tcell_int(t, nd_tint(obj, "revision", 0));
+	age_cell(t, obj);
+}
+
 const struct nd_tprinter nd_tprinters_more[] = {
 	P("batch", "jobs", job_cols, job_row),
 	P("batch", "cronjobs", cj_cols, cj_row),
@@ -417,5 +545,9 @@ const struct nd_tprinter nd_tprinters_more[] = {
 	P("", "persistentvolumes", pv_cols, pv_row),
 	P("storage.k8s.io", "storageclasses", sc_cols, sc_row),
 	P("coordination.k8s.io", "leases", lease_cols, lease_row),
+	P("policy", "poddisruptionbudgets", pdb_cols, pdb_row),
+	P("", "replicationcontrollers", rc_cols, rc_row),
+	P("", "podtemplates", podt_cols, podt_row),
+	P("apps", "controllerrevisions", crev_cols, crev_row),
 };
 const size_t nd_ntprinters_more = N(nd_tprinters_more);

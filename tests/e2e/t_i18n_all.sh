@@ -85,7 +85,7 @@ italian "a truncated JSON file" \
 	"JSON non valido al byte 39: fine del file inattesa dentro un valore che inizia al byte 27 \(file troncato\?\)" \
 	--snapshot "$bad/trunc"
 italian "a truncated YAML kubeconfig" \
-	"impossibile analizzare il kubeconfig '[^']*kc-cut.yaml' alla riga 6, colonna 1" \
+	"impossibile analizzare il kubeconfig '[^']*kc-cut.yaml' alla riga 6, colonna 1: non trovata la ',' o la '\\]' attesa" \
 	--kubeconfig "$bad/kc-cut.yaml" diagnose
 italian "a kubeconfig without current-context" \
 	"il kubeconfig '[^']*' non ha current-context; sceglietene uno con --context" \

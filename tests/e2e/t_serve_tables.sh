@@ -90,6 +90,10 @@ table pvcs-wide get pvc -n app -o wide
 table pvs-wide get pv -o wide
 table storageclasses get storageclasses
 table crds get crd
+table pdbs get pdb -n app
+table replicationcontrollers-wide get rc -n app -o wide
+table podtemplates get podtemplates -n app
+table controllerrevisions get controllerrevisions -n app
 
 # the Table itself, as the API server shapes it
 token=$(sed -n 's/^ *token: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$KC")

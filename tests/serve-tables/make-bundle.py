@@ -356,6 +356,34 @@ dump("customresourcedefinitions.json", lst([
      "metadata": meta("nodenetworkconfigs.acn.azure.com", None, D * 30),
      "spec": {"group": "acn.azure.com", "names": {"kind": "NodeNetworkConfig", "plural": "nodenetworkconfigs"},
               "scope": "Namespaced", "versions": [{"name": "v1alpha", "served": True, "storage": True}]}}]))
+# policy and the older workload kinds
+dump("poddisruptionbudgets.json", lst([
+    {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": meta("web", "app", D * 10),
+     "spec": {"minAvailable": 2, "selector": {"matchLabels": {"app": "web"}}},
+     "status": {"disruptionsAllowed": 0, "currentHealthy": 2, "desiredHealthy": 2, "expectedPods": 3}},
+    {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": meta("workers", "app", 3600),
+     "spec": {"maxUnavailable": "25%", "selector": {"matchLabels": {"app": "worker"}}},
+     "status": {"disruptionsAllowed": 1}}]))
+dump("replicationcontrollers.json", lst([
+    {"apiVersion": "v1", "kind": "ReplicationController", "metadata": meta("legacy", "app", D * 100),
+     "spec": {"replicas": 2, "selector": {"app": "legacy", "tier": "back"},
+              "template": {"metadata": {"labels": {"app": "legacy", "tier": "back"}},
+                           "spec": {"containers": [{"name": "a", "image": "img/a:1"},
+                                                   {"name": "b", "image": "img/b:2"}]}}},
+     "status": {"replicas": 2, "readyReplicas": 1}}]))
+dump("podtemplates.json", lst([
+    {"apiVersion": "v1", "kind": "PodTemplate", "metadata": meta("debug", "app", 7200),
+     "template": {"metadata": {"labels": {"role": "debug", "app": "tools"}},
+                  "spec": {"containers": [{"name": "shell", "image": "busybox:1.36"}]}}}]))
+dump("controllerrevisions.json", lst([
+    {"apiVersion": "apps/v1", "kind": "ControllerRevision",
+     "metadata": meta("agent-6d5f8", "app", D * 4,
+                      ownerReferences=[{"apiVersion": "apps/v1", "kind": "DaemonSet", "name": "agent",
+                                        "uid": "u-agent", "controller": True,
+                                        "blockOwnerDeletion": True}]),
+     "revision": 3, "data": {}},
+    {"apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": meta("orphan-1", "app", 600),
+     "revision": 1, "data": {}}]))
 with open("collect-info.json", "w") as f:
     json.dump({"collected_at": T, "context": "tables", "server": "https://tables.example:443",
                "kinds": []}, f)
