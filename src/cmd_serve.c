@@ -290,6 +290,8 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	memcpy(logs, snap->root, strlen(snap->root));
 	memcpy(logs + strlen(snap->root), "/logs", 6);
 	o.logs_dir = logs;
+	/* kubectl reads the API server's own words: the request threads answer in English */
+	nd_i18n_english_threads();
 	if (nd_server_start(store, &o, &srv, &e) < 0) {
 		fprintf(stderr, "netdiag serve: %s\n", e.msg);
 		rc = ND_EXIT_NORUN;

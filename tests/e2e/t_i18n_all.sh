@@ -101,3 +101,30 @@ italian "a truncated CNI config" \
 italian "a bad listen address" \
 	"^netdiag serve: indirizzo di ascolto non valido '127.0.0.1:99999': la porta deve essere 0-65535" \
 	serve --listen 127.0.0.1:99999 --snapshot "$demo"
+
+# serve --lang it: the command's own messages are Italian, while what its
+# request threads answer kubectl stays as the API server writes it (English).
+if command -v kubectl >/dev/null 2>&1; then
+	SPID=""
+	trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
+	"$ND" --lang it serve --snapshot "$TOP/tests/serve-tables" --listen 127.0.0.1:0 \
+		--write-kubeconfig "$WORK/kc" > "$WORK/serve.out" 2> "$WORK/serve.err" &
+	SPID=$!
+	i=0
+	while [ $i -lt 200 ] && [ ! -s "$WORK/serve.out" ] && kill -0 "$SPID" 2>/dev/null; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	kubectl --kubeconfig "$WORK/kc" --cache-dir "$WORK/kcache" --request-timeout 20s \
+		get pods -n app -l 'app in (a' > "$WORK/kubectl.out" 2>&1
+	check "it: serve's answer to kubectl stays in the API server's English" \
+		grep -q "unable to parse requirement: invalid selector 'app in (a': expected ')' at position 10" \
+		"$WORK/kubectl.out"
+	check "it: serve's own start-up line is Italian" \
+		grep -q "^netdiag serve: [0-9]* oggetti di [0-9]* tipi da " "$WORK/serve.err"
+	kill "$SPID" 2>/dev/null
+	wait "$SPID" 2>/dev/null
+	SPID=""
+else
+	not_ok "it: serve's answers stay English" "kubectl is needed"
+fi
