@@ -3,7 +3,8 @@
  * The Table columns and cells of batch (jobs, cronjobs), networking
  * (ingresses, ingressclasses), storage (persistentvolumeclaims,
  * persistentvolumes, storageclasses), leases, poddisruptionbudgets,
- * replicationcontrollers, podtemplates and controllerrevisions, as the Kubernetes
+ * replicationcontrollers, podtemplates, controllerrevisions,
+ * horizontalpodautoscalers and resourcequotas, as the Kubernetes
  * API server prints them (pkg/printers/internalversion). The server prints
  * with Wide set, so no cell is clipped here; kubectl hides the priority-1
  * columns unless -o wide.
@@ -536,6 +537,175 @@ static void crev_row(struct nd_trow *t, const struct nd_json *obj)
 	age_cell(t, obj);
 }
 
+/* ---- horizontalpodautoscalers, resourcequotas ---- */
+
+/* a resource.Quantity as the API server wrote it ("500m", "1Gi"), NULL when absent */
+static const char *qty(const struct nd_json *o, const char *key)
+{
+	const struct nd_json *v = get(o, key);
+
+	if (v && v->type == ND_JSTR)
+		return v->u.s;
+	return NULL;
+}
+
+static void qty_or(struct nd_buf *b, const struct nd_json *o, const char *key, const char *dflt)
+{
+	const struct nd_json *v = get(o, key);
+
+	if (v && v->type == ND_JNUM)
+		nd_buf_printf(b, "%.*s", (int)v->n, v->u.s);
+	else
+		nd_buf_adds(b, qty(o, key) ? qty(o, key) : dflt);
+}
+
+/* "name: current/target" of a Resource or ContainerResource metric */
+static void hpa_resource(struct nd_buf *b, const struct nd_json *spec, const struct nd_json *cur)
+{
+	const struct nd_json *tgt = get(spec, "target"), *c = get(cur, "current");
+
+	nd_buf_printf(b, "%s: ", or(nd_tstr(spec, "name"), ""));
+	if (get(tgt, "averageValue")) {
+		qty_or(b, c, "averageValue", "<unknown>");
+		nd_buf_addc(b, '/');
+		qty_or(b, tgt, "averageValue", "");
+		return;
+	}
+	if (get(c, "averageUtilization"))
+		nd_buf_printf(b, "%lld%%", (long long)nd_tint(c, "averageUtilization", 0));
+	else
+		nd_buf_adds(b, "<unknown>");
+	if (get(tgt, "averageUtilization"))
+		nd_buf_printf(b, "/%lld%%", (long long)nd_tint(tgt, "averageUtilization", 0));
+	else
+		nd_buf_adds(b, "/<auto>");
+}
+
+/* "current/target", " (avg)" when the target is an average (External, Object) */
+static void hpa_value(struct nd_buf *b, const struct nd_json *spec, const struct nd_json *cur,
+		      bool avg_only)
+{
+	const struct nd_json *tgt = get(spec, "target"), *c = get(cur, "current");
+	bool avg = avg_only || get(tgt, "averageValue");
+	const char *k = avg ? "averageValue" : "value";
+
+	qty_or(b, cur ? c : NULL, k, "<unknown>");
+	nd_buf_addc(b, '/');
+	qty_or(b, tgt, k, "");
+	if (avg && !avg_only)
+		nd_buf_adds(b, " (avg)");
+}
+
+/* formatHPAMetrics: the first two metrics, "+ N more...", "<none>" for none */
+static void hpa_metrics(struct nd_buf *b, const struct nd_json *specs, const struct nd_json *sts)
+{
+	size_t n = len_of(specs);
+
+	if (!n) {
+		nd_buf_adds(b, "<none>");
+		return;
+	}
+	for (size_t i = 0; i < n && i < 2; i++) {
+		const struct nd_json *sp = at(specs, i), *st = at(sts, i);
+		const char *ty = or(nd_tstr(sp, "type"), "");
+
+		if (i)
+			nd_buf_adds(b, ", ");
+		if (!strcmp(ty, "Resource"))
+			hpa_resource(b, get(sp, "resource"), get(st, "resource"));
+		else if (!strcmp(ty, "ContainerResource"))
+			hpa_resource(b, get(sp, "containerResource"), get(st, "containerResource"));
+		else if (!strcmp(ty, "External"))
+			hpa_value(b, get(sp, "external"), get(st, "external"), false);
+		else if (!strcmp(ty, "Object"))
+			hpa_value(b, get(sp, "object"), get(st, "object"), false);
+		else if (!strcmp(ty, "Pods"))
+			hpa_value(b, get(sp, "pods"), get(st, "pods"), true);
+		else
+			nd_buf_adds(b, "<unknown type>");
+	}
+	if (n > 2)
+		nd_buf_printf(b, " + %zu more...", n - 2);
+}
+
+static const struct nd_tcol hpa_cols[] = {
+	NAME_COL,
+	{"Reference", "string", "", 0, "scaleTargetRef points to the target resource to scale."},
+	{"Targets", "string", "", 0, "metrics contains the specifications for which to use to "
+				     "calculate the desired replica count."},
+	{"MinPods", "string", "", 0, "minReplicas is the lower limit for the number of replicas."},
+	{"MaxPods", "string", "", 0, "maxReplicas is the upper limit for the number of replicas."},
+	{"Replicas", "string", "", 0, "currentReplicas is current number of replicas of pods "
+				      "managed by this autoscaler."},
+	AGE_COL,
+};
+
+static void hpa_row(struct nd_trow *t, const struct nd_json *obj)
+{
+	const struct nd_json *spec = get(obj, "spec"), *st = get(obj, "status");
+	const struct nd_json *ref = get(spec, "scaleTargetRef");
+	struct nd_buf r = ND_BUF_INIT(1024), m = ND_BUF_INIT(64 * 1024);
+	char minp[32];
+
+	nd_buf_printf(&r, "%s/%s", or(nd_tstr(ref, "kind"), ""), or(nd_tstr(ref, "name"), ""));
+	hpa_metrics(&m, get(spec, "metrics"), get(st, "currentMetrics"));
+	if (get(spec, "minReplicas"))
+		snprintf(minp, sizeof(minp), "%lld", (long long)nd_tint(spec, "minReplicas", 0));
+	else
+		snprintf(minp, sizeof(minp), "<unset>");
+	name_cell(t, obj);
+	buf_cell(t, &r);
+	buf_cell(t, &m);
+	nd_tcell_str(t, minp);
+	nd_tcell_int(t, nd_tint(spec, "maxReplicas", 0));
+	nd_tcell_int(t, nd_tint(st, "currentReplicas", 0));
+	age_cell(t, obj);
+}
+
+static const struct nd_tcol quota_cols[] = {
+	NAME_COL,
+	{"Request", "string", "", 0, "Request represents a minimum amount of cpu/memory that a "
+				     "container may consume."},
+	{"Limit", "string", "", 0, "Limits control the maximum amount of cpu/memory that a "
+				   "container may use independent of contention on the node."},
+	AGE_COL,
+};
+
+static int cmp_member(const void *a, const void *b)
+{
+	return strcmp((*(const struct nd_jmember *const *)a)->key,
+		      (*(const struct nd_jmember *const *)b)->key);
+}
+
+/* "resource: used/hard, ..." over status.hard sorted by name; limits.* go to Limit */
+static void quota_row(struct nd_trow *t, const struct nd_json *obj)
+{
+	const struct nd_json *st = get(obj, "status"), *hard = get(st, "hard");
+	const struct nd_json *used = get(st, "used");
+	struct nd_buf req = ND_BUF_INIT(64 * 1024), lim = ND_BUF_INIT(64 * 1024);
+	size_t n = hard && hard->type == ND_JOBJ ? hard->n : 0;
+	const struct nd_jmember **ms = n ? calloc(n, sizeof(*ms)) : NULL;
+
+	for (size_t i = 0; ms && i < n; i++)
+		ms[i] = &hard->u.members[i];
+	if (ms && n > 1)
+		qsort(ms, n, sizeof(*ms), cmp_member);
+	for (size_t i = 0; ms && i < n; i++) {
+		const char *k = ms[i]->key;
+		struct nd_buf *w = !strncmp(k, "limits.", 7) ? &lim : &req;
+
+		nd_buf_printf(w, "%s%s: ", w->len ? ", " : "", k);
+		qty_or(w, used, k, "0");
+		nd_buf_addc(w, '/');
+		qty_or(w, hard, k, "0");
+	}
+	free(ms);
+	name_cell(t, obj);
+	buf_cell(t, &req);
+	buf_cell(t, &lim);
+	age_cell(t, obj);
+}
+
 const struct nd_tprinter nd_tprinters_more[] = {
 	P("batch", "jobs", job_cols, job_row),
 	P("batch", "cronjobs", cj_cols, cj_row),
@@ -549,5 +719,7 @@ const struct nd_tprinter nd_tprinters_more[] = {
 	P("", "replicationcontrollers", rc_cols, rc_row),
 	P("", "podtemplates", podt_cols, podt_row),
 	P("apps", "controllerrevisions", crev_cols, crev_row),
+	P("autoscaling", "horizontalpodautoscalers", hpa_cols, hpa_row),
+	P("", "resourcequotas", quota_cols, quota_row),
 };
 const size_t nd_ntprinters_more = N(nd_tprinters_more);

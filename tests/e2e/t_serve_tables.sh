@@ -94,6 +94,8 @@ table pdbs get pdb -n app
 table replicationcontrollers-wide get rc -n app -o wide
 table podtemplates get podtemplates -n app
 table controllerrevisions get controllerrevisions -n app
+table hpas get hpa -n app
+table resourcequotas get quota -n app
 
 # the Table itself, as the API server shapes it
 token=$(sed -n 's/^ *token: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$KC")

@@ -384,6 +384,33 @@ dump("controllerrevisions.json", lst([
      "revision": 3, "data": {}},
     {"apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": meta("orphan-1", "app", 600),
      "revision": 1, "data": {}}]))
+dump("horizontalpodautoscalers.json", lst([
+    {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": meta("web", "app", D * 10),
+     "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+              "minReplicas": 2, "maxReplicas": 10,
+              "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
+                              "type": "Utilization", "averageUtilization": 80}}},
+                          {"type": "Resource", "resource": {"name": "memory", "target": {
+                              "type": "AverageValue", "averageValue": "500Mi"}}},
+                          {"type": "Pods", "pods": {"metric": {"name": "rps"}, "target": {
+                              "type": "AverageValue", "averageValue": "100"}}}]},
+     "status": {"currentReplicas": 3, "desiredReplicas": 3,
+                "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {
+                                       "averageUtilization": 45, "averageValue": "90m"}}},
+                                   {"type": "Resource", "resource": {"name": "memory", "current": {
+                                       "averageValue": "300Mi"}}}]}},
+    {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": meta("batch", "app", 1800),
+     "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "batch"},
+              "maxReplicas": 5},
+     "status": {"currentReplicas": 0, "desiredReplicas": 0}}]))
+dump("resourcequotas.json", lst([
+    {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": meta("compute", "app", D * 20),
+     "spec": {"hard": {"requests.cpu": "4", "requests.memory": "8Gi", "limits.cpu": "8",
+                       "limits.memory": "16Gi", "pods": "20"}},
+     "status": {"hard": {"requests.cpu": "4", "requests.memory": "8Gi", "limits.cpu": "8",
+                         "limits.memory": "16Gi", "pods": "20"},
+                "used": {"requests.cpu": "1500m", "requests.memory": "2Gi", "limits.cpu": "3",
+                         "pods": "7"}}}]))
 with open("collect-info.json", "w") as f:
     json.dump({"collected_at": T, "context": "tables", "server": "https://tables.example:443",
                "kinds": []}, f)
