@@ -351,11 +351,49 @@ dump("storageclasses.json", lst([
      "parameters": {"skuname": "StandardSSD_LRS"}},
     {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": meta("azurefile-csi", None, D * 60),
      "provisioner": "file.csi.azure.com"}]))
+# a custom resource printed from its CRD's additionalPrinterColumns (acn.azure.com's own)
+nnc_cols = [
+    {"jsonPath": ".spec.requestedIPCount", "name": "Requested IPs", "priority": 1, "type": "integer"},
+    {"jsonPath": ".status.assignedIPCount", "name": "Allocated IPs", "type": "integer"},
+    {"jsonPath": ".status.networkContainers[*].subnetName", "name": "Subnet", "priority": 1,
+     "type": "string"},
+    {"jsonPath": ".status.networkContainers[*].subnetAddressSpace", "name": "Subnet CIDR",
+     "priority": 1, "type": "string"},
+    {"jsonPath": ".status.networkContainers[*].id", "name": "NC ID", "priority": 1, "type": "string"},
+    {"jsonPath": ".status.networkContainers[*].assignmentMode", "name": "NC Mode", "type": "string"},
+    {"jsonPath": ".status.networkContainers[*].type", "name": "NC Type", "priority": 1,
+     "type": "string"},
+    {"jsonPath": ".status.networkContainers[*].version", "name": "NC Version", "type": "integer"}]
 dump("customresourcedefinitions.json", lst([
     {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
      "metadata": meta("nodenetworkconfigs.acn.azure.com", None, D * 30),
-     "spec": {"group": "acn.azure.com", "names": {"kind": "NodeNetworkConfig", "plural": "nodenetworkconfigs"},
-              "scope": "Namespaced", "versions": [{"name": "v1alpha", "served": True, "storage": True}]}}]))
+     "spec": {"group": "acn.azure.com", "scope": "Namespaced",
+              "names": {"kind": "NodeNetworkConfig", "listKind": "NodeNetworkConfigList",
+                        "plural": "nodenetworkconfigs", "shortNames": ["nnc"],
+                        "singular": "nodenetworkconfig"},
+              "versions": [{"name": "v1alpha", "served": True, "storage": True,
+                            "additionalPrinterColumns": nnc_cols,
+                            "schema": {"openAPIV3Schema": {"type": "object"}},
+                            "subresources": {"status": {}}}]}}]))
+dump("nodenetworkconfigs.json", lst([
+    {"apiVersion": "acn.azure.com/v1alpha", "kind": "NodeNetworkConfig",
+     "metadata": meta("aks-nodepool1-27182818-vmss000000", "kube-system", D * 30,
+                      labels={"managed": "true", "owner": "aks-nodepool1-27182818-vmss000000"}),
+     "spec": {"requestedIPCount": 16},
+     "status": {"assignedIPCount": 16, "status": "Updated",
+                "networkContainers": [{
+                    "assignmentMode": "dynamic", "id": "ad4514cb-59ed-4c0e-9aa9-bcd09a5052d9",
+                    "primaryIP": "10.241.0.21", "subnetAddressSpace": "10.241.0.0/16",
+                    "subnetName": "pods", "subnetID": "pods", "type": "vnet", "version": 12,
+                    "subcriptionID": "8dbd2563-77eb-41a1-917b-5a1344da9767"}]}},
+    {"apiVersion": "acn.azure.com/v1alpha", "kind": "NodeNetworkConfig",
+     "metadata": meta("aks-nodepool1-27182818-vmss000001", "kube-system", 600),
+     "spec": {"requestedIPCount": 16}, "status": {}}]))
+# a custom resource whose CRD is not in the bundle: Name and Age
+dump("ciliumnodes.json", lst([
+    {"apiVersion": "cilium.io/v2", "kind": "CiliumNode",
+     "metadata": meta("aks-nodepool1-27182818-vmss000000", None, D * 30),
+     "spec": {"ipam": {"podCIDRs": ["10.244.0.0/24"]}}}]))
 # policy and the older workload kinds
 dump("poddisruptionbudgets.json", lst([
     {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": meta("web", "app", D * 10),
