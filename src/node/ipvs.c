@@ -148,14 +148,14 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 				continue;
 			}
 			if (!open) {
-				SKIP("a real server before any virtual service");
+				SKIP(_("a real server before any virtual service"));
 				continue;
 			}
 			ND_GROW(reals, capreal, nreal + 1);
 			rs = &reals[nreal];
 			memset(rs, 0, sizeof(*rs));
 			if (nw < 2 || split_addr(&w[1], a, &rs->ip, &rs->port) < 0) {
-				SKIP("a real server without an address:port");
+				SKIP(_("a real server without an address:port"));
 				continue;
 			}
 			if (nw > 2)
@@ -175,17 +175,17 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 			sv.line = line;
 			orphan = true;
 			if (nw < 2) {
-				SKIP("a virtual service without an address");
+				SKIP(_("a virtual service without an address"));
 				continue;
 			}
 			if (word_is(&w[0], "FWM")) {
 				if (nd_parse_i64(w[1].s, w[1].n, 0, INT32_MAX, &mark) < 0) {
-					SKIP("FWM without a mark");
+					SKIP(_("FWM without a mark"));
 					continue;
 				}
 				sv.port = (int32_t)mark;
 			} else if (split_addr(&w[1], a, &sv.ip, &sv.port) < 0) {
-				SKIP("not an address:port");
+				SKIP(_("not an address:port"));
 				continue;
 			}
 			if (nw > 2)
@@ -200,7 +200,7 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 			open = true;
 			continue;
 		}
-		SKIP("not an 'ipvsadm -Ln' line");
+		SKIP(_("not an 'ipvsadm -Ln' line"));
 		orphan = true;
 #undef SKIP
 	}

@@ -73,7 +73,7 @@ static int split(struct ps *p, const char *s, size_t n, struct w *w, size_t *nw)
 		if (i == n)
 			break;
 		if (k == NFT_MAX_WORDS)
-			return skip(p, "too many words on one line");
+			return skip(p, _("too many words on one line"));
 		w[k].quoted = false;
 		if (s[i] == '"') {
 			size_t st = ++i;
@@ -81,7 +81,7 @@ static int split(struct ps *p, const char *s, size_t n, struct w *w, size_t *nw)
 			while (i < n && s[i] != '"')
 				i++;
 			if (i == n)
-				return skip(p, "unterminated quote");
+				return skip(p, _("unterminated quote"));
 			w[k].s = s + st;
 			w[k].n = i - st;
 			w[k].quoted = true;
@@ -198,7 +198,7 @@ static int read_elems(struct ps *p, const struct w *w, size_t from, size_t to, b
 			}
 		if (colon == to && !is_set) {
 			p->nelems--;
-			skip(p, "a map element without ':'");
+			skip(p, _("a map element without ':'"));
 			continue;
 		}
 		if (colon == to)
@@ -329,7 +329,7 @@ int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 				continue;
 			}
 			if (at == DONE) {
-				skip(&p, "text after the table's closing '}'");
+				skip(&p, _("text after the table's closing '}'"));
 				continue;
 			}
 			fail(&p, "expected 'table <family> <name> {'");
@@ -359,7 +359,7 @@ int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 			} else if (is(&w[0], "comment") || is(&w[0], "flags")) {
 				/* table attributes */
 			} else {
-				skip(&p, "not 'chain', 'map', 'set' or '}' in the table");
+				skip(&p, _("not 'chain', 'map', 'set' or '}' in the table"));
 			}
 			continue;
 		case CHAIN:
@@ -373,7 +373,7 @@ int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 				for (k = 0; k < nw; k++)
 					open += is(&w[k], "{") - is(&w[k], "}");
 				if (open != 0) {
-					skip(&p, "unbalanced braces in a rule");
+					skip(&p, _("unbalanced braces in a rule"));
 					continue;
 				}
 			}
@@ -395,7 +395,7 @@ int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 			if (!is(&w[0], "elements"))
 				continue;   /* type, flags, comment, timeout, size */
 			if (nw < 3 || !is(&w[1], "=") || !is(&w[2], "{")) {
-				skip(&p, "not 'elements = {'");
+				skip(&p, _("not 'elements = {'"));
 				continue;
 			}
 			new_ = 0;
