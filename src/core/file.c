@@ -143,7 +143,7 @@ enum nd_walk_verdict nd_walk_entry(struct nd_walk *w, const char *path, struct s
 
 		if (!real) {
 			snprintf(why, whylen, _("'%s' is a symbolic link that leads nowhere (%s)"), path,
-				 errno == ELOOP ? "a link loop" : strerror(errno));
+				 errno == ELOOP ? _("a link loop") : strerror(errno));
 			return ND_WALK_BAD;
 		}
 		if (strncmp(real, w->root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0')) {

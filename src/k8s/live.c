@@ -218,7 +218,7 @@ static void start(struct job *j)
 				 "end?)"), j->k->path, j->k->pages, j->k->objects);
 		else
 			snprintf(msg, sizeof(msg), _("GET %.500s: not listed, the run's --timeout "
-				 "deadline passed%s"), j->k->path, j->k->retries ? " while retrying" : "");
+				 "deadline passed%s"), j->k->path, j->k->retries ? _(" while retrying") : "");
 		job_fail_msg(j, msg);
 		return;
 	}

@@ -125,6 +125,22 @@ if command -v kubectl >/dev/null 2>&1; then
 	kill "$SPID" 2>/dev/null
 	wait "$SPID" 2>/dev/null
 	SPID=""
+	# the live client's own messages: a list the server keeps failing (500, retried)
+	: > "$WORK/serve.out"
+	"$ND" serve --snapshot "$demo" --listen 127.0.0.1:0 --write-kubeconfig "$WORK/kc-500" \
+		--fault-500-path /api/v1/services > "$WORK/serve.out" 2> "$WORK/serve.err" &
+	SPID=$!
+	i=0
+	while [ $i -lt 200 ] && [ ! -s "$WORK/serve.out" ] && kill -0 "$SPID" 2>/dev/null; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	italian "a list the API server keeps failing" \
+		"GET /api/v1/services: non elencato, la scadenza --timeout dell'esecuzione è passata durante i nuovi tentativi" \
+		--timeout 3s --kubeconfig "$WORK/kc-500" diagnose
+	kill "$SPID" 2>/dev/null
+	wait "$SPID" 2>/dev/null
+	SPID=""
 else
 	not_ok "it: serve's answers stay English" "kubectl is needed"
 fi
