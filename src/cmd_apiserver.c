@@ -95,12 +95,12 @@ static int egress_ip(const char *url, int64_t timeout_ms, struct nd_ip *ip, stru
 	int rc = 0;
 
 	if (!p || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0))
-		return nd_err_set(e, "--egress-ip-url '%s' is not an http(s) URL", url);
+		return nd_err_set(e, _("--egress-ip-url '%s' is not an http(s) URL"), url);
 	p += 3;
 	p += strcspn(p, "/?#");
 	sl = (size_t)(p - url);
 	if (sl >= sizeof(server))
-		return nd_err_set(e, "--egress-ip-url '%s' is too long", url);
+		return nd_err_set(e, _("--egress-ip-url '%s' is too long"), url);
 	memcpy(server, url, sl);
 	server[sl] = '\0';
 	hc.server = server;
@@ -123,16 +123,16 @@ static int egress_ip(const char *url, int64_t timeout_ms, struct nd_ip *ip, stru
 		nd_http_poll(h, 100);
 	nd_http_free(h);
 	if (!x.done)
-		rc = nd_err_set(e, "'%s' did not answer within %lld ms", url, (long long)timeout_ms);
+		rc = nd_err_set(e, _("'%s' did not answer within %lld ms"), url, (long long)timeout_ms);
 	else if (x.col.cut)
-		rc = nd_err_set(e, "'%s' answered more than %d bytes: not an echo of the IP", url,
+		rc = nd_err_set(e, _("'%s' answered more than %d bytes: not an echo of the IP"), url,
 				ECHO_BODY_MAX);
 	else if (x.error[0])
-		rc = nd_err_set(e, "'%s' could not be read: %s", url, x.error);
+		rc = nd_err_set(e, _("'%s' could not be read: %s"), url, x.error);
 	else if (x.status < 200 || x.status >= 300)
-		rc = nd_err_set(e, "'%s' answered HTTP %ld", url, x.status);
+		rc = nd_err_set(e, _("'%s' answered HTTP %ld"), url, x.status);
 	else if (ip_in_body(x.col.body.p ? x.col.body.p : "", ip) < 0)
-		rc = nd_err_set(e, "'%s' answered no IP address", url);
+		rc = nd_err_set(e, _("'%s' answered no IP address"), url);
 	nd_http_body_release(&x.col);
 	return rc;
 }

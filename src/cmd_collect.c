@@ -83,8 +83,8 @@ int cmd_collect(struct nd_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < n; i++)
 		if (kinds[i].state == ND_LIVE_FORBIDDEN || kinds[i].state == ND_LIVE_ERROR)
 			fprintf(stderr, "netdiag collect: %s\n", kinds[i].err.message);
-	fprintf(stderr, "netdiag collect: %s '%s' (%s): %zu objects, %zu values redacted "
-		"(credentials by name and by shape%s), %zu kinds could not be read\n", _("wrote"),
+	fprintf(stderr, _("netdiag collect: %s '%s' (%s): %zu objects, %zu values redacted "
+		"(credentials by name and by shape%s), %zu kinds could not be read\n"), _("wrote"),
 		out, _("readable by you only"), st.objects, st.redacted,
 		extra ? _(", and --redact-extra") : "", st.kinds_failed);
 	if (nodes) {

@@ -54,10 +54,10 @@ static int dns_server_check(const char *s, struct nd_err *e)
 		const char *end = strchr(s, ']');
 
 		if (!end || (end[1] && end[1] != ':'))
-			return nd_err_set(e, "--dns-server '%s': write IPv6 as [ADDR]:PORT", s);
+			return nd_err_set(e, _("--dns-server '%s': write IPv6 as [ADDR]:PORT"), s);
 		hl = (size_t)(end - s - 1);
 		if (hl >= sizeof(host))
-			return nd_err_set(e, "--dns-server '%s': not an IP address", s);
+			return nd_err_set(e, _("--dns-server '%s': not an IP address"), s);
 		memcpy(host, s + 1, hl);
 		host[hl] = '\0';
 		port = end[1] ? end + 2 : NULL;
@@ -68,19 +68,19 @@ static int dns_server_check(const char *s, struct nd_err *e)
 			c = NULL;   /* a bare IPv6 address */
 		hl = c ? (size_t)(c - s) : strlen(s);
 		if (hl >= sizeof(host))
-			return nd_err_set(e, "--dns-server '%s': not an IP address", s);
+			return nd_err_set(e, _("--dns-server '%s': not an IP address"), s);
 		memcpy(host, s, hl);
 		host[hl] = '\0';
 		port = c ? c + 1 : NULL;
 	}
 	if (nd_ip_parse(host, &ip) < 0)
-		return nd_err_set(e, "--dns-server '%s': '%s' is not an IP address", s, host);
+		return nd_err_set(e, _("--dns-server '%s': '%s' is not an IP address"), s, host);
 	if (port) {
 		int64_t v;
 
 		if (nd_parse_i64(port, strlen(port), 1, 65535, &v) < 0)
-			return nd_err_set(e, "--dns-server '%s': the port must be a number from 1 to "
-					  "65535", s);
+			return nd_err_set(e, _("--dns-server '%s': the port must be a number from 1 to "
+					  "65535"), s);
 	}
 	return 0;
 }

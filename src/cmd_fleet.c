@@ -236,7 +236,7 @@ static int fleet_report(struct nd_ctx *ctx, const struct opts *o)
 	if (ft.tty && n)
 		fputs("\r\033[K", stderr);
 	if (ctx->verbose)
-		fprintf(stderr, "netdiag fleet report: %zu log requests, %zu retries\n", go.requests,
+		fprintf(stderr, _("netdiag fleet report: %zu log requests, %zu retries\n"), go.requests,
 			go.retries);
 	nd_fleet_finish(fleet);
 	nd_fleet_free(fleet);

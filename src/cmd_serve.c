@@ -150,7 +150,7 @@ static int write_kubeconfig(const char *path, const char *url, const char *ca_pe
 	int fd, rc = -1;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
-		return nd_err_set(e, "kubeconfig path '%s' is too long", path);
+		return nd_err_set(e, _("kubeconfig path '%s' is too long"), path);
 	nd_buf_init(&b, 4u << 20);
 	nd_buf_adds(&b, "apiVersion: v1\nkind: Config\nclusters:\n- name: netdiag-serve\n"
 		     "  cluster:\n    server: ");
@@ -169,11 +169,11 @@ static int write_kubeconfig(const char *path, const char *url, const char *ca_pe
 	}
 	if (b.toobig) {
 		nd_buf_release(&b);
-		return nd_err_set(e, "kubeconfig for '%s' too large", path);
+		return nd_err_set(e, _("kubeconfig for '%s' too large"), path);
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
-		nd_err_set(e, "cannot write '%s': %s", tmp, strerror(errno));
+		nd_err_set(e, _("cannot write '%s': %s"), tmp, strerror(errno));
 		goto out;
 	}
 	while (done < b.len) {
@@ -182,7 +182,7 @@ static int write_kubeconfig(const char *path, const char *url, const char *ca_pe
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			nd_err_set(e, "cannot write '%s': %s", tmp, strerror(errno));
+			nd_err_set(e, _("cannot write '%s': %s"), tmp, strerror(errno));
 			close(fd);
 			unlink(tmp);
 			goto out;
@@ -190,7 +190,7 @@ static int write_kubeconfig(const char *path, const char *url, const char *ca_pe
 		done += (size_t)n;
 	}
 	if (fchmod(fd, 0600) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-		nd_err_set(e, "cannot write '%s': %s", path, strerror(errno));
+		nd_err_set(e, _("cannot write '%s': %s"), path, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
@@ -255,7 +255,7 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < store->nerrors; i++)
 		fprintf(stderr, "netdiag serve: %s\n", store->errors[i]);
 	if (store->errors_dropped)
-		fprintf(stderr, "netdiag serve: %zu more problems not listed\n",
+		fprintf(stderr, _("netdiag serve: %zu more problems not listed\n"),
 			store->errors_dropped);
 	for (i = 0; i < store->nres; i++)
 		kinds += store->res[i].nobjs > 0;
@@ -309,6 +309,8 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	memcpy(logs, snap->root, strlen(snap->root));
 	memcpy(logs + strlen(snap->root), "/logs", 6);
 	o.logs_dir = logs;
+	/* kubectl reads the API server's own words: the request threads answer in English */
+	nd_i18n_english_threads();
 	if (nd_server_start(store, &o, &srv, &e) < 0) {
 		fprintf(stderr, "netdiag serve: %s\n", e.msg);
 		rc = ND_EXIT_NORUN;

@@ -39,9 +39,11 @@ static void progress(void *ctx, const struct nd_live_kind *k)
 
 	s->done++;
 	s->objects += k->objects;
-	if (s->tty)
-		fprintf(stderr, "\r%s: %zu/%zu kinds, %zu objects   ", _("listing"), s->done,
+	if (s->tty) {
+		fputc('\r', stderr);
+		fprintf(stderr, _("%s: %zu/%zu kinds, %zu objects   "), _("listing"), s->done,
 			s->nkinds, s->objects);
+	}
 }
 
 int nd_kubeconfig_opts_from_ctx(const struct nd_ctx *ctx, struct nd_kubeconfig **kc,

@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define IMAGE_MAX 255
 #define NS_MAX 63
@@ -39,15 +40,15 @@ static int check_image(const char *s, struct nd_err *e)
 	size_t i, n = strlen(s);
 
 	if (n == 0)
-		return nd_err_set(e, "the image is empty");
+		return nd_err_set(e, _("the image is empty"));
 	if (n > IMAGE_MAX)
-		return nd_err_set(e, "image '%.40s...' is longer than %d bytes", s, IMAGE_MAX);
+		return nd_err_set(e, _("image '%.40s...' is longer than %d bytes"), s, IMAGE_MAX);
 	if (!is_alnum(s[0]))
-		return nd_err_set(e, "image '%s' must start with a letter or digit", s);
+		return nd_err_set(e, _("image '%s' must start with a letter or digit"), s);
 	for (i = 0; i < n; i++)
 		if (!is_alnum(s[i]) && !strchr("._-/:@", s[i]))
-			return nd_err_set(e, "image '%s': '%c' at byte %zu is not allowed in an image "
-					  "reference (letters, digits and . _ - / : @)",
+			return nd_err_set(e, _("image '%s': '%c' at byte %zu is not allowed in an image "
+					  "reference (letters, digits and . _ - / : @)"),
 					  s, s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?', i + 1);
 	return 0;
 }
@@ -57,18 +58,18 @@ static int check_ns(const char *s, struct nd_err *e)
 	size_t i, n = strlen(s);
 
 	if (n == 0)
-		return nd_err_set(e, "the namespace is empty");
+		return nd_err_set(e, _("the namespace is empty"));
 	if (n > NS_MAX)
-		return nd_err_set(e, "namespace '%.40s...' is longer than %d bytes", s, NS_MAX);
+		return nd_err_set(e, _("namespace '%.40s...' is longer than %d bytes"), s, NS_MAX);
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-			return nd_err_set(e, "namespace '%s': a namespace is lower-case letters, "
-					  "digits and '-' (a DNS-1123 label)", s);
+			return nd_err_set(e, _("namespace '%s': a namespace is lower-case letters, "
+					  "digits and '-' (a DNS-1123 label)"), s);
 	}
 	if (s[0] == '-' || s[n - 1] == '-')
-		return nd_err_set(e, "namespace '%s' must start and end with a letter or digit", s);
+		return nd_err_set(e, _("namespace '%s' must start and end with a letter or digit"), s);
 	return 0;
 }
 
@@ -101,8 +102,8 @@ static int line(struct fill *f, const struct nd_manifest_tpl *t, unsigned lineno
 		} else if (k == sizeof("@NAMESPACE@") - 1 && memcmp(at, "@NAMESPACE@", k) == 0) {
 			nd_buf_adds(f->out, f->ns);
 		} else if (k > 2 && at[1] >= 'A' && at[1] <= 'Z') {
-			return nd_err_set(f->e, "manifest template '%s' line %u: unknown placeholder "
-					  "'%.*s'", t->name, lineno, (int)k, at);
+			return nd_err_set(f->e, _("manifest template '%s' line %u: unknown placeholder "
+					  "'%.*s'"), t->name, lineno, (int)k, at);
 		} else {
 			nd_buf_addc(f->out, '@');
 			k = 1;
@@ -118,7 +119,7 @@ static int fill(struct fill *f, const struct nd_manifest_tpl *t, size_t indent, 
 	unsigned lineno = 0;
 
 	if (depth > DEPTH_MAX)
-		return nd_err_set(f->e, "manifest template '%s': fragments nest deeper than %d",
+		return nd_err_set(f->e, _("manifest template '%s': fragments nest deeper than %d"),
 				  t->name, DEPTH_MAX);
 	while (*p) {
 		const char *nl = strchr(p, '\n');
@@ -132,8 +133,8 @@ static int fill(struct fill *f, const struct nd_manifest_tpl *t, size_t indent, 
 			const struct nd_manifest_tpl *frag = find(p + sp + 1, n - sp - 2);
 
 			if (!frag)
-				return nd_err_set(f->e, "manifest template '%s' line %u: no fragment "
-						  "'%.*s'", t->name, lineno, (int)(n - sp - 2), p + sp + 1);
+				return nd_err_set(f->e, _("manifest template '%s' line %u: no fragment "
+						  "'%.*s'"), t->name, lineno, (int)(n - sp - 2), p + sp + 1);
 			if (fill(f, frag, indent + sp, depth + 1) < 0)
 				return -1;
 		} else {
@@ -157,9 +158,9 @@ int nd_manifest_print(struct nd_buf *out, const char *name, const char *image, c
 	size_t start = out->len;
 
 	if (out->toobig)
-		return nd_err_set(e, "manifest '%s': the output buffer is already full", name);
+		return nd_err_set(e, _("manifest '%s': the output buffer is already full"), name);
 	if (!t || name[0] == '_')
-		return nd_err_set(e, "no manifest named '%s'", name);
+		return nd_err_set(e, _("no manifest named '%s'"), name);
 	if (!f.image)
 		f.image = nd_manifest_default_image();
 	if (!f.ns)
@@ -169,7 +170,7 @@ int nd_manifest_print(struct nd_buf *out, const char *name, const char *image, c
 	if (fill(&f, t, 0, 0) < 0)
 		goto fail;
 	if (out->toobig) {
-		nd_err_set(e, "manifest '%s' is larger than the buffer's %zu bytes", name, out->max);
+		nd_err_set(e, _("manifest '%s' is larger than the buffer's %zu bytes"), name, out->max);
 		goto fail;
 	}
 	return 0;

@@ -20,6 +20,7 @@
 #include "core/json.h"
 #include "k8s/http.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define AKS_MAX_FILE (8u << 20)
 #define AZ_ERR_MAX 2048
@@ -94,7 +95,7 @@ static int pool_num(const struct nd_json *o, const char *key, const char *name, 
 	if (!v || v->type == ND_JNULL)
 		return 0;
 	if (nd_json_i64(v, 0, 1000000, out) < 0)
-		return nd_err_set(e, "'%s': agentPoolProfiles[%u].%s is not a count", name, i, key);
+		return nd_err_set(e, _("'%s': agentPoolProfiles[%u].%s is not a count"), name, i, key);
 	return 0;
 }
 
@@ -104,10 +105,10 @@ static int read_pools(const struct nd_json *ps, struct nd_aks_profile *p, const 
 	if (!ps || ps->type == ND_JNULL)
 		return 0;
 	if (ps->type != ND_JARR)
-		return nd_err_set(e, "'%s': agentPoolProfiles is a %s, not a list", name,
+		return nd_err_set(e, _("'%s': agentPoolProfiles is %s, not a list"), name,
 				  nd_json_type_name(ps->type));
 	if (ps->n > ND_AKS_MAX_POOLS)
-		return nd_err_set(e, "'%s': %u agent pools, more than the %u netdiag reads", name,
+		return nd_err_set(e, _("'%s': %u agent pools, more than the %u netdiag reads"), name,
 				  ps->n, ND_AKS_MAX_POOLS);
 	p->pools = nd_xcalloc(ps->n ? ps->n : 1, sizeof(*p->pools));
 	for (uint32_t i = 0; i < ps->n; i++) {
@@ -116,7 +117,7 @@ static int read_pools(const struct nd_json *ps, struct nd_aks_profile *p, const 
 		const char *os, *vm;
 
 		if (o->type != ND_JOBJ)
-			return nd_err_set(e, "'%s': agentPoolProfiles[%u] is not an object", name, i);
+			return nd_err_set(e, _("'%s': agentPoolProfiles[%u] is not an object"), name, i);
 		p->npools++;
 		pl->name = dup_str(nd_json_get(o, "name"));
 		pl->mode = dup_str(nd_json_get(o, "mode"));
@@ -151,16 +152,16 @@ static int read_access(const struct nd_json *ap, struct nd_aks_profile *p, const
 	p->have_access_profile = true;
 	r = either(ap, "authorizedIpRanges", "authorizedIPRanges");
 	if (r && r->type != ND_JARR)
-		return nd_err_set(e, "'%s': apiServerAccessProfile.authorizedIpRanges is a %s, "
-				  "not a list", name, nd_json_type_name(r->type));
+		return nd_err_set(e, _("'%s': apiServerAccessProfile.authorizedIpRanges is %s, "
+				  "not a list"), name, nd_json_type_name(r->type));
 	if (r && r->n > ND_AKS_MAX_RANGES)
-		return nd_err_set(e, "'%s': %u authorized IP ranges, more than the %u netdiag reads "
-				  "(AKS allows 200)", name, r->n, ND_AKS_MAX_RANGES);
+		return nd_err_set(e, _("'%s': %u authorized IP ranges, more than the %u netdiag reads "
+				  "(AKS allows 200)"), name, r->n, ND_AKS_MAX_RANGES);
 	for (i = 0; r && i < r->n; i++) {
 		const char *s = nd_json_str(&r->u.items[i]);
 
 		if (!s)
-			return nd_err_set(e, "'%s': authorizedIpRanges[%u] is not a string", name, i);
+			return nd_err_set(e, _("'%s': authorizedIpRanges[%u] is not a string"), name, i);
 		ND_GROW(p->ranges, cap, p->nranges + 1);
 		/* the CLI strips white space around each item; so do we */
 		while (*s == ' ' || *s == '\t')
@@ -225,11 +226,11 @@ int nd_aks_parse(const char *buf, size_t len, const char *name, struct nd_aks_pr
 	p->private_cluster = p->public_fqdn = p->vnet_integration = p->disable_run_command = -1;
 	p->source = nd_xstrdup(name);
 	if (nd_json_parse(buf, len, 0, a, &doc, e) < 0) {
-		nd_err_prefix(e, "cannot read the AKS profile '%s'", name);
+		nd_err_prefix(e, _("cannot read the AKS profile '%s'"), name);
 		goto fail;
 	}
 	if (doc.type != ND_JOBJ) {
-		nd_err_set(e, "'%s' is not az aks show output: a %s, not an object", name,
+		nd_err_set(e, _("'%s' is not az aks show output: %s, not an object"), name,
 			   nd_json_type_name(doc.type));
 		goto fail;
 	}
@@ -239,8 +240,8 @@ int nd_aks_parse(const char *buf, size_t len, const char *name, struct nd_aks_pr
 		props = &doc;
 	if (!nd_json_get(props, "apiServerAccessProfile") && !nd_json_get(props, "fqdn") &&
 	    !nd_json_get(props, "privateFqdn") && !nd_json_get(props, "agentPoolProfiles")) {
-		nd_err_set(e, "'%s' is not az aks show output: no fqdn, privateFqdn or "
-			   "apiServerAccessProfile", name);
+		nd_err_set(e, _("'%s' is not az aks show output: no fqdn, privateFqdn or "
+			   "apiServerAccessProfile"), name);
 		goto fail;
 	}
 	p->name = dup_str(nd_json_get(&doc, "name"));
@@ -274,7 +275,7 @@ int nd_aks_parse(const char *buf, size_t len, const char *name, struct nd_aks_pr
 	if (ap && ap->type == ND_JOBJ && read_access(ap, p, name, e) < 0)
 		goto fail;
 	if (ap && ap->type != ND_JOBJ && ap->type != ND_JNULL) {
-		nd_err_set(e, "'%s': apiServerAccessProfile is a %s, not an object", name,
+		nd_err_set(e, _("'%s': apiServerAccessProfile is %s, not an object"), name,
 			   nd_json_type_name(ap->type));
 		goto fail;
 	}
@@ -297,10 +298,10 @@ int nd_aks_load_file(const char *path, struct nd_aks_profile **out, struct nd_er
 
 	*out = NULL;
 	if (fd < 0)
-		return nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
+		return nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > AKS_MAX_FILE) {
 		close(fd);
-		return nd_err_set(e, "cannot read '%s': not a regular file of at most %u bytes",
+		return nd_err_set(e, _("cannot read '%s': not a regular file of at most %u bytes"),
 				  path, AKS_MAX_FILE);
 	}
 	buf = nd_xmalloc((size_t)st.st_size + 1);
@@ -385,7 +386,7 @@ int nd_aks_from_az(const char *rg, const char *name, int64_t timeout_ms,
 	*out = NULL;
 	snprintf(src, sizeof(src), "az aks show -g %s -n %s", rg, name);
 	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
-		nd_err_set(e, "cannot run '%s': %s", src, strerror(errno));
+		nd_err_set(e, _("cannot run '%s': %s"), src, strerror(errno));
 		goto out;
 	}
 	posix_spawn_file_actions_init(&fa);
@@ -398,9 +399,9 @@ int nd_aks_from_az(const char *rg, const char *name, int64_t timeout_ms,
 	close(pe[1]);
 	po[1] = pe[1] = -1;
 	if (d != 0) {
-		nd_err_set(e, "cannot run '%s': %s (install the Azure CLI, or save its output "
-			   "and give it with --aks FILE)", src,
-			   d == ENOENT ? "az is not installed" : strerror(d));
+		nd_err_set(e, _("cannot run '%s': %s (install the Azure CLI, or save its output "
+			   "and give it with --aks FILE)"), src,
+			   d == ENOENT ? _("az is not installed") : strerror(d));
 		goto out;
 	}
 	d = drain(po[0], pe[0], &buf, &n, AKS_MAX_FILE, err, &en,
@@ -411,11 +412,11 @@ int nd_aks_from_az(const char *rg, const char *name, int64_t timeout_ms,
 		;
 	err[en] = '\0';
 	if (d == -1) {
-		nd_err_set(e, "'%s' did not finish within %lld ms", src, (long long)timeout_ms);
+		nd_err_set(e, _("'%s' did not finish within %lld ms"), src, (long long)timeout_ms);
 		goto out;
 	}
 	if (d == -2) {
-		nd_err_set(e, "'%s' printed more than %u bytes", src, AKS_MAX_FILE);
+		nd_err_set(e, _("'%s' printed more than %u bytes"), src, AKS_MAX_FILE);
 		goto out;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -423,7 +424,7 @@ int nd_aks_from_az(const char *rg, const char *name, int64_t timeout_ms,
 
 		while ((nl = strchr(err, '\n')) != NULL && nl[1])
 			*nl = ' ';
-		nd_err_set(e, "'%s' failed: %.600s", src, en ? err : "no message (exit status)");
+		nd_err_set(e, _("'%s' failed: %.600s"), src, en ? err : _("no message (exit status)"));
 		goto out;
 	}
 	rc = nd_aks_parse(buf ? buf : "", n, src, out, e);

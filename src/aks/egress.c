@@ -15,6 +15,7 @@
 #include "core/json.h"
 #include "core/num.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define MAX_DATA (1u << 20)
 
@@ -112,14 +113,14 @@ static const char *words_of(struct nd_arena *a, const struct nd_json *v, const c
 		size_t k;
 
 		if (!s || !*s || strlen(s) + used + 2 > sizeof(buf)) {
-			*bad = nd_err_set(e, "destination %zu: '%s' must be a list of words", idx, what);
+			*bad = nd_err_set(e, _("destination %zu: '%s' must be a list of words"), idx, what);
 			return NULL;
 		}
 		for (k = 0; s[k]; k++)
 			if (!(islower((unsigned char)s[k]) || isdigit((unsigned char)s[k]) ||
 			      s[k] == '-' || s[k] == ' ')) {
-				*bad = nd_err_set(e, "destination %zu: '%s' holds '%s': words of a-z, "
-						  "0-9 and '-' only", idx, what, s);
+				*bad = nd_err_set(e, _("destination %zu: '%s' holds '%s': words of a-z, "
+						  "0-9 and '-' only"), idx, what, s);
 				return NULL;
 			}
 		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? " " : "", s);
@@ -136,7 +137,7 @@ static int parse_rule(const struct nd_json *o, size_t idx, struct nd_egress_list
 	int bad = 0;
 
 	if (o->type != ND_JOBJ)
-		return nd_err_set(e, "destination %zu is a %s, not an object", idx,
+		return nd_err_set(e, _("destination %zu is %s, not an object"), idx,
 				  nd_json_type_name(o->type));
 	d = push(l);
 	d->rule = str_of(l->a, o, "rule");
@@ -147,36 +148,36 @@ static int parse_rule(const struct nd_json *o, size_t idx, struct nd_egress_list
 	d->not_needed = str_of(l->a, o, "not_needed");
 	d->default_skip = str_of(l->a, o, "default_skip");
 	if (!d->rule || !*d->rule)
-		return nd_err_set(e, "destination %zu has no \"rule\"", idx);
+		return nd_err_set(e, _("destination %zu has no \"rule\""), idx);
 	if (!d->host)
 		d->host = d->rule;
 	if (!name_ok(d->host) && !strchr(d->host, ':'))
-		return nd_err_set(e, "destination %zu ('%s'): \"probe\" '%s' is not a host name", idx,
+		return nd_err_set(e, _("destination %zu ('%s'): \"probe\" '%s' is not a host name"), idx,
 				  d->rule, d->host);
 	if (nd_json_i64(nd_json_get(o, "port"), 1, 65535, &port) < 0)
-		return nd_err_set(e, "destination %zu ('%s'): \"port\" must be a number from 1 to "
-				  "65535", idx, d->rule);
+		return nd_err_set(e, _("destination %zu ('%s'): \"port\" must be a number from 1 to "
+				  "65535"), idx, d->rule);
 	d->port = (unsigned)port;
 	if (!d->protocol || (strcmp(d->protocol, "tcp") != 0 && strcmp(d->protocol, "udp") != 0))
-		return nd_err_set(e, "destination %zu ('%s'): \"protocol\" must be \"tcp\" or "
-				  "\"udp\"", idx, d->rule);
+		return nd_err_set(e, _("destination %zu ('%s'): \"protocol\" must be \"tcp\" or "
+				  "\"udp\""), idx, d->rule);
 	sch = nd_json_str(nd_json_get(o, "scheme"));
 	if (scheme_parse(sch, &d->scheme) < 0)
-		return nd_err_set(e, "destination %zu ('%s'): \"scheme\" must be tcp, tls, https, "
-				  "http or udp, not '%s'", idx, d->rule, sch ? sch : "(none)");
+		return nd_err_set(e, _("destination %zu ('%s'): \"scheme\" must be tcp, tls, https, "
+				  "http or udp, not '%s'"), idx, d->rule, sch ? sch : "(none)");
 	if ((d->scheme == ND_EG_UDP) != (strcmp(d->protocol, "udp") == 0))
-		return nd_err_set(e, "destination %zu ('%s'): scheme '%s' does not go with protocol "
-				  "'%s'", idx, d->rule, sch, d->protocol);
+		return nd_err_set(e, _("destination %zu ('%s'): scheme '%s' does not go with protocol "
+				  "'%s'"), idx, d->rule, sch, d->protocol);
 	if (d->alpn && (!*d->alpn || strlen(d->alpn) > 64 || strspn(d->alpn,
 	    "abcdefghijklmnopqrstuvwxyz0123456789/.-,") != strlen(d->alpn)))
-		return nd_err_set(e, "destination %zu ('%s'): \"alpn\" must be a comma-separated "
-				  "list of protocol names", idx, d->rule);
+		return nd_err_set(e, _("destination %zu ('%s'): \"alpn\" must be a comma-separated "
+				  "list of protocol names"), idx, d->rule);
 	{
 		const char *k = nd_json_str(nd_json_get(o, "kind"));
 
 		if (!k || (strcmp(k, "network") != 0 && strcmp(k, "application") != 0))
-			return nd_err_set(e, "destination %zu ('%s'): \"kind\" must be \"network\" or "
-					  "\"application\"", idx, d->rule);
+			return nd_err_set(e, _("destination %zu ('%s'): \"kind\" must be \"network\" or "
+					  "\"application\""), idx, d->rule);
 		d->network_rule = strcmp(k, "network") == 0;
 	}
 	d->sets = words_of(l->a, nd_json_get(o, "set"), "set", idx, e, &bad);
@@ -185,9 +186,9 @@ static int parse_rule(const struct nd_json *o, size_t idx, struct nd_egress_list
 	if (bad)
 		return -1;
 	if (!d->sets)
-		return nd_err_set(e, "destination %zu ('%s') has no \"set\"", idx, d->rule);
+		return nd_err_set(e, _("destination %zu ('%s') has no \"set\""), idx, d->rule);
 	if (!d->purpose)
-		return nd_err_set(e, "destination %zu ('%s') has no \"purpose\"", idx, d->rule);
+		return nd_err_set(e, _("destination %zu ('%s') has no \"purpose\""), idx, d->rule);
 	return 0;
 }
 
@@ -239,20 +240,20 @@ int nd_egress_data_parse(const char *buf, size_t len, const char *name,
 
 	*out = NULL;
 	if (len > MAX_DATA)
-		return nd_err_set(e, "'%s': more than %u bytes", name, MAX_DATA);
+		return nd_err_set(e, _("'%s': more than %u bytes"), name, MAX_DATA);
 	a = nd_arena_new(16384);
 	d = nd_xcalloc(1, sizeof(*d));
 	if (nd_json_parse(buf, len, 0, a, &doc, e) < 0) {
-		nd_err_prefix(e, "cannot read the egress data '%s'", name);
+		nd_err_prefix(e, _("cannot read the egress data '%s'"), name);
 		goto fail;
 	}
 	if (doc.type != ND_JOBJ) {
-		nd_err_set(e, "'%s': a %s, not an object", name, nd_json_type_name(doc.type));
+		nd_err_set(e, _("'%s': %s, not an object"), name, nd_json_type_name(doc.type));
 		goto fail;
 	}
 	schema = nd_json_str(nd_json_get(&doc, "schema"));
 	if (!schema || strcmp(schema, "netdiag/aks-egress/v1") != 0) {
-		nd_err_set(e, "'%s': \"schema\" must be \"netdiag/aks-egress/v1\"", name);
+		nd_err_set(e, _("'%s': \"schema\" must be \"netdiag/aks-egress/v1\""), name);
 		goto fail;
 	}
 	d->rules.a = nd_arena_new(16384);
@@ -261,11 +262,11 @@ int nd_egress_data_parse(const char *buf, size_t len, const char *name,
 	d->cloud = str_of(d->rules.a, &doc, "cloud");
 	d->default_region = str_of(d->rules.a, &doc, "default_region");
 	if (!d->version || !d->date) {
-		nd_err_set(e, "'%s': \"version\" and \"date\" are required", name);
+		nd_err_set(e, _("'%s': \"version\" and \"date\" are required"), name);
 		goto fail;
 	}
 	if (d->default_region && !name_ok(d->default_region)) {
-		nd_err_set(e, "'%s': \"default_region\" '%s' is not a region name", name,
+		nd_err_set(e, _("'%s': \"default_region\" '%s' is not a region name"), name,
 			   d->default_region);
 		goto fail;
 	}
@@ -274,11 +275,11 @@ int nd_egress_data_parse(const char *buf, size_t len, const char *name,
 				  true);
 	dests = nd_json_get(&doc, "destinations");
 	if (!dests || dests->type != ND_JARR || dests->n == 0) {
-		nd_err_set(e, "'%s': \"destinations\" must be a non-empty list", name);
+		nd_err_set(e, _("'%s': \"destinations\" must be a non-empty list"), name);
 		goto fail;
 	}
 	if (dests->n > ND_EGRESS_MAX_DESTS) {
-		nd_err_set(e, "'%s': more than %d destinations", name, ND_EGRESS_MAX_DESTS);
+		nd_err_set(e, _("'%s': more than %d destinations"), name, ND_EGRESS_MAX_DESTS);
 		goto fail;
 	}
 	for (i = 0; i < dests->n; i++)
@@ -463,10 +464,10 @@ int nd_egress_expand(const struct nd_egress_data *d, const struct nd_egress_env 
 		p += strspn(p, " ,");
 		n = strcspn(p, " ,");
 		if (n && !has_word("all", p, n) && !known_set(d, p, n))
-			return nd_err_set(e, "--include: no destination set '%.*s' (sets: required, "
+			return nd_err_set(e, _("--include: no destination set '%.*s' (sets: required, "
 					  "recommended, apiserver-ip, mcr-edge, tunnel, ntp, "
 					  "custom-dns, gpu, windows, monitoring, policy, keyvault, "
-					  "defender, extensions, all)", (int)n, p);
+					  "defender, extensions, all)"), (int)n, p);
 		p += n;
 	}
 	/* regions are written lower-case in names: "West Europe" is not a location */
@@ -493,7 +494,7 @@ int nd_egress_expand(const struct nd_egress_data *d, const struct nd_egress_env 
 		if (host && dup_dest(out, host, r->port, r->protocol))
 			continue;
 		if (out->n >= ND_EGRESS_MAX_DESTS)
-			return nd_err_set(e, "more than %d destinations", ND_EGRESS_MAX_DESTS);
+			return nd_err_set(e, _("more than %d destinations"), ND_EGRESS_MAX_DESTS);
 		x = push(out);
 		*x = *r;
 		x->rule = fill(out->a, r->rule, region, env->fqdn, &rwhy);
@@ -535,7 +536,7 @@ static int also_one(const char *s, size_t n, struct nd_egress_list *out, struct 
 	size_t hl;
 
 	if (n >= sizeof(item))
-		return nd_err_set(e, "--also '%.*s...': too long", 40, s);
+		return nd_err_set(e, _("--also '%.*s...': too long"), 40, s);
 	memcpy(item, s, n);
 	item[n] = '\0';
 	{
@@ -553,34 +554,34 @@ static int also_one(const char *s, size_t n, struct nd_egress_list *out, struct 
 			}
 	}
 	if (!have_scheme && strstr(item, "://"))
-		return nd_err_set(e, "--also '%s': the scheme must be tcp://, tls://, https:// or "
-				  "http://", item);
+		return nd_err_set(e, _("--also '%s': the scheme must be tcp://, tls://, https:// or "
+				  "http://"), item);
 	if (*p == '[') {
 		const char *end = strchr(p, ']');
 
 		if (!end)
-			return nd_err_set(e, "--also '%s': '[' without ']'", item);
+			return nd_err_set(e, _("--also '%s': '[' without ']'"), item);
 		hl = (size_t)(end - p - 1);
 		if (hl == 0 || hl >= sizeof(host))
-			return nd_err_set(e, "--also '%s': no address in brackets", item);
+			return nd_err_set(e, _("--also '%s': no address in brackets"), item);
 		memcpy(host, p + 1, hl);
 		host[hl] = '\0';
 		p = end + 1;
 		if (*p == ':')
 			colon = p;
 		else if (*p && strcmp(p, "/") != 0)
-			return nd_err_set(e, "--also '%s': expected ':PORT' after ']'", item);
+			return nd_err_set(e, _("--also '%s': expected ':PORT' after ']'"), item);
 	} else {
 		const char *c = strrchr(p, ':');
 
 		if (c && strchr(p, ':') != c)
-			return nd_err_set(e, "--also '%s': write an IPv6 address in brackets: "
-					  "[ADDR]:PORT", item);
+			return nd_err_set(e, _("--also '%s': write an IPv6 address in brackets: "
+					  "[ADDR]:PORT"), item);
 		hl = c ? (size_t)(c - p) : strcspn(p, "/");
 		if (!c && p[hl] && strcmp(p + hl, "/") != 0)
-			return nd_err_set(e, "--also '%s': no path is probed; give HOST:PORT", item);
+			return nd_err_set(e, _("--also '%s': no path is probed; give HOST:PORT"), item);
 		if (hl >= sizeof(host))
-			return nd_err_set(e, "--also '%s': the host is too long", item);
+			return nd_err_set(e, _("--also '%s': the host is too long"), item);
 		memcpy(host, p, hl);
 		host[hl] = '\0';
 		colon = c;
@@ -590,9 +591,9 @@ static int also_one(const char *s, size_t n, struct nd_egress_list *out, struct 
 		size_t pl = strcspn(colon + 1, "/");
 
 		if (colon[1 + pl] && strcmp(colon + 1 + pl, "/") != 0)
-			return nd_err_set(e, "--also '%s': no path is probed; give HOST:PORT", item);
+			return nd_err_set(e, _("--also '%s': no path is probed; give HOST:PORT"), item);
 		if (nd_parse_i64(colon + 1, pl, 1, 65535, &v) < 0)
-			return nd_err_set(e, "--also '%s': the port must be a number from 1 to 65535",
+			return nd_err_set(e, _("--also '%s': the port must be a number from 1 to 65535"),
 					  item);
 		port = (unsigned)v;
 	}
@@ -601,7 +602,7 @@ static int also_one(const char *s, size_t n, struct nd_egress_list *out, struct 
 
 		if (!host[0] || (!name_ok(host) && nd_ip_parse(host, &ip) < 0) || strchr(host, '*') ||
 		    strchr(host, '<'))
-			return nd_err_set(e, "--also '%s': '%s' is not a host name or IP address", item,
+			return nd_err_set(e, _("--also '%s': '%s' is not a host name or IP address"), item,
 					  host);
 	}
 	if (!have_scheme)
@@ -611,7 +612,7 @@ static int also_one(const char *s, size_t n, struct nd_egress_list *out, struct 
 	if (dup_dest(out, host, port, "tcp"))
 		return 0;
 	if (out->n >= ND_EGRESS_MAX_DESTS)
-		return nd_err_set(e, "--also: more than %d destinations", ND_EGRESS_MAX_DESTS);
+		return nd_err_set(e, _("--also: more than %d destinations"), ND_EGRESS_MAX_DESTS);
 	d = push(out);
 	d->host = nd_arena_strdup(out->a, host);
 	d->rule = nd_arena_printf(out->a, strchr(host, ':') ? "[%s]:%u" : "%s:%u", host, port);
@@ -647,7 +648,7 @@ int nd_egress_also_parse(const char *arg, struct nd_egress_list *out, struct nd_
 		p += n;
 	}
 	if (!any)
-		return nd_err_set(e, "--also '%s': no HOST:PORT given", arg);
+		return nd_err_set(e, _("--also '%s': no HOST:PORT given"), arg);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include "core/err.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 /* "1 MiB", "4 KiB", or "1000 bytes". */
 static const char *size_text(size_t n, char *buf, size_t len)
@@ -35,14 +36,14 @@ int nd_read_file(const char *path, size_t max, char **buf, size_t *len, struct n
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
-		return nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
+		return nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
 	if (fstat(fd, &st) < 0) {
-		nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
+		nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		nd_err_set(e, "cannot read '%s': %s", path,
-			   S_ISDIR(st.st_mode) ? "a directory, not a file" : "not a regular file");
+		nd_err_set(e, _("cannot read '%s': %s"), path,
+			   S_ISDIR(st.st_mode) ? _("a directory, not a file") : _("not a regular file"));
 		goto out;
 	}
 	for (;;) {
@@ -56,14 +57,14 @@ int nd_read_file(const char *path, size_t max, char **buf, size_t *len, struct n
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
+			nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
 			goto out;
 		}
 		if (got == 0)
 			break;
 		n += (size_t)got;
 		if (n > max) {
-			nd_err_set(e, "'%s': larger than %s", path, size_text(max, lim, sizeof(lim)));
+			nd_err_set(e, _("'%s': larger than %s"), path, size_text(max, lim, sizeof(lim)));
 			goto out;
 		}
 	}
@@ -85,7 +86,7 @@ int nd_walk_init(struct nd_walk *w, const char *root, struct nd_err *e)
 	memset(w, 0, sizeof(*w));
 	w->root = realpath(root, NULL);
 	if (!w->root)
-		return nd_err_set(e, "cannot read '%s': %s", root, strerror(errno));
+		return nd_err_set(e, _("cannot read '%s': %s"), root, strerror(errno));
 	return 0;
 }
 
@@ -133,7 +134,7 @@ enum nd_walk_verdict nd_walk_entry(struct nd_walk *w, const char *path, struct s
 	struct stat lst;
 
 	if (lstat(path, &lst) < 0) {
-		snprintf(why, whylen, "cannot read '%s': %s", path, strerror(errno));
+		snprintf(why, whylen, _("cannot read '%s': %s"), path, strerror(errno));
 		return ND_WALK_BAD;
 	}
 	if (S_ISLNK(lst.st_mode)) {
@@ -141,20 +142,20 @@ enum nd_walk_verdict nd_walk_entry(struct nd_walk *w, const char *path, struct s
 		size_t rl = strlen(w->root);
 
 		if (!real) {
-			snprintf(why, whylen, "'%s' is a symbolic link that leads nowhere (%s)", path,
-				 errno == ELOOP ? "a link loop" : strerror(errno));
+			snprintf(why, whylen, _("'%s' is a symbolic link that leads nowhere (%s)"), path,
+				 errno == ELOOP ? _("a link loop") : strerror(errno));
 			return ND_WALK_BAD;
 		}
 		if (strncmp(real, w->root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0')) {
-			snprintf(why, whylen, "'%s' is a symbolic link to '%s', outside the bundle: "
-				 "not read", path, real);
+			snprintf(why, whylen, _("'%s' is a symbolic link to '%s', outside the bundle: "
+				 "not read"), path, real);
 			free(real);
 			return ND_WALK_BAD;
 		}
 		free(real);
 	}
 	if (stat(path, st) < 0) {
-		snprintf(why, whylen, "cannot read '%s': %s", path, strerror(errno));
+		snprintf(why, whylen, _("cannot read '%s': %s"), path, strerror(errno));
 		return ND_WALK_BAD;
 	}
 	if (!S_ISDIR(st->st_mode) && !S_ISREG(st->st_mode))
@@ -162,8 +163,8 @@ enum nd_walk_verdict nd_walk_entry(struct nd_walk *w, const char *path, struct s
 	if (!remember(w, (uint64_t)st->st_dev, (uint64_t)st->st_ino)) {
 		if (!S_ISDIR(st->st_mode))
 			return ND_WALK_AGAIN;
-		snprintf(why, whylen, "'%s' is a folder already read (a symbolic link loop): "
-			 "read once", path);
+		snprintf(why, whylen, _("'%s' is a folder already read (a symbolic link loop): "
+			 "read once"), path);
 		return ND_WALK_BAD;
 	}
 	return ND_WALK_GO;

@@ -89,3 +89,16 @@ const char *nd_i18n_lang(void)
 {
 	return current;
 }
+
+int nd_i18n_english_threads(void)
+{
+	/* held until exit: the calling thread keeps using it */
+	locale_t here = duplocale(LC_GLOBAL_LOCALE);
+
+	if (here == (locale_t)0)
+		return -1;
+	uselocale(here);
+	/* gettext answers msgids untranslated while LC_MESSAGES is "C", whatever LANGUAGE says */
+	setlocale(LC_MESSAGES, "C");
+	return 0;
+}

@@ -15,5 +15,13 @@
 void nd_i18n_init(const char *lang);
 /* The language in use: "en" or "it". */
 const char *nd_i18n_lang(void);
+/*
+ * Threads started after this call write the untranslated (English) text;
+ * the calling thread keeps the language. For serve: what its request threads
+ * answer kubectl stays as Kubernetes writes it, while the messages of the
+ * command itself follow --lang. -1 when the thread's locale cannot be kept
+ * (nothing changed then).
+ */
+int nd_i18n_english_threads(void);
 
 #endif

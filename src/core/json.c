@@ -10,6 +10,7 @@
 #include "core/json_internal.h"
 #include "core/num.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 /*
  * A recursive-descent parser over a complete buffer. Children of arrays and
@@ -45,7 +46,7 @@ static int fail(struct parser *ps, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return nd_err_set(ps->e, "invalid JSON at byte %zu: %s",
+	return nd_err_set(ps->e, _("invalid JSON at byte %zu: %s"),
 			  ps->base + (size_t)(ps->p - ps->start), what);
 }
 
@@ -194,7 +195,7 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 			size_t n = (size_t)(p - s0);
 
 			if (n > UINT32_MAX)
-				return fail(ps, "string too long");
+				return fail(ps, _("string too long"));
 			if (ps->inplace) {
 				/* the closing quote becomes the NUL once the parse succeeds */
 				*out = (const char *)s0;
@@ -239,7 +240,7 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 				size_t n = (size_t)(d - d0);
 
 				if (n > UINT32_MAX)
-					return fail(ps, "string too long");
+					return fail(ps, _("string too long"));
 				*out = nd_arena_strndup(ps->a, d0, n);
 				*outlen = (uint32_t)n;
 			}
@@ -248,7 +249,7 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 		}
 		if (c < 0x20) {
 			ps->p = (const char *)p;
-			return fail(ps, "control character 0x%02x in string", c);
+			return fail(ps, _("control character 0x%02x in string"), c);
 		}
 		if (c == '\\') {
 			unsigned cp;
@@ -267,7 +268,7 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 			case 'u':
 				if (end - p < 6 || hex4((const char *)p + 2, &cp) < 0) {
 					ps->p = (const char *)p;
-					return fail(ps, "bad \\u escape");
+					return fail(ps, _("bad \\u escape"));
 				}
 				if (cp >= 0xD800 && cp <= 0xDBFF) {
 					unsigned lo;
@@ -276,13 +277,13 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 					    hex4((const char *)p + 8, &lo) < 0 ||
 					    lo < 0xDC00 || lo > 0xDFFF) {
 						ps->p = (const char *)p;
-						return fail(ps, "unpaired UTF-16 surrogate in \\u escape");
+						return fail(ps, _("unpaired UTF-16 surrogate in \\u escape"));
 					}
 					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 					p += 6;
 				} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
 					ps->p = (const char *)p;
-					return fail(ps, "unpaired UTF-16 surrogate in \\u escape");
+					return fail(ps, _("unpaired UTF-16 surrogate in \\u escape"));
 				}
 				if (want)
 					d += put_utf8(d, cp);
@@ -290,7 +291,7 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 				continue;
 			default:
 				ps->p = (const char *)p;
-				return fail(ps, "bad escape '\\%c'", p[1] >= 0x20 && p[1] < 0x7f ? p[1] : '?');
+				return fail(ps, _("bad escape '\\%c'"), p[1] >= 0x20 && p[1] < 0x7f ? p[1] : '?');
 			}
 			if (want)
 				*d++ = (char)cp;
@@ -302,7 +303,7 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 
 			if (!n) {
 				ps->p = (const char *)p;
-				return fail(ps, "invalid UTF-8 in string");
+				return fail(ps, _("invalid UTF-8 in string"));
 			}
 			if (want) {
 				memcpy(d, p, n);
@@ -323,7 +324,7 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 		}
 	}
 	ps->p = (const char *)p;
-	return fail(ps, "unterminated string");
+	return fail(ps, _("unterminated string"));
 }
 
 static int parse_number(struct parser *ps, struct nd_json *v)
@@ -333,7 +334,7 @@ static int parse_number(struct parser *ps, struct nd_json *v)
 	if (p < end && *p == '-')
 		p++;
 	if (p >= end || *p < '0' || *p > '9')
-		return fail(ps, "invalid number");
+		return fail(ps, _("invalid number"));
 	if (*p == '0') {
 		p++;
 	} else {
@@ -344,7 +345,7 @@ static int parse_number(struct parser *ps, struct nd_json *v)
 		p++;
 		if (p >= end || *p < '0' || *p > '9') {
 			ps->p = p;
-			return fail(ps, "invalid number: digit expected after '.'");
+			return fail(ps, _("invalid number: digit expected after '.'"));
 		}
 		while (p < end && *p >= '0' && *p <= '9')
 			p++;
@@ -355,7 +356,7 @@ static int parse_number(struct parser *ps, struct nd_json *v)
 			p++;
 		if (p >= end || *p < '0' || *p > '9') {
 			ps->p = p;
-			return fail(ps, "invalid number: digit expected in exponent");
+			return fail(ps, _("invalid number: digit expected in exponent"));
 		}
 		while (p < end && *p >= '0' && *p <= '9')
 			p++;
@@ -423,7 +424,7 @@ static int parse_array(struct parser *ps, struct nd_json *v, const struct jskip 
 		}
 		skip_ws(ps);
 		if (ps->p >= ps->end)
-			return fail(ps, "unterminated array");
+			return fail(ps, _("unterminated array"));
 		if (*ps->p == ',') {
 			ps->p++;
 			skip_ws(ps);
@@ -433,7 +434,7 @@ static int parse_array(struct parser *ps, struct nd_json *v, const struct jskip 
 			ps->p++;
 			break;
 		}
-		return fail(ps, "expected ',' or ']' in array");
+		return fail(ps, _("expected ',' or ']' in array"));
 	}
 done:
 	if (v) {
@@ -465,13 +466,13 @@ static int parse_object(struct parser *ps, struct nd_json *v, const struct jskip
 		const struct jskip *kid = NULL;
 
 		if (ps->p >= ps->end || *ps->p != '"')
-			return fail(ps, ps->p >= ps->end ? "unterminated object"
-							 : "expected a string key in object");
+			return fail(ps, ps->p >= ps->end ? _("unterminated object")
+							 : _("expected a string key in object"));
 		if (parse_string(ps, v ? &m.key : NULL, &m.klen) < 0)
 			return -1;
 		skip_ws(ps);
 		if (ps->p >= ps->end || *ps->p != ':')
-			return fail(ps, "expected ':' after object key");
+			return fail(ps, _("expected ':' after object key"));
 		ps->p++;
 		skip_ws(ps);
 		if (v && sk)
@@ -488,7 +489,7 @@ static int parse_object(struct parser *ps, struct nd_json *v, const struct jskip
 		}
 		skip_ws(ps);
 		if (ps->p >= ps->end)
-			return fail(ps, "unterminated object");
+			return fail(ps, _("unterminated object"));
 		if (*ps->p == ',') {
 			ps->p++;
 			skip_ws(ps);
@@ -498,7 +499,7 @@ static int parse_object(struct parser *ps, struct nd_json *v, const struct jskip
 			ps->p++;
 			break;
 		}
-		return fail(ps, "expected ',' or '}' in object");
+		return fail(ps, _("expected ',' or '}' in object"));
 	}
 done:
 	if (v) {
@@ -519,7 +520,7 @@ static int literal(struct parser *ps, const char *word, size_t n, enum nd_jtype 
 		   struct nd_json *v)
 {
 	if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n) != 0)
-		return fail(ps, "unexpected '%c'", *ps->p >= 0x20 && *ps->p < 0x7f ? *ps->p : '?');
+		return fail(ps, _("unexpected '%c'"), *ps->p >= 0x20 && *ps->p < 0x7f ? *ps->p : '?');
 	ps->p += n;
 	if (v)
 		v->type = (uint8_t)t;
@@ -533,12 +534,12 @@ static int parse_value(struct parser *ps, struct nd_json *v, const struct jskip 
 
 	skip_ws(ps);
 	if (ps->p >= ps->end)
-		return fail(ps, "unexpected end of input");
+		return fail(ps, _("unexpected end of input"));
 	switch (*ps->p) {
 	case '{':
 	case '[':
 		if (++ps->depth > ND_JSON_MAX_DEPTH)
-			return fail(ps, "nesting deeper than %d", ND_JSON_MAX_DEPTH);
+			return fail(ps, _("nesting deeper than %d"), ND_JSON_MAX_DEPTH);
 		r = *ps->p == '{' ? parse_object(ps, v, sk) : parse_array(ps, v, sk);
 		ps->depth--;
 		return r;
@@ -556,7 +557,7 @@ static int parse_value(struct parser *ps, struct nd_json *v, const struct jskip 
 	default:
 		if (*ps->p == '-' || (*ps->p >= '0' && *ps->p <= '9'))
 			return parse_number(ps, v);
-		return fail(ps, "unexpected '%c'", *ps->p >= 0x20 && *ps->p < 0x7f ? *ps->p : '?');
+		return fail(ps, _("unexpected '%c'"), *ps->p >= 0x20 && *ps->p < 0x7f ? *ps->p : '?');
 	}
 }
 
@@ -581,7 +582,7 @@ static int parse_whole(struct parser *ps, const char *buf, size_t len, size_t ba
 		return -1;
 	skip_ws(ps);
 	if (ps->p != ps->end)
-		return fail(ps, "trailing data after the JSON value");
+		return fail(ps, _("trailing data after the JSON value"));
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/num.h"
 #include "core/banned.h"
 
@@ -63,11 +64,11 @@ int nd_json_i64(const struct nd_json *v, int64_t min, int64_t max, int64_t *out)
 const char *nd_json_type_name(enum nd_jtype t)
 {
 	static const char *const names[] = {
-		[ND_JNULL] = "null", [ND_JFALSE] = "a boolean", [ND_JTRUE] = "a boolean",
-		[ND_JNUM] = "a number", [ND_JSTR] = "a string", [ND_JARR] = "an array",
-		[ND_JOBJ] = "an object",
+		[ND_JNULL] = N_("null"), [ND_JFALSE] = N_("a boolean"), [ND_JTRUE] = N_("a boolean"),
+		[ND_JNUM] = N_("a number"), [ND_JSTR] = N_("a string"), [ND_JARR] = N_("an array"),
+		[ND_JOBJ] = N_("an object"),
 	};
-	return (unsigned)t <= ND_JOBJ ? names[t] : "?";
+	return (unsigned)t <= ND_JOBJ ? _(names[t]) : "?";
 }
 
 const char *nd_json_escape(unsigned char c, char buf[8])

@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "core/json_internal.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 static bool is_ws(char c)
 {
@@ -83,7 +84,7 @@ void nd_json_push_free(struct nd_json_push *p)
 static int p_bad(struct nd_json_push *p, struct nd_err *e, const char *what)
 {
 	p->failed = true;
-	return nd_err_set(e, "'%s': invalid JSON at byte %zu: %s", p->name, p->base + p->start,
+	return nd_err_set(e, _("'%s': invalid JSON at byte %zu: %s"), p->name, p->base + p->start,
 			  what);
 }
 
@@ -168,8 +169,8 @@ static int p_take(struct nd_json_push *p, struct nd_arena *a, struct nd_json *ou
 	if (!p_scan(p, &len)) {
 		if (p->end - p->start > p->max_item) {
 			p->failed = true;
-			return nd_err_set(e, "'%s': a JSON value at byte %zu is larger than the "
-					  "%zu-byte limit", p->name, p->base + p->start, p->max_item);
+			return nd_err_set(e, _("'%s': a JSON value at byte %zu is larger than the "
+					  "%zu-byte limit"), p->name, p->base + p->start, p->max_item);
 		}
 		return 0;
 	}
@@ -204,7 +205,7 @@ static int p_run(struct nd_json_push *p, struct nd_err *e)
 				p->st = P_OBJ_FIRST;
 			} else {
 				p->start--;
-				return p_bad(p, e, "expected a Kubernetes object or List ('{')");
+				return p_bad(p, e, _("expected a Kubernetes object or List ('{')"));
 			}
 			break;
 		case P_OBJ_FIRST:
@@ -217,7 +218,7 @@ static int p_run(struct nd_json_push *p, struct nd_err *e)
 			break;
 		case P_KEY:
 			if (c != '"')
-				return p_bad(p, e, "expected a string key in object");
+				return p_bad(p, e, _("expected a string key in object"));
 			r = p_take(p, p->top, &v, &at, e);
 			if (r <= 0)
 				return r;
@@ -226,14 +227,14 @@ static int p_run(struct nd_json_push *p, struct nd_err *e)
 			break;
 		case P_COLON:
 			if (c != ':')
-				return p_bad(p, e, "expected ':' after object key");
+				return p_bad(p, e, _("expected ':' after object key"));
 			p->start++;
 			p->st = P_VALUE;
 			break;
 		case P_VALUE:
 			if (strcmp(p->key, "items") == 0) {
 				if (c != '[')
-					return p_bad(p, e, "\"items\" must be an array");
+					return p_bad(p, e, _("\"items\" must be an array"));
 				p->start++;
 				p->in_items = p->seen_items = true;
 				p->st = P_ARR_FIRST;
@@ -259,12 +260,12 @@ static int p_run(struct nd_json_push *p, struct nd_err *e)
 				p->st = P_TRAILER;
 			else {
 				p->start--;
-				return p_bad(p, e, "expected ',' or '}' in object");
+				return p_bad(p, e, _("expected ',' or '}' in object"));
 			}
 			break;
 		case P_OBJ_COMMA:
 			if (c == '}')
-				return p_bad(p, e, "trailing comma");
+				return p_bad(p, e, _("trailing comma"));
 			p->st = P_KEY;
 			break;
 		case P_ARR_FIRST:
@@ -298,16 +299,16 @@ static int p_run(struct nd_json_push *p, struct nd_err *e)
 				p->st = p->bare ? P_TRAILER : P_OBJ_AFTER;
 			} else {
 				p->start--;
-				return p_bad(p, e, "expected ',' or ']' in array");
+				return p_bad(p, e, _("expected ',' or ']' in array"));
 			}
 			break;
 		case P_ARR_COMMA:
 			if (c == ']')
-				return p_bad(p, e, "trailing comma");
+				return p_bad(p, e, _("trailing comma"));
 			p->st = P_ELEM;
 			break;
 		case P_TRAILER:
-			return p_bad(p, e, "trailing data after the JSON value");
+			return p_bad(p, e, _("trailing data after the JSON value"));
 		}
 	}
 }
@@ -315,7 +316,7 @@ static int p_run(struct nd_json_push *p, struct nd_err *e)
 int nd_json_push_feed(struct nd_json_push *p, const char *data, size_t n, struct nd_err *e)
 {
 	if (p->failed)
-		return nd_err_set(e, "'%s': the JSON stream already failed", p->name);
+		return nd_err_set(e, _("'%s': the JSON stream already failed"), p->name);
 	while (n > 0) {
 		size_t room, take;
 
@@ -329,8 +330,8 @@ int nd_json_push_feed(struct nd_json_push *p, const char *data, size_t n, struct
 		if (p->end == p->cap) {
 			if (p->end > p->max_item + 1) {
 				p->failed = true;
-				return nd_err_set(e, "'%s': a JSON value at byte %zu is larger than "
-						  "the %zu-byte limit", p->name, p->base, p->max_item);
+				return nd_err_set(e, _("'%s': a JSON value at byte %zu is larger than "
+						  "the %zu-byte limit"), p->name, p->base, p->max_item);
 			}
 			p->cap *= 2;
 			p->buf = nd_xrealloc(p->buf, p->cap);
@@ -350,15 +351,15 @@ int nd_json_push_feed(struct nd_json_push *p, const char *data, size_t n, struct
 ssize_t nd_json_push_finish(struct nd_json_push *p, struct nd_err *e)
 {
 	if (p->failed)
-		return nd_err_set(e, "'%s': the JSON stream already failed", p->name);
+		return nd_err_set(e, _("'%s': the JSON stream already failed"), p->name);
 	if (p->st == P_BEGIN) {
 		p->failed = true;
-		return nd_err_set(e, "'%s': the body is empty", p->name);
+		return nd_err_set(e, _("'%s': the body is empty"), p->name);
 	}
 	if (p->st != P_TRAILER) {
 		p->failed = true;
-		return nd_err_set(e, "'%s': invalid JSON at byte %zu: unexpected end of input "
-				  "(truncated body?)", p->name, p->base + p->end);
+		return nd_err_set(e, _("'%s': invalid JSON at byte %zu: unexpected end of input "
+				  "(truncated body?)"), p->name, p->base + p->end);
 	}
 	if (!p->seen_items) {
 		struct nd_json obj = {.type = ND_JOBJ, .n = (uint32_t)p->nmem, .u.members = p->mem};

@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/json_internal.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 /*
  * The reader keeps unconsumed bytes in buf[start, end). The value being
@@ -67,8 +68,8 @@ static int fill(struct rd *r)
 		size_t ncap = r->cap * 2;
 
 		if (r->end - r->start > r->max_item)
-			return nd_err_set(r->e, "'%s': a JSON value at byte %zu is larger than "
-					  "the %zu-byte limit", r->name, off_of(r, r->start),
+			return nd_err_set(r->e, _("'%s': a JSON value at byte %zu is larger than "
+					  "the %zu-byte limit"), r->name, off_of(r, r->start),
 					  r->max_item);
 		r->buf = nd_xrealloc(r->buf, ncap);
 		r->cap = ncap;
@@ -98,7 +99,7 @@ static int fill(struct rd *r)
 		break;
 	}
 	if (n < 0)
-		return nd_err_set(r->e, "cannot read '%s': %s", r->name, strerror(errno));
+		return nd_err_set(r->e, _("cannot read '%s': %s"), r->name, strerror(errno));
 	if (n == 0) {
 		r->eof = true;
 		return 0;
@@ -131,7 +132,7 @@ static int peek(struct rd *r)
 
 static int unexpected(struct rd *r, const char *what)
 {
-	return nd_err_set(r->e, "'%s': invalid JSON at byte %zu: %s", r->name,
+	return nd_err_set(r->e, _("'%s': invalid JSON at byte %zu: %s"), r->name,
 			  off_of(r, r->start), what);
 }
 
@@ -221,9 +222,9 @@ static int scan_value(struct rd *r, size_t *len)
 					*len = r->end - r->start;
 					return 0;
 				}
-				return nd_err_set(r->e, "'%s': invalid JSON at byte %zu: unexpected "
+				return nd_err_set(r->e, _("'%s': invalid JSON at byte %zu: unexpected "
 						  "end of file inside a value that starts at byte %zu "
-						  "(truncated file?)", r->name, off_of(r, r->end),
+						  "(truncated file?)"), r->name, off_of(r, r->end),
 						  off_of(r, r->start));
 			}
 		}
@@ -279,9 +280,9 @@ static int take_value_(struct rd *r, struct parser *ps, struct nd_arena *a, bool
 						    &incomplete, &at_end, scratch) == 0)
 				break;
 			if (at_end && r->eof)
-				return nd_err_set(r->e, "'%s': invalid JSON at byte %zu: unexpected "
+				return nd_err_set(r->e, _("'%s': invalid JSON at byte %zu: unexpected "
 						  "end of file inside a value that starts at byte %zu "
-						  "(truncated file?)", r->name, off_of(r, r->end), *at);
+						  "(truncated file?)"), r->name, off_of(r, r->end), *at);
 			if (!incomplete || r->eof)
 				return nd_err_prefix(r->e, "'%s'", r->name);
 			f = fill_to(r, avail * 2 > avail + 4096 ? avail * 2 : avail + 4096);
@@ -347,9 +348,9 @@ static int after_element(struct rd *r, char close)
 		if (c < 0)
 			return -1;
 		if (c == close)
-			return unexpected(r, "trailing comma");
+			return unexpected(r, _("trailing comma"));
 		if (c == 0)
-			return unexpected(r, "unexpected end of file (truncated file?)");
+			return unexpected(r, _("unexpected end of file (truncated file?)"));
 		return 1;
 	}
 	if (c == close) {
@@ -357,9 +358,9 @@ static int after_element(struct rd *r, char close)
 		return 0;
 	}
 	if (c == 0)
-		return unexpected(r, "unexpected end of file (truncated file?)");
-	return unexpected(r, close == ']' ? "expected ',' or ']' in array"
-					  : "expected ',' or '}' in object");
+		return unexpected(r, _("unexpected end of file (truncated file?)"));
+	return unexpected(r, close == ']' ? _("expected ',' or ']' in array")
+					  : _("expected ',' or '}' in object"));
 }
 
 static bool spec_meets(struct rd *r, size_t at);
@@ -380,7 +381,7 @@ static ssize_t stream_array(struct rd *r, struct parser *ps, struct nd_arena *sc
 		return 0;
 	}
 	if (c == 0)
-		return unexpected(r, "unexpected end of file (truncated file?)");
+		return unexpected(r, _("unexpected end of file (truncated file?)"));
 	do {
 		struct nd_json item;
 		size_t at;
@@ -416,7 +417,7 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 	c = peek(r);
 	if (c <= 0) {
 		if (c == 0)
-			unexpected(r, "the file is empty");
+			unexpected(r, _("the file is empty"));
 		goto fail;
 	}
 	obj_at = off_of(r, r->start);
@@ -429,7 +430,7 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 		goto trailer;
 	}
 	if (c != '{') {
-		unexpected(r, "expected a Kubernetes object or List ('{')");
+		unexpected(r, _("expected a Kubernetes object or List ('{')"));
 		goto fail;
 	}
 	r->start++;
@@ -449,8 +450,8 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 		if (c < 0)
 			goto fail;
 		if (c != '"') {
-			unexpected(r, c == 0 ? "unexpected end of file (truncated file?)"
-					     : "expected a string key in object");
+			unexpected(r, c == 0 ? _("unexpected end of file (truncated file?)")
+					     : _("expected a string key in object"));
 			goto fail;
 		}
 		if (take_value(r, ps, top, false, &key, &at) < 0)
@@ -459,7 +460,7 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 		if (c < 0)
 			goto fail;
 		if (c != ':') {
-			unexpected(r, "expected ':' after object key");
+			unexpected(r, _("expected ':' after object key"));
 			goto fail;
 		}
 		r->start++;
@@ -467,12 +468,12 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 		if (c < 0)
 			goto fail;
 		if (c == 0) {
-			unexpected(r, "unexpected end of file (truncated file?)");
+			unexpected(r, _("unexpected end of file (truncated file?)"));
 			goto fail;
 		}
 		if (strcmp(key.u.s, "items") == 0 && key.n == 5) {
 			if (c != '[') {
-				unexpected(r, "\"items\" must be an array");
+				unexpected(r, _("\"items\" must be an array"));
 				goto fail;
 			}
 			got = stream_array(r, ps, scratch, list_kind, fn, ctx);
@@ -499,7 +500,7 @@ trailer:
 	if (c < 0)
 		goto fail;
 	if (c != 0) {
-		unexpected(r, "trailing data after the JSON value");
+		unexpected(r, _("trailing data after the JSON value"));
 		goto fail;
 	}
 	if (!seen_items) {
@@ -560,7 +561,7 @@ ssize_t nd_json_stream_file(const char *path,
 	ssize_t n;
 
 	if (fd < 0)
-		return nd_err_set(e, "cannot open '%s': %s", path, strerror(errno));
+		return nd_err_set(e, _("cannot open '%s': %s"), path, strerror(errno));
 	n = nd_json_stream_fd(fd, path, opts, fn, ctx, e);
 	close(fd);
 	return n;
@@ -754,7 +755,7 @@ ssize_t nd_json_stream_file_split(const char *path, const struct nd_json_stream_
 	*used2 = false;
 	r.fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (r.fd < 0)
-		return nd_err_set(e, "cannot open '%s': %s", path, strerror(errno));
+		return nd_err_set(e, _("cannot open '%s': %s"), path, strerror(errno));
 	r.chunk = o->chunk ? o->chunk : 1 << 20;
 	r.max_item = o->max_item ? o->max_item : 64 << 20;
 	r.cap = r.chunk * 2;

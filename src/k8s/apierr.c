@@ -8,6 +8,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 /* Copy the quoted text after prefix in s into out; returns the position after it. */
 static const char *quoted_after(const char *s, const char *prefix, char *out, size_t outlen)
@@ -85,8 +86,8 @@ void nd_api_error_from(struct nd_api_error *ae, const struct nd_http_result *res
 
 		snprintf(ae->reason, sizeof(ae->reason), "%s", r ? r : "");
 		if (res->status == 429)   /* who throttled, and for how long */
-			snprintf(ae->message, sizeof(ae->message), "%.200s: 429 %s from the API "
-				 "server: %.200s%s", what, r && *r ? r : "TooManyRequests",
+			snprintf(ae->message, sizeof(ae->message), _("%.200s: 429 %s from the API "
+				 "server: %.200s%s"), what, r && *r ? r : "TooManyRequests",
 				 m && *m ? m : "throttled, no message given",
 				 res->retry_after_ms >= 0 ? "" : " (no Retry-After)");
 		else
@@ -98,13 +99,13 @@ void nd_api_error_from(struct nd_api_error *ae, const struct nd_http_result *res
 		const char *ct = res->content_type ? res->content_type : "no content type";
 
 		if (res->status == 429)
-			snprintf(ae->message, sizeof(ae->message), "%.200s: 429 Too Many Requests "
-				 "from the server or a proxy before it (a %.100s body, no Status)",
+			snprintf(ae->message, sizeof(ae->message), _("%.200s: 429 Too Many Requests "
+				 "from the server or a proxy before it (a %.100s body, no Status)"),
 				 what, ct);
 		else
-			snprintf(ae->message, sizeof(ae->message), "%s: HTTP %ld with a %s body that "
+			snprintf(ae->message, sizeof(ae->message), _("%s: HTTP %ld with a %s body that "
 				 "is not a Kubernetes Status object (is this a Kubernetes API "
-				 "server?)", what, res->status, ct);
+				 "server?)"), what, res->status, ct);
 		snprintf(ae->reason, sizeof(ae->reason), "NotKubernetes");
 	}
 	nd_arena_free(a);

@@ -26,6 +26,7 @@
 #include "k8s/kubeconfig.h"
 #include "core/base64.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 extern char **environ;
 
@@ -118,7 +119,7 @@ static int read_token_file(struct nd_auth *a, struct nd_err *e)
 	size_t len = 0, s = 0;
 
 	if (fd < 0)
-		return nd_err_set(e, "cannot read token file '%s': %s", p, strerror(errno));
+		return nd_err_set(e, _("cannot read token file '%s': %s"), p, strerror(errno));
 	buf = nd_xmalloc(TOKEN_FILE_MAX + 1);
 	while (len < TOKEN_FILE_MAX && (n = read(fd, buf + len, TOKEN_FILE_MAX - len)) != 0) {
 		if (n < 0) {
@@ -126,7 +127,7 @@ static int read_token_file(struct nd_auth *a, struct nd_err *e)
 				continue;
 			close(fd);
 			wipe(&buf, len);
-			return nd_err_set(e, "cannot read token file '%s': %s", p, strerror(errno));
+			return nd_err_set(e, _("cannot read token file '%s': %s"), p, strerror(errno));
 		}
 		len += (size_t)n;
 	}
@@ -138,7 +139,7 @@ static int read_token_file(struct nd_auth *a, struct nd_err *e)
 		s++;
 	if (buf[s] == '\0') {
 		free(buf);
-		return nd_err_set(e, "token file '%s' is empty", p);
+		return nd_err_set(e, _("token file '%s' is empty"), p);
 	}
 	if (s)
 		memmove(buf, buf + s, len - s + 1);
@@ -262,8 +263,8 @@ static int run_plugin(struct nd_auth *a, char **out, size_t *outlen, struct nd_e
 	bool timed_out = false;
 
 	if (x->interactive == ND_EXEC_ALWAYS && !tty)
-		return nd_err_set(e, "exec plugin '%s' (user '%s') needs an interactive terminal "
-				  "(interactiveMode: Always) and standard input is not one",
+		return nd_err_set(e, _("exec plugin '%s' (user '%s') needs an interactive terminal "
+				  "(interactiveMode: Always) and standard input is not one"),
 				  x->command, kc->user);
 	interactive = tty && x->interactive != ND_EXEC_NEVER;
 	limit = a->exec_timeout_ms > 0 ? a->exec_timeout_ms : interactive ? 300000 : 60000;
@@ -279,12 +280,12 @@ static int run_plugin(struct nd_auth *a, char **out, size_t *outlen, struct nd_e
 	if (!interactive && pipe2(perr, O_CLOEXEC) < 0)
 		perr[0] = perr[1] = -1;
 	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
-		nd_err_set(e, "cannot start exec plugin '%s': %s", x->command, strerror(errno));
+		nd_err_set(e, _("cannot start exec plugin '%s': %s"), x->command, strerror(errno));
 		goto out_free;
 	}
 	pid = fork();
 	if (pid < 0) {
-		nd_err_set(e, "cannot start exec plugin '%s': %s", x->command, strerror(errno));
+		nd_err_set(e, _("cannot start exec plugin '%s': %s"), x->command, strerror(errno));
 		close(po[0]);
 		close(po[1]);
 		close(pe[0]);
@@ -381,25 +382,25 @@ static int run_plugin(struct nd_auth *a, char **out, size_t *outlen, struct nd_e
 	a->runs++;
 	buf[len] = '\0';
 	if (err_no) {
-		nd_err_set(e, "cannot run exec plugin '%s' of user '%s': %s%s%s", x->command,
+		nd_err_set(e, _("cannot run exec plugin '%s' of user '%s': %s%s%s"), x->command,
 			   kc->user, strerror(err_no), x->install_hint ? "; " : "",
 			   x->install_hint ? x->install_hint : "");
 	} else if (timed_out) {
-		nd_err_set(e, "exec plugin '%s' of user '%s' did not finish within %lld ms",
+		nd_err_set(e, _("exec plugin '%s' of user '%s' did not finish within %lld ms"),
 			   x->command, kc->user, (long long)limit);
 	} else if (len >= EXEC_OUT_MAX) {
-		nd_err_set(e, "exec plugin '%s' printed more than %d bytes", x->command, EXEC_OUT_MAX);
+		nd_err_set(e, _("exec plugin '%s' printed more than %d bytes"), x->command, EXEC_OUT_MAX);
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		if (WIFEXITED(status) && saidlen)
-			nd_err_set(e, "exec plugin '%s' of user '%s' exited with status %d; %s "
-				   "said: %.600s", x->command, kc->user, WEXITSTATUS(status),
+			nd_err_set(e, _("exec plugin '%s' of user '%s' exited with status %d; %s "
+				   "said: %.600s"), x->command, kc->user, WEXITSTATUS(status),
 				   x->command, said);
 		else if (WIFEXITED(status))
-			nd_err_set(e, "exec plugin '%s' of user '%s' exited with status %d%s",
+			nd_err_set(e, _("exec plugin '%s' of user '%s' exited with status %d%s"),
 				   x->command, kc->user, WEXITSTATUS(status),
-				   interactive ? " (its messages are above)" : " and said nothing");
+				   interactive ? _(" (its messages are above)") : _(" and said nothing"));
 		else
-			nd_err_set(e, "exec plugin '%s' of user '%s' was killed by signal %d",
+			nd_err_set(e, _("exec plugin '%s' of user '%s' was killed by signal %d"),
 				   x->command, kc->user, WTERMSIG(status));
 	} else {
 		*out = buf;
@@ -442,25 +443,25 @@ int nd_auth_exec_parse(struct nd_auth *a, const char *buf, size_t len, struct nd
 
 	if (nd_json_parse(buf, len, 0, ar, &root, &pe) < 0) {
 		/* pe may quote the output: do not pass it on */
-		nd_err_set(e, "exec plugin '%s' printed something that is not JSON (an "
-			   "ExecCredential was expected)", x->command);
+		nd_err_set(e, _("exec plugin '%s' printed something that is not JSON (an "
+			   "ExecCredential was expected)"), x->command);
 		goto out;
 	}
 	kind = nd_json_str(nd_json_get(&root, "kind"));
 	api = nd_json_str(nd_json_get(&root, "apiVersion"));
 	if (!kind || strcmp(kind, "ExecCredential") != 0) {
-		nd_err_set(e, "exec plugin '%s' printed a '%s', not an ExecCredential", x->command,
-			   kind ? kind : "object without kind");
+		nd_err_set(e, _("exec plugin '%s' printed a '%s', not an ExecCredential"), x->command,
+			   kind ? kind : _("object without kind"));
 		goto out;
 	}
 	if (!api || strcmp(api, x->api_version) != 0) {
-		nd_err_set(e, "exec plugin '%s' answered with apiVersion '%s', but the kubeconfig "
-			   "asks for '%s'", x->command, api ? api : "(none)", x->api_version);
+		nd_err_set(e, _("exec plugin '%s' answered with apiVersion '%s', but the kubeconfig "
+			   "asks for '%s'"), x->command, api ? api : "(none)", x->api_version);
 		goto out;
 	}
 	st = nd_json_get(&root, "status");
 	if (!st || st->type != ND_JOBJ) {
-		nd_err_set(e, "exec plugin '%s' gave an ExecCredential without status", x->command);
+		nd_err_set(e, _("exec plugin '%s' gave an ExecCredential without status"), x->command);
 		goto out;
 	}
 	drop_exec(a);
@@ -469,15 +470,15 @@ int nd_auth_exec_parse(struct nd_auth *a, const char *buf, size_t len, struct nd
 	a->x_key = dup_json_str(nd_json_get(st, "clientKeyData"), &a->x_key_len);
 	if (!a->x_token && !(a->x_cert && a->x_key)) {
 		drop_exec(a);
-		nd_err_set(e, "exec plugin '%s' gave neither status.token nor "
-			   "status.clientCertificateData and clientKeyData", x->command);
+		nd_err_set(e, _("exec plugin '%s' gave neither status.token nor "
+			   "status.clientCertificateData and clientKeyData"), x->command);
 		goto out;
 	}
 	a->x_expires = 0;
 	exp = nd_json_str(nd_json_get(st, "expirationTimestamp"));
 	if (exp && nd_parse_rfc3339(exp, &a->x_expires) < 0) {
 		drop_exec(a);
-		nd_err_set(e, "exec plugin '%s': expirationTimestamp '%s' is not RFC 3339",
+		nd_err_set(e, _("exec plugin '%s': expirationTimestamp '%s' is not RFC 3339"),
 			   x->command, exp);
 		goto out;
 	}
@@ -493,7 +494,7 @@ static void asn1_iso(const ASN1_TIME *t, char *out, size_t n)
 	struct tm tm;
 
 	if (!t || ASN1_TIME_to_tm(t, &tm) != 1 || !strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(out, n, "an unreadable date");
+		snprintf(out, n, _("an unreadable date"));
 }
 
 /*
@@ -526,14 +527,14 @@ static void check_cert_window(struct nd_auth *a)
 	if (X509_cmp_current_time(X509_get0_notAfter(x)) < 0) {
 		asn1_iso(X509_get0_notAfter(x), when, sizeof(when));
 		snprintf(a->cert_problem, sizeof(a->cert_problem),
-			 "the client certificate of kubeconfig user '%s' (%s) expired on %s; "
+			 _("the client certificate of kubeconfig user '%s' (%s) expired on %s; "
 			 "the API server refuses it: get new credentials (on AKS: az aks "
-			 "get-credentials)", kc->user ? kc->user : "", from, when);
+			 "get-credentials)"), kc->user ? kc->user : "", from, when);
 	} else if (X509_cmp_current_time(X509_get0_notBefore(x)) > 0) {
 		asn1_iso(X509_get0_notBefore(x), when, sizeof(when));
 		snprintf(a->cert_problem, sizeof(a->cert_problem),
-			 "the client certificate of kubeconfig user '%s' (%s) is not valid before "
-			 "%s: check this machine's clock", kc->user ? kc->user : "", from, when);
+			 _("the client certificate of kubeconfig user '%s' (%s) is not valid before "
+			 "%s: check this machine's clock"), kc->user ? kc->user : "", from, when);
 	}
 	X509_free(x);
 }

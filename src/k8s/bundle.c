@@ -18,6 +18,7 @@
 #include "k8s/model.h"
 #include "k8s/snapshot.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define MAX_ERRORS 200
 #define MAX_DEPTH 8
@@ -100,8 +101,8 @@ static void add_conflict(struct nd_bundle *b, int klen, const char *kind, const 
 
 	if (b->nconflicts >= MAX_ERRORS)
 		return;
-	snprintf(msg, sizeof(msg), "%.*s %s%s%s is in '%.900s' and, different, in "
-		 "'%.900s': the last one read is used", klen, kind, ns ? ns : "",
+	snprintf(msg, sizeof(msg), _("%.*s %s%s%s is in '%.900s' and, different, in "
+		 "'%.900s': the last one read is used"), klen, kind, ns ? ns : "",
 		 ns ? "/" : "", name, first, file);
 	b->conflicts = nd_xrealloc(b->conflicts, (b->nconflicts + 1) * sizeof(*b->conflicts));
 	b->conflicts[b->nconflicts].file = nd_xstrdup(file);
@@ -278,7 +279,7 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 	if (nd_model_add_object(lc->m, obj, list_kind, &oe) < 0) {
 		char msg[sizeof(oe.msg) + 1100];
 
-		snprintf(msg, sizeof(msg), "'%.*s': object at byte %zu: %s", 1000, lc->file, off,
+		snprintf(msg, sizeof(msg), _("'%.*s': object at byte %zu: %s"), 1000, lc->file, off,
 			 oe.msg);
 		add_error(lc->b, lc->file, msg);
 	}
@@ -300,7 +301,7 @@ static char **list_dir(const char *dir, size_t *n, struct nd_err *e)
 
 	*n = 0;
 	if (!d) {
-		nd_err_set(e, "cannot open '%s': %s", dir, strerror(errno));
+		nd_err_set(e, _("cannot open '%s': %s"), dir, strerror(errno));
 		return NULL;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -496,8 +497,8 @@ int nd_bundle_load(const char *arg, struct nd_model *m, struct nd_bundle **out,
 		free(nodes);
 		free(aks);
 		nd_snapshot_close(sn);
-		return nd_err_set(e, "'%s' is not a netdiag bundle: it has no cluster/ or nodes/ "
-				  "folder (see 'netdiag collect')", arg);
+		return nd_err_set(e, _("'%s' is not a netdiag bundle: it has no cluster/ or nodes/ "
+				  "folder (see 'netdiag collect')"), arg);
 	}
 	b = nd_xcalloc(1, sizeof(*b));
 	b->seen = nd_xcalloc(1, sizeof(*b->seen));

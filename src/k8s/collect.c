@@ -17,6 +17,7 @@
 #include "k8s/redact.h"
 #include "k8s/tarball.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 static const char REDACTED[] = "<redacted>";
 
@@ -231,7 +232,7 @@ static int on_obj(const struct nd_json *obj, size_t off, const char *list_kind, 
 		snprintf(c->files[i].path, pl, "%s/cluster/%s.json", c->dir, c->kinds[i].file);
 		c->files[i].f = create_0600(c->files[i].path);
 		if (!c->files[i].f)
-			return nd_err_set(e, "cannot create '%s': %s", c->files[i].path,
+			return nd_err_set(e, _("cannot create '%s': %s"), c->files[i].path,
 					  strerror(errno));
 		fputs("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[\n", c->files[i].f);
 	}
@@ -255,7 +256,7 @@ static int write_info(const char *dir, const struct nd_kubeconfig *kc,
 	snprintf(p, sizeof(p), "%s/collect-info.json", dir);
 	f = create_0600(p);
 	if (!f)
-		return nd_err_set(e, "cannot create '%s': %s", p, strerror(errno));
+		return nd_err_set(e, _("cannot create '%s': %s"), p, strerror(errno));
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	fputs("{\"collected_at\":", f);
@@ -280,7 +281,7 @@ static int write_info(const char *dir, const struct nd_kubeconfig *kc,
 	}
 	fputs("]}\n", f);
 	if (fclose(f) != 0)
-		return nd_err_set(e, "cannot write '%s': %s", p, strerror(errno));
+		return nd_err_set(e, _("cannot write '%s': %s"), p, strerror(errno));
 	return 0;
 }
 
@@ -305,24 +306,24 @@ int nd_collect(struct nd_live *lv, const struct nd_kubeconfig *kc, struct nd_liv
 	memset(st, 0, sizeof(*st));
 	if (tgz) {
 		if (stat(out, &sb) == 0)
-			return nd_err_set(e, "'%s' already exists: not overwriting it", out);
+			return nd_err_set(e, _("'%s' already exists: not overwriting it"), out);
 		snprintf(dir, sizeof(dir), "%s.tmpXXXXXX", out);
 		if (!mkdtemp(dir))
-			return nd_err_set(e, "cannot create a folder next to '%s': %s", out,
+			return nd_err_set(e, _("cannot create a folder next to '%s': %s"), out,
 					  strerror(errno));
 	} else {
 		snprintf(dir, sizeof(dir), "%s", out);
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-			return nd_err_set(e, "cannot create '%s': %s", dir, strerror(errno));
+			return nd_err_set(e, _("cannot create '%s': %s"), dir, strerror(errno));
 		if (chmod(dir, 0700) < 0)   /* an empty folder given: only its owner reads it */
-			return nd_err_set(e, "cannot make '%s' private: %s", dir, strerror(errno));
+			return nd_err_set(e, _("cannot make '%s' private: %s"), dir, strerror(errno));
 		snprintf(sub, sizeof(sub), "%s/cluster", dir);
 		if (stat(sub, &sb) == 0)
-			return nd_err_set(e, "'%s' already holds a bundle: not overwriting it", dir);
+			return nd_err_set(e, _("'%s' already holds a bundle: not overwriting it"), dir);
 	}
 	snprintf(sub, sizeof(sub), "%s/cluster", dir);
 	if (mkdir(sub, 0700) < 0) {
-		nd_err_set(e, "cannot create '%s': %s", sub, strerror(errno));
+		nd_err_set(e, _("cannot create '%s': %s"), sub, strerror(errno));
 		goto out;
 	}
 	c.dir = dir;
@@ -337,7 +338,7 @@ int nd_collect(struct nd_live *lv, const struct nd_kubeconfig *kc, struct nd_liv
 			continue;
 		fputs("\n]}\n", c.files[i].f);
 		if (fclose(c.files[i].f) != 0 && got >= 0 && kinds[i].state != ND_LIVE_ERROR) {
-			nd_err_set(e, "cannot write '%s': %s", c.files[i].path, strerror(errno));
+			nd_err_set(e, _("cannot write '%s': %s"), c.files[i].path, strerror(errno));
 			got = -1;
 		}
 		/* a list cut short (a budget, the deadline, a broken page) would read back

@@ -21,6 +21,7 @@
 #include "core/json.h"
 #include "node/nodefiles.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define AGENT_SELECTOR "app.kubernetes.io%2Fname%3Dnetdiag%2Capp.kubernetes.io%2Fcomponent%3Dagent"
 #define LINE_PREFIX "{\"schema\":\"netdiag/v1\""
@@ -84,11 +85,11 @@ static int mkdirs(const char *base, const char *rel, struct nd_err *e)
 	size_t bl = strlen(base);
 
 	if ((size_t)snprintf(p, sizeof(p), "%s/%s", base, rel) >= sizeof(p))
-		return nd_err_set(e, "path too long: '%s/%s'", base, rel);
+		return nd_err_set(e, _("path too long: '%s/%s'"), base, rel);
 	for (char *s = p + bl + 1; (s = strchr(s, '/')) != NULL; s++) {
 		*s = '\0';
 		if (mkdir(p, 0700) < 0 && errno != EEXIST)
-			return nd_err_set(e, "cannot create '%s': %s", p, strerror(errno));
+			return nd_err_set(e, _("cannot create '%s': %s"), p, strerror(errno));
 		*s = '/';
 	}
 	return 0;
@@ -103,12 +104,12 @@ static int write_file(const char *base, const char *rel, const void *data, size_
 	if (mkdirs(base, rel, e) < 0)
 		return -1;
 	if ((size_t)snprintf(p, sizeof(p), "%s/%s", base, rel) >= sizeof(p))
-		return nd_err_set(e, "path too long: '%s/%s'", base, rel);
+		return nd_err_set(e, _("path too long: '%s/%s'"), base, rel);
 	fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
-		return nd_err_set(e, "cannot create '%s': %s", p, strerror(errno));
+		return nd_err_set(e, _("cannot create '%s': %s"), p, strerror(errno));
 	if (len && write(fd, data, len) != (ssize_t)len) {
-		nd_err_set(e, "cannot write '%s': %s", p, strerror(errno));
+		nd_err_set(e, _("cannot write '%s': %s"), p, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -118,7 +119,7 @@ static int write_file(const char *base, const char *rel, const void *data, size_
 		futimens(fd, ts);
 	}
 	if (close(fd) < 0)
-		return nd_err_set(e, "cannot write '%s': %s", p, strerror(errno));
+		return nd_err_set(e, _("cannot write '%s': %s"), p, strerror(errno));
 	return 0;
 }
 
@@ -138,15 +139,15 @@ static void node_files(struct run *rn, const char *node, const char *line, size_
 	char base[4096];
 
 	if (nd_json_parse(line, n, 0, a, &root, &e) < 0) {
-		fprintf(stderr, "netdiag collect: node '%s': the agent's line is not JSON: %s\n", node,
+		fprintf(stderr, _("netdiag collect: node '%s': the agent's line is not JSON: %s\n"), node,
 			e.msg);
 		rn->st->failed++;
 		goto out;
 	}
 	files = nd_json_path(&root, "node_files", "files", NULL);
 	if (!nd_json_is(files, ND_JARR)) {
-		fprintf(stderr, "netdiag collect: node '%s': the agent ran without --raw-files: no "
-			"node files\n", node);
+		fprintf(stderr, _("netdiag collect: node '%s': the agent ran without --raw-files: no "
+			"node files\n"), node);
 		rn->st->failed++;
 		goto out;
 	}
@@ -160,15 +161,15 @@ static void node_files(struct run *rn, const char *node, const char *line, size_
 		size_t len;
 
 		if (!nd_node_file_path_ok(path) || !nd_json_is(b64, ND_JSTR)) {
-			fprintf(stderr, "netdiag collect: node '%s': file %u: path '%s' is not one of a "
-				"bundle's node files; skipped\n", node, i, path ? path : "?");
+			fprintf(stderr, _("netdiag collect: node '%s': file %u: path '%s' is not one of a "
+				"bundle's node files; skipped\n"), node, i, path ? path : "?");
 			continue;
 		}
 		nd_json_i64(nd_json_get(f, "mtime"), 0, INT64_MAX, &mtime);
 		data = nd_xmalloc(b64->n / 4 * 3 + 3);
 		if (nd_b64_decode(b64->u.s, b64->n, data, b64->n / 4 * 3 + 3, &len) < 0) {
-			fprintf(stderr, "netdiag collect: node '%s': '%s' is not valid base64; "
-				"skipped\n", node, path);
+			fprintf(stderr, _("netdiag collect: node '%s': '%s' is not valid base64; "
+				"skipped\n"), node, path);
 		} else if (mkdirs(rn->out, nd_arena_printf(a, "nodes/%s/x", node), &e) < 0 ||
 			   write_file(base, path, data, len, mtime, &e) < 0) {
 			fprintf(stderr, "netdiag collect: %s\n", e.msg);
@@ -203,7 +204,7 @@ static void got(void *ctx, size_t i, const char *body, size_t len, bool cut,
 		rn->st->logs++;
 	line = nd_agent_last_line(body, len, &n);
 	if (!line) {
-		fprintf(stderr, "netdiag collect: node '%s': no netdiag/v1 line in pod %s/%s's log%s\n",
+		fprintf(stderr, _("netdiag collect: node '%s': no netdiag/v1 line in pod %s/%s's log%s\n"),
 			node, rn->ns, pod, cut ? " (cut at its bound)" : "");
 		rn->st->failed++;
 		return;
@@ -223,7 +224,7 @@ int nd_collect_nodes(struct nd_live *lv, const char *ns, const char *out, size_t
 
 	memset(st, 0, sizeof(*st));
 	if (!segment_ok(ns))
-		return nd_err_set(e, "namespace '%s' is not a namespace name", ns);
+		return nd_err_set(e, _("namespace '%s' is not a namespace name"), ns);
 	{
 		char path[512];
 

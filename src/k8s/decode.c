@@ -10,6 +10,7 @@
 #include "core/intern.h"
 #include "k8s/labels.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 static const char *const kind_names[ND_K__COUNT] = {
 	[ND_K_POD] = "Pod", [ND_K_NODE] = "Node", [ND_K_NAMESPACE] = "Namespace",
@@ -62,7 +63,7 @@ void dec_fail(struct dec *d, const char *field, const char *fmt, ...)
 static void wrong_type(struct dec *d, const struct nd_json *v, const char *field,
 		       const char *want)
 {
-	dec_fail(d, field, "expected %s, got %s", want, nd_json_type_name(v->type));
+	dec_fail(d, field, _("expected %s, got %s"), want, nd_json_type_name(v->type));
 }
 
 const char *dec_intern(struct dec *d, const char *s)
@@ -75,7 +76,7 @@ const char *dec_str(struct dec *d, const struct nd_json *v, const char *field)
 	if (!v || v->type == ND_JNULL)
 		return NULL;
 	if (v->type != ND_JSTR) {
-		wrong_type(d, v, field, "a string");
+		wrong_type(d, v, field, _("a string"));
 		return NULL;
 	}
 	return nd_intern(d->m->strings, v->u.s, v->n);
@@ -86,7 +87,7 @@ bool dec_bool(struct dec *d, const struct nd_json *v, const char *field)
 	if (!v || v->type == ND_JNULL)
 		return false;
 	if (v->type != ND_JTRUE && v->type != ND_JFALSE) {
-		wrong_type(d, v, field, "a boolean");
+		wrong_type(d, v, field, _("a boolean"));
 		return false;
 	}
 	return v->type == ND_JTRUE;
@@ -100,11 +101,11 @@ int64_t dec_int(struct dec *d, const struct nd_json *v, const char *field,
 	if (!v || v->type == ND_JNULL)
 		return 0;
 	if (v->type != ND_JNUM) {
-		wrong_type(d, v, field, "an integer");
+		wrong_type(d, v, field, _("an integer"));
 		return 0;
 	}
 	if (nd_json_i64(v, min, max, &x) < 0) {
-		dec_fail(d, field, "'%.*s' is not an integer in [%lld, %lld]", (int)v->n, v->u.s,
+		dec_fail(d, field, _("'%.*s' is not an integer in [%lld, %lld]"), (int)v->n, v->u.s,
 			 (long long)min, (long long)max);
 		return 0;
 	}
@@ -116,7 +117,7 @@ const struct nd_json *dec_arr(struct dec *d, const struct nd_json *v, const char
 	if (!v || v->type == ND_JNULL)
 		return NULL;
 	if (v->type != ND_JARR) {
-		wrong_type(d, v, field, "an array");
+		wrong_type(d, v, field, _("an array"));
 		return NULL;
 	}
 	return v;
@@ -127,7 +128,7 @@ const struct nd_json *dec_obj(struct dec *d, const struct nd_json *v, const char
 	if (!v || v->type == ND_JNULL)
 		return NULL;
 	if (v->type != ND_JOBJ) {
-		wrong_type(d, v, field, "an object");
+		wrong_type(d, v, field, _("an object"));
 		return NULL;
 	}
 	return v;
@@ -165,7 +166,7 @@ void dec_meta(struct dec *d, const struct nd_json *obj, struct nd_meta *out)
 
 	memset(out, 0, sizeof(*out));
 	if (!md) {
-		dec_fail(d, "metadata", "missing");
+		dec_fail(d, "metadata", _("missing"));
 		return;
 	}
 	/* name first, so later messages can name the object */
@@ -174,7 +175,7 @@ void dec_meta(struct dec *d, const struct nd_json *obj, struct nd_meta *out)
 	d->ns = out->ns;
 	d->name = out->name;
 	if (!out->name || !*out->name)   /* the API server names every object */
-		dec_fail(d, "metadata.name", out->name ? "empty" : "missing");
+		dec_fail(d, "metadata.name", out->name ? _("empty") : _("missing"));
 	out->uid = dec_str(d, nd_json_get(md, "uid"), "metadata.uid");
 	out->created = dec_str(d, nd_json_get(md, "creationTimestamp"),
 			       "metadata.creationTimestamp");
@@ -221,7 +222,7 @@ void dec_port(struct dec *d, const struct nd_json *v, const char *field,
 			*name = dec_str(d, v, field);
 		return;
 	}
-	wrong_type(d, v, field, "a port number or name");
+	wrong_type(d, v, field, _("a port number or name"));
 }
 
 uint8_t dec_proto(struct dec *d, const struct nd_json *v, const char *field)
@@ -230,7 +231,7 @@ uint8_t dec_proto(struct dec *d, const struct nd_json *v, const char *field)
 	uint8_t p = ND_TCP;
 
 	if (nd_proto_parse(s, &p) < 0)
-		dec_fail(d, field, "unknown protocol '%s'", s);
+		dec_fail(d, field, _("unknown protocol '%s'"), s);
 	return p;
 }
 
@@ -270,7 +271,7 @@ int nd_model_add_object(struct nd_model *m, const struct nd_json *obj,
 	int r;
 
 	if (!obj || obj->type != ND_JOBJ)
-		return nd_err_set(e, "expected a Kubernetes object, got %s",
+		return nd_err_set(e, _("expected a Kubernetes object, got %s"),
 				  obj ? nd_json_type_name(obj->type) : "nothing");
 	kind = nd_json_str(nd_json_get(obj, "kind"));
 	if (!kind && kind_hint) {
@@ -285,8 +286,8 @@ int nd_model_add_object(struct nd_model *m, const struct nd_json *obj,
 	}
 	if (!kind) {
 		if (nd_json_get(obj, "kind"))
-			return nd_err_set(e, "\"kind\" must be a string");
-		return nd_err_set(e, "object without \"kind\"");
+			return nd_err_set(e, _("\"kind\" must be a string"));
+		return nd_err_set(e, _("object without \"kind\""));
 	}
 	api = nd_json_str(nd_json_get(obj, "apiVersion"));
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
@@ -299,7 +300,7 @@ int nd_model_add_object(struct nd_model *m, const struct nd_json *obj,
 	if (i == sizeof(kinds) / sizeof(kinds[0])) {
 		if (strcmp(kind, "List") == 0 || (strlen(kind) > 4 &&
 		    strcmp(kind + strlen(kind) - 4, "List") == 0))
-			return nd_err_set(e, "a %s without an \"items\" array", kind);
+			return nd_err_set(e, _("a %s without an \"items\" array"), kind);
 		m->skipped++;
 		return 0;
 	}

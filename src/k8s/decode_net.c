@@ -8,6 +8,7 @@
 #include "core/err.h"
 #include "core/num.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define PUSH(vec, val) do { \
 	ND_GROW((vec).v, (vec).cap, (vec).n + 1); \
@@ -193,7 +194,7 @@ int dec_event(struct dec *d, const struct nd_json *o)
 	if (msg && msg->type == ND_JSTR)
 		ev.message = nd_arena_strndup(d->m->arena, msg->u.s, msg->n);
 	else if (msg && msg->type != ND_JNULL)
-		dec_fail(d, "message", "expected a string, got %s", nd_json_type_name(msg->type));
+		dec_fail(d, "message", _("expected a string, got %s"), nd_json_type_name(msg->type));
 	ev.host = dec_str(d, nd_json_path(o, "source", "host", NULL), "source.host");
 	if (!ev.host)
 		ev.host = dec_str(d, nd_json_path(o, "deprecatedSource", "host", NULL),

@@ -6,6 +6,7 @@
 
 #include "core/err.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define PUSH(vec, val) do { \
 	ND_GROW((vec).v, (vec).cap, (vec).n + 1); \
@@ -101,7 +102,7 @@ int dec_netpol(struct dec *d, const struct nd_json *o)
 			else if (t && strcmp(t, "Egress") == 0)
 				np.egress_type = true;
 			else
-				dec_fail(d, "spec.policyTypes[]", "unknown policy type '%s'",
+				dec_fail(d, "spec.policyTypes[]", _("unknown policy type '%s'"),
 					 t ? t : "");
 		}
 	} else {

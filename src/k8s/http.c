@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "core/num.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 struct xfer {
 	struct nd_http *h;
@@ -76,12 +77,12 @@ static int setup_server(struct nd_http *h, struct nd_err *e)
 	if (!u)
 		nd_oom(0);
 	if (curl_url_set(u, CURLUPART_URL, h->c.server, 0) != CURLUE_OK) {
-		nd_err_set(e, "server '%s' is not a URL", h->c.server);
+		nd_err_set(e, _("server '%s' is not a URL"), h->c.server);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    (strcasecmp(scheme, "https") != 0 && strcasecmp(scheme, "http") != 0)) {
-		nd_err_set(e, "server '%s' is not an http(s) URL", h->c.server);
+		nd_err_set(e, _("server '%s' is not an http(s) URL"), h->c.server);
 		goto out;
 	}
 	curl_url_get(u, CURLUPART_HOST, &host, 0);
@@ -93,7 +94,7 @@ static int setup_server(struct nd_http *h, struct nd_err *e)
 		snprintf(h->connect_to, n, "%s:%s:%s:%s", h->c.tls_server_name, port, host, port);
 		h->connect_list = curl_slist_append(NULL, h->connect_to);
 		if (curl_url_set(u, CURLUPART_HOST, h->c.tls_server_name, 0) != CURLUE_OK) {
-			nd_err_set(e, "tls-server-name '%s' is not a host name", h->c.tls_server_name);
+			nd_err_set(e, _("tls-server-name '%s' is not a host name"), h->c.tls_server_name);
 			goto out;
 		}
 	}
@@ -121,7 +122,7 @@ struct nd_http *nd_http_new(const struct nd_http_config *c, struct nd_err *e)
 
 	pthread_once(&curl_once, do_global_init);
 	if (curl_init_rc != CURLE_OK) {
-		nd_err_set(e, "cannot initialise libcurl: %s", curl_easy_strerror(curl_init_rc));
+		nd_err_set(e, _("cannot initialise libcurl: %s"), curl_easy_strerror(curl_init_rc));
 		return NULL;
 	}
 	h = nd_xcalloc(1, sizeof(*h));
@@ -415,7 +416,7 @@ int nd_http_start(struct nd_http *h, const struct nd_http_req *req, struct nd_er
 	x->started = nd_now_ms();
 	if (curl_multi_add_handle(h->multi, c) != CURLM_OK) {
 		xfer_free(x);
-		return nd_err_set(e, "cannot start a request to '%s'", h->c.server);
+		return nd_err_set(e, _("cannot start a request to '%s'"), h->c.server);
 	}
 	x->next = h->running;
 	h->running = x;
@@ -468,8 +469,8 @@ static void finish(struct nd_http *h, struct xfer *x, CURLcode rc)
 		/* ours (max_headers), or curl's own limit on one header line (100 KiB,
 		 * which libcurl reports as "out of memory" while reading headers) */
 		res.fail = ND_HTTP_HEADERS_TOOBIG;
-		snprintf(res.error, sizeof(res.error), "the answer's headers are larger than %zu "
-			 "bytes%s", x->hd.toobig ? x->h->c.max_headers : (size_t)100 * 1024,
+		snprintf(res.error, sizeof(res.error), _("the answer's headers are larger than %zu "
+			 "bytes%s"), x->hd.toobig ? x->h->c.max_headers : (size_t)100 * 1024,
 			 x->hd.toobig ? "" : " (one header line)");
 	} else if (x->body_toobig) {
 		curl_off_t wire = 0;
@@ -477,11 +478,11 @@ static void finish(struct nd_http *h, struct xfer *x, CURLcode rc)
 		curl_easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);
 		res.fail = ND_HTTP_BODY_TOOBIG;
 		if (x->req.max_body && x->body_bytes > x->req.max_body)
-			snprintf(res.error, sizeof(res.error), "the answer is larger than %zu bytes",
+			snprintf(res.error, sizeof(res.error), _("the answer is larger than %zu bytes"),
 				 x->req.max_body);
 		else
-			snprintf(res.error, sizeof(res.error), "the answer inflates more than %u "
-				 "times (%zu bytes from %lld on the wire): a compression bomb?",
+			snprintf(res.error, sizeof(res.error), _("the answer inflates more than %u "
+				 "times (%zu bytes from %lld on the wire): a compression bomb?"),
 				 x->req.max_ratio ? x->req.max_ratio : 200, x->body_bytes,
 				 (long long)wire);
 	}

@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "core/base64.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define MAX_FILES 64
 #define MAX_FILE_BYTES (16 << 20)
@@ -51,6 +52,75 @@ static char *dir_of(const char *p)
 	}
 }
 
+/*
+ * libyaml's problem texts (it has no message catalogue of its own), listed so
+ * that they are extracted into po/ and shown translated; a text not listed
+ * here is shown as libyaml wrote it.
+ */
+static const char *const yaml_problems[] = {
+	N_("block sequence entries are not allowed in this context"),
+	N_("control characters are not allowed"),
+	N_("could not find expected ':'"),
+	N_("could not find expected directive name"),
+	N_("did not find URI escaped octet"),
+	N_("did not find expected '!'"),
+	N_("did not find expected ',' or ']'"),
+	N_("did not find expected ',' or '}'"),
+	N_("did not find expected '-' indicator"),
+	N_("did not find expected <document start>"),
+	N_("did not find expected <stream-start>"),
+	N_("did not find expected alphabetic or numeric character"),
+	N_("did not find expected comment or line break"),
+	N_("did not find expected digit or '.' character"),
+	N_("did not find expected hexdecimal number"),
+	N_("did not find expected key"),
+	N_("did not find expected node content"),
+	N_("did not find expected tag URI"),
+	N_("did not find expected version number"),
+	N_("did not find expected whitespace"),
+	N_("did not find expected whitespace or line break"),
+	N_("did not find the expected '>'"),
+	N_("found a tab character that violates indentation"),
+	N_("found a tab character where an indentation space is expected"),
+	N_("found an incorrect leading UTF-8 octet"),
+	N_("found an incorrect trailing UTF-8 octet"),
+	N_("found an indentation indicator equal to 0"),
+	N_("found character that cannot start any token"),
+	N_("found duplicate %TAG directive"),
+	N_("found duplicate %YAML directive"),
+	N_("found duplicate anchor; first occurrence"),
+	N_("found extremely long version number"),
+	N_("found incompatible YAML document"),
+	N_("found invalid Unicode character escape code"),
+	N_("found undefined alias"),
+	N_("found undefined tag handle"),
+	N_("found unexpected ':'"),
+	N_("found unexpected document indicator"),
+	N_("found unexpected end of stream"),
+	N_("found unexpected non-alphabetical character"),
+	N_("found unknown directive name"),
+	N_("found unknown escape character"),
+	N_("incomplete UTF-16 character"),
+	N_("incomplete UTF-16 surrogate pair"),
+	N_("incomplete UTF-8 octet sequence"),
+	N_("invalid Unicode character"),
+	N_("invalid leading UTF-8 octet"),
+	N_("invalid length of a UTF-8 sequence"),
+	N_("invalid trailing UTF-8 octet"),
+	N_("mapping keys are not allowed in this context"),
+	N_("mapping values are not allowed in this context"),
+};
+
+static const char *yaml_problem(const char *p)
+{
+	if (!p)
+		return _("invalid YAML");
+	for (size_t i = 0; i < sizeof(yaml_problems) / sizeof(yaml_problems[0]); i++)
+		if (strcmp(p, yaml_problems[i]) == 0)
+			return _(yaml_problems[i]);
+	return p;
+}
+
 static int load_file(struct kset *ks, const char *path, struct nd_err *e)
 {
 	FILE *fp;
@@ -60,22 +130,22 @@ static int load_file(struct kset *ks, const char *path, struct nd_err *e)
 	int ok;
 
 	if (ks->n >= MAX_FILES)
-		return nd_err_set(e, "more than %d kubeconfig files", MAX_FILES);
+		return nd_err_set(e, _("more than %d kubeconfig files"), MAX_FILES);
 	fp = fopen(path, "re");
 	if (!fp)
-		return nd_err_set(e, "cannot read kubeconfig '%s': %s", path, strerror(errno));
+		return nd_err_set(e, _("cannot read kubeconfig '%s': %s"), path, strerror(errno));
 	if (fstat(fileno(fp), &st) == 0 && st.st_size > MAX_FILE_BYTES) {
 		fclose(fp);
-		return nd_err_set(e, "kubeconfig '%s' is larger than %d bytes", path, MAX_FILE_BYTES);
+		return nd_err_set(e, _("kubeconfig '%s' is larger than %d bytes"), path, MAX_FILE_BYTES);
 	}
 	kf = &ks->f[ks->n];
 	yaml_parser_initialize(&ps);
 	yaml_parser_set_input_file(&ps, fp);
 	ok = yaml_parser_load(&ps, &kf->doc);
 	if (!ok) {
-		nd_err_set(e, "cannot parse kubeconfig '%s' at line %zu, column %zu: %s", path,
+		nd_err_set(e, _("cannot parse kubeconfig '%s' at line %zu, column %zu: %s"), path,
 			   ps.problem_mark.line + 1, ps.problem_mark.column + 1,
-			   ps.problem ? ps.problem : "invalid YAML");
+			   yaml_problem(ps.problem));
 		yaml_parser_delete(&ps);
 		fclose(fp);
 		return -1;
@@ -233,7 +303,7 @@ static int data_field(struct nd_kubeconfig *kc, yaml_document_t *d, yaml_node_t 
 		return 0;
 	*out = nd_base64_decode(s, len);
 	if (!*out)
-		return nd_err_set(e, "kubeconfig '%s': '%s' of '%s' is not valid base64", kc->files,
+		return nd_err_set(e, _("kubeconfig '%s': '%s' of '%s' is not valid base64"), kc->files,
 				  key, kc->user && strstr(key, "client") ? kc->user : kc->cluster);
 	return 0;
 }
@@ -248,23 +318,23 @@ static int read_exec(struct nd_kubeconfig *kc, struct kfile *f, yaml_node_t *x,
 
 	kc->exec = ex;
 	if (!cmd)
-		return nd_err_set(e, "kubeconfig user '%s': exec has no command", kc->user);
+		return nd_err_set(e, _("kubeconfig user '%s': exec has no command"), kc->user);
 	ex->command = strchr(cmd, '/') ? rel_path(f, cmd) : nd_xstrdup(cmd);
 	ex->api_version = xdup(ystr(d, x, "apiVersion"));
 	if (!ex->api_version)
-		return nd_err_set(e, "kubeconfig user '%s': exec has no apiVersion", kc->user);
+		return nd_err_set(e, _("kubeconfig user '%s': exec has no apiVersion"), kc->user);
 	if (strcmp(ex->api_version, "client.authentication.k8s.io/v1") != 0 &&
 	    strcmp(ex->api_version, "client.authentication.k8s.io/v1beta1") != 0)
-		return nd_err_set(e, "kubeconfig user '%s': exec apiVersion '%s' is not supported "
-				  "(use client.authentication.k8s.io/v1 or v1beta1)", kc->user,
+		return nd_err_set(e, _("kubeconfig user '%s': exec apiVersion '%s' is not supported "
+				  "(use client.authentication.k8s.io/v1 or v1beta1)"), kc->user,
 				  ex->api_version);
 	ex->install_hint = xdup(ystr(d, x, "installHint"));
 	ex->provide_cluster_info = ybool(d, x, "provideClusterInfo");
 	im = ystr(d, x, "interactiveMode");
 	if (!im) {
 		if (strcmp(ex->api_version, "client.authentication.k8s.io/v1") == 0)
-			return nd_err_set(e, "kubeconfig user '%s': exec interactiveMode must be set "
-					  "for client.authentication.k8s.io/v1", kc->user);
+			return nd_err_set(e, _("kubeconfig user '%s': exec interactiveMode must be set "
+					  "for client.authentication.k8s.io/v1"), kc->user);
 		ex->interactive = ND_EXEC_IF_AVAILABLE;
 	} else if (strcmp(im, "Never") == 0) {
 		ex->interactive = ND_EXEC_NEVER;
@@ -273,8 +343,8 @@ static int read_exec(struct nd_kubeconfig *kc, struct kfile *f, yaml_node_t *x,
 	} else if (strcmp(im, "Always") == 0) {
 		ex->interactive = ND_EXEC_ALWAYS;
 	} else {
-		return nd_err_set(e, "kubeconfig user '%s': exec interactiveMode '%s' is not Never, "
-				  "IfAvailable or Always", kc->user, im);
+		return nd_err_set(e, _("kubeconfig user '%s': exec interactiveMode '%s' is not Never, "
+				  "IfAvailable or Always"), kc->user, im);
 	}
 	l = yget(d, x, "args");
 	if (l && l->type == YAML_SEQUENCE_NODE) {
@@ -327,25 +397,25 @@ static int resolve(struct kset *ks, const char *want_ctx, struct nd_kubeconfig *
 		ctxname = ystr(&ks->f[i].doc, yaml_document_get_root_node(&ks->f[i].doc),
 			       "current-context");
 	if (!ctxname)
-		return nd_err_set(e, "kubeconfig '%s' has no current-context; pick one with "
-				  "--context", kc->files);
+		return nd_err_set(e, _("kubeconfig '%s' has no current-context; pick one with "
+				  "--context"), kc->files);
 	c = find_entry(ks, "contexts", "context", ctxname, &cf);
 	if (!c)
-		return nd_err_set(e, "context '%s' is not in kubeconfig '%s'", ctxname, kc->files);
+		return nd_err_set(e, _("context '%s' is not in kubeconfig '%s'"), ctxname, kc->files);
 	kc->context = nd_xstrdup(ctxname);
 	cl = ystr(&cf->doc, c, "cluster");
 	us = ystr(&cf->doc, c, "user");
 	kc->ns = xdup(ystr(&cf->doc, c, "namespace"));
 	if (!cl)
-		return nd_err_set(e, "context '%s' names no cluster", ctxname);
+		return nd_err_set(e, _("context '%s' names no cluster"), ctxname);
 	kc->cluster = nd_xstrdup(cl);
 	cm = find_entry(ks, "clusters", "cluster", cl, &clf);
 	if (!cm)
-		return nd_err_set(e, "context '%s' names cluster '%s', which is not in kubeconfig "
-				  "'%s'", ctxname, cl, kc->files);
+		return nd_err_set(e, _("context '%s' names cluster '%s', which is not in kubeconfig "
+				  "'%s'"), ctxname, cl, kc->files);
 	kc->server = xdup(ystr(&clf->doc, cm, "server"));
 	if (!kc->server)
-		return nd_err_set(e, "kubeconfig cluster '%s' has no server", cl);
+		return nd_err_set(e, _("kubeconfig cluster '%s' has no server"), cl);
 	kc->ca_file = rel_path(clf, ystr(&clf->doc, cm, "certificate-authority"));
 	if (data_field(kc, &clf->doc, cm, "certificate-authority-data", &kc->ca_data, &kc->ca_len,
 		       e) < 0)
@@ -358,8 +428,8 @@ static int resolve(struct kset *ks, const char *want_ctx, struct nd_kubeconfig *
 	kc->user = nd_xstrdup(us);
 	um = find_entry(ks, "users", "user", us, &uf);
 	if (!um)
-		return nd_err_set(e, "context '%s' names user '%s', which is not in kubeconfig "
-				  "'%s'", ctxname, us, kc->files);
+		return nd_err_set(e, _("context '%s' names user '%s', which is not in kubeconfig "
+				  "'%s'"), ctxname, us, kc->files);
 	kc->cert_file = rel_path(uf, ystr(&uf->doc, um, "client-certificate"));
 	kc->key_file = rel_path(uf, ystr(&uf->doc, um, "client-key"));
 	if (data_field(kc, &uf->doc, um, "client-certificate-data", &kc->cert_data, &kc->cert_len,
@@ -369,8 +439,8 @@ static int resolve(struct kset *ks, const char *want_ctx, struct nd_kubeconfig *
 	kc->token = xdup(ystr(&uf->doc, um, "token"));
 	kc->token_file = rel_path(uf, ystr(&uf->doc, um, "tokenFile"));
 	if (yget(&uf->doc, um, "auth-provider") && !yget(&uf->doc, um, "exec"))
-		return nd_err_set(e, "kubeconfig user '%s' uses an auth-provider, which kubectl "
-				  "dropped in 1.26; convert it with 'kubelogin convert-kubeconfig'",
+		return nd_err_set(e, _("kubeconfig user '%s' uses an auth-provider, which kubectl "
+				  "dropped in 1.26; convert it with 'kubelogin convert-kubeconfig'"),
 				  us);
 	if (yget(&uf->doc, um, "exec"))
 		return read_exec(kc, uf, yget(&uf->doc, um, "exec"), e);
@@ -416,9 +486,9 @@ static int in_cluster(const struct nd_kubeconfig_opts *o, struct nd_kubeconfig *
 	snprintf(kc->server, n, "https://%s%s%s:%s", v6 ? "[" : "", host, v6 ? "]" : "", port);
 	snprintf(path, sizeof(path), "%s/token", dir);
 	if (!exists(path))
-		return nd_err_set(e, "in a pod (KUBERNETES_SERVICE_HOST is set) but the service "
+		return nd_err_set(e, _("in a pod (KUBERNETES_SERVICE_HOST is set) but the service "
 				  "account token '%s' does not exist (automountServiceAccountToken: "
-				  "false?)", path);
+				  "false?)"), path);
 	kc->token_file = nd_xstrdup(path);
 	snprintf(path, sizeof(path), "%s/ca.crt", dir);
 	if (exists(path))
@@ -450,9 +520,9 @@ int nd_kubeconfig_in_cluster(const char *sa_dir, struct nd_kubeconfig **out, str
 
 	*out = NULL;
 	if (!env_set("KUBERNETES_SERVICE_HOST") || !env_set("KUBERNETES_SERVICE_PORT"))
-		return nd_err_set(e, "not in a pod: KUBERNETES_SERVICE_HOST and "
+		return nd_err_set(e, _("not in a pod: KUBERNETES_SERVICE_HOST and "
 				  "KUBERNETES_SERVICE_PORT are not both set (Kubernetes sets them "
-				  "in every container)");
+				  "in every container)"));
 	kc = nd_xcalloc(1, sizeof(*kc));
 	if (in_cluster(&o, kc, e) < 0) {
 		nd_kubeconfig_free(kc);
@@ -460,8 +530,8 @@ int nd_kubeconfig_in_cluster(const char *sa_dir, struct nd_kubeconfig **out, str
 	}
 	if (!kc->ca_file) {
 		snprintf(path, sizeof(path), "%s/ca.crt", kc->files);
-		nd_err_set(e, "the service account's CA '%s' does not exist: the API server's "
-			   "certificate cannot be verified", path);
+		nd_err_set(e, _("the service account's CA '%s' does not exist: the API server's "
+			   "certificate cannot be verified"), path);
 		nd_kubeconfig_free(kc);
 		return -1;
 	}
@@ -529,11 +599,11 @@ int nd_kubeconfig_load(const struct nd_kubeconfig_opts *o, struct nd_kubeconfig 
 			goto out;
 		}
 		if (env && env[0])
-			nd_err_set(e, "no kubeconfig: none of the files in KUBECONFIG ('%s') exists, "
-				   "and not running in a pod", env);
+			nd_err_set(e, _("no kubeconfig: none of the files in KUBECONFIG ('%s') exists, "
+				   "and not running in a pod"), env);
 		else
-			nd_err_set(e, "no kubeconfig: '%s/.kube/config' does not exist, and not "
-				   "running in a pod (give --kubeconfig or --snapshot)",
+			nd_err_set(e, _("no kubeconfig: '%s/.kube/config' does not exist, and not "
+				   "running in a pod (give --kubeconfig or --snapshot)"),
 				   home ? home : "~");
 		goto out;
 	}

@@ -9,6 +9,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/i18n.h"
 #include "k8s/kubeconfig.h"
 #include "node/nodeenv.h"
 #include "core/banned.h"
@@ -82,7 +83,7 @@ int nd_kubelet_kubeconfig(const char *root, struct nd_kubeconfig **out, char **p
 			kc->key_len = 0;
 		}
 		if (!kc->server || !*kc->server) {
-			rc = nd_err_set(e, "the kubelet kubeconfig '%s' names no server", p);
+			rc = nd_err_set(e, _("the kubelet kubeconfig '%s' names no server"), p);
 			break;
 		}
 		rebase(&kc->ca_file, root, a);

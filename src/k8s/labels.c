@@ -12,6 +12,7 @@
 #include "core/intern.h"
 #include "core/json.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 /*
  * Behaviour follows k8s.io/apimachinery/pkg/labels (Parse, Requirement,
@@ -279,7 +280,7 @@ static int string_map(const struct nd_json *map, const char *what, struct nd_are
 	if (!map || map->type == ND_JNULL)
 		return 0;
 	if (map->type != ND_JOBJ)
-		return nd_err_set(e, "%s is %s, want an object of strings", what,
+		return nd_err_set(e, _("%s is %s, want an object of strings"), what,
 				  nd_json_type_name(map->type));
 	if (!map->n)
 		return 0;
@@ -287,7 +288,7 @@ static int string_map(const struct nd_json *map, const char *what, struct nd_are
 		const struct nd_jmember *mb = &map->u.members[i];
 
 		if (mb->val.type != ND_JSTR)
-			return nd_err_set(e, "%s: value of '%.*s' is %s, want a string", what,
+			return nd_err_set(e, _("%s: value of '%.*s' is %s, want a string"), what,
 					  ERR_TEXT_MAX, mb->key, nd_json_type_name(mb->val.type));
 	}
 	p = nd_xmalloc(map->n * sizeof(*p));
@@ -365,7 +366,7 @@ static int ls_expr(const struct nd_json *x, uint32_t idx, struct nd_arena *a,
 	int rc = -1;
 
 	if (x->type != ND_JOBJ)
-		return nd_err_set(e, "matchExpressions[%u] is %s, want an object", idx,
+		return nd_err_set(e, _("matchExpressions[%u] is %s, want an object"), idx,
 				  nd_json_type_name(x->type));
 	key = nd_json_get(x, "key");
 	op = nd_json_get(x, "operator");
@@ -374,20 +375,20 @@ static int ls_expr(const struct nd_json *x, uint32_t idx, struct nd_arena *a,
 	os = nd_json_str(op);
 	/* absent or null reads as "", as in Go, and fails below */
 	if ((key && !ks && key->type != ND_JNULL) || (op && !os && op->type != ND_JNULL))
-		return nd_err_set(e, "matchExpressions[%u]: 'key' and 'operator' must be strings",
+		return nd_err_set(e, _("matchExpressions[%u]: 'key' and 'operator' must be strings"),
 				  idx);
 	if (vs && vs->type != ND_JARR && vs->type != ND_JNULL)
-		return nd_err_set(e, "matchExpressions[%u]: 'values' is %s, want an array",
+		return nd_err_set(e, _("matchExpressions[%u]: 'values' is %s, want an array"),
 				  idx, nd_json_type_name(vs->type));
 	r->key = nd_intern(t, ks ? ks : "", ks ? key->n : 0);
 	if ((why = key_problem(r->key, nd_intern_len(r->key))))
-		return nd_err_set(e, "matchExpressions[%u]: invalid key '%.*s': %s", idx,
+		return nd_err_set(e, _("matchExpressions[%u]: invalid key '%.*s': %s"), idx,
 				  ERR_TEXT_MAX, r->key, why);
 	for (k = 0; k < NELEM(ls_ops) && !(os && strcmp(os, ls_ops[k].name) == 0); k++)
 		;
 	if (k == NELEM(ls_ops))
-		return nd_err_set(e, "matchExpressions[%u]: operator '%.*s' is not In, NotIn, "
-				  "Exists or DoesNotExist", idx, ERR_TEXT_MAX, os ? os : "");
+		return nd_err_set(e, _("matchExpressions[%u]: operator '%.*s' is not In, NotIn, "
+				  "Exists or DoesNotExist"), idx, ERR_TEXT_MAX, os ? os : "");
 	r->op = ls_ops[k].op;
 	if (vs && vs->type == ND_JARR && vs->n) {
 		vals = nd_xmalloc(vs->n * sizeof(*vals));
@@ -395,12 +396,12 @@ static int ls_expr(const struct nd_json *x, uint32_t idx, struct nd_arena *a,
 			const struct nd_json *v = &vs->u.items[nv];
 
 			if (v->type != ND_JSTR) {
-				nd_err_set(e, "matchExpressions[%u]: values[%u] is %s, want a string",
+				nd_err_set(e, _("matchExpressions[%u]: values[%u] is %s, want a string"),
 					   idx, nv, nd_json_type_name(v->type));
 				goto out;
 			}
 			if ((why = value_problem(v->u.s, v->n))) {
-				nd_err_set(e, "matchExpressions[%u]: invalid value '%.*s': %s", idx,
+				nd_err_set(e, _("matchExpressions[%u]: invalid value '%.*s': %s"), idx,
 					   ERR_TEXT_MAX, v->u.s, why);
 				goto out;
 			}
@@ -408,8 +409,8 @@ static int ls_expr(const struct nd_json *x, uint32_t idx, struct nd_arena *a,
 		}
 	}
 	if ((r->op == ND_SEL_IN || r->op == ND_SEL_NOTIN) != (nv > 0)) {
-		nd_err_set(e, "matchExpressions[%u]: operator %s %s", idx, ls_ops[k].name,
-			   nv ? "takes no values" : "needs at least one value");
+		nd_err_set(e, _("matchExpressions[%u]: operator %s %s"), idx, ls_ops[k].name,
+			   nv ? _("takes no values") : _("needs at least one value"));
 		goto out;
 	}
 	set_vals(r, vals, nv, a);
@@ -439,14 +440,14 @@ int nd_selector_from_labelselector(const struct nd_json *ls, struct nd_arena *a,
 	out->nreq = 0;
 	out->req = NULL;
 	if (!ls || ls->type != ND_JOBJ)
-		return nd_err_set(e, "label selector is %s, want an object",
+		return nd_err_set(e, _("label selector is %s, want an object"),
 				  ls ? nd_json_type_name(ls->type) : "missing");
 	ml = nd_json_get(ls, "matchLabels");
 	me = nd_json_get(ls, "matchExpressions");
 	if (string_map(ml, "matchLabels", a, t, &kv, &nkv, e) < 0)
 		return -1;
 	if (me && me->type != ND_JARR && me->type != ND_JNULL)
-		return nd_err_set(e, "matchExpressions is %s, want an array",
+		return nd_err_set(e, _("matchExpressions is %s, want an array"),
 				  nd_json_type_name(me->type));
 	if (me && me->type == ND_JARR)
 		nme = me->n;
@@ -454,10 +455,10 @@ int nd_selector_from_labelselector(const struct nd_json *ls, struct nd_arena *a,
 		return 0;
 	for (uint32_t i = 0; i < nkv; i++) {
 		if ((why = key_problem(kv[i].k, nd_intern_len(kv[i].k))))
-			return nd_err_set(e, "matchLabels: invalid key '%.*s': %s",
+			return nd_err_set(e, _("matchLabels: invalid key '%.*s': %s"),
 					  ERR_TEXT_MAX, kv[i].k, why);
 		if ((why = value_problem(kv[i].v, nd_intern_len(kv[i].v))))
-			return nd_err_set(e, "matchLabels: invalid value '%.*s' of '%.*s': %s",
+			return nd_err_set(e, _("matchLabels: invalid value '%.*s' of '%.*s': %s"),
 					  ERR_TEXT_MAX, kv[i].v, ERR_TEXT_MAX, kv[i].k, why);
 	}
 	reqs = nd_xcalloc((size_t)nkv + nme, sizeof(*reqs));
@@ -556,7 +557,7 @@ static int perr(struct parser *p, size_t off, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return nd_err_set(p->e, "invalid selector '%.*s%s': %s at position %zu",
+	return nd_err_set(p->e, _("invalid selector '%.*s%s': %s at position %zu"),
 			  ERR_TEXT_MAX, p->s, n > ERR_TEXT_MAX ? "..." : "", what, off + 1);
 }
 

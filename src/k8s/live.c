@@ -13,6 +13,7 @@
 #include "k8s/kubeconfig.h"
 #include "k8s/live_impl.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 static const struct nd_live_kind kinds_tab[] = {
 	{ND_K_POD, "/api/v1/pods", "v1", "Pod", "pods"},
@@ -144,8 +145,8 @@ static int on_item(const struct nd_json *obj, size_t off, const char *list_kind,
 	/* the answer to /api/v1/pods is a PodList of Pods: anything else is not this API's */
 	if ((list_kind && strcmp(list_kind, j->list_kind) != 0 && strcmp(list_kind, "List") != 0) ||
 	    (kind && strcmp(kind, j->k->kind_name) != 0))
-		return nd_err_set(e, "the answer holds a %.60s where a %s of %s was asked for: not "
-				  "a Kubernetes API server's answer", kind && strcmp(kind,
+		return nd_err_set(e, _("the answer holds a %.60s where a %s of %s was asked for: not "
+				  "a Kubernetes API server's answer"), kind && strcmp(kind,
 				  j->k->kind_name) != 0 ? kind : list_kind, j->list_kind,
 				  j->k->kind_name);
 	if (j->skip_left > 0) {
@@ -154,8 +155,8 @@ static int on_item(const struct nd_json *obj, size_t off, const char *list_kind,
 	}
 	if (j->lv->objects >= j->lv->o.max_objects) {
 		j->over_budget = true;
-		return nd_err_set(e, "more than %zu objects in all (the budget of one run): the "
-				  "rest of %s was not read", j->lv->o.max_objects, j->k->file);
+		return nd_err_set(e, _("more than %zu objects in all (the budget of one run): the "
+				  "rest of %s was not read"), j->lv->o.max_objects, j->k->file);
 	}
 	j->delivered_attempt++;
 	j->k->objects++;
@@ -229,13 +230,14 @@ static void start(struct job *j)
 		char msg[600];
 
 		if (j->k->pages)
-			snprintf(msg, sizeof(msg), "GET %.400s: cut after %zu pages and %zu objects: "
+			snprintf(msg, sizeof(msg), _("GET %.400s: cut after %zu pages and %zu objects: "
 				 "the run's --timeout deadline passed (continue tokens that never "
-				 "end?)", j->k->path, j->k->pages, j->k->objects);
+				 "end?)"), j->k->path, j->k->pages, j->k->objects);
 		else
-			snprintf(msg, sizeof(msg), "GET %.360s: not listed, the run's --timeout "
-				 "deadline passed%s%s%.150s", j->k->path, j->k->retries ? " while retrying" : "",
-				 j->last[0] ? " after: " : "", j->last);
+			snprintf(msg, sizeof(msg), _("GET %.360s: not listed, the run's --timeout "
+				 "deadline passed%s%s%.150s"), j->k->path,
+				 j->k->retries ? _(" while retrying") : "", j->last[0] ? _(" after: ") : "",
+				 j->last);
 		job_fail_msg(j, msg);
 		return;
 	}
@@ -337,8 +339,8 @@ static void fail_not_json(struct job *j, const char *what, const struct nd_http_
 	char msg[512], fb[200];
 
 	first_bytes(fb, sizeof(fb), res);
-	snprintf(msg, sizeof(msg), "%s: HTTP %ld answer is not JSON (%s), it starts '%s': is "
-		 "this a Kubernetes API server (a proxy's sign-in page?)", what, res->status,
+	snprintf(msg, sizeof(msg), _("%s: HTTP %ld answer is not JSON (%s), it starts '%s': is "
+		 "this a Kubernetes API server (a proxy's sign-in page?)"), what, res->status,
 		 res->content_type ? res->content_type : "no Content-Type", fb);
 	job_fail_msg(j, msg);
 }
@@ -356,12 +358,12 @@ static bool retry_after(struct job *j, const struct nd_http_result *res, struct 
 	    retry(j, res->retry_after_ms))
 		return true;
 	if (res->retry_after_ms >= left)
-		snprintf(ae->message + l, sizeof(ae->message) - l, "; the server asks to wait "
+		snprintf(ae->message + l, sizeof(ae->message) - l, _("; the server asks to wait "
 			 "%lld s (Retry-After), more than the %.1f s left of --timeout: not "
-			 "retried", (long long)(res->retry_after_ms / 1000), (double)left / 1000.0);
+			 "retried"), (long long)(res->retry_after_ms / 1000), (double)left / 1000.0);
 	else
-		snprintf(ae->message + l, sizeof(ae->message) - l, "; still refused after %u "
-			 "tries (Retry-After %lld s)", j->attempts + 1,
+		snprintf(ae->message + l, sizeof(ae->message) - l, _("; still refused after %u "
+			 "tries (Retry-After %lld s)"), j->attempts + 1,
 			 (long long)(res->retry_after_ms / 1000));
 	return false;
 }
@@ -394,8 +396,8 @@ static void on_done(void *ctx, const struct nd_http_result *res)
 		if (!nd_json_push_is_list(j->push)) {
 			const char *kind = nd_json_str(nd_json_push_member(j->push, "kind"));
 
-			snprintf(ae.message, sizeof(ae.message), "%s: the server answered with %s%s, "
-				 "not a list: is it a Kubernetes API server?", what,
+			snprintf(ae.message, sizeof(ae.message), _("%s: the server answered with %s%s, "
+				 "not a list: is it a Kubernetes API server?"), what,
 				 kind ? "a " : "an object without kind", kind ? kind : "");
 			job_fail_msg(j, ae.message);
 			return;
@@ -410,9 +412,9 @@ static void on_done(void *ctx, const struct nd_http_result *res)
 
 			for (unsigned t = 0; t < n; t++) {
 				if (j->seen[t] == hv) {
-					snprintf(ae.message, sizeof(ae.message), "%s: the server gave "
+					snprintf(ae.message, sizeof(ae.message), _("%s: the server gave "
 						 "a continue token it gave before ('%.40s%s', page "
-						 "%zu): a loop; the list was cut after %zu objects",
+						 "%zu): a loop; the list was cut after %zu objects"),
 						 what, c, strlen(c) > 40 ? "..." : "", j->k->pages,
 						 j->k->objects);
 					job_fail_msg(j, ae.message);
@@ -421,9 +423,9 @@ static void on_done(void *ctx, const struct nd_http_result *res)
 			}
 			j->seen[j->nseen++ % SEEN_TOKENS] = hv;
 			if (j->k->pages >= lv->o.max_pages) {
-				snprintf(ae.message, sizeof(ae.message), "%s: more than %u pages "
+				snprintf(ae.message, sizeof(ae.message), _("%s: more than %u pages "
 					 "(continue tokens that never end?); the list was cut after "
-					 "%zu objects", what, lv->o.max_pages, j->k->objects);
+					 "%zu objects"), what, lv->o.max_pages, j->k->objects);
 				job_fail_msg(j, ae.message);
 				return;
 			}
@@ -458,8 +460,8 @@ static void on_done(void *ctx, const struct nd_http_result *res)
 				char fb[100];
 
 				first_bytes(fb, sizeof(fb), res);
-				snprintf(ae.message, sizeof(ae.message), "%.120s: %.180s (%.60s, the answer starts "
-					 "'%s')", what, j->perr.msg, res->content_type ?
+				snprintf(ae.message, sizeof(ae.message), _("%.120s: %.180s (%.60s, the answer starts "
+					 "'%s')"), what, j->perr.msg, res->content_type ?
 					 res->content_type : "no Content-Type", fb);
 			}
 			job_fail_msg(j, ae.message);
@@ -476,20 +478,20 @@ static void on_done(void *ctx, const struct nd_http_result *res)
 			return;
 		nd_api_error_from(&ae, res, what);
 		if (res->fail == ND_HTTP_TIMEOUT && j->k->pages)
-			snprintf(ae.message, sizeof(ae.message), "%s: cut after %zu pages and %zu "
+			snprintf(ae.message, sizeof(ae.message), _("%s: cut after %zu pages and %zu "
 				 "objects when the run's --timeout deadline passed (continue tokens "
-				 "that never end?)", what, j->k->pages, j->k->objects);
+				 "that never end?)"), what, j->k->pages, j->k->objects);
 		else if (res->fail == ND_HTTP_TIMEOUT && strstr(res->error, "too slow"))
-			snprintf(ae.message, sizeof(ae.message), "%s: no complete answer: slower "
-				 "than 512 bytes/s for 10 s (%zu bytes came in %lld ms)", what,
+			snprintf(ae.message, sizeof(ae.message), _("%s: no complete answer: slower "
+				 "than 512 bytes/s for 10 s (%zu bytes came in %lld ms)"), what,
 				 res->wire_bytes, (long long)res->elapsed_ms);
 		else if (res->fail == ND_HTTP_TIMEOUT && j->delivered_attempt)
-			snprintf(ae.message, sizeof(ae.message), "%s: cut after %zu objects (%zu "
+			snprintf(ae.message, sizeof(ae.message), _("%s: cut after %zu objects (%zu "
 				 "bytes) when the run's --timeout deadline passed: a list that never "
-				 "ends?", what, j->k->objects, res->wire_bytes);
+				 "ends?"), what, j->k->objects, res->wire_bytes);
 		else if (res->fail == ND_HTTP_TIMEOUT)
-			snprintf(ae.message, sizeof(ae.message), "%s: no complete answer within "
-				 "%lld ms (--timeout; %zu bytes came)", what,
+			snprintf(ae.message, sizeof(ae.message), _("%s: no complete answer within "
+				 "%lld ms (--timeout; %zu bytes came)"), what,
 				 (long long)lv->o.timeout_ms, res->wire_bytes);
 		job_fail(j, &ae, ND_LIVE_ERROR);
 		return;
@@ -601,7 +603,7 @@ int nd_live_list(struct nd_live *lv, struct nd_live_kind *kinds, size_t n,
 	}
 	free(jobs);
 	if (ok == 0 && !any_forbidden && first_err)
-		return nd_err_set(e, "cannot read the cluster from '%s': %s", lv->kc->server,
+		return nd_err_set(e, _("cannot read the cluster from '%s': %s"), lv->kc->server,
 				  first_err->err.message);
 	return (int)ok;
 }

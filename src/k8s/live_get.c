@@ -10,6 +10,7 @@
 #include "k8s/http.h"
 #include "k8s/live_impl.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 struct get {
 	struct getrun *run;
@@ -120,7 +121,7 @@ static void start(struct get *g)
 	if (run->o->deadline_ms && nd_now_ms() >= run->o->deadline_ms) {
 		char msg[600];
 
-		snprintf(msg, sizeof(msg), "GET %.500s: not read, the run's --timeout deadline passed",
+		snprintf(msg, sizeof(msg), _("GET %.500s: not read, the run's --timeout deadline passed"),
 			 run->paths[g->i]);
 		fail_msg(g, msg);
 		return;

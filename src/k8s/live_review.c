@@ -19,6 +19,7 @@
 #include "k8s/http.h"
 #include "k8s/live_impl.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 /* ---- one request at a time: access reviews ---- */
 
@@ -71,8 +72,8 @@ int nd_live_post(struct nd_live *lv, const char *path, const char *body, size_t 
 		memset(ae, 0, sizeof(*ae));
 		if (lv->o.deadline_ms && nd_now_ms() >= lv->o.deadline_ms) {
 			ae->fail = ND_HTTP_TIMEOUT;
-			snprintf(ae->message, sizeof(ae->message), "%.200s: not sent, the run's "
-				 "--timeout deadline passed", what);
+			snprintf(ae->message, sizeof(ae->message), _("%.200s: not sent, the run's "
+				 "--timeout deadline passed"), what);
 			return -1;
 		}
 		nd_http_body_init(&po.col, max ? max : (1u << 20), true);
@@ -99,7 +100,7 @@ int nd_live_post(struct nd_live *lv, const char *path, const char *body, size_t 
 		}
 		nd_api_error_from(ae, &po.res, what);
 		if (po.col.cut)
-			snprintf(ae->message, sizeof(ae->message), "%s: answer larger than %zu bytes",
+			snprintf(ae->message, sizeof(ae->message), _("%s: answer larger than %zu bytes"),
 				 what, po.col.body.max);
 		nd_http_body_release(&po.col);
 		free(po.err_body);
@@ -132,8 +133,8 @@ static const struct nd_json *answer(const char *buf, size_t len, const char *wha
 		start[o < sizeof(start) ? o : sizeof(start) - 1] = '\0';
 		memset(ae, 0, sizeof(*ae));
 		ae->http = 200;
-		snprintf(ae->message, sizeof(ae->message), "%s: HTTP 200 answer is not a JSON object "
-			 "(%zu bytes, it starts '%s'): is this a Kubernetes API server?", what, len,
+		snprintf(ae->message, sizeof(ae->message), _("%s: HTTP 200 answer is not a JSON object "
+			 "(%zu bytes, it starts '%s'): is this a Kubernetes API server?"), what, len,
 			 start);
 		return NULL;
 	}
@@ -163,7 +164,7 @@ int nd_live_whoami(struct nd_live *lv, struct nd_arena *a, struct nd_whoami *out
 	if (!out->user) {
 		memset(ae, 0, sizeof(*ae));
 		snprintf(ae->message, sizeof(ae->message),
-			 "POST selfsubjectreviews: no status.userInfo.username in the answer");
+			 _("POST selfsubjectreviews: no status.userInfo.username in the answer"));
 		goto out;
 	}
 	out->user = nd_arena_strdup(a, out->user);
@@ -236,7 +237,7 @@ int nd_live_access_review(struct nd_live *lv, const struct nd_access_review *q,
 	if (b.toobig) {
 		nd_buf_release(&b);
 		memset(ae, 0, sizeof(*ae));
-		snprintf(ae->message, sizeof(ae->message), "access review request too large");
+		snprintf(ae->message, sizeof(ae->message), _("access review request too large"));
 		goto out;
 	}
 	req = nd_buf_detach(&b, &rlen);
@@ -251,7 +252,7 @@ int nd_live_access_review(struct nd_live *lv, const struct nd_access_review *q,
 	st = nd_json_get(&root, "status");
 	if (!nd_json_is(st, ND_JOBJ)) {
 		memset(ae, 0, sizeof(*ae));
-		snprintf(ae->message, sizeof(ae->message), "POST %s: no status in the answer",
+		snprintf(ae->message, sizeof(ae->message), _("POST %s: no status in the answer"),
 			 strrchr(path, '/') + 1);
 		goto out;
 	}

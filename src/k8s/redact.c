@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define MARK "<redacted>"
 #define MARK_LEN (sizeof(MARK) - 1)
@@ -31,7 +32,7 @@ struct nd_redact *nd_redact_new(const char *extra, struct nd_err *e)
 
 			regerror(rc, &r->extra, msg, sizeof(msg));
 			free(r);
-			nd_err_set(e, "--redact-extra '%s' is not a regular expression: %s", extra, msg);
+			nd_err_set(e, _("--redact-extra '%s' is not a regular expression: %s"), extra, msg);
 			return NULL;
 		}
 		r->has_extra = true;

@@ -11,6 +11,7 @@
 #include "core/err.h"
 #include "k8s/tarball.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 static char *join(const char *a, const char *b)
 {
@@ -72,7 +73,7 @@ int nd_snapshot_open(const char *arg, struct nd_snapshot **out, struct nd_err *e
 
 	*out = NULL;
 	if (stat(arg, &st) < 0)
-		return nd_err_set(e, "cannot open bundle '%s': %s", arg, strerror(errno));
+		return nd_err_set(e, _("cannot open bundle '%s': %s"), arg, strerror(errno));
 	s = nd_xcalloc(1, sizeof(*s));
 	s->arg = nd_xstrdup(arg);
 	if (S_ISDIR(st.st_mode)) {
@@ -82,11 +83,11 @@ int nd_snapshot_open(const char *arg, struct nd_snapshot **out, struct nd_err *e
 	}
 	if (!S_ISREG(st.st_mode)) {
 		nd_snapshot_close(s);
-		return nd_err_set(e, "bundle '%s' is neither a folder nor a .tar.gz file", arg);
+		return nd_err_set(e, _("bundle '%s' is neither a folder nor a .tar.gz file"), arg);
 	}
 	s->tmp = join(td && td[0] ? td : "/tmp", "netdiag-snapshot.XXXXXX");
 	if (!mkdtemp(s->tmp)) {
-		nd_err_set(e, "cannot create a folder for bundle '%s' under '%s': %s", arg,
+		nd_err_set(e, _("cannot create a folder for bundle '%s' under '%s': %s"), arg,
 			   td && td[0] ? td : "/tmp", strerror(errno));
 		free(s->tmp);
 		s->tmp = NULL;

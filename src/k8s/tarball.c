@@ -18,6 +18,7 @@
 #include "core/err.h"
 #include "core/num.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define MAX_NAME 4095
 #define MAX_DEPTH 32
@@ -54,7 +55,7 @@ struct rd {
 
 static int refuse(struct rd *r, const char *why)
 {
-	return nd_err_set(r->e, "cannot read bundle '%s': entry '%s' %s", r->path, r->name, why);
+	return nd_err_set(r->e, _("cannot read bundle '%s': entry '%s' %s"), r->path, r->name, why);
 }
 
 /*
@@ -113,7 +114,7 @@ static int make_dirs(struct rd *r, const char *rel, bool whole)
 		if (mkdir(p, 0700) == 0)
 			continue;
 		if (errno != EEXIST)
-			return nd_err_set(r->e, "cannot create '%s': %s", p, strerror(errno));
+			return nd_err_set(r->e, _("cannot create '%s': %s"), p, strerror(errno));
 		if (lstat(p, &st) < 0 || !S_ISDIR(st.st_mode))
 			return refuse(r, "is below a name that is a file in the archive");
 	}
@@ -131,8 +132,8 @@ static int write_file(struct rd *r, const char *rel, struct archive_entry *ent)
 	if (size < 0 || (uint64_t)size > r->l->max_file) {
 		char why[200];
 
-		snprintf(why, sizeof(why), "claims %lld bytes, more than the %llu allowed for "
-			 "one file (NETDIAG_SNAPSHOT_MAX_FILE)", (long long)size,
+		snprintf(why, sizeof(why), _("claims %lld bytes, more than the %llu allowed for "
+			 "one file (NETDIAG_SNAPSHOT_MAX_FILE)"), (long long)size,
 			 (unsigned long long)r->l->max_file);
 		return refuse(r, why);
 	}
@@ -143,7 +144,7 @@ static int write_file(struct rd *r, const char *rel, struct archive_entry *ent)
 	if (fd < 0 && errno == EEXIST)
 		return refuse(r, "appears twice");
 	if (fd < 0)
-		return nd_err_set(r->e, "cannot create '%s': %s", p, strerror(errno));
+		return nd_err_set(r->e, _("cannot create '%s': %s"), p, strerror(errno));
 	while ((got = archive_read_data(r->ar, buf, sizeof(buf))) > 0) {
 		size_t off = 0;
 
@@ -157,8 +158,8 @@ static int write_file(struct rd *r, const char *rel, struct archive_entry *ent)
 			char why[200];
 
 			close(fd);
-			snprintf(why, sizeof(why), "takes the bundle past the %llu bytes allowed "
-				 "in all (NETDIAG_SNAPSHOT_MAX_TOTAL)",
+			snprintf(why, sizeof(why), _("takes the bundle past the %llu bytes allowed "
+				 "in all (NETDIAG_SNAPSHOT_MAX_TOTAL)"),
 				 (unsigned long long)r->l->max_total);
 			return refuse(r, why);
 		}
@@ -168,7 +169,7 @@ static int write_file(struct rd *r, const char *rel, struct archive_entry *ent)
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w < 0) {
-				nd_err_set(r->e, "cannot write '%s': %s", p, strerror(errno));
+				nd_err_set(r->e, _("cannot write '%s': %s"), p, strerror(errno));
 				close(fd);
 				return -1;
 			}
@@ -177,7 +178,7 @@ static int write_file(struct rd *r, const char *rel, struct archive_entry *ent)
 	}
 	if (got < 0) {
 		close(fd);
-		return nd_err_set(r->e, "cannot read bundle '%s' at entry '%s': %s", r->path,
+		return nd_err_set(r->e, _("cannot read bundle '%s' at entry '%s': %s"), r->path,
 				  r->name, archive_error_string(r->ar));
 	}
 	r->total += done;
@@ -190,7 +191,7 @@ static int write_file(struct rd *r, const char *rel, struct archive_entry *ent)
 		futimens(fd, ts);
 	}
 	if (close(fd) < 0)
-		return nd_err_set(r->e, "cannot write '%s': %s", p, strerror(errno));
+		return nd_err_set(r->e, _("cannot write '%s': %s"), p, strerror(errno));
 	return 0;
 }
 
@@ -228,14 +229,14 @@ int nd_tar_extract(const char *path, const char *into, const struct nd_tar_limit
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return nd_err_set(e, "cannot open bundle '%s': %s", path, strerror(errno));
+		return nd_err_set(e, _("cannot open bundle '%s': %s"), path, strerror(errno));
 	r.ar = archive_read_new();
 	if (!r.ar)
 		nd_oom(sizeof(struct archive *));
 	archive_read_support_filter_gzip(r.ar);
 	archive_read_support_format_tar(r.ar);
 	if (archive_read_open_fd(r.ar, fd, BLOCK) != ARCHIVE_OK) {
-		nd_err_set(e, "cannot read bundle '%s' as a .tar.gz: %s", path,
+		nd_err_set(e, _("cannot read bundle '%s' as a .tar.gz: %s"), path,
 			   archive_error_string(r.ar));
 		goto out;
 	}
@@ -245,10 +246,10 @@ int nd_tar_extract(const char *path, const char *into, const struct nd_tar_limit
 			break;
 		if (st < ARCHIVE_WARN) {
 			if (n)
-				nd_err_set(e, "cannot read bundle '%s' after entry '%s': %s", path,
+				nd_err_set(e, _("cannot read bundle '%s' after entry '%s': %s"), path,
 					   r.name, archive_error_string(r.ar));
 			else
-				nd_err_set(e, "cannot read bundle '%s' as a .tar.gz: %s", path,
+				nd_err_set(e, _("cannot read bundle '%s' as a .tar.gz: %s"), path,
 					   archive_error_string(r.ar));
 			goto out;
 		}
@@ -256,19 +257,19 @@ int nd_tar_extract(const char *path, const char *into, const struct nd_tar_limit
 		if (!r.name)
 			r.name = "";
 		if (++n > l->max_entries) {
-			nd_err_set(e, "cannot read bundle '%s': more than %zu entries, at '%s' "
-				   "(NETDIAG_SNAPSHOT_MAX_ENTRIES)", path, l->max_entries, r.name);
+			nd_err_set(e, _("cannot read bundle '%s': more than %zu entries, at '%s' "
+				   "(NETDIAG_SNAPSHOT_MAX_ENTRIES)"), path, l->max_entries, r.name);
 			goto out;
 		}
 		if (!r.name[0]) {
-			nd_err_set(e, "cannot read bundle '%s': entry %zu has no name", path, n);
+			nd_err_set(e, _("cannot read bundle '%s': entry %zu has no name"), path, n);
 			goto out;
 		}
 		if (extract_entry(&r, ent) < 0)
 			goto out;
 	}
 	if (n == 0) {
-		nd_err_set(e, "cannot read bundle '%s': the archive is empty", path);
+		nd_err_set(e, _("cannot read bundle '%s': the archive is empty"), path);
 		goto out;
 	}
 	rc = 0;
@@ -289,7 +290,7 @@ struct wr {
 
 static int ar_fail(struct wr *w, const char *what)
 {
-	return nd_err_set(w->e, "cannot write '%s' (%s): %s", w->path, what,
+	return nd_err_set(w->e, _("cannot write '%s' (%s): %s"), w->path, what,
 			  archive_error_string(w->ar));
 }
 
@@ -319,7 +320,7 @@ static int put_file(struct wr *w, const char *fs, const char *name, const struct
 	ssize_t n;
 
 	if (fd < 0)
-		return nd_err_set(w->e, "cannot read '%s': %s", fs, strerror(errno));
+		return nd_err_set(w->e, _("cannot read '%s': %s"), fs, strerror(errno));
 	if (put_header(w, name, st, false) < 0) {
 		close(fd);
 		return -1;
@@ -328,7 +329,7 @@ static int put_file(struct wr *w, const char *fs, const char *name, const struct
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			nd_err_set(w->e, "cannot read '%s': %s", fs, strerror(errno));
+			nd_err_set(w->e, _("cannot read '%s': %s"), fs, strerror(errno));
 			close(fd);
 			return -1;
 		}
@@ -342,7 +343,7 @@ static int put_file(struct wr *w, const char *fs, const char *name, const struct
 	}
 	close(fd);
 	if (total != size)
-		return nd_err_set(w->e, "'%s' changed while it was archived", fs);
+		return nd_err_set(w->e, _("'%s' changed while it was archived"), fs);
 	return 0;
 }
 
@@ -353,12 +354,12 @@ static int put_dir(struct wr *w, const char *fs, const char *name)
 	int n, i, rc;
 
 	if (++w->depth > 8)
-		return nd_err_set(w->e, "'%s' is nested too deeply", fs);
+		return nd_err_set(w->e, _("'%s' is nested too deeply"), fs);
 	if (stat(fs, &st) < 0)
-		return nd_err_set(w->e, "cannot open '%s': %s", fs, strerror(errno));
+		return nd_err_set(w->e, _("cannot open '%s': %s"), fs, strerror(errno));
 	n = scandir(fs, &des, NULL, alphasort);
 	if (n < 0)
-		return nd_err_set(w->e, "cannot open '%s': %s", fs, strerror(errno));
+		return nd_err_set(w->e, _("cannot open '%s': %s"), fs, strerror(errno));
 	rc = put_header(w, name, &st, true);
 	for (i = 0; i < n; i++) {
 		const char *d = des[i]->d_name;
@@ -390,7 +391,7 @@ int nd_tar_write_dir(const char *path, const char *dir, const char *prefix, stru
 
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return nd_err_set(e, "cannot create '%s': %s", path, strerror(errno));
+		return nd_err_set(e, _("cannot create '%s': %s"), path, strerror(errno));
 	w.ar = archive_write_new();
 	if (!w.ar)
 		nd_oom(sizeof(struct archive *));
@@ -411,7 +412,7 @@ int nd_tar_write_dir(const char *path, const char *dir, const char *prefix, stru
 out:
 	archive_write_free(w.ar);
 	if (close(fd) < 0 && rc == 0)
-		rc = nd_err_set(e, "cannot write '%s': %s", path, strerror(errno));
+		rc = nd_err_set(e, _("cannot write '%s': %s"), path, strerror(errno));
 	if (rc < 0)
 		unlink(path);
 	return rc;

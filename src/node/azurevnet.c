@@ -11,6 +11,7 @@
 #include "core/json.h"
 #include "node/nodeenv.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define AZV_MAX_FILE  (64u << 20)
 #define AZV_MAX_ADDRS (1u << 20)
@@ -19,7 +20,7 @@ static int want_obj(const char *name, const struct nd_json *v, const char *where
 		    struct nd_err *e)
 {
 	if (!v || v->type != ND_JOBJ)
-		return nd_err_set(e, "'%s': %s is %s, not an object", name, where,
+		return nd_err_set(e, _("'%s': %s is %s, not an object"), name, where,
 				  v ? nd_json_type_name((enum nd_jtype)v->type) : "missing");
 	return 0;
 }
@@ -36,13 +37,13 @@ static int parse_top(const char *buf, size_t len, const char *name, const char *
 		     struct nd_arena *scratch, struct nd_json *root, struct nd_err *e)
 {
 	if (len > AZV_MAX_FILE)
-		return nd_err_set(e, "'%s': larger than 64 MiB", name);
+		return nd_err_set(e, _("'%s': larger than 64 MiB"), name);
 	if (nd_json_parse(buf, len, 0, scratch, root, e) < 0) {
 		nd_err_prefix(e, "'%s'", name);
 		return -1;
 	}
 	if (root->type != ND_JOBJ)
-		return nd_err_set(e, "'%s': not %s: the top level is %s", name, what,
+		return nd_err_set(e, _("'%s': not %s: the top level is %s"), name, what,
 				  nd_json_type_name((enum nd_jtype)root->type));
 	return 0;
 }
@@ -110,7 +111,7 @@ int nd_azv_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 				if (want_obj(name, &ad->val, where, e) < 0)
 					goto out;
 				if (n == AZV_MAX_ADDRS) {
-					nd_err_set(e, "'%s': more than %u addresses", name,
+					nd_err_set(e, _("'%s': more than %u addresses"), name,
 						   AZV_MAX_ADDRS);
 					goto out;
 				}
@@ -118,14 +119,14 @@ int nd_azv_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 				if (!addr)
 					addr = ad->key;
 				if (nd_ip_parse(addr, &ip) < 0) {
-					nd_err_set(e, "'%s': %s: 'Addr' is not an IP address", name,
+					nd_err_set(e, _("'%s': %s: 'Addr' is not an IP address"), name,
 						   where);
 					goto out;
 				}
 				inuse = nd_json_get(&ad->val, "InUse");
 				if (inuse && inuse->type != ND_JTRUE && inuse->type != ND_JFALSE &&
 				    inuse->type != ND_JNULL) {
-					nd_err_set(e, "'%s': %s: 'InUse' is not a boolean", name, where);
+					nd_err_set(e, _("'%s': %s: 'InUse' is not a boolean"), name, where);
 					goto out;
 				}
 				ND_GROW(v, cap, n + 1);
@@ -182,7 +183,7 @@ static int opt_member_str(const char *name, const struct nd_json *o, const char 
 	if (!v || v->type == ND_JNULL)
 		return 0;
 	if (v->type != ND_JSTR)
-		return nd_err_set(e, "'%s': %s.%s is %s, not a string", name, where, k,
+		return nd_err_set(e, _("'%s': %s.%s is %s, not a string"), name, where, k,
 				  nd_json_type_name((enum nd_jtype)v->type));
 	*out = nd_arena_strdup(a, v->u.s);
 	return 0;
@@ -196,7 +197,7 @@ static int add_ipnets(const char *name, const struct nd_json *list, const char *
 	if (!list || list->type == ND_JNULL)
 		return 0;
 	if (list->type != ND_JARR)
-		return nd_err_set(e, "'%s': %s is %s, not a list", name, where,
+		return nd_err_set(e, _("'%s': %s is %s, not a list"), name, where,
 				  nd_json_type_name((enum nd_jtype)list->type));
 	for (uint32_t i = 0; i < list->n; i++) {
 		const struct nd_json *it = &list->u.items[i];
@@ -204,12 +205,12 @@ static int add_ipnets(const char *name, const struct nd_json *list, const char *
 		struct nd_ip parsed;
 
 		if (it->type != ND_JOBJ)
-			return nd_err_set(e, "'%s': %s[%u] is not an object", name, where, i);
+			return nd_err_set(e, _("'%s': %s[%u] is not an object"), name, where, i);
 		ip = nd_json_str(nd_json_get(it, "IP"));
 		if (!ip || nd_ip_parse(ip, &parsed) < 0)
-			return nd_err_set(e, "'%s': %s[%u].IP is not an IP address", name, where, i);
+			return nd_err_set(e, _("'%s': %s[%u].IP is not an IP address"), name, where, i);
 		if (acc->n == AZV_MAX_ADDRS)
-			return nd_err_set(e, "'%s': more than %u addresses", name, AZV_MAX_ADDRS);
+			return nd_err_set(e, _("'%s': more than %u addresses"), name, AZV_MAX_ADDRS);
 		ND_GROW(acc->v, acc->cap, acc->n + 1);
 		acc->v[acc->n] = *tmpl;
 		acc->v[acc->n].ip = nd_arena_strdup(a, ip);
@@ -224,7 +225,7 @@ static int want_map(const char *name, const struct nd_json *v, const char *where
 	*absent = !v || v->type == ND_JNULL;
 	if (*absent || v->type == ND_JOBJ)
 		return 0;
-	return nd_err_set(e, "'%s': %s is %s, not an object", name, where,
+	return nd_err_set(e, _("'%s': %s is %s, not an object"), name, where,
 			  nd_json_type_name((enum nd_jtype)v->type));
 }
 
@@ -359,7 +360,7 @@ int nd_azv_endpoints_parse(const char *name, const char *buf, size_t len, struct
 		if (vnet_endpoints(name, k, a, &acc, &out->endpoints, e) < 0)
 			goto out;
 	} else {
-		nd_err_set(e, "'%s': not Azure CNI or CNS state: no 'Endpoints' or 'Network' key",
+		nd_err_set(e, _("'%s': not Azure CNI or CNS state: no 'Endpoints' or 'Network' key"),
 			   name);
 		goto out;
 	}

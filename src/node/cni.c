@@ -16,6 +16,7 @@
 #include "core/json.h"
 #include "core/file.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define CNI_MAX_FILE  (1u << 20)   /* a config over 1 MiB is not a config */
 #define CNI_MAX_FILES 4096         /* entries of the config dir considered */
@@ -80,10 +81,10 @@ static int opt_str(const char *path, const char *where, const struct nd_json *ob
 	if (!v || v->type == ND_JNULL)
 		return 0;
 	if (v->type != ND_JSTR)
-		return nd_err_set(e, "'%s': %s'%s' is %s, not a string", path, where,
+		return nd_err_set(e, _("'%s': %s'%s' is %s, not a string"), path, where,
 				  key, nd_json_type_name((enum nd_jtype)v->type));
 	if (strlen(v->u.s) != v->n)
-		return nd_err_set(e, "'%s': %s'%s' holds a NUL character", path, where, key);
+		return nd_err_set(e, _("'%s': %s'%s' holds a NUL character"), path, where, key);
 	*out = nd_arena_strndup(a, v->u.s, v->n);
 	return 0;
 }
@@ -94,7 +95,7 @@ static int check_ip(const char *path, const char *where, const char *key,
 	struct nd_ip ip;
 
 	if (val && nd_ip_parse(val, &ip) < 0)
-		return nd_err_set(e, "'%s': %s'%s' is not an IP address: '%s'", path,
+		return nd_err_set(e, _("'%s': %s'%s' is not an IP address: '%s'"), path,
 				  where, key, val);
 	return 0;
 }
@@ -120,9 +121,9 @@ static int parse_range(const char *path, const char *where, const struct nd_json
 		r->use_pod_cidr = true;
 		r->pod_cidr_v6 = true;
 	} else if (!subnet) {
-		return nd_err_set(e, "'%s': %smissing 'subnet'", path, where);
+		return nd_err_set(e, _("'%s': %smissing 'subnet'"), path, where);
 	} else if (nd_cidr_parse(subnet, false, &c) < 0) {
-		return nd_err_set(e, "'%s': %s'subnet' is not a CIDR: '%s'", path, where,
+		return nd_err_set(e, _("'%s': %s'subnet' is not a CIDR: '%s'"), path, where,
 				  subnet);
 	} else {
 		r->subnet = subnet;
@@ -149,15 +150,15 @@ static int parse_ipam(const char *path, const struct nd_json *ipam, struct nd_ar
 		return -1;
 	if (ranges && ranges->type != ND_JNULL) {
 		if (ranges->type != ND_JARR)
-			return nd_err_set(e, "'%s': ipam: 'ranges' is not an array", path);
+			return nd_err_set(e, _("'%s': ipam: 'ranges' is not an array"), path);
 		for (uint32_t i = 0; i < ranges->n; i++) {
 			const struct nd_json *rs = &ranges->u.items[i];
 
 			if (rs->type != ND_JARR)
-				return nd_err_set(e, "'%s': ipam: range set %u is not an array",
+				return nd_err_set(e, _("'%s': ipam: range set %u is not an array"),
 						  path, i);
 			if (rs->n == 0)
-				return nd_err_set(e, "'%s': ipam: range set %u is empty", path, i);
+				return nd_err_set(e, _("'%s': ipam: range set %u is empty"), path, i);
 			total += rs->n;
 		}
 	}
@@ -175,7 +176,7 @@ static int parse_ipam(const char *path, const struct nd_json *ipam, struct nd_ar
 		for (uint32_t j = 0; j < rs->n; j++) {
 			snprintf(where, sizeof(where), "ipam: range %u.%u: ", i, j);
 			if (rs->u.items[j].type != ND_JOBJ)
-				return nd_err_set(e, "'%s': %snot an object", path, where);
+				return nd_err_set(e, _("'%s': %snot an object"), path, where);
 			if (parse_range(path, where, &rs->u.items[j], set, a,
 					&out->ranges[k++], e) < 0)
 				return -1;
@@ -189,11 +190,11 @@ static int plugin_type(const char *path, const char *where, const struct nd_json
 		       struct nd_arena *a, const char **out, struct nd_err *e)
 {
 	if (p->type != ND_JOBJ)
-		return nd_err_set(e, "'%s': %snot an object", path, where);
+		return nd_err_set(e, _("'%s': %snot an object"), path, where);
 	if (opt_str(path, where, p, "type", a, out, e) < 0)
 		return -1;
 	if (!*out || !**out)
-		return nd_err_set(e, "'%s': %smissing 'type'", path, where);
+		return nd_err_set(e, _("'%s': %smissing 'type'"), path, where);
 	return 0;
 }
 
@@ -206,7 +207,7 @@ static int find_ipam(const char *path, const struct nd_json *plugin, uint32_t i,
 	if (!ipam || ipam->type == ND_JNULL || *out)
 		return 0;
 	if (ipam->type != ND_JOBJ)
-		return nd_err_set(e, "'%s': plugin %u: 'ipam' is not an object", path, i);
+		return nd_err_set(e, _("'%s': plugin %u: 'ipam' is not an object"), path, i);
 	if (ipam->n > 0)
 		*out = ipam;
 	return 0;
@@ -221,25 +222,25 @@ static int parse_tree(const char *path, const struct nd_json *root, struct nd_ar
 	char where[32];
 
 	if (root->type != ND_JOBJ)
-		return nd_err_set(e, "'%s': not a CNI config: the top level is %s, not an object",
+		return nd_err_set(e, _("'%s': not a CNI config: the top level is %s, not an object"),
 				  path, nd_json_type_name((enum nd_jtype)root->type));
 	if (k == KIND_GUESS)
 		k = plugins ? KIND_LIST : KIND_SINGLE;
 	if (opt_str(path, "", root, "name", a, &out->name, e) < 0)
 		return -1;
 	if (!out->name)
-		return nd_err_set(e, "'%s': missing network 'name'", path);
+		return nd_err_set(e, _("'%s': missing network 'name'"), path);
 	if (!valid_net_name(out->name, strlen(out->name)))
-		return nd_err_set(e, "'%s': invalid network name '%s'", path, out->name);
+		return nd_err_set(e, _("'%s': invalid network name '%s'"), path, out->name);
 	if (k == KIND_SINGLE) {
 		if (plugin_type(path, "", root, a, &out->plugin, e) < 0 ||
 		    find_ipam(path, root, 0, &ipam, e) < 0)
 			return -1;
 	} else {
 		if (!plugins || plugins->type != ND_JARR)
-			return nd_err_set(e, "'%s': missing 'plugins' array", path);
+			return nd_err_set(e, _("'%s': missing 'plugins' array"), path);
 		if (plugins->n == 0)
-			return nd_err_set(e, "'%s': no plugins in 'plugins'", path);
+			return nd_err_set(e, _("'%s': no plugins in 'plugins'"), path);
 		for (uint32_t i = 0; i < plugins->n; i++) {
 			const char *type;
 
@@ -264,7 +265,7 @@ int nd_cni_parse(const char *path, const char *buf, size_t len,
 
 	memset(&net, 0, sizeof(net));
 	if (len > CNI_MAX_FILE)
-		return nd_err_set(e, "'%s': larger than 1 MiB, not a CNI config", path);
+		return nd_err_set(e, _("'%s': larger than 1 MiB, not a CNI config"), path);
 	/* The tree is scratch; only the strings kept are copied into a. */
 	scratch = nd_arena_new(0);
 	if (nd_json_parse(buf, len, 0, scratch, &root, e) < 0) {
@@ -298,10 +299,10 @@ static int list_dir(const char *dir, char ***names, size_t *n, struct nd_err *e)
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return nd_err_set(e, "cannot read '%s': %s", dir, strerror(errno));
+		return nd_err_set(e, _("cannot read '%s': %s"), dir, strerror(errno));
 	d = fdopendir(fd);
 	if (!d) {
-		nd_err_set(e, "cannot read '%s': %s", dir, strerror(errno));
+		nd_err_set(e, _("cannot read '%s': %s"), dir, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -321,7 +322,7 @@ static int list_dir(const char *dir, char ***names, size_t *n, struct nd_err *e)
 		    S_ISDIR(st.st_mode))
 			continue;
 		if (cnt == CNI_MAX_FILES) {
-			nd_err_set(e, "'%s': more than %u CNI config files", dir,
+			nd_err_set(e, _("'%s': more than %u CNI config files"), dir,
 				   CNI_MAX_FILES);
 			goto fail;
 		}
@@ -329,7 +330,7 @@ static int list_dir(const char *dir, char ***names, size_t *n, struct nd_err *e)
 		v[cnt++] = nd_xstrdup(de->d_name);
 	}
 	if (errno) {
-		nd_err_set(e, "cannot read '%s': %s", dir, strerror(errno));
+		nd_err_set(e, _("cannot read '%s': %s"), dir, strerror(errno));
 		goto fail;
 	}
 	closedir(d);

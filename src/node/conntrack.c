@@ -7,6 +7,7 @@
 #include "core/err.h"
 #include "core/num.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define MAX_LINES 4096
 #define MAX_FIELDS 64
@@ -19,7 +20,7 @@ int nd_ct_parse_number(const char *text, size_t len, int64_t *out, struct nd_err
 	while (n && (text[n - 1] == '\n' || text[n - 1] == ' ' || text[n - 1] == '\t'))
 		n--;
 	if (nd_parse_i64(text, n, 0, COUNTER_MAX, out) < 0)
-		return nd_err_set(e, "'%.*s' is not a count", (int)(n > 40 ? 40 : n), text);
+		return nd_err_set(e, _("'%.*s' is not a count"), (int)(n > 40 ? 40 : n), text);
 	return 0;
 }
 
@@ -74,11 +75,11 @@ int nd_ct_parse_stat(const char *text, size_t len, struct nd_ct_stat *out, struc
 			eol = end;
 		line++;
 		if (line > MAX_LINES)
-			return nd_err_set(e, "more than %d lines", MAX_LINES);
+			return nd_err_set(e, _("more than %d lines"), MAX_LINES);
 		if (line == 1) {
 			while ((n = word(&q, eol)) > 0) {
 				if (ncol == MAX_FIELDS)
-					return nd_err_set(e, "line 1: more than %d fields", MAX_FIELDS);
+					return nd_err_set(e, _("line 1: more than %d fields"), MAX_FIELDS);
 				col[ncol] = n == 13 && memcmp(q, "insert_failed", 13) == 0 ? &out->insert_failed
 					: n == 4 && memcmp(q, "drop", 4) == 0 ? &out->drop
 					: n == 10 && memcmp(q, "early_drop", 10) == 0 ? &out->early_drop
@@ -89,21 +90,21 @@ int nd_ct_parse_stat(const char *text, size_t len, struct nd_ct_stat *out, struc
 				q += n;
 			}
 			if (ncol == 0 || (size_t)(eol - p) < 7 || memcmp(p, "entries", 7) != 0)
-				return nd_err_set(e, "line 1: not the header of /proc/net/stat/nf_conntrack "
-						  "(it starts with 'entries')");
+				return nd_err_set(e, _("line 1: not the header of /proc/net/stat/nf_conntrack "
+						  "(it starts with 'entries')"));
 		} else {
 			while ((n = word(&q, eol)) > 0) {
 				int64_t v;
 
 				if (f == ncol)
-					return nd_err_set(e, "line %zu: more fields than the header's %zu",
+					return nd_err_set(e, _("line %zu: more fields than the header's %zu"),
 							  line, ncol);
 				if (hex(q, n, &v) < 0)
-					return nd_err_set(e, "line %zu, field %zu: '%.*s' is not a hex "
-							  "counter", line, f + 1, (int)(n > 20 ? 20 : n), q);
+					return nd_err_set(e, _("line %zu, field %zu: '%.*s' is not a hex "
+							  "counter"), line, f + 1, (int)(n > 20 ? 20 : n), q);
 				if (col[f]) {
 					if (*col[f] > COUNTER_MAX - v)
-						return nd_err_set(e, "line %zu, field %zu: the sum overflows",
+						return nd_err_set(e, _("line %zu, field %zu: the sum overflows"),
 								  line, f + 1);
 					*col[f] += v;
 				}
@@ -115,13 +116,13 @@ int nd_ct_parse_stat(const char *text, size_t len, struct nd_ct_stat *out, struc
 				continue;     /* an empty line */
 			}
 			if (f != ncol)
-				return nd_err_set(e, "line %zu: %zu fields, the header has %zu", line, f,
+				return nd_err_set(e, _("line %zu: %zu fields, the header has %zu"), line, f,
 						  ncol);
 			out->cpus++;
 		}
 		p = eol + 1;
 	}
 	if (line == 0)
-		return nd_err_set(e, "empty");
+		return nd_err_set(e, _("empty"));
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/ipaddr.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define HL_MAX_FILE    4096           /* an IP file holds an ID and an ifname */
 #define HL_MAX_ENTRIES (1u << 20)     /* files in one store directory */
@@ -78,13 +79,13 @@ static int read_small(int dfd, const char *name, const char *path, const struct 
 
 	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
-		return nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
+		return nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
 	if (fstat(fd, &st) < 0) {
-		nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
+		nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_ino != lst->st_ino || st.st_dev != lst->st_dev) {
-		nd_err_set(e, "'%s': changed while being read", path);
+		nd_err_set(e, _("'%s': changed while being read"), path);
 		goto out;
 	}
 	for (;;) {
@@ -93,14 +94,14 @@ static int read_small(int dfd, const char *name, const char *path, const struct 
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
+			nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
 			goto out;
 		}
 		if (got == 0)
 			break;
 		n += (size_t)got;
 		if (n > HL_MAX_FILE) {
-			nd_err_set(e, "'%s': larger than 4 KiB, not a host-local IP file", path);
+			nd_err_set(e, _("'%s': larger than 4 KiB, not a host-local IP file"), path);
 			goto out;
 		}
 	}
@@ -116,13 +117,13 @@ static int stat_regular(int dfd, const char *name, const char *path, struct stat
 			struct nd_err *e)
 {
 	if (fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW) < 0)
-		return nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
+		return nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
 	if (S_ISLNK(st->st_mode))
-		return nd_err_set(e, "'%s': a symbolic link where an IP file should be", path);
+		return nd_err_set(e, _("'%s': a symbolic link where an IP file should be"), path);
 	if (S_ISDIR(st->st_mode))
-		return nd_err_set(e, "'%s': a directory where an IP file should be", path);
+		return nd_err_set(e, _("'%s': a directory where an IP file should be"), path);
 	if (!S_ISREG(st->st_mode))
-		return nd_err_set(e, "'%s': not a regular file", path);
+		return nd_err_set(e, _("'%s': not a regular file"), path);
 	return 0;
 }
 
@@ -134,7 +135,7 @@ int nd_hostlocal_content(const char *path, const char *buf, size_t len,
 	size_t iflen = 0;
 
 	if (n == 0)
-		return nd_err_set(e, "'%s': empty, no container ID", path);
+		return nd_err_set(e, _("'%s': empty, no container ID"), path);
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (buf[i] == '\r' && buf[i + 1] == '\n') {
 			idlen = i;
@@ -144,9 +145,9 @@ int nd_hostlocal_content(const char *path, const char *buf, size_t len,
 		}
 	}
 	if (!valid_container_id(buf, idlen))
-		return nd_err_set(e, "'%s': content is not a container ID", path);
+		return nd_err_set(e, _("'%s': content is not a container ID"), path);
 	if (ifn && !valid_ifname(ifn, iflen))
-		return nd_err_set(e, "'%s': content is not a container ID and interface name",
+		return nd_err_set(e, _("'%s': content is not a container ID and interface name"),
 				  path);
 	ent->container_id = nd_arena_strndup(a, buf, idlen);
 	ent->ifname = ifn ? nd_arena_strndup(a, ifn, iflen) : NULL;
@@ -194,10 +195,10 @@ int nd_hostlocal_name(const char *name, const char *path, struct nd_ip *ip, stru
 
 	/* Only the name host-local would write: Go's canonical text of an IP. */
 	if (nd_ip_parse(name, ip) < 0)
-		return nd_err_set(e, "'%s': not a valid IP file name", path);
+		return nd_err_set(e, _("'%s': not a valid IP file name"), path);
 	nd_ip_format(ip, canon, sizeof(canon));
 	if (strcmp(canon, name) != 0)
-		return nd_err_set(e, "'%s': not a valid IP file name (host-local writes '%s')",
+		return nd_err_set(e, _("'%s': not a valid IP file name (host-local writes '%s')"),
 				  path, canon);
 	return 0;
 }
@@ -240,10 +241,10 @@ int nd_hostlocal_read(const char *dir, struct nd_arena *a,
 	memset(&st, 0, sizeof(st));
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return nd_err_set(e, "cannot read '%s': %s", dir, strerror(errno));
+		return nd_err_set(e, _("cannot read '%s': %s"), dir, strerror(errno));
 	d = fdopendir(fd);
 	if (!d) {
-		nd_err_set(e, "cannot read '%s': %s", dir, strerror(errno));
+		nd_err_set(e, _("cannot read '%s': %s"), dir, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -257,7 +258,7 @@ int nd_hostlocal_read(const char *dir, struct nd_arena *a,
 		de = readdir(d);
 		if (!de) {
 			if (errno) {
-				nd_err_set(e, "cannot read '%s': %s", dir, strerror(errno));
+				nd_err_set(e, _("cannot read '%s': %s"), dir, strerror(errno));
 				goto out;
 			}
 			break;
@@ -272,7 +273,7 @@ int nd_hostlocal_read(const char *dir, struct nd_arena *a,
 			continue;
 		}
 		if (cnt == HL_MAX_ENTRIES) {
-			nd_err_set(e, "'%s': more than %u entries, not a host-local store", dir,
+			nd_err_set(e, _("'%s': more than %u entries, not a host-local store"), dir,
 				   HL_MAX_ENTRIES);
 			goto out;
 		}

@@ -8,6 +8,7 @@
 #include "core/err.h"
 #include "core/num.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define IPT_MAX_TEXT   (256u << 20)
 #define IPT_MAX_LINE   (64u << 10)
@@ -41,7 +42,7 @@ struct pstate {
 
 static int fail(struct pstate *ps, const char *what)
 {
-	return nd_err_set(ps->e, "'%s' line %u: %s", ps->name, ps->line, what);
+	return nd_err_set(ps->e, _("'%s' line %u: %s"), ps->name, ps->line, what);
 }
 
 /* Skip what cannot be read, keeping a warning; returns 0 (reading goes on). */
@@ -79,7 +80,7 @@ static int tokenize(struct pstate *ps, const char *s, size_t n, struct tok *t, s
 		if (i == n)
 			break;
 		if (k == IPT_MAX_TOKENS) {
-			skip(ps, "too many words on one line");
+			skip(ps, _("too many words on one line"));
 			return 1;
 		}
 		if (s[i] == '"') {
@@ -93,7 +94,7 @@ static int tokenize(struct pstate *ps, const char *s, size_t n, struct tok *t, s
 				out[o++] = s[i++];
 			}
 			if (i == n) {
-				skip(ps, "unterminated quote");
+				skip(ps, _("unterminated quote"));
 				return 1;
 			}
 			i++;
@@ -154,7 +155,7 @@ static int parse_rule(struct pstate *ps, const struct tok *t, size_t nt)
 	int64_t v;
 
 	if (nt < 2)
-		return skip(ps, "'-A' without a chain name");
+		return skip(ps, _("'-A' without a chain name"));
 	if (tb->nrules == IPT_MAX_RULES)
 		return fail(ps, "more than 4194304 rules");
 	ND_GROW(tb->rules, ps->capr, (size_t)tb->nrules + 1);
@@ -179,7 +180,7 @@ static int parse_rule(struct pstate *ps, const struct tok *t, size_t nt)
 		    tok_is(o, "--probability") || tok_is(o, "-m") || tok_is(o, "--match") ||
 		    tok_is(o, "--name") || tok_is(o, "--seconds")) {
 			if (!val)
-				return skip(ps, "an option at the end of the line has no value");
+				return skip(ps, _("an option at the end of the line has no value"));
 			i++;
 		} else {
 			if (tok_is(o, "--rcheck"))
@@ -198,7 +199,7 @@ static int parse_rule(struct pstate *ps, const struct tok *t, size_t nt)
 		} else if (tok_is(o, "-j") || tok_is(o, "--jump") || tok_is(o, "-g") ||
 			   tok_is(o, "--goto")) {
 			if (r->target)
-				return skip(ps, "a rule with two targets");
+				return skip(ps, _("a rule with two targets"));
 			r->target = dup_tok(ps, val);
 			r->is_goto = o->s[1] == 'g' || o->s[2] == 'g';
 		} else if (tok_is(o, "--dport") || tok_is(o, "--destination-port")) {
@@ -209,7 +210,7 @@ static int parse_rule(struct pstate *ps, const struct tok *t, size_t nt)
 			if (colon)
 				n = (size_t)(colon - val->s);
 			if (nd_parse_i64(val->s, n, 0, 65535, &v) < 0)
-				return skip(ps, "--dport is not a port number");
+				return skip(ps, _("--dport is not a port number"));
 			r->dport = (int32_t)v;
 		} else if (tok_is(o, "--to-destination")) {
 			r->to_dest = dup_tok(ps, val);
@@ -220,13 +221,13 @@ static int parse_rule(struct pstate *ps, const struct tok *t, size_t nt)
 			double d = strtod(p, &end);
 
 			if (end == p || *end || !(d >= 0.0 && d <= 1.0))
-				return skip(ps, "--probability is not a number in [0, 1]");
+				return skip(ps, _("--probability is not a number in [0, 1]"));
 			r->probability = d;
 		} else if (tok_is(o, "--name")) {
 			r->recent_name = dup_tok(ps, val);
 		} else if (tok_is(o, "--seconds")) {
 			if (nd_parse_i64(val->s, val->n, 0, INT32_MAX, &v) < 0)
-				return skip(ps, "--seconds is not a number");
+				return skip(ps, _("--seconds is not a number"));
 			r->recent_seconds = (int32_t)v;
 		}
 		neg = false;
@@ -241,7 +242,7 @@ static int parse_chain_decl(struct pstate *ps, const struct tok *t, size_t nt)
 	struct nd_ipt_chain *c;
 
 	if (t[0].n < 2 || nt < 2)
-		return skip(ps, "a chain declaration needs a name and a policy");
+		return skip(ps, _("a chain declaration needs a name and a policy"));
 	if (tb->nchains == IPT_MAX_CHAINS)
 		return fail(ps, "more than 1048576 chains");
 	ND_GROW(tb->chains, ps->capc, (size_t)tb->nchains + 1);
@@ -280,7 +281,7 @@ static int finish_table(struct pstate *ps)
 
 		for (i = 1; i < tb->nchains; i++) {
 			if (strcmp(chains[k - 1].name, chains[i].name) == 0) {
-				skip_at(ps, 0, "a chain declared twice", chains[i].name,
+				skip_at(ps, 0, _("a chain declared twice"), chains[i].name,
 					strlen(chains[i].name));
 				continue;
 			}
@@ -293,7 +294,7 @@ static int finish_table(struct pstate *ps)
 		struct nd_ipt_chain *c = (struct nd_ipt_chain *)nd_ipt_chain(tb, rules[i].chain);
 
 		if (!c) {
-			skip_at(ps, rules[i].line, "a rule for a chain the table does not declare",
+			skip_at(ps, rules[i].line, _("a rule for a chain the table does not declare"),
 				rules[i].chain, strlen(rules[i].chain));
 			rules[i].chain = NULL;
 			continue;
@@ -353,18 +354,18 @@ static int parse_line(struct pstate *ps, const char *s, size_t n)
 		return 0;      /* skipped with a warning */
 	if (tok_is(&t[0], "COMMIT")) {
 		if (!ps->cur)
-			return skip(ps, "COMMIT outside a table");
+			return skip(ps, _("COMMIT outside a table"));
 		if (nt != 1)
-			skip(ps, "words after COMMIT");
+			skip(ps, _("words after COMMIT"));
 		return finish_table(ps);
 	}
 	if (!ps->cur)
-		return skip(ps, "a rule or chain outside a table (no '*nat' line before it)");
+		return skip(ps, _("a rule or chain outside a table (no '*nat' line before it)"));
 	if (s[0] == ':')
 		return parse_chain_decl(ps, t, nt);
 	if (tok_is(&t[0], "-A") || tok_is(&t[0], "--append"))
 		return parse_rule(ps, t, nt);
-	return skip(ps, "not an iptables-save line");
+	return skip(ps, _("not an iptables-save line"));
 }
 
 int nd_ipt_parse(const char *name, const char *buf, size_t len, struct nd_arena *a,
@@ -376,7 +377,7 @@ int nd_ipt_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 
 	memset(out, 0, sizeof(*out));
 	if (len > IPT_MAX_TEXT)
-		return nd_err_set(e, "'%s': larger than 256 MiB", name);
+		return nd_err_set(e, _("'%s': larger than 256 MiB"), name);
 	while (i < len) {
 		const char *nl = memchr(buf + i, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - (buf + i)) : len - i;
@@ -388,7 +389,7 @@ int nd_ipt_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 	}
 	if (ps.cur) {
 		ps.line++;
-		nd_err_set(e, "'%s': table '%s' has no COMMIT (the text is cut short)", name,
+		nd_err_set(e, _("'%s': table '%s' has no COMMIT (the text is cut short)"), name,
 			   ps.cur->name);
 		goto out;
 	}

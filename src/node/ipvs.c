@@ -10,6 +10,7 @@
 #include "core/ipaddr.h"
 #include "core/num.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define IPVS_MAX_TEXT  (64u << 20)
 #define IPVS_MAX_ITEMS (1u << 20)
@@ -91,7 +92,7 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 
 	memset(out, 0, sizeof(*out));
 	if (len > IPVS_MAX_TEXT)
-		return nd_err_set(e, "'%s': larger than 64 MiB", name);
+		return nd_err_set(e, _("'%s': larger than 64 MiB"), name);
 	for (;;) {
 		const char *s = buf + i, *nl;
 		size_t n;
@@ -119,7 +120,7 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 			break;
 		i += n + 1;
 		if (memchr(s, '\0', n)) {
-			nd_err_set(e, "'%s' line %u: a NUL byte", name, line);
+			nd_err_set(e, _("'%s' line %u: a NUL byte"), name, line);
 			goto out;
 		}
 		if (nw == 0)
@@ -128,7 +129,7 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 		    (word_is(&w[0], "->") && nw > 1 && word_is(&w[1], "RemoteAddress:Port")))
 			continue;   /* headers */
 		if (++total > IPVS_MAX_ITEMS) {
-			nd_err_set(e, "'%s': more than %u services and real servers", name,
+			nd_err_set(e, _("'%s': more than %u services and real servers"), name,
 				   IPVS_MAX_ITEMS);
 			goto out;
 		}
@@ -147,14 +148,14 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 				continue;
 			}
 			if (!open) {
-				SKIP("a real server before any virtual service");
+				SKIP(_("a real server before any virtual service"));
 				continue;
 			}
 			ND_GROW(reals, capreal, nreal + 1);
 			rs = &reals[nreal];
 			memset(rs, 0, sizeof(*rs));
 			if (nw < 2 || split_addr(&w[1], a, &rs->ip, &rs->port) < 0) {
-				SKIP("a real server without an address:port");
+				SKIP(_("a real server without an address:port"));
 				continue;
 			}
 			if (nw > 2)
@@ -174,17 +175,17 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 			sv.line = line;
 			orphan = true;
 			if (nw < 2) {
-				SKIP("a virtual service without an address");
+				SKIP(_("a virtual service without an address"));
 				continue;
 			}
 			if (word_is(&w[0], "FWM")) {
 				if (nd_parse_i64(w[1].s, w[1].n, 0, INT32_MAX, &mark) < 0) {
-					SKIP("FWM without a mark");
+					SKIP(_("FWM without a mark"));
 					continue;
 				}
 				sv.port = (int32_t)mark;
 			} else if (split_addr(&w[1], a, &sv.ip, &sv.port) < 0) {
-				SKIP("not an address:port");
+				SKIP(_("not an address:port"));
 				continue;
 			}
 			if (nw > 2)
@@ -199,7 +200,7 @@ int nd_ipvs_parse(const char *name, const char *buf, size_t len, struct nd_arena
 			open = true;
 			continue;
 		}
-		SKIP("not an 'ipvsadm -Ln' line");
+		SKIP(_("not an 'ipvsadm -Ln' line"));
 		orphan = true;
 #undef SKIP
 	}

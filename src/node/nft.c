@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define NFT_MAX_TEXT  (64u << 20)
 #define NFT_MAX_ITEMS (1u << 20)
@@ -42,7 +43,7 @@ struct ps {
 
 static int fail(struct ps *p, const char *what)
 {
-	return nd_err_set(p->e, "'%s' line %u: %s", p->name, p->line, what);
+	return nd_err_set(p->e, _("'%s' line %u: %s"), p->name, p->line, what);
 }
 
 /* Skip the line being read with a warning; returns 1 (not an error). */
@@ -72,7 +73,7 @@ static int split(struct ps *p, const char *s, size_t n, struct w *w, size_t *nw)
 		if (i == n)
 			break;
 		if (k == NFT_MAX_WORDS)
-			return skip(p, "too many words on one line");
+			return skip(p, _("too many words on one line"));
 		w[k].quoted = false;
 		if (s[i] == '"') {
 			size_t st = ++i;
@@ -80,7 +81,7 @@ static int split(struct ps *p, const char *s, size_t n, struct w *w, size_t *nw)
 			while (i < n && s[i] != '"')
 				i++;
 			if (i == n)
-				return skip(p, "unterminated quote");
+				return skip(p, _("unterminated quote"));
 			w[k].s = s + st;
 			w[k].n = i - st;
 			w[k].quoted = true;
@@ -197,7 +198,7 @@ static int read_elems(struct ps *p, const struct w *w, size_t from, size_t to, b
 			}
 		if (colon == to && !is_set) {
 			p->nelems--;
-			skip(p, "a map element without ':'");
+			skip(p, _("a map element without ':'"));
 			continue;
 		}
 		if (colon == to)
@@ -287,7 +288,7 @@ int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 
 	memset(out, 0, sizeof(*out));
 	if (len > NFT_MAX_TEXT) {
-		nd_err_set(e, "'%s': larger than 64 MiB", name);
+		nd_err_set(e, _("'%s': larger than 64 MiB"), name);
 		goto out;
 	}
 	while (i < len) {
@@ -328,7 +329,7 @@ int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 				continue;
 			}
 			if (at == DONE) {
-				skip(&p, "text after the table's closing '}'");
+				skip(&p, _("text after the table's closing '}'"));
 				continue;
 			}
 			fail(&p, "expected 'table <family> <name> {'");
@@ -358,7 +359,7 @@ int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 			} else if (is(&w[0], "comment") || is(&w[0], "flags")) {
 				/* table attributes */
 			} else {
-				skip(&p, "not 'chain', 'map', 'set' or '}' in the table");
+				skip(&p, _("not 'chain', 'map', 'set' or '}' in the table"));
 			}
 			continue;
 		case CHAIN:
@@ -372,7 +373,7 @@ int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 				for (k = 0; k < nw; k++)
 					open += is(&w[k], "{") - is(&w[k], "}");
 				if (open != 0) {
-					skip(&p, "unbalanced braces in a rule");
+					skip(&p, _("unbalanced braces in a rule"));
 					continue;
 				}
 			}
@@ -394,7 +395,7 @@ int nd_nft_parse(const char *name, const char *buf, size_t len, struct nd_arena 
 			if (!is(&w[0], "elements"))
 				continue;   /* type, flags, comment, timeout, size */
 			if (nw < 3 || !is(&w[1], "=") || !is(&w[2], "{")) {
-				skip(&p, "not 'elements = {'");
+				skip(&p, _("not 'elements = {'"));
 				continue;
 			}
 			new_ = 0;
@@ -422,8 +423,8 @@ elems_end:
 	if (at == OUTSIDE && out->table)
 		at = DONE;
 	if (at != DONE) {
-		nd_err_set(e, "'%s': %s", name, at == OUTSIDE ? "no 'table ... {' in the text"
-					 : "the text ends inside a block (a '}' is missing)");
+		nd_err_set(e, "'%s': %s", name, at == OUTSIDE ? _("no 'table ... {' in the text")
+					 : _("the text ends inside a block (a '}' is missing)"));
 		goto out;
 	}
 	if (p.nchains) {

@@ -11,6 +11,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/i18n.h"
 #include "core/file.h"
 #include "node/nodeenv.h"
 #include "node/resolvconf.h"
@@ -120,11 +121,11 @@ int nd_node_dns_read(const char *root, struct nd_arena *a, struct nd_node_dns *o
 		size_t len;
 
 		if (!p)
-			return nd_err_set(e, "cannot read the link '%s': %s", shown, strerror(errno));
+			return nd_err_set(e, _("cannot read the link '%s': %s"), shown, strerror(errno));
 		if (access(p, F_OK) != 0 && errno == ENOENT) {
 			if (strcmp(p, shown) != 0 && i == 0)
 				/* a link to a file that is not there: the node cannot resolve */
-				return nd_err_set(e, "'%s' links to '%s', which does not exist",
+				return nd_err_set(e, _("'%s' links to '%s', which does not exist"),
 						  shown, p);
 			continue;
 		}

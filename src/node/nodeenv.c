@@ -21,6 +21,7 @@
 #include "core/err.h"
 #include "node/cni.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define MAX_IDS (1u << 20)
 
@@ -124,9 +125,9 @@ int nd_node_name(const char *root, struct nd_arena *a, const char **name,
 			return 0;
 		}
 	}
-	return nd_err_set(e, "cannot tell the node's name: no kubelet kubeconfig naming "
+	return nd_err_set(e, _("cannot tell the node's name: no kubelet kubeconfig naming "
 			  "'system:node:<name>' under '%s' (var/lib/kubelet/kubeconfig, "
-			  "etc/kubernetes/kubelet.conf); give --node NAME", root);
+			  "etc/kubernetes/kubelet.conf); give --node NAME"), root);
 }
 
 const char *nd_sandbox_name(enum nd_sandbox s)
@@ -326,8 +327,8 @@ int nd_node_hostlocal_store(const char *root, struct nd_arena *a,
 	if (nd_cni_load_dir(netd, a, &nets, &n, &errs, &nerr, e) < 0)
 		return -1;
 	if (nerr)   /* a broken file may be the one the runtime uses: no guess */
-		return nd_err_set(e, "a CNI config in '%s' cannot be read, so the node's network "
-				  "is unknown: %s", netd, errs[0]);
+		return nd_err_set(e, _("a CNI config in '%s' cannot be read, so the node's network "
+				  "is unknown: %s"), netd, errs[0]);
 	for (size_t i = 0; i < n; i++) {
 		if (nets[i].ipam_type && strcmp(nets[i].ipam_type, "host-local") == 0) {
 			const char *dd = nets[i].data_dir ? nets[i].data_dir : "/var/lib/cni/networks";
@@ -340,13 +341,13 @@ int nd_node_hostlocal_store(const char *root, struct nd_arena *a,
 	}
 	if (n) {
 		*net = &nets[0];
-		return nd_err_set(e, "the node's CNI network '%s' ('%s') does not use host-local "
-				  "IPAM (%s)", nets[0].name, nets[0].file,
-				  nets[0].ipam_type ? nets[0].ipam_type : "no ipam section");
+		return nd_err_set(e, _("the node's CNI network '%s' ('%s') does not use host-local "
+				  "IPAM (%s)"), nets[0].name, nets[0].file,
+				  nets[0].ipam_type ? nets[0].ipam_type : _("no ipam section"));
 	}
 	if (nerr)
-		return nd_err_set(e, "no usable CNI config in '%s': %s", netd, errs[0]);
-	return nd_err_set(e, "no CNI config in '%s'", netd);
+		return nd_err_set(e, _("no usable CNI config in '%s': %s"), netd, errs[0]);
+	return nd_err_set(e, _("no CNI config in '%s'"), netd);
 }
 
 int nd_node_hostlocal_stores(const char *root, struct nd_arena *a, struct nd_hl_net **out,
@@ -413,15 +414,15 @@ int nd_run_capture(const char *const argv[], size_t max, int timeout_ms,
 	pid_t pid;
 
 	if (pipe2(po, O_CLOEXEC) < 0)
-		return nd_err_set(e, "cannot run '%s': %s", argv[0], strerror(errno));
+		return nd_err_set(e, _("cannot run '%s': %s"), argv[0], strerror(errno));
 	if (pipe2(pe, O_CLOEXEC) < 0) {
 		close(po[0]);
 		close(po[1]);
-		return nd_err_set(e, "cannot run '%s': %s", argv[0], strerror(errno));
+		return nd_err_set(e, _("cannot run '%s': %s"), argv[0], strerror(errno));
 	}
 	pid = fork();
 	if (pid < 0) {
-		nd_err_set(e, "cannot run '%s': %s", argv[0], strerror(errno));
+		nd_err_set(e, _("cannot run '%s': %s"), argv[0], strerror(errno));
 		close(po[0]);
 		close(po[1]);
 		close(pe[0]);
@@ -495,13 +496,13 @@ int nd_run_capture(const char *const argv[], size_t max, int timeout_ms,
 	if (strchr(err, '\n'))
 		*strchr(err, '\n') = '\0';
 	if (killed && n > max)
-		nd_err_set(e, "'%s' wrote more than %zu bytes", argv[0], max);
+		nd_err_set(e, _("'%s' wrote more than %zu bytes"), argv[0], max);
 	else if (killed)
-		nd_err_set(e, "'%s' did not finish within %d ms", argv[0], timeout_ms);
+		nd_err_set(e, _("'%s' did not finish within %d ms"), argv[0], timeout_ms);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && !n)
-		nd_err_set(e, "cannot run '%s': not found", argv[0]);
+		nd_err_set(e, _("cannot run '%s': not found"), argv[0]);
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		nd_err_set(e, "'%s' failed%s%s", argv[0], en ? ": " : "", err);
+		nd_err_set(e, _("'%s' failed%s%s"), argv[0], en ? ": " : "", err);
 	else {
 		if (!buf)
 			buf = nd_xmalloc(1);

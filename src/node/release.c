@@ -21,6 +21,7 @@
 #include "node/hostlocal.h"
 #include "node/nodeenv.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define REL_MAX_FILE   4096
 #define REL_MAX_JOURNAL (64u << 20)
@@ -49,24 +50,24 @@ int nd_store_lock(const char *store_dir, int timeout_ms, int *out, struct nd_err
 	if (fd < 0 && errno == ENOENT)   /* host-local creates it on first use too */
 		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_CREAT | O_EXCL, 0600);
 	if (fd < 0)
-		return nd_err_set(e, "cannot open the store's lock '%s': %s; nothing was changed",
-				  path, errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+		return nd_err_set(e, _("cannot open the store's lock '%s': %s; nothing was changed"),
+				  path, errno == ELOOP ? _("it is a symbolic link") : strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return nd_err_set(e, "the store's lock '%s' is not a regular file; nothing was "
-				  "changed", path);
+		return nd_err_set(e, _("the store's lock '%s' is not a regular file; nothing was "
+				  "changed"), path);
 	}
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			nd_err_set(e, "cannot lock '%s': %s; nothing was changed", path,
+			nd_err_set(e, _("cannot lock '%s': %s; nothing was changed"), path,
 				   strerror(errno));
 			close(fd);
 			return -1;
 		}
 		if (waited >= timeout_ms) {
 			close(fd);
-			return nd_err_set(e, "'%s' stayed locked for %d ms (a CNI plugin is "
-					  "running?); nothing was changed", path, timeout_ms);
+			return nd_err_set(e, _("'%s' stayed locked for %d ms (a CNI plugin is "
+					  "running?); nothing was changed"), path, timeout_ms);
 		}
 		nanosleep(&nap, NULL);
 		waited += 20;
@@ -83,15 +84,15 @@ static int read_raw(int dfd, const char *dir, const char *name, char *buf, size_
 	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0)
-		return nd_err_set(e, "cannot read '%s/%s': %s", dir, name, strerror(errno));
+		return nd_err_set(e, _("cannot read '%s/%s': %s"), dir, name, strerror(errno));
 	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
 		close(fd);
-		return nd_err_set(e, "'%s/%s': not a regular file", dir, name);
+		return nd_err_set(e, _("'%s/%s': not a regular file"), dir, name);
 	}
 	got = read(fd, buf, REL_MAX_FILE + 1);
 	close(fd);
 	if (got < 0 || got > REL_MAX_FILE)
-		return nd_err_set(e, "cannot read '%s/%s' whole", dir, name);
+		return nd_err_set(e, _("cannot read '%s/%s' whole"), dir, name);
 	*len = (size_t)got;
 	return 0;
 }
@@ -131,13 +132,13 @@ static int write_journal(const char *path, const char *dir, const char *store,
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
-		return nd_err_set(e, "cannot write the journal '%s': %s; nothing was removed",
+		return nd_err_set(e, _("cannot write the journal '%s': %s; nothing was removed"),
 				  tmp, strerror(errno));
 	f = fdopen(fd, "w");
 	if (!f) {
 		close(fd);
 		unlink(tmp);
-		return nd_err_set(e, "cannot write the journal '%s'; nothing was removed", tmp);
+		return nd_err_set(e, _("cannot write the journal '%s'; nothing was removed"), tmp);
 	}
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -161,13 +162,13 @@ static int write_journal(const char *path, const char *dir, const char *store,
 	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0) {
 		fclose(f);
 		unlink(tmp);
-		return nd_err_set(e, "cannot write the journal '%s': %s; nothing was removed",
+		return nd_err_set(e, _("cannot write the journal '%s': %s; nothing was removed"),
 				  tmp, strerror(errno));
 	}
 	fclose(f);
 	if (rename(tmp, path) < 0 || fsync_dir(dir) < 0) {
 		unlink(tmp);
-		return nd_err_set(e, "cannot write the journal '%s': %s; nothing was removed",
+		return nd_err_set(e, _("cannot write the journal '%s': %s; nothing was removed"),
 				  path, strerror(errno));
 	}
 	return 0;
@@ -211,13 +212,13 @@ int nd_release_apply(const char *store_dir, const struct nd_rel_plan *plan, size
 	if (nd_store_lock(store_dir, o->lock_timeout_ms, &lockfd, e) < 0)
 		return -1;
 	if (nd_hostlocal_read(store_dir, a, &st, e) < 0) {
-		nd_err_prefix(e, "the store cannot be fully read under its lock; nothing was "
-			      "removed");
+		nd_err_prefix(e, _("the store cannot be fully read under its lock; nothing was "
+			      "removed"));
 		goto out;
 	}
 	dfd = open(store_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
-		nd_err_set(e, "cannot open '%s': %s; nothing was removed", store_dir,
+		nd_err_set(e, _("cannot open '%s': %s; nothing was removed"), store_dir,
 			   strerror(errno));
 		goto out;
 	}
@@ -244,7 +245,7 @@ int nd_release_apply(const char *store_dir, const struct nd_rel_plan *plan, size
 			continue;
 		}
 		if (read_raw(dfd, store_dir, en->ip, raw, &len, &c[nc].st, e) < 0) {
-			nd_err_prefix(e, "nothing was removed");
+			nd_err_prefix(e, _("nothing was removed"));
 			goto out;
 		}
 		c[nc].name = en->ip;
@@ -277,8 +278,8 @@ int nd_release_apply(const char *store_dir, const struct nd_rel_plan *plan, size
 		if (it->status != ND_REL_FREED)
 			continue;
 		if (unlinkat(dfd, it->ip, 0) < 0) {
-			nd_err_set(e, "cannot remove '%s/%s': %s (the journal '%s' lists what was "
-				   "meant to go)", store_dir, it->ip, strerror(errno), out->journal);
+			nd_err_set(e, _("cannot remove '%s/%s': %s (the journal '%s' lists what was "
+				   "meant to go)"), store_dir, it->ip, strerror(errno), out->journal);
 			goto out;
 		}
 		out->done++;
@@ -305,17 +306,17 @@ static int decode_entry(const char *journal, uint32_t i, const struct nd_json *o
 
 	je->file = nd_json_str(nd_json_get(o, "file"));
 	if (!je->file || nd_ip_parse(je->file, &ip) < 0)
-		return nd_err_set(e, "'%s': entry %u: 'file' is not an IP address", journal, i);
+		return nd_err_set(e, _("'%s': entry %u: 'file' is not an IP address"), journal, i);
 	nd_ip_format(&ip, canon, sizeof(canon));
 	if (strcmp(canon, je->file) != 0)
-		return nd_err_set(e, "'%s': entry %u: 'file' is not a host-local file name",
+		return nd_err_set(e, _("'%s': entry %u: 'file' is not a host-local file name"),
 				  journal, i);
 	if (!b64 || (bl = strlen(b64)) % 4 != 0 || bl > 4 * ((REL_MAX_FILE + 2) / 3))
-		return nd_err_set(e, "'%s': entry %u: bad 'content_base64'", journal, i);
+		return nd_err_set(e, _("'%s': entry %u: bad 'content_base64'"), journal, i);
 	je->bytes = nd_arena_alloc(a, bl / 4 * 3 + 1);
 	got = bl ? EVP_DecodeBlock(je->bytes, (const unsigned char *)b64, (int)bl) : 0;
 	if (got < 0)
-		return nd_err_set(e, "'%s': entry %u: bad 'content_base64'", journal, i);
+		return nd_err_set(e, _("'%s': entry %u: bad 'content_base64'"), journal, i);
 	je->len = (size_t)got;
 	/* EVP_DecodeBlock counts the padding as bytes */
 	if (bl && b64[bl - 1] == '=')
@@ -324,14 +325,14 @@ static int decode_entry(const char *journal, uint32_t i, const struct nd_json *o
 		je->len--;
 	/* apply journals files of at most REL_MAX_FILE bytes: more is not ours */
 	if (je->len > REL_MAX_FILE)
-		return nd_err_set(e, "'%s': entry %u: 'content_base64' holds more than %d bytes, "
-				  "more than a host-local file", journal, i, REL_MAX_FILE);
+		return nd_err_set(e, _("'%s': entry %u: 'content_base64' holds more than %d bytes, "
+				  "more than a host-local file"), journal, i, REL_MAX_FILE);
 	if (nd_json_i64(nd_json_get(o, "mode"), 0, 07777, &je->mode) < 0 ||
 	    nd_json_i64(nd_json_get(o, "uid"), 0, UINT32_MAX, &je->uid) < 0 ||
 	    nd_json_i64(nd_json_get(o, "gid"), 0, UINT32_MAX, &je->gid) < 0 ||
 	    nd_json_i64(nd_json_get(o, "mtime_sec"), 0, INT64_MAX, &je->sec) < 0 ||
 	    nd_json_i64(nd_json_get(o, "mtime_nsec"), 0, 999999999, &je->nsec) < 0)
-		return nd_err_set(e, "'%s': entry %u: bad mode, owner or mtime", journal, i);
+		return nd_err_set(e, _("'%s': entry %u: bad mode, owner or mtime"), journal, i);
 	return 0;
 }
 
@@ -354,11 +355,11 @@ static int restore_one(int dfd, const char *store, const struct nd_rel_jent *je,
 		return 0;
 	}
 	if (fd < 0)
-		return nd_err_set(e, "cannot create '%s/%s': %s", store, je->file, strerror(errno));
+		return nd_err_set(e, _("cannot create '%s/%s': %s"), store, je->file, strerror(errno));
 	if (write(fd, je->bytes, je->len) != (ssize_t)je->len ||
 	    fchown(fd, (uid_t)je->uid, (gid_t)je->gid) < 0 ||
 	    fchmod(fd, (mode_t)je->mode) < 0) {
-		nd_err_set(e, "cannot write '%s/%s': %s", store, je->file, strerror(errno));
+		nd_err_set(e, _("cannot write '%s/%s': %s"), store, je->file, strerror(errno));
 		close(fd);
 		unlinkat(dfd, je->file, 0);
 		return -1;
@@ -389,7 +390,7 @@ int nd_release_journal_parse(const char *journal, const char *buf, size_t len,
 	ents = nd_json_get(&root, "entries");
 	if (!schema || strcmp(schema, JOURNAL_SCHEMA) != 0 || !store || !*store ||
 	    !ents || ents->type != ND_JARR)
-		return nd_err_set(e, "'%s': not a netdiag release journal (schema '%s')", journal,
+		return nd_err_set(e, _("'%s': not a netdiag release journal (schema '%s')"), journal,
 				  JOURNAL_SCHEMA);
 	out->store_dir = store;
 	out->v = nd_arena_alloc(a, (ents->n + 1) * sizeof(*out->v));
@@ -399,7 +400,7 @@ int nd_release_journal_parse(const char *journal, const char *buf, size_t len,
 		size_t k = 0;
 
 		if (ents->u.items[i].type != ND_JOBJ)
-			return nd_err_set(e, "'%s': entry %u is not an object", journal, i);
+			return nd_err_set(e, _("'%s': entry %u is not an object"), journal, i);
 		if (decode_entry(journal, i, &ents->u.items[i], a, je, e) < 0)
 			return -1;
 		while (k < je->len && je->bytes[k] != '\r' && je->bytes[k] != '\n')
@@ -434,7 +435,7 @@ int nd_release_restore(const char *journal, int lock_timeout_ms, struct nd_arena
 		goto out;
 	dfd = open(out->store_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
-		nd_err_set(e, "cannot open '%s': %s", out->store_dir, strerror(errno));
+		nd_err_set(e, _("cannot open '%s': %s"), out->store_dir, strerror(errno));
 		goto out;
 	}
 	out->items = nd_arena_alloc(a, (j.n + 1) * sizeof(*out->items));

@@ -188,8 +188,8 @@ static int dir_networks(struct nd_arena *a, const char *nodedir, struct nd_hl_ne
 	if (is_dir(netd) && nd_cni_load_dir(netd, a, &nets, &cnt, &errs, &nerr, &e) == 0 &&
 	    (cnt || nerr)) {
 		if (nerr) {   /* a broken conflist: the store is not dropped in silence */
-			nd_err_set(err, "a CNI config in '%s' cannot be read, so the node's networks "
-				   "are unknown: %s", netd, errs[0]);
+			nd_err_set(err, _("a CNI config in '%s' cannot be read, so the node's networks "
+				   "are unknown: %s"), netd, errs[0]);
 			return ND_NS_ERROR;
 		}
 		*out = nd_arena_alloc(a, (cnt ? cnt : 1) * sizeof(**out));

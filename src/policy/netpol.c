@@ -14,6 +14,7 @@
 #include "k8s/model.h"
 #include "k8s/labels.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define NS_NAME_LABEL "kubernetes.io/metadata.name"
 
@@ -244,7 +245,7 @@ int nd_np_ep_parse(const struct nd_np_engine *e, const char *arg, const char *de
 		p = nd_model_pod(e->m, ns, arg);
 	}
 	if (!p)
-		return nd_err_set(err, "'%s' is neither an IP address nor a pod in the source", arg);
+		return nd_err_set(err, _("'%s' is neither an IP address nor a pod in the source"), arg);
 	nd_np_ep_pod(ep, p);
 	return 0;
 }
@@ -264,22 +265,22 @@ int nd_np_port_parse(const char *s, struct nd_np_port *out, struct nd_err *e)
 	slash = strchr(s, '/');
 	n = slash ? (size_t)(slash - s) : strlen(s);
 	if (n == 0 || n >= sizeof(num))
-		return nd_err_set(e, "invalid port '%s': expected PORT or PORT/PROTOCOL", s);
+		return nd_err_set(e, _("invalid port '%s': expected PORT or PORT/PROTOCOL"), s);
 	memcpy(num, s, n);
 	num[n] = '\0';
 	if (nd_parse_i64(num, n, 1, 65535, &v) < 0)
-		return nd_err_set(e, "invalid port '%s': a number from 1 to 65535", num);
+		return nd_err_set(e, _("invalid port '%s': a number from 1 to 65535"), num);
 	out->port = (int32_t)v;
 	if (slash) {
 		const char *p = slash + 1;
 
 		if (strlen(p) >= sizeof(proto))
-			return nd_err_set(e, "invalid protocol '%s': TCP, UDP or SCTP", p);
+			return nd_err_set(e, _("invalid protocol '%s': TCP, UDP or SCTP"), p);
 		for (i = 0; p[i]; i++)
 			proto[i] = (char)toupper((unsigned char)p[i]);
 		proto[i] = '\0';
 		if (!*proto || nd_proto_parse(proto, &out->proto) < 0)
-			return nd_err_set(e, "invalid protocol '%s': TCP, UDP or SCTP", p);
+			return nd_err_set(e, _("invalid protocol '%s': TCP, UDP or SCTP"), p);
 	}
 	return 0;
 }
@@ -612,8 +613,8 @@ int nd_np_matrix(const struct nd_np_engine *e, const char *ns, const struct nd_n
 		out->pods[n++] = (uint32_t)i;
 	}
 	if (n > max_pods) {
-		nd_err_set(err, "%zu pods are in scope, more than the matrix limit of %zu: narrow it "
-			   "with -n NAMESPACE", n, max_pods);
+		nd_err_set(err, _("%zu pods are in scope, more than the matrix limit of %zu: narrow it "
+			   "with -n NAMESPACE"), n, max_pods);
 		free(out->pods);
 		out->pods = NULL;
 		return -1;

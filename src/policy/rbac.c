@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "k8s/labels.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define SA_PREFIX "system:serviceaccount:"
 
@@ -604,7 +605,7 @@ int nd_rbac_resource_known(const char *arg, struct nd_arena *a, const char **res
 	*cluster = false;
 	*known = true;
 	if (empty(arg))
-		return nd_err_set(e, "empty resource name");
+		return nd_err_set(e, _("empty resource name"));
 	for (i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
 		if (strcmp(arg, builtin[i].name) == 0 ||
 		    (builtin[i].shrt && strcmp(arg, builtin[i].shrt) == 0) ||

@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 struct cur {
 	const char *p, *end;
@@ -74,7 +75,7 @@ static int quoted(struct cur *c, char *out, size_t cap, const char *what, struct
 	size_t n = 0;
 
 	if (c->p >= c->end || *c->p != '"')
-		return nd_err_set(e, "expected a quoted %s at '%.*s'", what,
+		return nd_err_set(e, _("expected a quoted %s at '%.*s'"), what,
 				  (int)((c->end - c->p) < 20 ? (c->end - c->p) : 20), c->p);
 	c->p++;
 	while (c->p < c->end && *c->p != '"') {
@@ -101,14 +102,14 @@ static int quoted(struct cur *c, char *out, size_t cap, const char *what, struct
 			case 'u': digits = 4; break;
 			case 'U': digits = 8; break;
 			default:
-				return nd_err_set(e, "bad escape '\\%c' in the quoted %s", ch, what);
+				return nd_err_set(e, _("bad escape '\\%c' in the quoted %s"), ch, what);
 			}
 			if (digits) {
 				for (i = 0; i < digits; i++) {
 					int h = c->p < c->end ? hexval(*c->p) : -1;
 
 					if (h < 0)
-						return nd_err_set(e, "bad escape in the quoted %s", what);
+						return nd_err_set(e, _("bad escape in the quoted %s"), what);
 					cp = cp << 4 | (uint32_t)h;
 					c->p++;
 				}
@@ -118,10 +119,10 @@ static int quoted(struct cur *c, char *out, size_t cap, const char *what, struct
 			ok = put(out, cap, &n, ch);
 		}
 		if (!ok)
-			return nd_err_set(e, "the %s is longer than %zu bytes", what, cap - 1);
+			return nd_err_set(e, _("the %s is longer than %zu bytes"), what, cap - 1);
 	}
 	if (c->p >= c->end)
-		return nd_err_set(e, "unterminated quoted %s", what);
+		return nd_err_set(e, _("unterminated quoted %s"), what);
 	c->p++;
 	out[n] = '\0';
 	return 0;
@@ -134,11 +135,11 @@ static int word(struct cur *c, char *out, size_t cap, const char *what, struct n
 
 	while (c->p < c->end && *c->p != ' ') {
 		if (!put(out, cap, &n, *c->p++))
-			return nd_err_set(e, "the %s is longer than %zu bytes", what, cap - 1);
+			return nd_err_set(e, _("the %s is longer than %zu bytes"), what, cap - 1);
 	}
 	out[n] = '\0';
 	if (!n)
-		return nd_err_set(e, "missing %s", what);
+		return nd_err_set(e, _("missing %s"), what);
 	return 0;
 }
 
@@ -175,18 +176,18 @@ int nd_rbac_parse_forbidden(const char *msg, size_t len, struct nd_forbidden *ou
 				goto bad;
 		}
 		if (!lit(&c, " is forbidden: ")) {
-			nd_err_set(e, "expected 'is forbidden: ' after '%.60s'", qualified);
+			nd_err_set(e, _("expected 'is forbidden: ' after '%.60s'"), qualified);
 			goto bad;
 		}
 	}
 	if (!lit(&c, "User ")) {
-		nd_err_set(e, "expected 'User \"...\"' after 'forbidden: '");
+		nd_err_set(e, _("expected 'User \"...\"' after 'forbidden: '"));
 		goto bad;
 	}
 	if (quoted(&c, out->user, sizeof(out->user), "user", e) < 0)
 		goto bad;
 	if (!lit(&c, " cannot ")) {
-		nd_err_set(e, "expected ' cannot ' after the user");
+		nd_err_set(e, _("expected ' cannot ' after the user"));
 		goto bad;
 	}
 	if (word(&c, out->verb, sizeof(out->verb), "verb", e) < 0)
@@ -203,14 +204,14 @@ int nd_rbac_parse_forbidden(const char *msg, size_t len, struct nd_forbidden *ou
 			*slash = '\0';
 		if (strlen(res) >= sizeof(out->resource) ||
 		    (slash && strlen(slash + 1) >= sizeof(out->subresource))) {
-			nd_err_set(e, "the resource is too long");
+			nd_err_set(e, _("the resource is too long"));
 			goto bad;
 		}
 		memcpy(out->resource, res, strlen(res) + 1);
 		if (slash)
 			memcpy(out->subresource, slash + 1, strlen(slash + 1) + 1);
 		if (!lit(&c, " in API group ")) {
-			nd_err_set(e, "expected ' in API group ' after the resource");
+			nd_err_set(e, _("expected ' in API group ' after the resource"));
 			goto bad;
 		}
 		if (quoted(&c, out->group, sizeof(out->group), "API group", e) < 0)
@@ -221,18 +222,18 @@ int nd_rbac_parse_forbidden(const char *msg, size_t len, struct nd_forbidden *ou
 		} else if (lit(&c, " at the cluster scope")) {
 			out->cluster_scope = true;
 		} else {
-			nd_err_set(e, "expected ' in the namespace ' or ' at the cluster scope'");
+			nd_err_set(e, _("expected ' in the namespace ' or ' at the cluster scope'"));
 			goto bad;
 		}
 	} else {
-		nd_err_set(e, "expected ' resource ' or ' path ' after the verb '%s'", out->verb);
+		nd_err_set(e, _("expected ' resource ' or ' path ' after the verb '%s'"), out->verb);
 		goto bad;
 	}
 	lit(&c, ": ");
 	rest(&c, out->reason, sizeof(out->reason));
 	return 0;
 bad:
-	nd_err_prefix(e, "not a Kubernetes Forbidden message");
+	nd_err_prefix(e, _("not a Kubernetes Forbidden message"));
 	memset(out, 0, sizeof(*out));
 	return -1;
 }
@@ -254,16 +255,16 @@ int nd_rbac_parse_status(const char *body, size_t len, struct nd_forbidden *out,
 	a = nd_arena_new(0);
 	if (nd_json_parse(body, len, 0, a, &v, e) < 0) {
 		nd_arena_free(a);
-		return nd_err_prefix(e, "403 body");
+		return nd_err_prefix(e, _("403 body"));
 	}
 	reason = nd_json_str(nd_json_get(&v, "reason"));
 	msg = nd_json_get(&v, "message");
 	if (v.type != ND_JOBJ || !msg || msg->type != ND_JSTR) {
 		nd_arena_free(a);
-		return nd_err_set(e, "403 body: not a Status object with a message");
+		return nd_err_set(e, _("403 body: not a Status object with a message"));
 	}
 	if (reason && strcmp(reason, "Forbidden") != 0) {
-		nd_err_set(e, "403 body: Status reason is '%s', not 'Forbidden'", reason);
+		nd_err_set(e, _("403 body: Status reason is '%s', not 'Forbidden'"), reason);
 		nd_arena_free(a);
 		return -1;
 	}

@@ -19,6 +19,7 @@
 #include "core/ipaddr.h"
 #include "k8s/http.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 const char *nd_dns_error_name(enum nd_dns_error e)
 {
@@ -197,16 +198,16 @@ int nd_dns_lookup(const char *host, const char *servers, int64_t timeout_ms,
 		return 0;
 	}
 	if (nd_dns_init() < 0)
-		return nd_err_set(e, "cannot start the DNS resolver: %s", ares_strerror(init_rc));
+		return nd_err_set(e, _("cannot start the DNS resolver: %s"), ares_strerror(init_rc));
 	/* one try per server of at most a third of the time, so two servers fit */
 	opts.timeout = (int)(timeout_ms / 3 > 0 ? (timeout_ms / 3 < 3000 ? timeout_ms / 3 : 3000) : 1);
 	opts.tries = 2;
 	rc = ares_init_options(&ch, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
 	if (rc != ARES_SUCCESS)
-		return nd_err_set(e, "cannot start the DNS resolver: %s", ares_strerror(rc));
+		return nd_err_set(e, _("cannot start the DNS resolver: %s"), ares_strerror(rc));
 	if (servers && (rc = ares_set_servers_ports_csv(ch, servers)) != ARES_SUCCESS) {
 		ares_destroy(ch);
-		return nd_err_set(e, "bad DNS server list '%s': %s", servers, ares_strerror(rc));
+		return nd_err_set(e, _("bad DNS server list '%s': %s"), servers, ares_strerror(rc));
 	}
 	list_servers(ch, out);
 	hints.ai_family = AF_UNSPEC;
@@ -288,7 +289,7 @@ int nd_dns_ask_all(struct nd_dns_ask *q, size_t n, int64_t timeout_ms, struct nd
 	int rc = 0;
 
 	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
-		rc = nd_err_set(e, "cannot start the DNS resolver");
+		rc = nd_err_set(e, _("cannot start the DNS resolver"));
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -311,11 +312,11 @@ int nd_dns_ask_all(struct nd_dns_ask *q, size_t n, int64_t timeout_ms, struct nd
 				      ARES_OPT_FLAGS | ARES_OPT_LOOKUPS);
 		if (r != ARES_SUCCESS) {
 			ch[i] = NULL;
-			rc = nd_err_set(e, "cannot start the DNS resolver: %s", ares_strerror(r));
+			rc = nd_err_set(e, _("cannot start the DNS resolver: %s"), ares_strerror(r));
 			goto out;
 		}
 		if ((r = ares_set_servers_ports_csv(ch[i], q[i].server)) != ARES_SUCCESS) {
-			rc = nd_err_set(e, "DNS server '%s' is not an address: %s", q[i].server,
+			rc = nd_err_set(e, _("DNS server '%s' is not an address: %s"), q[i].server,
 					ares_strerror(r));
 			goto out;
 		}
@@ -325,7 +326,7 @@ int nd_dns_ask_all(struct nd_dns_ask *q, size_t n, int64_t timeout_ms, struct nd
 		/* a trailing dot: absolute, so no search list whatever resolv.conf says */
 		l = strlen(q[i].name);
 		if (l + 2 > sizeof(name)) {
-			rc = nd_err_set(e, "DNS name '%.64s...' is too long", q[i].name);
+			rc = nd_err_set(e, _("DNS name '%.64s...' is too long"), q[i].name);
 			goto out;
 		}
 		memcpy(name, q[i].name, l + 1);

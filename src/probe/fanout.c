@@ -15,6 +15,7 @@
 #include "core/err.h"
 #include "k8s/http.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define EVENTS 256
 #define DNS_QUERY_MAX 64
@@ -354,7 +355,7 @@ int nd_fan_run(struct nd_fan_target *t, size_t n, const struct nd_fan_opts *o,
 		goto out;
 	x.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (x.ep < 0) {
-		rc = nd_err_set(e, "cannot create an epoll set: %s", strerror(errno));
+		rc = nd_err_set(e, _("cannot create an epoll set: %s"), strerror(errno));
 		goto out;
 	}
 	nd_fan_slots_init(&x.s, (uint32_t)x.st.concurrency);
@@ -379,7 +380,7 @@ int nd_fan_run(struct nd_fan_target *t, size_t n, const struct nd_fan_opts *o,
 		wait = x.s.v[old].expires - now;
 		m = epoll_wait(x.ep, evs, EVENTS, wait > 0 ? (int)wait : 0);
 		if (m < 0 && errno != EINTR) {
-			rc = nd_err_set(e, "epoll_wait: %s", strerror(errno));
+			rc = nd_err_set(e, _("epoll_wait: %s"), strerror(errno));
 			break;
 		}
 		now = nd_now_ms();

@@ -12,6 +12,7 @@
 #include "k8s/kubeconfig.h"
 #include "probe/stage.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define STAGE_CAP_MS 5000   /* no single stage waits longer than this */
 
@@ -88,12 +89,12 @@ int nd_probe_apiserver(const struct nd_kubeconfig *kc, const struct nd_probe_opt
 
 	memset(out, 0, sizeof(*out));
 	if (!kc->server || !*kc->server)
-		return nd_err_set(e, "kubeconfig context '%s' names no server",
+		return nd_err_set(e, _("kubeconfig context '%s' names no server"),
 				  kc->context ? kc->context : "?");
 	snprintf(out->server, sizeof(out->server), "%s", kc->server);
 	if (nd_probe_split_url(kc->server, out->host, sizeof(out->host), &out->port,
 			       &out->https) < 0)
-		return nd_err_set(e, "kubeconfig server '%s' is not an http(s) URL", kc->server);
+		return nd_err_set(e, _("kubeconfig server '%s' is not an http(s) URL"), kc->server);
 
 	/* DNS */
 	if (nd_dns_lookup(out->host, o->dns_servers, cap(deadline), &out->dns, e) < 0)

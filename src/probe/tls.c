@@ -25,6 +25,7 @@
 #include "core/ipaddr.h"
 #include "k8s/http.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define MAX_CA_PEM (4u << 20)
 
@@ -199,7 +200,7 @@ int nd_tls_ca_file_check(const char *path, struct nd_err *e)
 
 	if (!bio) {
 		ERR_clear_error();
-		return nd_err_set(e, "cannot read '%s': %s", path, strerror(errno ? errno : ENOENT));
+		return nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno ? errno : ENOENT));
 	}
 	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
 		n++;
@@ -207,7 +208,7 @@ int nd_tls_ca_file_check(const char *path, struct nd_err *e)
 	}
 	BIO_free(bio);
 	ERR_clear_error();
-	return n > 0 ? 0 : nd_err_set(e, "'%s' holds no PEM certificate", path);
+	return n > 0 ? 0 : nd_err_set(e, _("'%s' holds no PEM certificate"), path);
 }
 
 /* Wait for fd to be ready for what SSL asked, until deadline. 0 ready, -1 timeout. */

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/err.h"
+#include "core/i18n.h"
 #include "core/banned.h"
 
 #define HOST_BUCKETS 1024
@@ -443,7 +444,7 @@ struct nd_conns *nd_conns_new(const struct nd_conns_opts *o, struct nd_err *e)
 	pthread_condattr_destroy(&ca);
 	rc = pthread_create(&k->keeper, NULL, keeper, k);
 	if (rc != 0) {
-		nd_err_set(e, "cannot start the connection keeper thread: %s", strerror(rc));
+		nd_err_set(e, _("cannot start the connection keeper thread: %s"), strerror(rc));
 		nd_conns_free(k);
 		return NULL;
 	}

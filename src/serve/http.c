@@ -25,6 +25,7 @@
 #include "core/buf.h"
 #include "serve/tls.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define BLOCK_SIZE (64u << 10)
 #define UPLOAD_MAX (64u << 10)   /* POST bodies (access reviews) */
@@ -83,19 +84,19 @@ int nd_listen_parse(const char *spec, char *host, size_t hostlen, uint16_t *port
 		const char *end = strchr(spec, ']');
 
 		if (!end || (end[1] && end[1] != ':'))
-			return nd_err_set(e, "bad listen address '%s': expected [ADDR]:PORT", spec);
+			return nd_err_set(e, _("bad listen address '%s': expected [ADDR]:PORT"), spec);
 		h = spec + 1;
 		hl = (size_t)(end - h);
 		p = end[1] ? end + 2 : NULL;
 	} else {
 		colon = strrchr(spec, ':');
 		if (colon && strchr(spec, ':') != colon)
-			return nd_err_set(e, "bad listen address '%s': write IPv6 as [ADDR]:PORT", spec);
+			return nd_err_set(e, _("bad listen address '%s': write IPv6 as [ADDR]:PORT"), spec);
 		hl = colon ? (size_t)(colon - spec) : strlen(spec);
 		p = colon ? colon + 1 : NULL;
 	}
 	if (hl >= hostlen)
-		return nd_err_set(e, "bad listen address '%s': host name too long", spec);
+		return nd_err_set(e, _("bad listen address '%s': host name too long"), spec);
 	if (hl == 0)
 		snprintf(host, hostlen, "127.0.0.1");
 	else
@@ -103,7 +104,7 @@ int nd_listen_parse(const char *spec, char *host, size_t hostlen, uint16_t *port
 	*port = 0;
 	if (p) {
 		if (nd_parse_u32(p, strlen(p), 65535, &v) < 0)
-			return nd_err_set(e, "bad listen address '%s': port must be 0-65535", spec);
+			return nd_err_set(e, _("bad listen address '%s': port must be 0-65535"), spec);
 		*port = (uint16_t)v;
 	}
 	return 0;
@@ -121,7 +122,7 @@ static int open_listener(const char *host, uint16_t port, uint16_t *bound, struc
 	snprintf(ports, sizeof(ports), "%u", port);
 	rc = getaddrinfo(host, ports, &hints, &res);
 	if (rc != 0)
-		return nd_err_set(e, "cannot resolve listen host '%s': %s", host, gai_strerror(rc));
+		return nd_err_set(e, _("cannot resolve listen host '%s': %s"), host, gai_strerror(rc));
 	for (ai = res; ai; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 		if (fd < 0) {
@@ -137,7 +138,7 @@ static int open_listener(const char *host, uint16_t port, uint16_t *bound, struc
 	}
 	freeaddrinfo(res);
 	if (fd < 0)
-		return nd_err_set(e, "cannot listen on '%s' port %u: %s", host, port, strerror(err));
+		return nd_err_set(e, _("cannot listen on '%s' port %u: %s"), host, port, strerror(err));
 	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
 		*bound = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 							: ((struct sockaddr_in *)&ss)->sin_port);
@@ -417,7 +418,7 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 	}
 	if (nd_hostile_prepare((enum nd_hostile)o->faults.hostile) < 0) {
 		server_free(srv);
-		return nd_err_set(e, "cannot prepare --fault-hostile");
+		return nd_err_set(e, _("cannot prepare --fault-hostile"));
 	}
 	srv->conns = nd_conns_new(&co, e);
 	if (!srv->conns) {
@@ -486,8 +487,8 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 	if (!srv->d) {
 		close(fd);
 		server_free(srv);
-		return nd_err_set(e, "cannot start the HTTP server on %s:%u (libmicrohttpd refused "
-				  "the TLS key or certificate, or the socket)", o->host, o->port);
+		return nd_err_set(e, _("cannot start the HTTP server on %s:%u (libmicrohttpd refused "
+				  "the TLS key or certificate, or the socket)"), o->host, o->port);
 	}
 	*out = srv;
 	return 0;

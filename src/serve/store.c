@@ -21,6 +21,7 @@
 #include "core/num.h"
 #include "core/buf.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 #define MAX_DEPTH 8
 #define WBUF_SIZE (1u << 20)
@@ -76,10 +77,10 @@ static int open_spool(const char *dir, struct nd_err *e)
 	if (fd >= 0)
 		return fd;
 	if (snprintf(path, sizeof(path), "%s/netdiag-serve.XXXXXX", dir) >= (int)sizeof(path))
-		return nd_err_set(e, "spool folder name '%s' is too long", dir);
+		return nd_err_set(e, _("spool folder name '%s' is too long"), dir);
 	fd = mkostemp(path, O_CLOEXEC);
 	if (fd < 0)
-		return nd_err_set(e, "cannot create a spool file in '%s': %s", dir, strerror(errno));
+		return nd_err_set(e, _("cannot create a spool file in '%s': %s"), dir, strerror(errno));
 	unlink(path);
 	return fd;
 }
@@ -94,8 +95,8 @@ static int spool_flush(struct load *l, struct nd_err *e)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return nd_err_set(e, "cannot write the spool file: %s",
-					  n < 0 ? strerror(errno) : "short write");
+			return nd_err_set(e, _("cannot write the spool file: %s"),
+					  n < 0 ? strerror(errno) : _("short write"));
 		done += (size_t)n;
 	}
 	l->wlen = 0;
@@ -332,7 +333,7 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 
 	if (obj->type != ND_JOBJ) {
 		s->skipped++;
-		add_error(s, l->file, "value at byte %zu is not an object", off);
+		add_error(s, l->file, _("value at byte %zu is not an object"), off);
 		return 0;
 	}
 	kind = nd_json_str(nd_json_get(obj, "kind"));
@@ -354,13 +355,13 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 	ns = nd_json_str(nd_json_get(meta, "namespace"));
 	if (!kind || !av || !name || !*name) {
 		s->skipped++;
-		add_error(s, l->file, "object at byte %zu has no %s; skipped", off,
+		add_error(s, l->file, _("object at byte %zu has no %s; skipped"), off,
 			  !kind ? "kind" : !av ? "apiVersion" : "metadata.name");
 		return 0;
 	}
 	if (nd_json_get(obj, "items")) {
 		s->skipped++;
-		add_error(s, l->file, "list at byte %zu inside a list; skipped", off);
+		add_error(s, l->file, _("list at byte %zu inside a list; skipped"), off);
 		return 0;
 	}
 	slash = strchr(av, '/');
@@ -374,14 +375,14 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 		note_crd(l, obj);
 	if (s->nobjs >= l->max_objects) {
 		l->fatal = true;
-		return nd_err_set(e, "more than %zu objects in the bundle", l->max_objects);
+		return nd_err_set(e, _("more than %zu objects in the bundle"), l->max_objects);
 	}
 	ri = resolve(l, group, version, kind, ns && *ns);
 	r = &s->res[ri];
 	encode(l, obj, kind, av, !nd_json_get(obj, "kind") || !nd_json_get(obj, "apiVersion"));
 	if (l->enc.toobig) {
 		s->skipped++;
-		add_error(s, l->file, "object at byte %zu is larger than %zu bytes; skipped", off,
+		add_error(s, l->file, _("object at byte %zu is larger than %zu bytes; skipped"), off,
 			  l->enc.max);
 		return 0;
 	}
@@ -399,7 +400,7 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 	}
 	s->spool_size += l->enc.len;
 	if (nd_labels_from_json(nd_json_get(meta, "labels"), s->a, s->t, &o->labels, &le) < 0) {
-		add_error(s, l->file, "%s/%s: %s; served without labels for selectors", o->ns,
+		add_error(s, l->file, _("%s/%s: %s; served without labels for selectors"), o->ns,
 			  o->name, le.msg);
 		memset(&o->labels, 0, sizeof(o->labels));
 	}
@@ -444,7 +445,7 @@ static void walk(struct load *l, const char *dir, int depth, struct nd_err *fata
 	DIR *d = opendir(dir);
 
 	if (!d) {
-		add_error(l->s, dir, "cannot open: %s", strerror(errno));
+		add_error(l->s, dir, _("cannot open: %s"), strerror(errno));
 		return;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -614,14 +615,14 @@ int nd_store_load(const char *dir, const struct nd_store_opts *o, struct nd_stor
 	if (!spool_dir || !*spool_dir)
 		spool_dir = "/tmp";
 	if (stat(dir, &st) < 0)
-		return nd_err_set(e, "cannot open bundle '%s': %s", dir, strerror(errno));
+		return nd_err_set(e, _("cannot open bundle '%s': %s"), dir, strerror(errno));
 	cluster = nd_xmalloc(strlen(dir) + sizeof("/cluster"));
 	memcpy(cluster, dir, strlen(dir));
 	memcpy(cluster + strlen(dir), "/cluster", sizeof("/cluster"));
 	if (stat(cluster, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		free(cluster);
-		return nd_err_set(e, "'%s' has no cluster/ folder: nothing to serve (see 'netdiag "
-				  "collect')", dir);
+		return nd_err_set(e, _("'%s' has no cluster/ folder: nothing to serve (see 'netdiag "
+				  "collect')"), dir);
 	}
 	s = nd_xcalloc(1, sizeof(*s));
 	s->a = nd_arena_new(0);

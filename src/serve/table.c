@@ -216,6 +216,12 @@ void nd_tcell_bool(struct nd_trow *t, bool v)
 	nd_buf_adds(t->b, v ? "true" : "false");
 }
 
+void nd_tcell_raw(struct nd_trow *t, const char *json, size_t n)
+{
+	sep(t);
+	nd_buf_add(t->b, json, n);
+}
+
 void nd_tcell_age(struct nd_trow *t, const struct nd_json *ts)
 {
 	int64_t at = nd_ttime(ts);
@@ -411,8 +417,8 @@ static void conditions(struct nd_buf *b, const struct nd_sres *r, const struct n
 }
 
 static int row(struct nd_buf *b, const struct nd_store *s, const struct nd_sres *r,
-	       const struct nd_tprinter *p, const struct nd_sobj *o, enum nd_table_include inc,
-	       int64_t now, bool first)
+	       const struct nd_tprinter *p, const struct nd_tcrd *crd, const struct nd_sobj *o,
+	       enum nd_table_include inc, int64_t now, bool first)
 {
 	char *raw = malloc(o->len ? o->len : 1);
 	struct nd_arena *a;
@@ -430,7 +436,10 @@ static int row(struct nd_buf *b, const struct nd_store *s, const struct nd_sres 
 	a = nd_arena_new(0);
 	if (nd_json_parse(raw, o->len, 0, a, &obj, &e) == 0 && obj.type == ND_JOBJ) {
 		nd_buf_adds(b, first ? "{\"cells\":[" : ",{\"cells\":[");
-		p->row(&t, &obj);
+		if (crd)
+			nd_tcrd_row(&t, crd, &obj);
+		else
+			p->row(&t, &obj);
 		/* a printer that missed a cell would shift every column after it */
 		while (t.ncells < p->ncols)
 			nd_tcell_str(&t, "");
@@ -464,7 +473,19 @@ int nd_table_write(struct nd_buf *b, const struct nd_store *s, const struct nd_s
 		   int64_t now_unix)
 {
 	const struct nd_tprinter *p = nd_tprinter_find(r->group, r->plural);
+	struct nd_arena *ca = NULL;
+	struct nd_tcrd crd;
+	const struct nd_tcrd *cp = NULL;
+	int rc = 0;
 
+	/* a kind without a printer of its own: its CRD's printer columns, when the bundle has it */
+	if (!p->plural[0]) {
+		ca = nd_arena_new(0);
+		if (nd_tcrd_find(s, r, ca, &crd) == 0) {
+			p = &crd.p;
+			cp = &crd;
+		}
+	}
 	if (!now_unix)
 		now_unix = (int64_t)time(NULL);
 	nd_buf_printf(b, "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/%s\",\"metadata\":"
@@ -478,9 +499,9 @@ int nd_table_write(struct nd_buf *b, const struct nd_store *s, const struct nd_s
 	nd_buf_adds(b, "},");
 	columns(b, p);
 	nd_buf_adds(b, ",\"rows\":[");
-	for (size_t i = 0; i < n; i++)
-		if (row(b, s, r, p, &s->objs[items[i]], inc, now_unix, i == 0) < 0)
-			return -1;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = row(b, s, r, p, cp, &s->objs[items[i]], inc, now_unix, i == 0);
 	nd_buf_adds(b, "]}");
-	return b->toobig ? -1 : 0;
+	nd_arena_free(ca);
+	return rc < 0 || b->toobig ? -1 : 0;
 }

@@ -8,8 +8,12 @@
  * RESTARTS AGE (and IP, NODE, NOMINATED NODE, READINESS GATES with -o wide,
  * the priority-1 columns), services, endpoints, endpointslices, nodes,
  * events, namespaces, daemonsets, deployments, replicasets, statefulsets,
- * networkpolicies, configmaps, serviceaccounts, RBAC objects; any other kind
- * gets NAME and AGE. Columns and cell rules are those of the Kubernetes API
+ * networkpolicies, configmaps, serviceaccounts, RBAC objects, jobs, cronjobs,
+ * ingresses, ingressclasses, PVCs, PVs, storageclasses, leases, PDBs,
+ * replicationcontrollers, podtemplates, controllerrevisions, HPAs,
+ * resourcequotas, limitranges and CRDs; a custom resource gets the printer
+ * columns of its CustomResourceDefinition when the bundle holds it, and any
+ * other kind NAME and AGE. Columns and cell rules are those of the Kubernetes API
  * server's printers (every cell is made, wide ones included, as the API
  * server does; kubectl hides priority 1 unless -o wide).
  *

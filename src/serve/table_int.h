@@ -2,7 +2,7 @@
 #ifndef ND_SERVE_TABLE_INT_H
 #define ND_SERVE_TABLE_INT_H
 /*
- * Inside the Table writer (table.c, table_rows.c, table_other.c): the columns of a kind,
+ * Inside the Table writer (table.c, table_rows.c, table_other.c, table_more.c): the columns of a kind,
  * the function that makes a row's cells from the object, and the helpers
  * they share. A row function appends exactly one cell per column, in order.
  */
@@ -45,6 +45,8 @@ const struct nd_tprinter *nd_tprinter_find(const char *group, const char *plural
 void nd_tcell_str(struct nd_trow *t, const char *s);
 void nd_tcell_int(struct nd_trow *t, int64_t i);
 void nd_tcell_bool(struct nd_trow *t, bool v);
+/* A cell of n bytes of JSON written as they are (a number, null). */
+void nd_tcell_raw(struct nd_trow *t, const char *json, size_t n);
 /* The age of an RFC 3339 time, "<unknown>" when absent or unreadable. */
 void nd_tcell_age(struct nd_trow *t, const struct nd_json *ts);
 
@@ -66,10 +68,34 @@ void nd_tcontainers(struct nd_buf *names, struct nd_buf *images, const struct nd
 /* The kinds of table_other.c, searched by nd_tprinter_find after the core ones. */
 extern const struct nd_tprinter nd_tprinters_other[];
 extern const size_t nd_ntprinters_other;
+/*
+ * A custom resource's printer from its CustomResourceDefinition (table_crd.c):
+ * p.cols are Name and the served version's printer columns, paths[i] the
+ * JSONPath of column i; p.row is NULL (rows come from nd_tcrd_row).
+ */
+struct nd_arena;
+struct nd_store;
+struct nd_sres;
+struct nd_tcrd {
+	struct nd_tprinter p;
+	const char **paths;
+};
+/* The printer of a parsed CRD object for its served version (from a); returns 0. */
+int nd_tcrd_from(const struct nd_json *crd, const char *version, struct nd_arena *a,
+		 struct nd_tcrd *out);
+/* 0 with out filled (from a) when s holds the CRD of r; -1 when it does not. */
+int nd_tcrd_find(const struct nd_store *s, const struct nd_sres *r, struct nd_arena *a,
+		 struct nd_tcrd *out);
+void nd_tcrd_row(struct nd_trow *t, const struct nd_tcrd *c, const struct nd_json *obj);
+
+/* The kinds of table_more.c: batch, ingresses, storage, leases. */
+extern const struct nd_tprinter nd_tprinters_more[];
+extern const size_t nd_ntprinters_more;
 
 /* ---- what the row functions share ---- */
 #define NAME_COL {"Name", "string", "name", 0, "Name must be unique within a namespace."}
-#define AGE_COL {"Age", "string", "", 0, "CreationTimestamp is a timestamp representing the server time when this object was created."}
+#define AGE_COL_DESC "CreationTimestamp is a timestamp representing the server time when this object was created."
+#define AGE_COL {"Age", "string", "", 0, AGE_COL_DESC}
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define P(g, p, cols, fn) {g, p, cols, N(cols), fn}
 

@@ -262,5 +262,8 @@ const struct nd_tprinter nd_tprinters_other[] = {
 	P("rbac.authorization.k8s.io", "clusterroles", role_cols, role_row),
 	P("rbac.authorization.k8s.io", "rolebindings", rb_cols, rb_row),
 	P("rbac.authorization.k8s.io", "clusterrolebindings", rb_cols, rb_row),
+	/* Name and Created At, like the roles */
+	P("", "limitranges", role_cols, role_row),
+	P("apiextensions.k8s.io", "customresourcedefinitions", role_cols, role_row),
 };
 const size_t nd_ntprinters_other = N(nd_tprinters_other);

@@ -5,7 +5,7 @@
  * priorities, same cell rules ("<none>", "<unknown>", "<pending>", "+ N
  * more...", the pod STATUS reasons). The core kinds are here; namespaces,
  * configmaps, serviceaccounts, networkpolicies, workloads and RBAC are in
- * table_other.c.
+ * table_other.c; batch, ingresses, storage and leases in table_more.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -586,5 +586,9 @@ const struct nd_tprinter *nd_tprinter_find(const char *group, const char *plural
 		if (!strcmp(nd_tprinters_other[i].group, group) &&
 		    !strcmp(nd_tprinters_other[i].plural, plural))
 			return &nd_tprinters_other[i];
+	for (size_t i = 0; i < nd_ntprinters_more; i++)
+		if (!strcmp(nd_tprinters_more[i].group, group) &&
+		    !strcmp(nd_tprinters_more[i].plural, plural))
+			return &nd_tprinters_more[i];
 	return &default_printer;
 }

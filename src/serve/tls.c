@@ -24,6 +24,7 @@
 #include "core/err.h"
 #include "core/buf.h"
 #include "core/banned.h"
+#include "core/i18n.h"
 
 static int ossl_err(struct nd_err *e, const char *what)
 {
@@ -85,7 +86,7 @@ int nd_tls_selfsigned(const char *const *hosts, size_t nhosts, int days,
 			nd_buf_printf(&san, ",DNS:%s", hosts[i]);
 	}
 	if (san.toobig) {
-		nd_err_set(e, "too many host names for the certificate");
+		nd_err_set(e, _("too many host names for the certificate"));
 		goto out;
 	}
 	pkey = EVP_EC_gen("P-256");
@@ -167,10 +168,10 @@ int nd_read_small_file(const char *path, size_t max, char **out, struct nd_err *
 
 	*out = NULL;
 	if (fd < 0)
-		return nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
+		return nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
 		close(fd);
-		return nd_err_set(e, "'%s' is larger than %zu bytes", path, max);
+		return nd_err_set(e, _("'%s' is larger than %zu bytes"), path, max);
 	}
 	buf = nd_xmalloc(max + 1);
 	for (;;) {
@@ -179,7 +180,7 @@ int nd_read_small_file(const char *path, size_t max, char **out, struct nd_err *
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			nd_err_set(e, "cannot read '%s': %s", path, strerror(errno));
+			nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
 			close(fd);
 			free(buf);
 			return -1;
@@ -190,7 +191,7 @@ int nd_read_small_file(const char *path, size_t max, char **out, struct nd_err *
 		if (len > max) {
 			close(fd);
 			free(buf);
-			return nd_err_set(e, "'%s' is larger than %zu bytes", path, max);
+			return nd_err_set(e, _("'%s' is larger than %zu bytes"), path, max);
 		}
 	}
 	close(fd);
@@ -206,7 +207,7 @@ int nd_random_hex(char *out, size_t n, struct nd_err *e)
 	size_t i;
 
 	if (n > sizeof(raw))
-		return nd_err_set(e, "too many random bytes asked for");
+		return nd_err_set(e, _("too many random bytes asked for"));
 	if (RAND_bytes(raw, (int)n) != 1)
 		return ossl_err(e, "cannot get random bytes");
 	for (i = 0; i < n; i++) {
@@ -258,13 +259,13 @@ struct nd_tls_verifier *nd_tls_verifier_new(const char *ca_pem, const char *name
 	BIO_free(bio);
 	if (!n) {
 		nd_tls_verifier_free(v);
-		nd_err_set(e, "'%s' holds no PEM certificate", name);
+		nd_err_set(e, _("'%s' holds no PEM certificate"), name);
 		return NULL;
 	}
 	pthread_once(&peers_once, find_get_peers);
 	if (!get_peers) {
 		nd_tls_verifier_free(v);
-		nd_err_set(e, "cannot check client certificates: libmicrohttpd is not built on GnuTLS");
+		nd_err_set(e, _("cannot check client certificates: libmicrohttpd is not built on GnuTLS"));
 		return NULL;
 	}
 	return v;
@@ -317,7 +318,7 @@ int nd_tls_verify_session(const struct nd_tls_verifier *v, void *session, char *
 		goto out;
 	}
 	if (X509_verify_cert(ctx) != 1) {
-		nd_err_set(e, "client certificate rejected: %s",
+		nd_err_set(e, _("client certificate rejected: %s"),
 			   X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
 		goto out;
 	}

@@ -82,6 +82,24 @@ table configmaps get configmaps -n app
 table serviceaccounts get serviceaccounts -n app
 table roles get roles -n app
 table rolebindings-wide get rolebindings -n app -o wide
+table jobs-wide get jobs -n app -o wide
+table cronjobs-wide get cronjobs -n app -o wide
+table ingresses get ingresses -n app
+table ingressclasses get ingressclasses
+table pvcs-wide get pvc -n app -o wide
+table pvs-wide get pv -o wide
+table storageclasses get storageclasses
+table crds get crd
+table pdbs get pdb -n app
+table replicationcontrollers-wide get rc -n app -o wide
+table podtemplates get podtemplates -n app
+table controllerrevisions get controllerrevisions -n app
+table hpas get hpa -n app
+table resourcequotas get quota -n app
+# custom resources: the CRD's printer columns, or Name and Age without a CRD
+table nnc get nnc -n kube-system
+table nnc-wide get nnc -n kube-system -o wide
+table ciliumnodes get ciliumnodes
 
 # the Table itself, as the API server shapes it
 token=$(sed -n 's/^ *token: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$KC")
@@ -108,6 +126,25 @@ check "serve tables: without the Accept header, a plain list" sh -c "
 check "serve tables: a bad includeObject is a 400 Status" sh -c "
 	api -H '$ACCEPT' '$URL/api/v1/namespaces/app/pods?includeObject=Everything' |
 		jq -e '.kind == \"Status\" and .code == 400'"
+check "serve tables: job columns and priorities as the API server defines them" sh -c "
+	curl -sS --cacert '$WORK/ca.pem' -H 'Authorization: Bearer $token' -H '$ACCEPT' \
+		'$URL/apis/batch/v1/namespaces/app/jobs' | jq -e '
+		([.columnDefinitions[] | \"\\(.name):\\(.type):\\(.priority)\"] | join(\",\")) ==
+		  \"Name:string:0,Status:string:0,Completions:string:0,Duration:string:0,Age:string:0,Containers:string:1,Images:string:1,Selector:string:1\" and
+		(.rows | length) == 3'"
+check "serve tables: a CronJob's Suspend is boolean-typed, its Active an integer" sh -c "
+	curl -sS --cacert '$WORK/ca.pem' -H 'Authorization: Bearer $token' -H '$ACCEPT' \
+		'$URL/apis/batch/v1/namespaces/app/cronjobs' | jq -e '
+		([.columnDefinitions[] | select(.name == \"Suspend\" or .name == \"Active\") | .type] ==
+		  [\"boolean\", \"integer\"]) and
+		(.rows[] | select(.cells[0] == \"nightly\") | .cells[4]) == 1'"
+check "serve tables: a custom resource's columns come from its CRD, nulls where a path finds nothing" sh -c "
+	curl -sS --cacert '$WORK/ca.pem' -H 'Authorization: Bearer $token' -H '$ACCEPT' \
+		'$URL/apis/acn.azure.com/v1alpha/namespaces/kube-system/nodenetworkconfigs' | jq -e '
+		([.columnDefinitions[] | \"\\(.name):\\(.type):\\(.priority)\"] | join(\",\")) ==
+		  \"Name:string:0,Requested IPs:integer:1,Allocated IPs:integer:0,Subnet:string:1,Subnet CIDR:string:1,NC ID:string:1,NC Mode:string:0,NC Type:string:1,NC Version:integer:0\" and
+		.columnDefinitions[1].description == \"Custom resource definition column (in JSONPath format): .spec.requestedIPCount\" and
+		.rows[1].cells == [\"aks-nodepool1-27182818-vmss000001\", 16, null, null, null, null, null, null, null]'"
 # kubectl pages through a Table too
 check "serve tables: kubectl --chunk-size=2 lists every pod" sh -c "
 	test \$(kubectl --kubeconfig '$KC' --cache-dir '$WORK/kcache' get pods -n app --chunk-size=2 --no-headers | wc -l) = 7"

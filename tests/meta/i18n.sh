@@ -11,6 +11,13 @@
 # or fuzzy there (so a new _() string cannot ship untranslated), or when
 # msgfmt --check rejects the file (printf conversions that differ, header).
 #
+# It also fails when a message handed to the error and usage functions
+# (nd_err_set, nd_err_prefix, nd_usage_error, dec_fail, the rule readers'
+# skip) is a bare literal, not _("..."): such a message would stay English in
+# Italian output. Formats without words ("%s: %s", "--from: %s") are exempt,
+# and so are serve's answers to kubectl (src/serve/api.c, select.c and the
+# Unauthorized reasons), which are the API server's own words.
+#
 # Prints one line per failure; exit 0 when all pass, 1 otherwise.
 set -u
 LC_ALL=C
@@ -35,6 +42,35 @@ if ! sh scripts/update-po --extract "$tmp/netdiag.pot" 2>"$tmp/err"; then
 fi
 n=$(grep -c '^msgid ' "$tmp/netdiag.pot")
 [ "$n" -gt 1 ] || bad "no messages extracted from src/ (got $n msgid lines)"
+
+# bare literals given to the message functions
+find src -name '*.c' ! -path src/serve/api.c ! -path src/serve/select.c | LC_ALL=C sort \
+	> "$tmp/lint.files"
+if xgettext --language=C --from-code=UTF-8 --keyword=nd_err_set:2 --keyword=nd_err_prefix:2 \
+	--keyword=nd_usage_error:2 --keyword=dec_fail:3 --keyword=skip:2 --keyword=skip_at:3 \
+	--keyword=SKIP:1 --files-from="$tmp/lint.files" -o "$tmp/bare.pot" 2>"$tmp/err"; then
+	[ -f "$tmp/bare.pot" ] && awk '
+	/^#:/ { loc = substr($0, 4); next }
+	/^msgid / { inid = 1; id = substr($0, 8, length($0) - 8); next }
+	/^"/ && inid { id = id substr($0, 2, length($0) - 2); next }
+	/^msgstr/ {
+		inid = 0
+		if (id == "invalid bearer token" || id == "no credentials")
+			next    # the Unauthorized reason serve sends kubectl
+		t = id
+		gsub(/%[-+ #0]*[0-9*]*(\.[0-9*]+)?(hh|h|ll|l|z|j|t)?[a-zA-Z%]/, "", t)
+		gsub(/--[a-z][a-z-]*/, "", t)
+		if (t ~ /[A-Za-z][A-Za-z]/)
+			print "i18n: " loc ": \"" id "\" is not marked for translation (wrap it in _())"
+	}' "$tmp/bare.pot" > "$tmp/bare.txt"
+	if [ -s "$tmp/bare.txt" ]; then
+		cat "$tmp/bare.txt"
+		fail=1
+	fi
+else
+	cat "$tmp/err"
+	bad "xgettext failed on src/ (bare literals)"
+fi
 
 [ -s po/LINGUAS ] || bad "po/LINGUAS is missing or empty"
 for lang in $(cat po/LINGUAS 2>/dev/null); do

@@ -272,6 +272,183 @@ dump("rolebindings.json", lst([{
                  {"kind": "User", "name": "bob", "apiGroup": "rbac.authorization.k8s.io"},
                  {"kind": "Group", "name": "devs", "apiGroup": "rbac.authorization.k8s.io"},
                  {"kind": "ServiceAccount", "name": "default", "namespace": "app"}]}]))
+# batch: a finished job, a running parallel one, a failed one; two cronjobs
+tmpl = {"spec": {"containers": [{"name": "run", "image": "img/batch:1"}],
+                 "restartPolicy": "Never"}}
+jsel = {"matchLabels": {"batch.kubernetes.io/controller-uid": "u-1"}}
+dump("jobs.json", lst([
+    {"apiVersion": "batch/v1", "kind": "Job", "metadata": meta("backup", "app", D * 2),
+     "spec": {"completions": 1, "parallelism": 1, "selector": jsel, "template": tmpl},
+     "status": {"succeeded": 1, "startTime": ts(D * 2 - 5), "completionTime": ts(D * 2 - 130),
+                "conditions": [{"type": "SuccessCriteriaMet", "status": "True"},
+                               {"type": "Complete", "status": "True"}]}},
+    {"apiVersion": "batch/v1", "kind": "Job", "metadata": meta("crunch", "app", 5400),
+     "spec": {"parallelism": 3, "selector": jsel, "template": tmpl},
+     "status": {"active": 3, "startTime": ts(5400)}},
+    {"apiVersion": "batch/v1", "kind": "Job", "metadata": meta("migrate", "app", 700),
+     "spec": {"completions": 2, "parallelism": 1, "backoffLimit": 0, "selector": jsel,
+              "template": tmpl},
+     "status": {"failed": 1, "startTime": ts(700), "completionTime": ts(640),
+                "conditions": [{"type": "FailureTarget", "status": "True"},
+                               {"type": "Failed", "status": "True"}]}}]))
+dump("cronjobs.json", lst([
+    {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": meta("nightly", "app", D * 40),
+     "spec": {"schedule": "0 2 * * *", "suspend": False, "timeZone": "Europe/Rome",
+              "jobTemplate": {"spec": {"template": tmpl}}},
+     "status": {"lastScheduleTime": ts(8 * 3600), "active": [{"kind": "Job", "name": "n-1"}]}},
+    {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": meta("weekly", "app", D * 3),
+     "spec": {"schedule": "@weekly", "suspend": True,
+              "jobTemplate": {"spec": {"selector": jsel, "template": tmpl}}},
+     "status": {}}]))
+# networking: ingresses with and without class, hosts, TLS and address
+dump("ingresses.json", lst([
+    {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": meta("shop", "app", D * 9),
+     "spec": {"ingressClassName": "nginx",
+              "rules": [{"host": "a.example.com"}, {"host": "b.example.com"},
+                        {"host": "c.example.com"}, {"host": "d.example.com"}, {}],
+              "tls": [{"hosts": ["a.example.com"], "secretName": "tls"}]},
+     "status": {"loadBalancer": {"ingress": [{"ip": "20.1.2.3"}, {"hostname": "lb.example.com"},
+                                             {"ip": "20.1.2.3"}]}}},
+    {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": meta("plain", "app", 90),
+     "spec": {"rules": [{"http": {"paths": []}}]}, "status": {"loadBalancer": {}}}]))
+dump("ingressclasses.json", lst([
+    {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass", "metadata": meta("nginx", None, D * 60),
+     "spec": {"controller": "k8s.io/ingress-nginx",
+              "parameters": {"apiGroup": "k8s.example.com", "kind": "IngressParameters",
+                             "name": "external-lb"}}},
+    {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+     "metadata": meta("azure-application-gateway", None, D * 60),
+     "spec": {"controller": "azure/application-gateway"}}]))
+# storage: a bound claim, a pending one; their volumes; AKS's storage classes
+dump("persistentvolumeclaims.json", lst([
+    {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": meta("data", "app", D * 5),
+     "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "10Gi"}},
+              "storageClassName": "managed-csi", "volumeMode": "Filesystem",
+              "volumeName": "pvc-0b1c"},
+     "status": {"phase": "Bound", "accessModes": ["ReadWriteOnce"], "capacity": {"storage": "10Gi"}}},
+    {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": meta("shared", "app", 300),
+     "spec": {"accessModes": ["ReadWriteMany", "ReadOnlyMany"],
+              "resources": {"requests": {"storage": "100Gi"}},
+              "storageClassName": "azurefile-csi", "volumeMode": "Filesystem"},
+     "status": {"phase": "Pending"}}]))
+dump("persistentvolumes.json", lst([
+    {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": meta("pvc-0b1c", None, D * 5),
+     "spec": {"accessModes": ["ReadWriteOnce"], "capacity": {"storage": "10Gi"},
+              "claimRef": {"kind": "PersistentVolumeClaim", "namespace": "app", "name": "data"},
+              "persistentVolumeReclaimPolicy": "Delete", "storageClassName": "managed-csi",
+              "volumeMode": "Filesystem"},
+     "status": {"phase": "Bound"}},
+    {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": meta("old-disk", None, D * 200),
+     "spec": {"accessModes": ["ReadWriteOncePod", "ReadWriteOnce"], "capacity": {"storage": "5Gi"},
+              "persistentVolumeReclaimPolicy": "Retain"},
+     "status": {"phase": "Released", "reason": "Unbound"}}]))
+dump("storageclasses.json", lst([
+    {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+     "metadata": meta("managed-csi", None, D * 60,
+                      annotations={"storageclass.kubernetes.io/is-default-class": "true"}),
+     "provisioner": "disk.csi.azure.com", "reclaimPolicy": "Delete",
+     "volumeBindingMode": "WaitForFirstConsumer", "allowVolumeExpansion": True,
+     "parameters": {"skuname": "StandardSSD_LRS"}},
+    {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": meta("azurefile-csi", None, D * 60),
+     "provisioner": "file.csi.azure.com"}]))
+# a custom resource printed from its CRD's additionalPrinterColumns (acn.azure.com's own)
+nnc_cols = [
+    {"jsonPath": ".spec.requestedIPCount", "name": "Requested IPs", "priority": 1, "type": "integer"},
+    {"jsonPath": ".status.assignedIPCount", "name": "Allocated IPs", "type": "integer"},
+    {"jsonPath": ".status.networkContainers[*].subnetName", "name": "Subnet", "priority": 1,
+     "type": "string"},
+    {"jsonPath": ".status.networkContainers[*].subnetAddressSpace", "name": "Subnet CIDR",
+     "priority": 1, "type": "string"},
+    {"jsonPath": ".status.networkContainers[*].id", "name": "NC ID", "priority": 1, "type": "string"},
+    {"jsonPath": ".status.networkContainers[*].assignmentMode", "name": "NC Mode", "type": "string"},
+    {"jsonPath": ".status.networkContainers[*].type", "name": "NC Type", "priority": 1,
+     "type": "string"},
+    {"jsonPath": ".status.networkContainers[*].version", "name": "NC Version", "type": "integer"}]
+dump("customresourcedefinitions.json", lst([
+    {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+     "metadata": meta("nodenetworkconfigs.acn.azure.com", None, D * 30),
+     "spec": {"group": "acn.azure.com", "scope": "Namespaced",
+              "names": {"kind": "NodeNetworkConfig", "listKind": "NodeNetworkConfigList",
+                        "plural": "nodenetworkconfigs", "shortNames": ["nnc"],
+                        "singular": "nodenetworkconfig"},
+              "versions": [{"name": "v1alpha", "served": True, "storage": True,
+                            "additionalPrinterColumns": nnc_cols,
+                            "schema": {"openAPIV3Schema": {"type": "object"}},
+                            "subresources": {"status": {}}}]}}]))
+dump("nodenetworkconfigs.json", lst([
+    {"apiVersion": "acn.azure.com/v1alpha", "kind": "NodeNetworkConfig",
+     "metadata": meta("aks-nodepool1-27182818-vmss000000", "kube-system", D * 30,
+                      labels={"managed": "true", "owner": "aks-nodepool1-27182818-vmss000000"}),
+     "spec": {"requestedIPCount": 16},
+     "status": {"assignedIPCount": 16, "status": "Updated",
+                "networkContainers": [{
+                    "assignmentMode": "dynamic", "id": "ad4514cb-59ed-4c0e-9aa9-bcd09a5052d9",
+                    "primaryIP": "10.241.0.21", "subnetAddressSpace": "10.241.0.0/16",
+                    "subnetName": "pods", "subnetID": "pods", "type": "vnet", "version": 12,
+                    "subcriptionID": "8dbd2563-77eb-41a1-917b-5a1344da9767"}]}},
+    {"apiVersion": "acn.azure.com/v1alpha", "kind": "NodeNetworkConfig",
+     "metadata": meta("aks-nodepool1-27182818-vmss000001", "kube-system", 600),
+     "spec": {"requestedIPCount": 16}, "status": {}}]))
+# a custom resource whose CRD is not in the bundle: Name and Age
+dump("ciliumnodes.json", lst([
+    {"apiVersion": "cilium.io/v2", "kind": "CiliumNode",
+     "metadata": meta("aks-nodepool1-27182818-vmss000000", None, D * 30),
+     "spec": {"ipam": {"podCIDRs": ["10.244.0.0/24"]}}}]))
+# policy and the older workload kinds
+dump("poddisruptionbudgets.json", lst([
+    {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": meta("web", "app", D * 10),
+     "spec": {"minAvailable": 2, "selector": {"matchLabels": {"app": "web"}}},
+     "status": {"disruptionsAllowed": 0, "currentHealthy": 2, "desiredHealthy": 2, "expectedPods": 3}},
+    {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": meta("workers", "app", 3600),
+     "spec": {"maxUnavailable": "25%", "selector": {"matchLabels": {"app": "worker"}}},
+     "status": {"disruptionsAllowed": 1}}]))
+dump("replicationcontrollers.json", lst([
+    {"apiVersion": "v1", "kind": "ReplicationController", "metadata": meta("legacy", "app", D * 100),
+     "spec": {"replicas": 2, "selector": {"app": "legacy", "tier": "back"},
+              "template": {"metadata": {"labels": {"app": "legacy", "tier": "back"}},
+                           "spec": {"containers": [{"name": "a", "image": "img/a:1"},
+                                                   {"name": "b", "image": "img/b:2"}]}}},
+     "status": {"replicas": 2, "readyReplicas": 1}}]))
+dump("podtemplates.json", lst([
+    {"apiVersion": "v1", "kind": "PodTemplate", "metadata": meta("debug", "app", 7200),
+     "template": {"metadata": {"labels": {"role": "debug", "app": "tools"}},
+                  "spec": {"containers": [{"name": "shell", "image": "busybox:1.36"}]}}}]))
+dump("controllerrevisions.json", lst([
+    {"apiVersion": "apps/v1", "kind": "ControllerRevision",
+     "metadata": meta("agent-6d5f8", "app", D * 4,
+                      ownerReferences=[{"apiVersion": "apps/v1", "kind": "DaemonSet", "name": "agent",
+                                        "uid": "u-agent", "controller": True,
+                                        "blockOwnerDeletion": True}]),
+     "revision": 3, "data": {}},
+    {"apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": meta("orphan-1", "app", 600),
+     "revision": 1, "data": {}}]))
+dump("horizontalpodautoscalers.json", lst([
+    {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": meta("web", "app", D * 10),
+     "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+              "minReplicas": 2, "maxReplicas": 10,
+              "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
+                              "type": "Utilization", "averageUtilization": 80}}},
+                          {"type": "Resource", "resource": {"name": "memory", "target": {
+                              "type": "AverageValue", "averageValue": "500Mi"}}},
+                          {"type": "Pods", "pods": {"metric": {"name": "rps"}, "target": {
+                              "type": "AverageValue", "averageValue": "100"}}}]},
+     "status": {"currentReplicas": 3, "desiredReplicas": 3,
+                "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {
+                                       "averageUtilization": 45, "averageValue": "90m"}}},
+                                   {"type": "Resource", "resource": {"name": "memory", "current": {
+                                       "averageValue": "300Mi"}}}]}},
+    {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": meta("batch", "app", 1800),
+     "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "batch"},
+              "maxReplicas": 5},
+     "status": {"currentReplicas": 0, "desiredReplicas": 0}}]))
+dump("resourcequotas.json", lst([
+    {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": meta("compute", "app", D * 20),
+     "spec": {"hard": {"requests.cpu": "4", "requests.memory": "8Gi", "limits.cpu": "8",
+                       "limits.memory": "16Gi", "pods": "20"}},
+     "status": {"hard": {"requests.cpu": "4", "requests.memory": "8Gi", "limits.cpu": "8",
+                         "limits.memory": "16Gi", "pods": "20"},
+                "used": {"requests.cpu": "1500m", "requests.memory": "2Gi", "limits.cpu": "3",
+                         "pods": "7"}}}]))
 with open("collect-info.json", "w") as f:
     json.dump({"collected_at": T, "context": "tables", "server": "https://tables.example:443",
                "kinds": []}, f)
