@@ -66,24 +66,47 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+/* The same job as fnv for the bytes of a whole object, eight at a time (it
+ * hashes every string of every object: byte-wise FNV was 7 % of a load). */
+static uint64_t whash(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	uint64_t w;
+
+	h ^= n * 0x9e3779b97f4a7c15ULL;
+	for (; n >= 8; n -= 8, c += 8) {
+		memcpy(&w, c, 8);
+		h = (h ^ w) * 0x9fb21c651e98df25ULL;
+		h ^= h >> 29;
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, c, n);
+		h = (h ^ w) * 0x9fb21c651e98df25ULL;
+		h ^= h >> 29;
+	}
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 31);
+}
+
 /* A hash of a JSON value in which the order of an object's members does not count. */
 static uint64_t content_hash(const struct nd_json *v)
 {
-	uint64_t h = fnv(1469598103934665603ULL, &v->type, 1), sum = 0;
+	uint64_t h = whash(1469598103934665603ULL, &v->type, 1), sum = 0;
 
 	switch (v->type) {
 	case ND_JSTR:
 	case ND_JNUM:
-		return fnv(h, v->u.s, v->n);
+		return whash(h, v->u.s, v->n);
 	case ND_JARR:
 		for (uint32_t i = 0; i < v->n; i++)
-			h = fnv(h, &(uint64_t){content_hash(&v->u.items[i])}, 8);
+			h = whash(h, &(uint64_t){content_hash(&v->u.items[i])}, 8);
 		return h;
 	case ND_JOBJ:
 		for (uint32_t i = 0; i < v->n; i++)
-			sum += fnv(content_hash(&v->u.members[i].val), v->u.members[i].key,
-				   v->u.members[i].klen);
-		return fnv(h, &sum, sizeof(sum));
+			sum += whash(content_hash(&v->u.members[i].val), v->u.members[i].key,
+				     v->u.members[i].klen);
+		return whash(h, &sum, sizeof(sum));
 	default:
 		return h;
 	}
