@@ -66,6 +66,19 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+/* The last n (1-7) bytes at c as one word, without a variable-length memcpy. */
+static inline uint64_t tail_word(const unsigned char *c, size_t n)
+{
+	uint32_t lo, hi;
+
+	if (n >= 4) {
+		memcpy(&lo, c, 4);
+		memcpy(&hi, c + n - 4, 4);
+		return lo | (uint64_t)hi << 32;
+	}
+	return (uint64_t)c[0] | (uint64_t)c[n / 2] << 8 | (uint64_t)c[n - 1] << 16;
+}
+
 /* The same job as fnv for the bytes of a whole object, eight at a time (it
  * hashes every string of every object: byte-wise FNV was 7 % of a load). */
 static uint64_t whash(uint64_t h, const void *p, size_t n)
@@ -80,8 +93,7 @@ static uint64_t whash(uint64_t h, const void *p, size_t n)
 		h ^= h >> 29;
 	}
 	if (n) {
-		w = 0;
-		memcpy(&w, c, n);
+		w = tail_word(c, n);
 		h = (h ^ w) * 0x9fb21c651e98df25ULL;
 		h ^= h >> 29;
 	}
@@ -212,8 +224,22 @@ static const char *const skip_paths[] = {
 	CONTAINER_DETAIL("spec.template.spec.containers"),
 	CONTAINER_DETAIL("spec.template.spec.initContainers"),
 	"status.containerStatuses.lastState", "status.containerStatuses.imageID",
-	"status.initContainerStatuses.lastState",
 	"status.images", "status.volumesAttached", "status.volumesInUse",
+	/* the small members of every pod that no decoder reads (issue 16) */
+	"metadata.generateName", "metadata.resourceVersion",
+	"spec.dnsPolicy", "spec.enableServiceLinks", "spec.preemptionPolicy", "spec.priority",
+	"spec.restartPolicy", "spec.schedulerName", "spec.serviceAccount",
+	"spec.terminationGracePeriodSeconds",
+	"spec.containers.imagePullPolicy", "spec.containers.terminationMessagePath",
+	"spec.containers.terminationMessagePolicy",
+	"status.conditions.lastProbeTime", "status.conditions.lastTransitionTime",
+	"status.conditions.lastHeartbeatTime", "status.conditions.message",
+	"status.conditions.reason",
+	"status.containerStatuses.containerID", "status.containerStatuses.image",
+	"status.containerStatuses.name", "status.containerStatuses.ready",
+	"status.containerStatuses.restartCount", "status.containerStatuses.started",
+	"status.initContainerStatuses", "status.hostIP", "status.hostIPs", "status.qosClass",
+	"status.startTime",
 	NULL,
 };
 static const struct nd_json_stream_opts stream_opts = {.skip_paths = skip_paths};
