@@ -531,7 +531,7 @@ static int parse_value(struct parser *ps, struct nd_json *v, const struct jskip 
 {
 	int r;
 
-	skip_ws(ps);
+	/* the callers have skipped the white space before the value */
 	if (ps->p >= ps->end)
 		return fail(ps, "unexpected end of input");
 	switch (*ps->p) {
@@ -577,6 +577,7 @@ static int parse_whole(struct parser *ps, const char *buf, size_t len, size_t ba
 	ps->base = base;
 	ps->depth = 0;
 	ps->vn = ps->mn = 0;
+	skip_ws(ps);
 	if (parse_value(ps, out, ps->skip) < 0)
 		return -1;
 	skip_ws(ps);
@@ -681,6 +682,7 @@ int nd_jparser_parse_prefix(struct parser *ps, struct nd_arena *a, char *buf, si
 	ps->vn = ps->mn = 0;
 	memset(out, 0, sizeof(*out));
 	*incomplete = false;
+	skip_ws(ps);
 	if (parse_value(ps, out, ps->skip) < 0) {
 		/* stopped at (or just before) the end of what we have: more may come */
 		ps->inplace = false;
