@@ -104,21 +104,24 @@ static uint64_t whash(uint64_t h, const void *p, size_t n)
 /* A hash of a JSON value in which the order of an object's members does not count. */
 static uint64_t content_hash(const struct nd_json *v)
 {
-	uint64_t h = whash(1469598103934665603ULL, &v->type, 1), sum = 0;
+	uint64_t h = (1469598103934665603ULL ^ v->type) * 0x9fb21c651e98df25ULL, sum = 0;
 
 	switch (v->type) {
 	case ND_JSTR:
 	case ND_JNUM:
 		return whash(h, v->u.s, v->n);
 	case ND_JARR:
-		for (uint32_t i = 0; i < v->n; i++)
-			h = whash(h, &(uint64_t){content_hash(&v->u.items[i])}, 8);
+		for (uint32_t i = 0; i < v->n; i++) {
+			h = (h ^ content_hash(&v->u.items[i])) * 0x9fb21c651e98df25ULL;
+			h ^= h >> 29;
+		}
 		return h;
 	case ND_JOBJ:
 		for (uint32_t i = 0; i < v->n; i++)
 			sum += whash(content_hash(&v->u.members[i].val), v->u.members[i].key,
 				     v->u.members[i].klen);
-		return whash(h, &sum, sizeof(sum));
+		h = (h ^ sum) * 0x9fb21c651e98df25ULL;
+		return h ^ (h >> 29);
 	default:
 		return h;
 	}
@@ -316,9 +319,9 @@ static void free_names(char **names, size_t n)
 
 /*
  * Files this large are read by two threads (nd_json_stream_file_split):
- * 4 MiB, so that nodes, endpoints and EndpointSlices of a large cluster are
- * split like pods (the second thread's start costs well under a
- * millisecond). NETDIAG_SPLIT_MIN (bytes) sets the threshold, for tests.
+ * 1 MiB, so that nodes, endpoints, EndpointSlices and Services are split
+ * like pods and the second core is not idle while they load (its start
+ * costs well under a millisecond). NETDIAG_SPLIT_MIN (bytes) sets it, for tests.
  */
 static size_t split_min(void)
 {
@@ -327,7 +330,7 @@ static size_t split_min(void)
 
 	if (v && nd_parse_i64(v, strlen(v), 1, INT64_MAX, &n) == 0)
 		return (size_t)n;
-	return (size_t)4 << 20;
+	return (size_t)1 << 20;
 }
 
 static void load_split(struct nd_bundle *b, struct nd_model *m, const char *path, size_t size)
