@@ -178,19 +178,23 @@ static size_t put_utf8(char *d, unsigned cp)
  * decoded bytes are copied to the arena; escapes never lengthen the text,
  * so a buffer of the raw length is enough.
  */
-static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
+static int parse_string_rest(struct parser *ps, const unsigned char *s0,
+			     const unsigned char *p, const char **out, uint32_t *outlen)
+	__attribute__((noinline));
+
+static inline __attribute__((always_inline)) int parse_string(struct parser *ps, const char **out,
+							   uint32_t *outlen)
 {
 	const unsigned char *p = (const unsigned char *)ps->p + 1;
 	const unsigned char *end = (const unsigned char *)ps->end;
 	const unsigned char *s0 = p;
-	char *d = NULL, *d0 = NULL;
-	bool want = out != NULL && ps->a != NULL;
 
-	/* fast path: plain ASCII up to the closing quote; short keys end within
-	 * the first eight bytes, longer strings go to the scanner (json_simd.c) */
+	/* fast path, inline in the callers: plain ASCII up to the closing quote;
+	 * short keys end within the first eight bytes, longer strings go to the
+	 * scanner (json_simd.c); escapes and UTF-8 to parse_string_rest */
 	p = scan_str(p, end);
 	if (p < end && *p == '"') {
-		if (want) {
+		if (out && ps->a) {
 			size_t n = (size_t)(p - s0);
 
 			if (n > UINT32_MAX)
@@ -208,6 +212,17 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 		ps->p = (const char *)p + 1;
 		return 0;
 	}
+	return parse_string_rest(ps, s0, p, out, outlen);
+}
+
+/* The string from p on (s0: its first byte), which needs a look at p. */
+static int parse_string_rest(struct parser *ps, const unsigned char *s0,
+			     const unsigned char *p, const char **out, uint32_t *outlen)
+{
+	const unsigned char *end = (const unsigned char *)ps->end;
+	char *d = NULL, *d0 = NULL;
+	bool want = out != NULL && ps->a != NULL;
+
 	if (want) {
 		/* the rest of the string is at most end - s0 bytes */
 		const unsigned char *q = p;
