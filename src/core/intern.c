@@ -103,14 +103,10 @@ struct nd_intern *nd_intern_new(void)
 	if (posix_memalign((void **)&t, 64, sizeof(*t)) != 0)
 		nd_oom(sizeof(*t));
 	memset(t, 0, sizeof(*t));
-	for (i = 0; i < NSHARDS; i++) {
-		struct shard *s = &t->sh[i];
-
-		pthread_mutex_init(&s->lock, NULL);
-		s->arena = nd_arena_new(32 * 1024);
-		s->cap = 64;
-		s->slots = nd_xcalloc(s->cap, sizeof(*s->slots));
-	}
+	/* a shard's slots and arena come with its first string: a table made for
+	 * one label selector stays small */
+	for (i = 0; i < NSHARDS; i++)
+		pthread_mutex_init(&t->sh[i].lock, NULL);
 	return t;
 }
 
@@ -171,8 +167,15 @@ static struct islot *find_slot(const struct shard *s, const char *str, uint32_t 
 
 static const char *intern_in(struct shard *s, const char *str, uint32_t len, uint32_t h)
 {
-	struct islot *x = find_slot(s, str, len, h);
+	struct islot *x;
 	char *p;
+
+	if (!s->slots) {
+		s->cap = 64;
+		s->slots = nd_xcalloc(s->cap, sizeof(*s->slots));
+		s->arena = nd_arena_new(16 * 1024);
+	}
+	x = find_slot(s, str, len, h);
 
 	if (x->s)
 		return x->s;
@@ -231,7 +234,7 @@ const char *nd_intern_find(const struct nd_intern *t, const char *s, size_t len)
 	sh = (struct shard *)&t->sh[h >> (64 - SHARD_BITS)];
 	if (t->shared)
 		pthread_mutex_lock(&sh->lock);
-	r = find_slot(sh, s, (uint32_t)len, (uint32_t)h)->s;
+	r = sh->slots ? find_slot(sh, s, (uint32_t)len, (uint32_t)h)->s : NULL;
 	if (t->shared)
 		pthread_mutex_unlock(&sh->lock);
 	return r;

@@ -37,6 +37,8 @@ static void test_intern_equal_bytes_one_pointer(void **state)
 	const char *p, *q;
 
 	(void)state;
+	assert_null(nd_intern_find(t, "pod-1", 5));   /* nothing yet, no shard made */
+	assert_int_equal(nd_intern_count(t), 0);
 	p = nd_intern(t, "pod-1", 5);
 	memcpy(a, "pod-1", 6);
 	assert_ptr_equal(nd_intern(t, a, 5), p);
