@@ -316,15 +316,10 @@ void nd_model_finish(struct nd_model *m)
 
 	idx_free(m->idx);
 	x = m->idx = nd_xcalloc(1, sizeof(*x));
-	{
-		/* at most this many keys: sized once, never rehashed */
-		size_t keys = m->services.n + m->nodes.n + m->namespaces.n + m->nncs.n +
-			      m->epsets.n + m->events.n;
-
-		for (i = 0; i < m->pods.n; i++)
-			keys += 3 + m->pods.v[i].nips + m->pods.v[i].m.labels.n;
-		idx_reserve(x, keys);
-	}
+	/* the keys one per object (a pod's name and IP...): no rehash for them;
+	 * the shared ones (namespace, node, label) are far fewer */
+	idx_reserve(x, 2 * m->pods.n + m->services.n + m->nodes.n + m->namespaces.n +
+		       m->nncs.n + m->epsets.n);
 	for (i = 0; i < m->pods.n; i++) {
 		const struct nd_pod *p = &m->pods.v[i];
 
