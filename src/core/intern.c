@@ -9,14 +9,33 @@
 #include "core/err.h"
 #include "core/banned.h"
 
-/* Each string is stored as [uint32 len][bytes][NUL]; the table holds pointers to the bytes. */
-struct nd_intern {
-	struct nd_arena *arena;
-	const char **slots;
-	uint64_t *hashes;
-	size_t cap, n;
-	bool shared;
+/*
+ * Each string is stored as [uint32 len][bytes][NUL]; the table holds
+ * pointers to the bytes. The table is split into shards by the high bits of
+ * the hash, each with its own slots, arena and lock, so two threads that
+ * decode at once (nd_intern_set_shared) rarely meet on one lock: a single
+ * table with one mutex cost more in futex waits than the lookups themselves
+ * (bench/README.md, issue 16).
+ */
+#define NSHARDS 64
+#define SHARD_BITS 6
+
+struct islot {
+	const char *s;
+	uint32_t len;
+	uint32_t h;             /* low half of the hash, to skip most compares */
+};
+
+struct shard {
 	pthread_mutex_t lock;
+	struct islot *slots;
+	size_t cap, n;
+	struct nd_arena *arena;
+} __attribute__((aligned(64)));
+
+struct nd_intern {
+	struct shard sh[NSHARDS];
+	bool shared;
 };
 
 uint64_t nd_hash(const void *p, size_t n)
@@ -35,26 +54,73 @@ uint64_t nd_hash(const void *p, size_t n)
 	return h;
 }
 
+/* The table's own hash: eight bytes a step (the names and IPs of a model
+ * are 8-60 bytes), a splitmix finish. */
+static uint64_t fmix(uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
+/* The last n (1-7) bytes at c as one word, without a variable-length memcpy. */
+static inline uint64_t tail_word(const unsigned char *c, size_t n)
+{
+	uint32_t lo, hi;
+
+	if (n >= 4) {
+		memcpy(&lo, c, 4);
+		memcpy(&hi, c + n - 4, 4);
+		return lo | (uint64_t)hi << 32;
+	}
+	return (uint64_t)c[0] | (uint64_t)c[n / 2] << 8 | (uint64_t)c[n - 1] << 16;
+}
+
+static uint64_t ihash(const char *s, size_t len)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL * (len + 1), w;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0x9fb21c651e98df25ULL;
+		h ^= h >> 29;
+	}
+	if (i < len) {
+		w = tail_word((const unsigned char *)s + i, len - i);
+		h = (h ^ w) * 0x9fb21c651e98df25ULL;
+	}
+	return fmix(h);
+}
+
 struct nd_intern *nd_intern_new(void)
 {
-	struct nd_intern *t = nd_xcalloc(1, sizeof(*t));
+	struct nd_intern *t;
+	size_t i;
 
-	t->arena = nd_arena_new(256 * 1024);
-	t->cap = 1024;
-	t->slots = nd_xcalloc(t->cap, sizeof(*t->slots));
-	t->hashes = nd_xcalloc(t->cap, sizeof(*t->hashes));
-	pthread_mutex_init(&t->lock, NULL);
+	if (posix_memalign((void **)&t, 64, sizeof(*t)) != 0)
+		nd_oom(sizeof(*t));
+	memset(t, 0, sizeof(*t));
+	/* a shard's slots and arena come with its first string: a table made for
+	 * one label selector stays small */
+	for (i = 0; i < NSHARDS; i++)
+		pthread_mutex_init(&t->sh[i].lock, NULL);
 	return t;
 }
 
 void nd_intern_free(struct nd_intern *t)
 {
+	size_t i;
+
 	if (!t)
 		return;
-	nd_arena_free(t->arena);
-	pthread_mutex_destroy(&t->lock);
-	free(t->slots);
-	free(t->hashes);
+	for (i = 0; i < NSHARDS; i++) {
+		nd_arena_free(t->sh[i].arena);
+		pthread_mutex_destroy(&t->sh[i].lock);
+		free(t->sh[i].slots);
+	}
 	free(t);
 }
 
@@ -66,66 +132,62 @@ size_t nd_intern_len(const char *s)
 	return len;
 }
 
-static void grow(struct nd_intern *t)
+static void grow(struct shard *s)
 {
-	size_t ncap = t->cap * 2, i;
-	const char **slots = nd_xcalloc(ncap, sizeof(*slots));
-	uint64_t *hashes = nd_xcalloc(ncap, sizeof(*hashes));
+	size_t ncap = s->cap * 2, i;
+	struct islot *slots = nd_xcalloc(ncap, sizeof(*slots));
 
-	for (i = 0; i < t->cap; i++) {
+	for (i = 0; i < s->cap; i++) {
 		size_t j;
 
-		if (!t->slots[i])
+		if (!s->slots[i].s)
 			continue;
-		for (j = t->hashes[i] & (ncap - 1); slots[j]; j = (j + 1) & (ncap - 1))
+		for (j = s->slots[i].h & (ncap - 1); slots[j].s; j = (j + 1) & (ncap - 1))
 			;
-		slots[j] = t->slots[i];
-		hashes[j] = t->hashes[i];
+		slots[j] = s->slots[i];
 	}
-	free(t->slots);
-	free(t->hashes);
-	t->slots = slots;
-	t->hashes = hashes;
-	t->cap = ncap;
+	free(s->slots);
+	s->slots = slots;
+	s->cap = ncap;
 }
 
-static const char *intern_unlocked(struct nd_intern *t, const char *s, size_t len)
+/* The slot of s in its shard: the string's, or the empty one where it goes. */
+static struct islot *find_slot(const struct shard *s, const char *str, uint32_t len, uint32_t h)
 {
-	uint64_t h = nd_hash(s, len);
 	size_t i;
+
+	for (i = h & (s->cap - 1); s->slots[i].s; i = (i + 1) & (s->cap - 1)) {
+		const struct islot *x = &s->slots[i];
+
+		if (x->h == h && x->len == len && memcmp(x->s, str, len) == 0)
+			break;
+	}
+	return &s->slots[i];
+}
+
+static const char *intern_in(struct shard *s, const char *str, uint32_t len, uint32_t h)
+{
+	struct islot *x;
 	char *p;
-	uint32_t l32 = (uint32_t)len;
 
-	if (len > UINT32_MAX)
-		nd_oom(len);
-	for (i = h & (t->cap - 1); t->slots[i]; i = (i + 1) & (t->cap - 1)) {
-		if (t->hashes[i] == h && nd_intern_len(t->slots[i]) == len &&
-		    memcmp(t->slots[i], s, len) == 0)
-			return t->slots[i];
+	if (!s->slots) {
+		s->cap = 64;
+		s->slots = nd_xcalloc(s->cap, sizeof(*s->slots));
+		s->arena = nd_arena_new(16 * 1024);
 	}
-	p = nd_arena_alloc(t->arena, sizeof(l32) + len + 1);
-	memcpy(p, &l32, sizeof(l32));
-	p += sizeof(l32);
-	memcpy(p, s, len);
+	x = find_slot(s, str, len, h);
+
+	if (x->s)
+		return x->s;
+	p = nd_arena_alloc(s->arena, sizeof(len) + len + 1);
+	memcpy(p, &len, sizeof(len));
+	p += sizeof(len);
+	memcpy(p, str, len);
 	p[len] = '\0';
-	t->slots[i] = p;
-	t->hashes[i] = h;
-	if (++t->n * 4 > t->cap * 3)
-		grow(t);
+	*x = (struct islot){.s = p, .len = len, .h = h};
+	if (++s->n * 4 > s->cap * 3)
+		grow(s);
 	return p;
-}
-
-static const char *find_unlocked(const struct nd_intern *t, const char *s, size_t len)
-{
-	uint64_t h = nd_hash(s, len);
-	size_t i;
-
-	for (i = h & (t->cap - 1); t->slots[i]; i = (i + 1) & (t->cap - 1)) {
-		if (t->hashes[i] == h && nd_intern_len(t->slots[i]) == len &&
-		    memcmp(t->slots[i], s, len) == 0)
-			return t->slots[i];
-	}
-	return NULL;
 }
 
 const char *nd_intern_cstr(struct nd_intern *t, const char *s)
@@ -135,31 +197,46 @@ const char *nd_intern_cstr(struct nd_intern *t, const char *s)
 
 size_t nd_intern_count(const struct nd_intern *t)
 {
-	return t->n;
+	size_t i, n = 0;
+
+	for (i = 0; i < NSHARDS; i++)
+		n += t->sh[i].n;
+	return n;
 }
 
 const char *nd_intern(struct nd_intern *t, const char *s, size_t len)
 {
+	uint64_t h;
+	struct shard *sh;
 	const char *r;
 
+	if (len > UINT32_MAX)
+		nd_oom(len);
+	h = ihash(s, len);
+	sh = &t->sh[h >> (64 - SHARD_BITS)];
 	if (!t->shared)
-		return intern_unlocked(t, s, len);
-	pthread_mutex_lock(&t->lock);
-	r = intern_unlocked(t, s, len);
-	pthread_mutex_unlock(&t->lock);
+		return intern_in(sh, s, (uint32_t)len, (uint32_t)h);
+	pthread_mutex_lock(&sh->lock);
+	r = intern_in(sh, s, (uint32_t)len, (uint32_t)h);
+	pthread_mutex_unlock(&sh->lock);
 	return r;
 }
 
 const char *nd_intern_find(const struct nd_intern *t, const char *s, size_t len)
 {
-	struct nd_intern *w = (struct nd_intern *)t;
+	uint64_t h;
+	struct shard *sh;
 	const char *r;
 
-	if (!t->shared)
-		return find_unlocked(t, s, len);
-	pthread_mutex_lock(&w->lock);
-	r = find_unlocked(t, s, len);
-	pthread_mutex_unlock(&w->lock);
+	if (len > UINT32_MAX)
+		return NULL;
+	h = ihash(s, len);
+	sh = (struct shard *)&t->sh[h >> (64 - SHARD_BITS)];
+	if (t->shared)
+		pthread_mutex_lock(&sh->lock);
+	r = sh->slots ? find_slot(sh, s, (uint32_t)len, (uint32_t)h)->s : NULL;
+	if (t->shared)
+		pthread_mutex_unlock(&sh->lock);
 	return r;
 }
 

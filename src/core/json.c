@@ -179,19 +179,23 @@ static size_t put_utf8(char *d, unsigned cp)
  * decoded bytes are copied to the arena; escapes never lengthen the text,
  * so a buffer of the raw length is enough.
  */
-static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
+static int parse_string_rest(struct parser *ps, const unsigned char *s0,
+			     const unsigned char *p, const char **out, uint32_t *outlen)
+	__attribute__((noinline));
+
+static inline __attribute__((always_inline)) int parse_string(struct parser *ps, const char **out,
+							   uint32_t *outlen)
 {
 	const unsigned char *p = (const unsigned char *)ps->p + 1;
 	const unsigned char *end = (const unsigned char *)ps->end;
 	const unsigned char *s0 = p;
-	char *d = NULL, *d0 = NULL;
-	bool want = out != NULL && ps->a != NULL;
 
-	/* fast path: plain ASCII up to the closing quote; short keys end within
-	 * the first eight bytes, longer strings go to the scanner (json_simd.c) */
+	/* fast path, inline in the callers: plain ASCII up to the closing quote;
+	 * short keys end within the first eight bytes, longer strings go to the
+	 * scanner (json_simd.c); escapes and UTF-8 to parse_string_rest */
 	p = scan_str(p, end);
 	if (p < end && *p == '"') {
-		if (want) {
+		if (out && ps->a) {
 			size_t n = (size_t)(p - s0);
 
 			if (n > UINT32_MAX)
@@ -209,6 +213,17 @@ static int parse_string(struct parser *ps, const char **out, uint32_t *outlen)
 		ps->p = (const char *)p + 1;
 		return 0;
 	}
+	return parse_string_rest(ps, s0, p, out, outlen);
+}
+
+/* The string from p on (s0: its first byte), which needs a look at p. */
+static int parse_string_rest(struct parser *ps, const unsigned char *s0,
+			     const unsigned char *p, const char **out, uint32_t *outlen)
+{
+	const unsigned char *end = (const unsigned char *)ps->end;
+	char *d = NULL, *d0 = NULL;
+	bool want = out != NULL && ps->a != NULL;
+
 	if (want) {
 		/* the rest of the string is at most end - s0 bytes */
 		const unsigned char *q = p;
@@ -532,7 +547,7 @@ static int parse_value(struct parser *ps, struct nd_json *v, const struct jskip 
 {
 	int r;
 
-	skip_ws(ps);
+	/* the callers have skipped the white space before the value */
 	if (ps->p >= ps->end)
 		return fail(ps, _("unexpected end of input"));
 	switch (*ps->p) {
@@ -578,6 +593,7 @@ static int parse_whole(struct parser *ps, const char *buf, size_t len, size_t ba
 	ps->base = base;
 	ps->depth = 0;
 	ps->vn = ps->mn = 0;
+	skip_ws(ps);
 	if (parse_value(ps, out, ps->skip) < 0)
 		return -1;
 	skip_ws(ps);
@@ -682,6 +698,7 @@ int nd_jparser_parse_prefix(struct parser *ps, struct nd_arena *a, char *buf, si
 	ps->vn = ps->mn = 0;
 	memset(out, 0, sizeof(*out));
 	*incomplete = false;
+	skip_ws(ps);
 	if (parse_value(ps, out, ps->skip) < 0) {
 		/* stopped at (or just before) the end of what we have: more may come */
 		ps->inplace = false;

@@ -82,6 +82,17 @@ const char *dec_str(struct dec *d, const struct nd_json *v, const char *field)
 	return nd_intern(d->m->strings, v->u.s, v->n);
 }
 
+const char *dec_cstr(struct dec *d, const struct nd_json *v, const char *field)
+{
+	if (!v || v->type == ND_JNULL)
+		return NULL;
+	if (v->type != ND_JSTR) {
+		wrong_type(d, v, field, "a string");
+		return NULL;
+	}
+	return v->u.s;
+}
+
 bool dec_bool(struct dec *d, const struct nd_json *v, const char *field)
 {
 	if (!v || v->type == ND_JNULL)
@@ -227,7 +238,7 @@ void dec_port(struct dec *d, const struct nd_json *v, const char *field,
 
 uint8_t dec_proto(struct dec *d, const struct nd_json *v, const char *field)
 {
-	const char *s = dec_str(d, v, field);
+	const char *s = dec_cstr(d, v, field);
 	uint8_t p = ND_TCP;
 
 	if (nd_proto_parse(s, &p) < 0)

@@ -27,6 +27,8 @@ void dec_fail(struct dec *d, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Interned string field; NULL when absent or null; wrong type is an error. */
 const char *dec_str(struct dec *d, const struct nd_json *v, const char *field);
+/* The same, not interned: the tree's own text, for a value only compared, never kept. */
+const char *dec_cstr(struct dec *d, const struct nd_json *v, const char *field);
 bool dec_bool(struct dec *d, const struct nd_json *v, const char *field);
 int64_t dec_int(struct dec *d, const struct nd_json *v, const char *field,
 		int64_t min, int64_t max);

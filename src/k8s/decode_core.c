@@ -33,10 +33,10 @@ static bool cond_true(struct dec *d, const struct nd_json *conds, const char *ty
 		*known = false;
 	for (i = 0; conds && i < conds->n; i++) {
 		const struct nd_json *c = &conds->u.items[i];
-		const char *t = dec_str(d, nd_json_get(c, "type"), "status.conditions[].type");
+		const char *t = dec_cstr(d, nd_json_get(c, "type"), "status.conditions[].type");
 
 		if (t && strcmp(t, type) == 0) {
-			const char *st = dec_str(d, nd_json_get(c, "status"),
+			const char *st = dec_cstr(d, nd_json_get(c, "status"),
 						 "status.conditions[].status");
 
 			if (known)
@@ -147,10 +147,10 @@ static const char *cond_status(struct dec *d, const struct nd_json *conds, const
 {
 	for (uint32_t i = 0; conds && i < conds->n; i++) {
 		const struct nd_json *c = &conds->u.items[i];
-		const char *t = dec_str(d, nd_json_get(c, "type"), "status.conditions[].type");
+		const char *t = dec_cstr(d, nd_json_get(c, "type"), "status.conditions[].type");
 
 		if (t && strcmp(t, type) == 0)
-			return dec_str(d, nd_json_get(c, "status"), "status.conditions[].status");
+			return dec_cstr(d, nd_json_get(c, "status"), "status.conditions[].status");
 	}
 	return NULL;
 }
@@ -217,7 +217,7 @@ int dec_node(struct dec *d, const struct nd_json *o)
 	n.provider_id = dec_str(d, nd_json_get(spec, "providerID"), "spec.providerID");
 	addrs = dec_arr(d, nd_json_get(status, "addresses"), "status.addresses");
 	for (i = 0; addrs && i < addrs->n; i++) {
-		const char *t = dec_str(d, nd_json_get(&addrs->u.items[i], "type"),
+		const char *t = dec_cstr(d, nd_json_get(&addrs->u.items[i], "type"),
 					"status.addresses[].type");
 
 		if (t && strcmp(t, "InternalIP") == 0 && !n.internal_ip)
@@ -278,11 +278,11 @@ int dec_service(struct dec *d, const struct nd_json *o)
 	s.publish_not_ready = dec_bool(d, nd_json_get(spec, "publishNotReadyAddresses"),
 				       "spec.publishNotReadyAddresses");
 	{
-		const char *itp = dec_str(d, nd_json_get(spec, "internalTrafficPolicy"),
+		const char *itp = dec_cstr(d, nd_json_get(spec, "internalTrafficPolicy"),
 					  "spec.internalTrafficPolicy");
-		const char *etp = dec_str(d, nd_json_get(spec, "externalTrafficPolicy"),
+		const char *etp = dec_cstr(d, nd_json_get(spec, "externalTrafficPolicy"),
 					  "spec.externalTrafficPolicy");
-		const char *aff = dec_str(d, nd_json_get(spec, "sessionAffinity"),
+		const char *aff = dec_cstr(d, nd_json_get(spec, "sessionAffinity"),
 					  "spec.sessionAffinity");
 		const struct nd_json *to = nd_json_path(spec, "sessionAffinityConfig", "clientIP",
 							"timeoutSeconds", NULL);
@@ -310,7 +310,7 @@ int dec_service(struct dec *d, const struct nd_json *o)
 		for (uint32_t k = 0; ing && k < ing->n; k++) {
 			const char *ip = dec_str(d, nd_json_get(&ing->u.items[k], "ip"),
 						 "status.loadBalancer.ingress[].ip");
-			const char *mode = dec_str(d, nd_json_get(&ing->u.items[k], "ipMode"),
+			const char *mode = dec_cstr(d, nd_json_get(&ing->u.items[k], "ipMode"),
 						   "status.loadBalancer.ingress[].ipMode");
 
 			if (ip && *ip && !(mode && strcmp(mode, "Proxy") == 0))

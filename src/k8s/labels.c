@@ -294,7 +294,15 @@ static int string_map(const struct nd_json *map, const char *what, struct nd_are
 	p = nd_xmalloc(map->n * sizeof(*p));
 	for (uint32_t i = 0; i < map->n; i++)
 		p[i] = &map->u.members[i];
-	qsort(p, map->n, sizeof(*p), cmp_member);
+	{
+		/* the API server and kubectl write maps sorted: then this is the order already */
+		uint32_t i = 1;
+
+		while (i < map->n && strcmp(p[i - 1]->key, p[i]->key) <= 0)
+			i++;
+		if (i < map->n)
+			qsort(p, map->n, sizeof(*p), cmp_member);
+	}
 	*kv = nd_arena_alloc(a, map->n * sizeof(**kv));
 	for (uint32_t i = 0; i < map->n; i++) {
 		const char *k = nd_intern(t, p[i]->key, p[i]->klen);

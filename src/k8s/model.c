@@ -24,7 +24,8 @@ struct slot {
 	const void *a, *b, *c;
 	uint32_t tag;
 	uint32_t n, cap;
-	uint32_t *v;
+	uint32_t one;       /* the value while n is 1 (most keys): no allocation */
+	uint32_t *v;        /* the values once n is 2 or more */
 };
 
 struct nd_idx {
@@ -41,6 +42,33 @@ static uint64_t key_hash(uint32_t tag, const void *a, const void *b, const void 
 	h = (h << 27 | h >> 37) ^ (uint64_t)(uintptr_t)c * 0x9E3779B97F4A7C15ULL;
 	h ^= h >> 29;
 	return h;
+}
+
+/* Room for n keys at least, so that building an index of known size never rehashes. */
+static void idx_reserve(struct nd_idx *x, size_t n)
+{
+	size_t ncap = x->cap ? x->cap : 4096, j;
+	struct slot *ns;
+
+	while (n * 4 > ncap * 3)
+		ncap *= 2;
+	if (ncap == x->cap)
+		return;
+	ns = nd_xcalloc(ncap, sizeof(*ns));
+	for (j = 0; j < x->cap; j++) {
+		struct slot *s = &x->slots[j];
+		size_t k;
+
+		if (!s->tag)
+			continue;
+		k = key_hash(s->tag, s->a, s->b, s->c) & (ncap - 1);
+		while (ns[k].tag)
+			k = (k + 1) & (ncap - 1);
+		ns[k] = *s;
+	}
+	free(x->slots);
+	x->slots = ns;
+	x->cap = ncap;
 }
 
 static struct slot *idx_slot(struct nd_idx *x, uint32_t tag, const void *a, const void *b,
@@ -90,9 +118,16 @@ static void idx_add(struct nd_idx *x, uint32_t tag, const void *a, const void *b
 {
 	struct slot *s = idx_slot(x, tag, a, b, c, true);
 
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 2;
+	if (s->n == 0) {
+		s->one = val;
+		s->n = 1;
+		return;
+	}
+	if (s->n >= s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 4;
 		s->v = nd_xrealloc(s->v, s->cap * sizeof(*s->v));
+		if (s->n == 1)
+			s->v[0] = s->one;
 	}
 	s->v[s->n++] = val;
 }
@@ -103,8 +138,10 @@ static void idx_set(struct nd_idx *x, uint32_t tag, const void *a, const void *b
 
 	if (s->n == 0)
 		idx_add(x, tag, a, b, NULL, val);
+	else if (s->n == 1)
+		s->one = val;      /* last one wins */
 	else
-		s->v[0] = val;     /* last one wins */
+		s->v[0] = val;
 }
 
 static const uint32_t *idx_get(const struct nd_idx *x, uint32_t tag, const void *a,
@@ -113,7 +150,9 @@ static const uint32_t *idx_get(const struct nd_idx *x, uint32_t tag, const void 
 	struct slot *s = x ? idx_slot((struct nd_idx *)x, tag, a, b, c, false) : NULL;
 
 	*n = s ? s->n : 0;
-	return s ? s->v : NULL;
+	if (!s || !s->n)
+		return NULL;
+	return s->n == 1 ? &s->one : s->v;
 }
 
 static void idx_free(struct nd_idx *x)
@@ -227,6 +266,7 @@ static size_t dedupe(void *vec, size_t n, size_t sz, uint32_t tag)
 
 	if (n < 2)
 		return n;
+	idx_reserve(&seen, n);
 	drop = nd_xcalloc(n, sizeof(*drop));
 	for (i = n; i-- > 0;) {
 		const struct nd_meta *m = (const struct nd_meta *)(base + i * sz);
@@ -276,6 +316,10 @@ void nd_model_finish(struct nd_model *m)
 
 	idx_free(m->idx);
 	x = m->idx = nd_xcalloc(1, sizeof(*x));
+	/* the keys one per object (a pod's name and IP...): no rehash for them;
+	 * the shared ones (namespace, node, label) are far fewer */
+	idx_reserve(x, 2 * m->pods.n + m->services.n + m->nodes.n + m->namespaces.n +
+		       m->nncs.n + m->epsets.n);
 	for (i = 0; i < m->pods.n; i++) {
 		const struct nd_pod *p = &m->pods.v[i];
 

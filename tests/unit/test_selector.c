@@ -98,6 +98,20 @@ static void test_labels_sorted_last_duplicate_wins(void **state)
 	assert_null(nd_labels_get(NULL, "app"));
 }
 
+/* Already in order (as kubectl writes maps): the same result without the sort. */
+static void test_labels_sorted_input(void **state)
+{
+	struct fx *f = *state;
+	struct nd_labels l = labels(f, "{\"app\":\"web\",\"app\":\"api\",\"b\":\"1\",\"tier\":\"db\"}");
+
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.kv[0].k, "app");
+	assert_string_equal(l.kv[0].v, "api");
+	assert_string_equal(l.kv[1].k, "b");
+	assert_string_equal(l.kv[2].k, "tier");
+	assert_string_equal(l.kv[2].v, "db");
+}
+
 static void test_labels_empty_and_null(void **state)
 {
 	struct fx *f = *state;
@@ -563,6 +577,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_labels_sorted_last_duplicate_wins, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_labels_sorted_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_labels_empty_and_null, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_labels_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_match_table, setup, teardown),
