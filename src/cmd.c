@@ -175,6 +175,8 @@ static const struct nd_opt serve_opts[] = {
 	 ND_OPT_REPEAT},
 	{"spool-dir", 0, "DIR", N_("where the object spool goes (default $TMPDIR or /tmp)"),
 	 ND_OPT_PATH},
+	{"writable", 0, NULL, N_("accept creates and deletes of namespaces, serviceaccounts, RBAC "
+				 "objects and daemonsets, kept in memory over the bundle"), 0},
 	{"fault-latency", 0, "MS", N_("test fault: delay every answer by MS milliseconds"), 0},
 	{"fault-hang-path", 0, "PREFIX", N_("test fault: never answer paths starting with PREFIX"),
 	 0},

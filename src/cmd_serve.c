@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "k8s/snapshot.h"
 #include "serve/hostile.h"
+#include "serve/overlay.h"
 #include "serve/serve.h"
 #include "serve/store.h"
 #include "serve/tls.h"
@@ -31,14 +32,20 @@ const char nd_serve_help[] =
 	N_("Serves a bundle as a read-only Kubernetes API; kubectl works on it:\n"
 	"  netdiag serve --snapshot DIR --write-kubeconfig kc &\n"
 	"  kubectl --kubeconfig kc get pods -A\n"
-	"The first line on standard output is the server's URL. The --fault-*\n"
-	"switches are for tests: they make the server misbehave on purpose.\n");
+	"The first line on standard output is the server's URL. Writes are refused\n"
+	"(405) unless --writable: then namespaces, serviceaccounts, RBAC objects and\n"
+	"daemonsets can be created and deleted, in memory over the bundle (which is\n"
+	"never modified); a created DaemonSet's status counts the bundle's pods it\n"
+	"selects, so 'netdiag fleet run' and 'kubectl apply -f' can be tried on a\n"
+	"replay. The --fault-* switches are for tests: they make the server\n"
+	"misbehave on purpose.\n");
 
 struct serve_args {
 	const char *dir, *listen, *cert, *key, *client_ca, *token, *user, *kubeconfig, *spool;
 	const char *forbid[MAX_FORBID];
 	size_t nforbid;
 	struct nd_faults faults;
+	bool writable;
 };
 
 static int parse_args(const struct nd_cmd *cmd, int argc, char **argv, struct serve_args *a)
@@ -63,6 +70,10 @@ static int parse_args(const struct nd_cmd *cmd, int argc, char **argv, struct se
 		name[nl] = '\0';
 		if (strcmp(name, "--fault-410-continue") == 0 && !eq) {
 			a->faults.expire_continue = true;
+			continue;
+		}
+		if (strcmp(name, "--writable") == 0 && !eq) {
+			a->writable = true;
 			continue;
 		}
 		if (strcmp(name, "--fault-sar-deny") == 0 && !eq) {
@@ -203,6 +214,7 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	struct nd_store *store = NULL;
 	struct nd_snapshot *snap = NULL;
 	struct nd_server *srv = NULL;
+	struct nd_overlay *ov = NULL;
 	struct nd_tls_pair pair = {0};
 	char host[256], token[65], url[400];
 	char *client_ca = NULL, *logs = NULL;
@@ -290,6 +302,8 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	memcpy(logs, snap->root, strlen(snap->root));
 	memcpy(logs + strlen(snap->root), "/logs", 6);
 	o.logs_dir = logs;
+	if (a.writable)
+		o.overlay = ov = nd_overlay_new(store);
 	if (nd_server_start(store, &o, &srv, &e) < 0) {
 		fprintf(stderr, "netdiag serve: %s\n", e.msg);
 		rc = ND_EXIT_NORUN;
@@ -312,6 +326,9 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 			  "(spool %.1f MiB, ready in %lld ms)%s\n"),
 		(size_t)store->nobjs, kinds, a.dir, url, (double)store->spool_size / 1048576.0,
 		(long long)(now_ms() - t0), nd_faults_any(&a.faults) ? _("; faults on") : "");
+	if (a.writable)
+		fprintf(stderr, _("netdiag serve: writable: objects created through the API are kept "
+				  "in memory over the bundle, which is not modified\n"));
 	if (store->secrets)
 		fprintf(stderr, _("netdiag serve: %zu Secrets in the bundle are not served\n"),
 			store->secrets);
@@ -321,6 +338,7 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	rc = ND_EXIT_OK;
 out:
 	nd_server_stop(srv);
+	nd_overlay_free(ov);
 	nd_store_free(store);
 	nd_snapshot_close(snap);
 	nd_tls_pair_release(&pair);

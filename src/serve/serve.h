@@ -25,6 +25,7 @@
 #include "serve/faults.h"
 
 struct nd_store;
+struct nd_overlay;
 struct nd_err;
 
 struct nd_serve_opts {
@@ -41,6 +42,7 @@ struct nd_serve_opts {
 	struct nd_faults faults;
 	unsigned max_connections;    /* default 1024; one address at most 3/4 of it */
 	const char *logs_dir;        /* the bundle's logs/ folder (pods/{name}/log), or NULL */
+	struct nd_overlay *overlay;  /* --writable: created objects (overlay.h); NULL: read-only */
 };
 
 struct nd_server;
