@@ -262,3 +262,8 @@ out:
 	nd_arena_free(a);
 	return rc;
 }
+
+void nd_live_set_deadline(struct nd_live *lv, int64_t deadline_ms)
+{
+	lv->o.deadline_ms = deadline_ms;
+}
