@@ -253,8 +253,9 @@ static void forbidden(const struct nd_api_req *rq, const struct nd_sres *r, cons
 		snprintf(scope, sizeof(scope), "at the cluster scope");
 	status(out, 403, "Forbidden", d,
 	       "%s is forbidden: User \"%s\" cannot %s resource \"%s\" in API group \"%s\" %s",
-	       what, rq->user ? rq->user : "system:anonymous", name ? "get" : "list", r->plural,
-	       r->group, scope);
+	       what, rq->user ? rq->user : "system:anonymous",
+	       strcmp(rq->method, "POST") == 0 ? "create" : strcmp(rq->method, "DELETE") == 0
+	       ? "delete" : name ? "get" : "list", r->plural, r->group, scope);
 	free(d);
 }
 
