@@ -249,6 +249,14 @@ static int create(struct run *rn, struct fobj *f)
 			what, ae.message);
 		return -1;
 	}
+	if (!is_ours(out, len) && strcmp(f->k->kind, "Namespace") == 0) {
+		/* the agents only go in it: nothing of it is changed, and it stays */
+		free(out);
+		f->present = true;
+		fprintf(stderr, _("netdiag fleet run: %s already exists (not netdiag's): the agents "
+				  "go in it; it is left as it is\n"), what);
+		return 0;
+	}
 	if (!is_ours(out, len)) {
 		free(out);
 		fprintf(stderr, _("netdiag fleet run: %s already exists and is not netdiag's (no "

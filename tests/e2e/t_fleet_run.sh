@@ -6,7 +6,7 @@
 # must create the objects, see the agents "run", report exactly the broken
 # node, and delete everything it created; --keep leaves them (and kubectl
 # delete -f removes them); an existing DaemonSet that is not netdiag's is
-# refused and left untouched; a read-only serve gets a clear 405 and nothing
+# refused and left untouched (an existing namespace is used and left); a read-only serve gets a clear 405 and nothing
 # is created; a 403 names the missing permission; SIGTERM during the wait
 # still deletes. kubectl apply/delete -f of the manifest work on the overlay.
 # 127.0.0.1 only; needs python3 and jq (kubectl for the kubectl cases).
@@ -177,6 +177,14 @@ EOF
 		$(command -v kubectl) --kubeconfig '$KC' --cache-dir '$WORK/kcache' get ns netdiag >/dev/null &&
 		$(command -v kubectl) --kubeconfig '$KC' --cache-dir '$WORK/kcache' get sa netdiag-agent -n netdiag 2>&1 | grep -q NotFound"
 	K delete -f "$WORK/foreign.yaml" > /dev/null 2>&1
+	sleep 2.2
+	K create namespace netdiag > /dev/null 2>&1
+	"$ND" fleet run --kubeconfig "$KC" --wait 2s > /dev/null 2> "$WORK/nsown.err"
+	check "fleet run in an existing namespace of someone else's: uses it, deletes only its own objects" sh -c "
+		grep -q 'Namespace netdiag already exists (not netdiag' '$WORK/nsown.err' &&
+		grep -q 'deleted DaemonSet netdiag/netdiag-agent' '$WORK/nsown.err' && ! grep -q 'deleted Namespace' '$WORK/nsown.err' &&
+		$(command -v kubectl) --kubeconfig '$KC' --cache-dir '$WORK/kcache' get ns netdiag >/dev/null"
+	K delete namespace netdiag > /dev/null 2>&1
 	sleep 2.2
 fi
 
