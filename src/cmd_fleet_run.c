@@ -21,6 +21,7 @@
 #include "core/err.h"
 #include "core/i18n.h"
 #include "core/json.h"
+#include "core/num.h"
 #include "core/yaml.h"
 #include "k8s/http.h"
 #include "k8s/kubeconfig.h"
@@ -309,7 +310,7 @@ static bool remove_created(struct run *rn)
 
 struct progress {
 	long long desired, ready, updated;
-	bool seen;                    /* the controller has written a status */
+	bool seen;                    /* the controller has written this generation's status */
 	char **reported;              /* pod names whose log holds the report, sorted */
 	size_t nrep, caprep;
 	char **cand;                  /* this round's pods to read */
@@ -338,6 +339,16 @@ static void mark_reported(struct progress *p, const char *pod)
 	p->nrep++;
 }
 
+/* A count of the DaemonSet's status; dflt when absent or not a count. */
+static long long count(const struct nd_json *v, long long dflt)
+{
+	int64_t n;
+
+	if (!nd_json_is(v, ND_JNUM) || nd_parse_i64(v->u.s, v->n, 0, INT32_MAX, &n) < 0)
+		return dflt;
+	return n;
+}
+
 static void ds_status(struct run *rn, const struct fobj *ds, struct progress *p)
 {
 	struct nd_api_error ae;
@@ -356,14 +367,15 @@ static void ds_status(struct run *rn, const struct fobj *ds, struct progress *p)
 	if (nd_json_parse(out, len, 0, a, &root, &e) == 0) {
 		const struct nd_json *st = nd_json_get(&root, "status");
 		const struct nd_json *d = nd_json_get(st, "desiredNumberScheduled");
+		const struct nd_json *og = nd_json_get(st, "observedGeneration");
+		const struct nd_json *g = nd_json_path(&root, "metadata", "generation", NULL);
 
-		if (nd_json_is(d, ND_JNUM)) {
+		/* the counts are zeros until the controller has seen this generation */
+		if (count(d, -1) >= 0 && count(og, -1) >= count(g, 1)) {
 			p->seen = true;
-			p->desired = strtoll(d->u.s, NULL, 10);
-			d = nd_json_get(st, "numberReady");
-			p->ready = nd_json_is(d, ND_JNUM) ? strtoll(d->u.s, NULL, 10) : 0;
-			d = nd_json_get(st, "updatedNumberScheduled");
-			p->updated = nd_json_is(d, ND_JNUM) ? strtoll(d->u.s, NULL, 10) : 0;
+			p->desired = count(d, 0);
+			p->ready = count(nd_json_get(st, "numberReady"), 0);
+			p->updated = count(nd_json_get(st, "updatedNumberScheduled"), 0);
 		}
 	}
 	nd_arena_free(a);

@@ -515,12 +515,19 @@ void nd_overlay_create(struct nd_overlay *ov, const struct nd_api_req *rq,
 		       "Request entity too large: the body passed netdiag serve's ceiling");
 		goto out;
 	}
-	if (!rq->body || nd_json_parse(rq->body, rq->body_len, 0, a, &root, &e) < 0 ||
-	    root.type != ND_JOBJ) {
-		status(out, 400, "BadRequest", NULL, NULL, "the body of the request is not a JSON "
-		       "object%s%s", rq->body && rq->body_len ? ": " : "",
-		       rq->body && rq->body_len ? (root.type != ND_JOBJ && rq->body ? "not an object"
-						   : e.msg) : "");
+	if (!rq->body || !rq->body_len) {
+		status(out, 400, "BadRequest", NULL, NULL, "the request has no body: a create "
+		       "needs the object");
+		goto out;
+	}
+	if (nd_json_parse(rq->body, rq->body_len, 0, a, &root, &e) < 0) {
+		status(out, 400, "BadRequest", NULL, NULL, "the body of the request is not JSON: %s",
+		       e.msg);
+		goto out;
+	}
+	if (root.type != ND_JOBJ) {
+		status(out, 400, "BadRequest", NULL, NULL, "the body of the request is a JSON %s, "
+		       "not an object", nd_json_type_name((enum nd_jtype)root.type));
 		goto out;
 	}
 	kind = nd_json_str(nd_json_get(&root, "kind"));
