@@ -223,6 +223,13 @@ static void create_failed(const struct run *rn, const struct fobj *f,
 	} else {
 		fprintf(stderr, _("netdiag fleet run: cannot create %s: %s\n"), what, ae->message);
 	}
+	if (!ae->http || ae->http >= 500)
+		/* the request may have been carried out before the answer was lost */
+		fprintf(stderr, _("netdiag fleet run: the API server may have created %s all the "
+				  "same; if 'kubectl get %s %s%s%s' finds it, remove it with: "
+				  "kubectl delete %s %s%s%s\n"), what, f->k->kubectl, f->name,
+			f->k->namespaced ? " -n " : "", f->ns, f->k->kubectl, f->name,
+			f->k->namespaced ? " -n " : "", f->ns);
 	(void)rn;
 }
 

@@ -7,7 +7,8 @@
 # node, and delete everything it created; --keep leaves them (and kubectl
 # delete -f removes them); an existing DaemonSet that is not netdiag's is
 # refused and left untouched (an existing namespace is used and left); a read-only serve gets a clear 405 and nothing
-# is created; a 403 names the missing permission; SIGTERM during the wait
+# is created; a 403 names the missing permission, a hung create times out;
+# SIGTERM during the wait
 # still deletes. kubectl apply/delete -f of the manifest work on the overlay.
 # 127.0.0.1 only; needs python3 and jq (kubectl for the kubectl cases).
 . "$TOP/tests/e2e/lib.sh"
@@ -220,6 +221,18 @@ check "fleet run: after the 403 what it had created is deleted" sh -c "
 	grep -q 'deleted ClusterRoleBinding netdiag-agent-netdiag' '$WORK/403.err' && grep -q 'deleted Namespace netdiag' '$WORK/403.err'"
 if [ $HAVE_KUBECTL = yes ]; then
 	check "fleet run: after the 403 nothing is left" gone clusterrole netdiag-agent
+fi
+stop_serve
+
+# --------------------------------------------------------- timeout ----
+start_serve --writable --fault-hang-path /apis/apps/v1/namespaces/netdiag/daemonsets
+"$ND" fleet run --kubeconfig "$KC" --timeout 2s --wait 2s > /dev/null 2> "$WORK/hang.err"
+rc=$?
+check "fleet run: a create that times out exits 3, says so, and deletes what it created" sh -c "
+	test $rc = 3 && grep -q 'cannot create DaemonSet netdiag/netdiag-agent: .*timed out' '$WORK/hang.err' && grep -q 'if .kubectl get daemonset netdiag-agent -n netdiag. finds it, remove it with: kubectl delete daemonset netdiag-agent -n netdiag' '$WORK/hang.err' &&
+	grep -q 'deleted ServiceAccount netdiag/netdiag-agent' '$WORK/hang.err' && grep -q 'deleted Namespace netdiag' '$WORK/hang.err'"
+if [ $HAVE_KUBECTL = yes ]; then
+	check "fleet run: after the timeout nothing is left" gone clusterrolebinding netdiag-agent-netdiag
 fi
 stop_serve
 
