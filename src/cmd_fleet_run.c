@@ -181,8 +181,7 @@ static bool is_ours(const char *body, size_t len)
 }
 
 /* Why a create failed, in words an operator can act on. */
-static void create_failed(const struct run *rn, const struct fobj *f,
-			  const struct nd_api_error *ae)
+static void create_failed(const struct fobj *f, const struct nd_api_error *ae)
 {
 	char what[400], res[200];
 
@@ -230,7 +229,6 @@ static void create_failed(const struct run *rn, const struct fobj *f,
 				  "kubectl delete %s %s%s%s\n"), what, f->k->kubectl, f->name,
 			f->k->namespaced ? " -n " : "", f->ns, f->k->kubectl, f->name,
 			f->k->namespaced ? " -n " : "", f->ns);
-	(void)rn;
 }
 
 /* 0, or -1 after saying why (nothing of this object is left behind). */
@@ -249,7 +247,7 @@ static int create(struct run *rn, struct fobj *f)
 		return 0;
 	}
 	if (ae.http != 409) {
-		create_failed(rn, f, &ae);
+		create_failed(f, &ae);
 		return -1;
 	}
 	if (nd_live_request(rn->lv, "GET", f->path, NULL, 0, OBJ_MAX, &out, &len, &ae) < 0) {

@@ -213,7 +213,7 @@ static void sweep(struct nd_overlay *ov)
 
 static const struct nd_sres *res(const struct nd_store *s, const char *group, const char *plural)
 {
-	return nd_store_resource(s, group, group[0] ? "v1" : "v1", plural);
+	return nd_store_resource(s, group, "v1", plural);   /* the writable kinds are all v1 */
 }
 
 static bool ns_exists(const struct nd_overlay *ov, const char *ns)
