@@ -179,6 +179,8 @@ static const struct nd_opt serve_opts[] = {
 				       "one that never authenticated"), 0},
 	{"max-per-client", 0, "N", N_("connections from one address (default 256), the same way"),
 	 0},
+	{"writable", 0, NULL, N_("accept creates and deletes of namespaces, serviceaccounts, RBAC "
+				 "objects and daemonsets, kept in memory over the bundle"), 0},
 	{"fault-latency", 0, "MS", N_("test fault: delay every answer by MS milliseconds"), 0},
 	{"fault-hang-path", 0, "PREFIX", N_("test fault: never answer paths starting with PREFIX"),
 	 0},
@@ -222,6 +224,8 @@ static const struct nd_opt fleet_opts[] = {
 	{"log-max", 0, "BYTES", N_("report: the most bytes read of one agent's log (default 16 "
 				   "MiB)"), 0},
 	{"keep", 0, NULL, N_("run: leave the agents installed after the report"), 0},
+	{"wait", 0, "DUR", N_("run: how long to wait for every agent's report (default 5m)"), 0},
+	{"dry-run", 0, NULL, N_("run: print what it would create, and nothing else"), 0},
 	{"top", 0, "N", N_("report: how many of the worst nodes each cause names (default 3)"),
 	 0},
 	END,

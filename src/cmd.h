@@ -93,6 +93,8 @@ struct nd_ctx {
 	/* how main.c ends a command (the fleet agent) */
 	bool one_line;             /* JSON on one line (a log line) */
 	bool linger;               /* stay running after the report, until a signal */
+	int exit_min;              /* the exit code is at least this once the report is
+				    * printed (fleet run: what it created was not all removed) */
 	uint32_t live_kinds;       /* the live source lists only these kinds (ND_KIND bits);
 				    * 0: all */
 

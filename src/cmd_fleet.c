@@ -7,10 +7,12 @@
  *                    one's log read through pods/{name}/log (bounded, many at
  *                    once, retried), the last netdiag/v1 line of each merged
  *                    (src/checks/fleet_merge.c) with the cluster-level checks
- *   fleet run        not built yet: apply the manifest with kubectl, wait for
- *                    the DaemonSet, then 'fleet report'
+ *   fleet run        the manifest's objects created through the API, the wait
+ *                    for the agents, 'fleet report', and the objects removed
+ *                    (src/cmd_fleet_run.c)
  */
 #include "cmd.h"
+#include "cmd_fleet.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,32 +36,48 @@
 #define LOG_TAIL_LINES 50
 #define CONCURRENCY_DEFAULT 32
 #define CONCURRENCY_MAX 1024
+#define WAIT_DEFAULT_MS (5 * 60 * 1000)
 #define AGENT_NAME_LABEL "app.kubernetes.io/name"
 #define AGENT_COMPONENT_LABEL "app.kubernetes.io/component"
 
 const char nd_fleet_help[] =
 	N_("  fleet manifest [--image I] [-n NS]   print the agent's manifests (kubectl apply -f -)\n"
 	"  fleet report [-n NS]                 merge every agent's report with the cluster's\n"
-	"  fleet run                            not available yet: apply 'fleet manifest' with\n"
-	"                                       kubectl, then run 'fleet report'\n"
+	"  fleet run [--image I] [-n NS] [--keep] [--wait DUR] [--dry-run]\n"
+	"                                       create them through the API, wait for the\n"
+	"                                       agents, report, then delete what it created\n"
 	"The agents are the pods labelled app.kubernetes.io/name=netdiag,\n"
 	"app.kubernetes.io/component=agent in NS (default netdiag); each one's log is read\n"
-	"through pods/{name}/log (tailLines, limitBytes) and its last netdiag/v1 line merged.\n");
+	"through pods/{name}/log (tailLines, limitBytes) and its last netdiag/v1 line merged.\n"
+	"'fleet run' writes to the cluster, the only fleet subcommand that does: it prints\n"
+	"what it will create first (--dry-run: only that), creates the Namespace,\n"
+	"ServiceAccount, ClusterRole and binding and DaemonSet in that order, refuses\n"
+	"to touch an object of the same name that is not netdiag's, waits until every\n"
+	"scheduled agent has logged its report (progress on stderr) or --wait (default\n"
+	"5m) ends, prints the merged report, and deletes only what this run created,\n"
+	"unless --keep; on SIGINT/SIGTERM it deletes them too and exits 128+signal.\n"
+	"--timeout bounds each step's network calls. A deletion that fails prints the\n"
+	"kubectl command that removes the object.\n");
 
 struct opts {
 	const char *image;
-	int64_t concurrency, log_max, top;
-	bool keep;
+	int64_t concurrency, log_max, top, wait_ms;
+	bool keep, dry_run;
 };
 
 static int parse(const struct nd_cmd *cmd, int argc, char **argv, struct opts *o)
 {
-	*o = (struct opts){NULL, CONCURRENCY_DEFAULT, LOG_MAX_DEFAULT, 3, false};
+	*o = (struct opts){NULL, CONCURRENCY_DEFAULT, LOG_MAX_DEFAULT, 3, WAIT_DEFAULT_MS, false,
+			   false};
 	for (int i = 2; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : "";
 
 		if (strcmp(argv[i], "--keep") == 0) {
 			o->keep = true;
+			continue;
+		}
+		if (strcmp(argv[i], "--dry-run") == 0) {
+			o->dry_run = true;
 			continue;
 		}
 		if (i + 1 >= argc)
@@ -75,6 +93,10 @@ static int parse(const struct nd_cmd *cmd, int argc, char **argv, struct opts *o
 			if (nd_parse_i64(v, strlen(v), 1024, LOG_MAX_CEILING, &o->log_max) < 0)
 				return nd_usage_error(cmd, _("--log-max takes a number of bytes from "
 							     "1024 to %u, not '%s'"), LOG_MAX_CEILING, v);
+		} else if (strcmp(argv[i - 1], "--wait") == 0) {
+			if (nd_parse_duration_ms(v, &o->wait_ms) < 0 || o->wait_ms < 0)
+				return nd_usage_error(cmd, _("--wait takes a duration (30s, 5m), not "
+							     "'%s'"), v);
 		} else if (strcmp(argv[i - 1], "--top") == 0) {
 			if (nd_parse_i64(v, strlen(v), 1, 100, &o->top) < 0)
 				return nd_usage_error(cmd, _("--top takes 1 to 100, not '%s'"), v);
@@ -158,7 +180,7 @@ static bool better(const struct nd_pod *a, const struct nd_pod *b)
 	return a->m.created && b->m.created && strcmp(a->m.created, b->m.created) > 0;
 }
 
-static int fleet_report(struct nd_ctx *ctx, const struct opts *o)
+int nd_fleet_report(struct nd_ctx *ctx, unsigned concurrency, size_t log_max, unsigned top)
 {
 	const char *ns = ctx->ns ? ctx->ns : ND_MANIFEST_NS_FLEET;
 	struct nd_live_get_opts go = {0};
@@ -178,7 +200,7 @@ static int fleet_report(struct nd_ctx *ctx, const struct opts *o)
 	/* the cluster-level checks: those that need no node data (the agents ran those) */
 	ctx->ns = NULL;
 	nd_run_checks(ctx, NULL, ND_RUN_ALL | ND_RUN_CLUSTER);
-	fleet = nd_fleet_new(ctx->report, (unsigned)o->top);
+	fleet = nd_fleet_new(ctx->report, top);
 	ag = nd_xcalloc(m->nodes.n ? m->nodes.n : 1, sizeof(*ag));
 	paths = nd_xcalloc(m->nodes.n ? m->nodes.n : 1, sizeof(*paths));
 	for (i = 0; i < m->nodes.n; i++) {
@@ -223,12 +245,12 @@ static int fleet_report(struct nd_ctx *ctx, const struct opts *o)
 		paths[n] = nd_xstrdup(nd_report_printf(ctx->report,
 				"/api/v1/namespaces/%s/pods/%s/log?container=agent&tailLines=%d"
 				"&limitBytes=%lld", ns, best->m.name, LOG_TAIL_LINES,
-				(long long)o->log_max));
+				(long long)log_max));
 		n++;
 	}
 	ft = (struct fetch){fleet, ag, 0, n, isatty(STDERR_FILENO) != 0};
-	go.parallel = (unsigned)o->concurrency;
-	go.max = (size_t)o->log_max + 1024;
+	go.parallel = concurrency;
+	go.max = log_max + 1024;
 	go.deadline_ms = ctx->deadline_ms;
 	if (n)
 		nd_live_get_many(nd_live_session_client(ctx->live), (const char *const *)paths, n,
@@ -258,13 +280,14 @@ int cmd_fleet(struct nd_ctx *ctx, int argc, char **argv)
 	if (strcmp(argv[1], "manifest") == 0)
 		return fleet_manifest(ctx, &o);
 	if (strcmp(argv[1], "report") == 0)
-		return fleet_report(ctx, &o);
+		return nd_fleet_report(ctx, (unsigned)o.concurrency, (size_t)o.log_max,
+				       (unsigned)o.top);
 	if (strcmp(argv[1], "run") == 0) {
-		fprintf(stderr, "netdiag fleet run: %s\n",
-			_("not available in this version: apply the agents with 'netdiag fleet "
-			  "manifest | kubectl apply -f -', wait for the DaemonSet, then run "
-			  "'netdiag fleet report'"));
-		return ND_EXIT_USAGE;
+		struct nd_fleet_run_opts ro = {o.image, o.keep, o.dry_run, o.wait_ms,
+					       (unsigned)o.concurrency, (size_t)o.log_max,
+					       (unsigned)o.top};
+
+		return nd_fleet_run(ctx, &ro);
 	}
 	return nd_usage_error(cmd, _("'%s' is not a fleet subcommand (manifest, run, report)"),
 			      argv[1]);

@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "k8s/snapshot.h"
 #include "serve/hostile.h"
+#include "serve/overlay.h"
 #include "serve/serve.h"
 #include "serve/store.h"
 #include "serve/tls.h"
@@ -31,8 +32,13 @@ const char nd_serve_help[] =
 	N_("Serves a bundle as a read-only Kubernetes API; kubectl works on it:\n"
 	"  netdiag serve --snapshot DIR --write-kubeconfig kc &\n"
 	"  kubectl --kubeconfig kc get pods -A\n"
-	"The first line on standard output is the server's URL. The --fault-*\n"
-	"switches are for tests: they make the server misbehave on purpose.\n"
+	"The first line on standard output is the server's URL. Writes are refused\n"
+	"(405) unless --writable: then namespaces, serviceaccounts, RBAC objects and\n"
+	"daemonsets can be created and deleted, in memory over the bundle (which is\n"
+	"never modified); a created DaemonSet's status counts the bundle's pods it\n"
+	"selects, so 'netdiag fleet run' and 'kubectl apply -f' can be tried on a\n"
+	"replay. The --fault-* switches are for tests: they make the server\n"
+	"misbehave on purpose.\n"
 	"A connection must finish its TLS handshake and first request headers\n"
 	"within 5 s of connecting; once a request has authenticated it may stay\n"
 	"idle 60 s between requests. Over --max-connections (1024) or\n"
@@ -45,6 +51,7 @@ struct serve_args {
 	size_t nforbid;
 	struct nd_faults faults;
 	uint32_t max_conns, max_per_client;
+	bool writable;
 };
 
 static int parse_args(const struct nd_cmd *cmd, int argc, char **argv, struct serve_args *a)
@@ -69,6 +76,10 @@ static int parse_args(const struct nd_cmd *cmd, int argc, char **argv, struct se
 		name[nl] = '\0';
 		if (strcmp(name, "--fault-410-continue") == 0 && !eq) {
 			a->faults.expire_continue = true;
+			continue;
+		}
+		if (strcmp(name, "--writable") == 0 && !eq) {
+			a->writable = true;
 			continue;
 		}
 		if (strcmp(name, "--fault-sar-deny") == 0 && !eq) {
@@ -217,6 +228,7 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	struct nd_store *store = NULL;
 	struct nd_snapshot *snap = NULL;
 	struct nd_server *srv = NULL;
+	struct nd_overlay *ov = NULL;
 	struct nd_tls_pair pair = {0};
 	char host[256], token[65], url[400];
 	char *client_ca = NULL, *logs = NULL;
@@ -311,6 +323,8 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	o.logs_dir = logs;
 	/* kubectl reads the API server's own words: the request threads answer in English */
 	nd_i18n_english_threads();
+	if (a.writable)
+		o.overlay = ov = nd_overlay_new(store);
 	if (nd_server_start(store, &o, &srv, &e) < 0) {
 		fprintf(stderr, "netdiag serve: %s\n", e.msg);
 		rc = ND_EXIT_NORUN;
@@ -333,6 +347,9 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 			  "(spool %.1f MiB, ready in %lld ms)%s\n"),
 		(size_t)store->nobjs, kinds, a.dir, url, (double)store->spool_size / 1048576.0,
 		(long long)(now_ms() - t0), nd_faults_any(&a.faults) ? _("; faults on") : "");
+	if (a.writable)
+		fprintf(stderr, _("netdiag serve: writable: objects created through the API are kept "
+				  "in memory over the bundle, which is not modified\n"));
 	if (store->secrets)
 		fprintf(stderr, _("netdiag serve: %zu Secrets in the bundle are not served\n"),
 			store->secrets);
@@ -350,6 +367,7 @@ int cmd_serve(struct nd_ctx *ctx, int argc, char **argv)
 	rc = ND_EXIT_OK;
 out:
 	nd_server_stop(srv);
+	nd_overlay_free(ov);
 	nd_store_free(store);
 	nd_snapshot_close(snap);
 	nd_tls_pair_release(&pair);

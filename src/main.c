@@ -651,6 +651,8 @@ run:
 			goto out;
 		}
 		rc = exit_code(&ctx, ctx.report);
+		if (rc < ctx.exit_min)
+			rc = ctx.exit_min;
 		/* diagnose could not read the cluster: 3 as before, the report says why */
 		if (ctx.s1_unreachable && !ctx.snapshot && cmd->fn == cmd_diagnose)
 			rc = ND_EXIT_NORUN;

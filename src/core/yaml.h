@@ -20,6 +20,7 @@
  * it). Lines are never folded. Non-ASCII is written as UTF-8, not escaped.
  */
 #include <stdbool.h>
+#include <stddef.h>
 
 struct nd_arena;
 struct nd_yaml;
@@ -54,6 +55,21 @@ const char *nd_yaml_done(struct nd_yaml *y, struct nd_arena *a);
  * NULL for NULL. In a.
  */
 const char *nd_yaml_apply_command(const char *yaml, struct nd_arena *a);
+
+/*
+ * Reading (yaml_json.c): the documents of a YAML stream, appended to out as
+ * one JSON array (a document per element, empty ones left out; *ndocs says
+ * how many), for the manifests netdiag applies itself ('fleet run'). Plain
+ * scalars are typed as kubectl's reader types them: YAML 1.1 booleans (y,
+ * yes, on, true... any listed case), null (~, null, empty), numbers in JSON
+ * syntax; other plain, quoted or !!str scalars are strings; mapping keys are
+ * always strings. Aliases, non-scalar keys and nesting past 64 levels are
+ * errors. Returns 0, or -1 with e (the line and column) and out as it was.
+ */
+struct nd_buf;
+struct nd_err;
+int nd_yaml_to_json(const char *text, size_t len, struct nd_buf *out, size_t *ndocs,
+		    struct nd_err *e);
 
 /* Exposed for tests: whether s would be written plain. */
 bool nd_yaml_plain_ok(const char *s);

@@ -405,6 +405,8 @@ int nd_http_start(struct nd_http *h, const struct nd_http_req *req, struct nd_er
 		curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, req->body);
 		x->hdrs = curl_slist_append(x->hdrs, "Content-Type: application/json");
 	}
+	if (req->method)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
 	if (req->bearer) {
 		size_t bl = strlen(req->bearer) + 32;
 

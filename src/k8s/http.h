@@ -132,6 +132,8 @@ struct nd_http_req {
 	 * body_len bytes of JSON, copied at start; NULL for a GET. */
 	const char *body;
 	size_t body_len;
+	/* Another method ("DELETE"), or NULL: GET, or POST when body is set. */
+	const char *method;
 };
 
 struct nd_http;

@@ -352,8 +352,17 @@ static bool retry_after(struct job *j, const struct nd_http_result *res, struct 
 	int64_t left = lv->o.deadline_ms ? lv->o.deadline_ms - nd_now_ms() : INT64_MAX;
 	size_t l = strlen(ae->message);
 
-	if (res->retry_after_ms < 0)
-		return retry(j, -1);
+	if (res->retry_after_ms < 0) {
+		if (retry(j, -1))
+			return true;
+		if (j->attempts >= lv->o.max_retries)
+			snprintf(ae->message + l, sizeof(ae->message) - l, _("; still failing "
+				 "after %u tries"), j->attempts + 1);
+		else
+			snprintf(ae->message + l, sizeof(ae->message) - l, _("; not retried: the "
+				 "run's --timeout deadline comes before the next try"));
+		return false;
+	}
 	if (res->retry_after_ms < left && res->retry_after_ms <= lv->o.max_backoff_ms * 6 &&
 	    retry(j, res->retry_after_ms))
 		return true;

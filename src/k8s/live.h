@@ -104,6 +104,16 @@ const char *nd_live_protocol(const struct nd_live *lv);
 int nd_live_post(struct nd_live *lv, const char *path, const char *body, size_t len,
 		 size_t max, char **out, size_t *outlen, struct nd_api_error *ae);
 
+/*
+ * The same for any method: "GET" (body NULL), "POST", "DELETE" (a body, or
+ * NULL with the options in the query). A non-2xx answer is -1 with ae->http
+ * the status and ae->reason/message the Status's (409 AlreadyExists, 404
+ * NotFound, 403 Forbidden with the user, verb and resource parsed).
+ */
+int nd_live_request(struct nd_live *lv, const char *method, const char *path, const char *body,
+		    size_t len, size_t max, char **out, size_t *outlen, struct nd_api_error *ae);
+/* A new deadline for what is started from now on (a command that runs in steps). */
+void nd_live_set_deadline(struct nd_live *lv, int64_t deadline_ms);
 /* Who the API server says the caller is (SelfSubjectReview, kubectl auth whoami). */
 struct nd_whoami {
 	const char *user;            /* from the arena */

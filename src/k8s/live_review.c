@@ -56,13 +56,19 @@ static void post_done(void *ctx, const struct nd_http_result *res)
 int nd_live_post(struct nd_live *lv, const char *path, const char *body, size_t len,
 		 size_t max, char **out, size_t *outlen, struct nd_api_error *ae)
 {
+	return nd_live_request(lv, "POST", path, body, len, max, out, outlen, ae);
+}
+
+int nd_live_request(struct nd_live *lv, const char *method, const char *path, const char *body,
+		    size_t len, size_t max, char **out, size_t *outlen, struct nd_api_error *ae)
+{
 	struct post po;
 	char what[300];
 	int attempt;
 
 	*out = NULL;
 	*outlen = 0;
-	snprintf(what, sizeof(what), "POST %s", path);
+	snprintf(what, sizeof(what), "%s %s", method, path);
 	for (attempt = 0; attempt < 2; attempt++) {
 		struct nd_http_req rq = {0};
 		struct nd_cred cr;
@@ -79,6 +85,8 @@ int nd_live_post(struct nd_live *lv, const char *path, const char *body, size_t 
 		nd_http_body_init(&po.col, max ? max : (1u << 20), true);
 		rq = (struct nd_http_req){.path = path, .on_body = post_body, .on_done = post_done,
 					  .ctx = &po, .body = body, .body_len = len,
+					  .method = strcmp(method, "GET") == 0 ||
+						    strcmp(method, "POST") == 0 ? NULL : method,
 					  .timeout_ms = lv->o.deadline_ms ?
 							lv->o.deadline_ms - nd_now_ms() : 0};
 		if (nd_auth_get(lv->auth, &cr, &e) == 0)
@@ -268,4 +276,9 @@ out:
 	free(buf);
 	nd_arena_free(a);
 	return rc;
+}
+
+void nd_live_set_deadline(struct nd_live *lv, int64_t deadline_ms)
+{
+	lv->o.deadline_ms = deadline_ms;
 }

@@ -13,6 +13,7 @@
 #include "k8s/labels.h"
 #include "serve/discovery.h"
 #include "serve/openapi.h"
+#include "serve/overlay.h"
 #include "core/buf.h"
 #include "serve/select.h"
 #include "serve/store.h"
@@ -252,8 +253,9 @@ static void forbidden(const struct nd_api_req *rq, const struct nd_sres *r, cons
 		snprintf(scope, sizeof(scope), "at the cluster scope");
 	status(out, 403, "Forbidden", d,
 	       "%s is forbidden: User \"%s\" cannot %s resource \"%s\" in API group \"%s\" %s",
-	       what, rq->user ? rq->user : "system:anonymous", name ? "get" : "list", r->plural,
-	       r->group, scope);
+	       what, rq->user ? rq->user : "system:anonymous",
+	       strcmp(rq->method, "POST") == 0 ? "create" : strcmp(rq->method, "DELETE") == 0
+	       ? "delete" : name ? "get" : "list", r->plural, r->group, scope);
 	free(d);
 }
 
@@ -495,7 +497,7 @@ static void resource(const struct nd_api *api, const struct nd_api_req *rq, cons
 	sub = nrest >= 3 ? rest[2] : NULL;
 	r = nd_store_resource(api->s, group, version, rest[0]);
 	if (r && sub && strcmp(sub, "log") == 0 && !group[0] && strcmp(r->plural, "pods") == 0 &&
-	    ns && name) {
+	    ns && name && (strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0)) {
 		if (!nd_store_get(api->s, r, ns, name)) {
 			get_one(api, rq, r, ns, name, out);    /* the pod's 404 */
 			return;
@@ -517,11 +519,29 @@ static void resource(const struct nd_api *api, const struct nd_api_req *rq, cons
 			forbidden(rq, r, ns, name, out);
 			return;
 		}
+	if (strcmp(rq->method, "POST") == 0 || strcmp(rq->method, "DELETE") == 0) {
+		if (!nd_overlay_writable(r) || sub || (strcmp(rq->method, "POST") == 0) != !name) {
+			status(out, 405, "MethodNotAllowed", NULL, "the server does not allow this "
+			       "method on the requested resource%s",
+			       nd_overlay_writable(r) ? "" : " (netdiag serve --writable writes "
+			       "namespaces, serviceaccounts, RBAC objects and daemonsets only)");
+			return;
+		}
+		if (name)
+			nd_overlay_delete(api->ov, rq, r, ns, name, out);
+		else
+			nd_overlay_create(api->ov, rq, r, ns, out);
+		return;
+	}
 	if (rq->watch && (strcmp(rq->watch, "true") == 0 || strcmp(rq->watch, "1") == 0)) {
 		status(out, 405, "MethodNotAllowed", NULL,
 		       "watch is not supported: netdiag serve answers from a fixed bundle");
 		return;
 	}
+	if (api->ov && name && !sub && nd_overlay_get(api->ov, rq, r, ns, name, out))
+		return;
+	if (api->ov && !name && nd_overlay_list(api->ov, rq, r, ns, out))
+		return;
 	if (name)
 		get_one(api, rq, r, ns, name, out);
 	else
@@ -540,7 +560,8 @@ void nd_api_handle(const struct nd_api *api, const struct nd_api_req *rq, struct
 		return;
 	}
 	nd_buf_init(&b, MAX_DOC);
-	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
+	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0 &&
+	    !(api->ov && (strcmp(rq->method, "POST") == 0 || strcmp(rq->method, "DELETE") == 0))) {
 		status(out, 405, "MethodNotAllowed", NULL,
 		       "the server does not allow this method on the requested resource");
 		return;
@@ -591,7 +612,7 @@ void nd_api_handle(const struct nd_api *api, const struct nd_api_req *rq, struct
 		} else if (strcmp(segs[1], "v1") != 0) {
 			not_found_path(out);
 		} else if (n == 2) {
-			nd_disc_resources(api->s, "", "v1", &b);
+			nd_disc_resources(api->s, "", "v1", api->ov != NULL, &b);
 			doc(out, &b);
 		} else {
 			resource(api, rq, "", "v1", segs + 2, n - 2, out);
@@ -609,7 +630,7 @@ void nd_api_handle(const struct nd_api *api, const struct nd_api_req *rq, struct
 			} else {
 				doc(out, &b);
 			}
-		} else if (nd_disc_resources(api->s, segs[1], segs[2], &b) < 0) {
+		} else if (nd_disc_resources(api->s, segs[1], segs[2], api->ov != NULL, &b) < 0) {
 			nd_buf_release(&b);
 			not_found_path(out);
 		} else if (n == 3) {

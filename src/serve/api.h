@@ -12,7 +12,10 @@
  * kubectl prints (table.h); labelSelector, fieldSelector, limit/continue;
  * errors as Status objects (reference facts §9): 400 BadRequest, 403
  * Forbidden (Secrets, and resources named in forbid[]), 404 NotFound,
- * 405 MethodNotAllowed (any verb but GET/HEAD, and watch).
+ * 405 MethodNotAllowed (any verb but GET/HEAD, and watch). With an
+ * overlay (serve --writable, overlay.h), POST and DELETE of its writable
+ * resources create and delete objects over the bundle, and get and list
+ * see them.
  * The one exception to read-only: access reviews (sar.c) are POSTed, as
  * on a real API server, and answered from the bundle's RBAC objects;
  * nothing is stored.
@@ -25,6 +28,7 @@
 #include <stdint.h>
 
 struct nd_store;
+struct nd_overlay;
 
 struct nd_body;
 uint64_t nd_body_size(const struct nd_body *b);
@@ -44,6 +48,7 @@ struct nd_api {
 	const struct nd_serve_rbac *rbac;  /* access reviews (sar.c); NULL: 404 */
 	bool sar_deny;                 /* fault: every access review says no */
 	const char *logs_dir;          /* the bundle's logs/ (pods/{name}/log), or NULL */
+	struct nd_overlay *ov;         /* serve --writable (overlay.h); NULL: read-only */
 };
 
 struct nd_api_req {
@@ -60,6 +65,7 @@ struct nd_api_req {
 	const char *accept;            /* the Accept header: a meta.k8s.io Table (table.h)? */
 	const char *include_object;    /* includeObject, for a Table */
 	const char *user;              /* authenticated user, for 403 messages */
+	const char *dry_run;           /* dryRun (writes with --writable): "All" stores nothing */
 	const char *body;              /* POST body (access reviews), or NULL */
 	size_t body_len;
 	bool body_toobig;              /* the body passed the server's ceiling */

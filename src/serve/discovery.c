@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "serve/overlay.h"
 #include "serve/store.h"
 #include "core/banned.h"
 
@@ -138,7 +139,7 @@ static void str_array(struct nd_buf *b, const char *csv)
 }
 
 int nd_disc_resources(const struct nd_store *s, const char *group, const char *version,
-		      struct nd_buf *b)
+		      bool writable, struct nd_buf *b)
 {
 	bool first = true;
 	size_t i;
@@ -166,7 +167,9 @@ int nd_disc_resources(const struct nd_store *s, const char *group, const char *v
 		nd_buf_printf(b, ",\"namespaced\":%s", r->namespaced ? "true" : "false");
 		nd_buf_key(b, true, "kind");
 		nd_buf_cstr(b, r->kind);
-		nd_buf_adds(b, ",\"verbs\":[\"get\",\"list\"]");
+		nd_buf_adds(b, writable && nd_overlay_writable(r)
+				       ? ",\"verbs\":[\"create\",\"delete\",\"get\",\"list\"]"
+				       : ",\"verbs\":[\"get\",\"list\"]");
 		if (r->shortnames) {
 			nd_buf_key(b, true, "shortNames");
 			str_array(b, r->shortnames);

@@ -329,6 +329,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	rq.container = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "container");
 	rq.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	rq.include_object = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "includeObject");
+	rq.dry_run = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dryRun");
 	if (!nd_api_public(url)) {
 		if (!st->authed) {
 			snprintf(msg, sizeof(msg), "Unauthorized: %s", st->why);
@@ -438,6 +439,7 @@ int nd_server_start(const struct nd_store *s, const struct nd_serve_opts *o,
 	srv->api.nforbid = o->nforbid;
 	srv->api.sar_deny = o->faults.sar_deny;
 	srv->api.logs_dir = o->logs_dir;
+	srv->api.ov = o->overlay;
 	srv->api.rbac = srv->rbac = nd_serve_rbac_new(s);
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
 	/*

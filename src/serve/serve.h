@@ -43,6 +43,7 @@
 #define ND_SERVE_IDLE_S 60      /* between requests, once authenticated */
 
 struct nd_store;
+struct nd_overlay;
 struct nd_err;
 
 struct nd_serve_opts {
@@ -61,6 +62,7 @@ struct nd_serve_opts {
 	unsigned max_per_client;     /* 0: ND_SERVE_MAX_PER_CLIENT */
 	bool thread_per_connection;  /* the former model, for comparison */
 	const char *logs_dir;        /* the bundle's logs/ folder (pods/{name}/log), or NULL */
+	struct nd_overlay *overlay;  /* --writable: created objects (overlay.h); NULL: read-only */
 };
 
 struct nd_server;

@@ -416,25 +416,18 @@ static void conditions(struct nd_buf *b, const struct nd_sres *r, const struct n
 			    "\"reason\":\"Failed\",\"message\":\"The pod failed.\"}]");
 }
 
-static int row(struct nd_buf *b, const struct nd_store *s, const struct nd_sres *r,
-	       const struct nd_tprinter *p, const struct nd_tcrd *crd, const struct nd_sobj *o,
+static int row(struct nd_buf *b, const struct nd_sres *r, const struct nd_tprinter *p,
+	       const struct nd_tcrd *crd, const char *raw, size_t len,
 	       enum nd_table_include inc, int64_t now, bool first)
 {
-	char *raw = malloc(o->len ? o->len : 1);
 	struct nd_arena *a;
 	struct nd_json obj;
 	struct nd_err e;
 	struct nd_trow t = {b, now, 0};
 	int rc = -1;
 
-	if (!raw)
-		return -1;
-	if (nd_store_read(s, o, 0, raw, o->len) != (long)o->len) {
-		free(raw);
-		return -1;
-	}
 	a = nd_arena_new(0);
-	if (nd_json_parse(raw, o->len, 0, a, &obj, &e) == 0 && obj.type == ND_JOBJ) {
+	if (nd_json_parse(raw, len, 0, a, &obj, &e) == 0 && obj.type == ND_JOBJ) {
 		nd_buf_adds(b, first ? "{\"cells\":[" : ",{\"cells\":[");
 		if (crd)
 			nd_tcrd_row(&t, crd, &obj);
@@ -463,8 +456,41 @@ static int row(struct nd_buf *b, const struct nd_store *s, const struct nd_sres 
 		rc = 0;
 	}
 	nd_arena_free(a);
+	return rc;
+}
+
+static int store_row(struct nd_buf *b, const struct nd_store *s, const struct nd_sres *r,
+		     const struct nd_tprinter *p, const struct nd_tcrd *crd,
+		     const struct nd_sobj *o, enum nd_table_include inc, int64_t now, bool first)
+{
+	char *raw = malloc(o->len ? o->len : 1);
+	int rc;
+
+	if (!raw)
+		return -1;
+	if (nd_store_read(s, o, 0, raw, o->len) != (long)o->len) {
+		free(raw);
+		return -1;
+	}
+	rc = row(b, r, p, crd, raw, o->len, inc, now, first);
 	free(raw);
 	return rc;
+}
+
+static void table_head(struct nd_buf *b, const struct nd_tprinter *p, const char *version,
+		       uint64_t rv, const char *cont, uint32_t remaining)
+{
+	nd_buf_printf(b, "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/%s\",\"metadata\":"
+		      "{\"resourceVersion\":\"%llu\"", version, (unsigned long long)rv);
+	if (cont) {
+		nd_buf_key(b, true, "continue");
+		nd_buf_cstr(b, cont);
+		if (remaining)
+			nd_buf_printf(b, ",\"remainingItemCount\":%u", remaining);
+	}
+	nd_buf_adds(b, "},");
+	columns(b, p);
+	nd_buf_adds(b, ",\"rows\":[");
 }
 
 int nd_table_write(struct nd_buf *b, const struct nd_store *s, const struct nd_sres *r,
@@ -488,20 +514,27 @@ int nd_table_write(struct nd_buf *b, const struct nd_store *s, const struct nd_s
 	}
 	if (!now_unix)
 		now_unix = (int64_t)time(NULL);
-	nd_buf_printf(b, "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/%s\",\"metadata\":"
-		      "{\"resourceVersion\":\"%llu\"", version, (unsigned long long)s->max_rv);
-	if (cont) {
-		nd_buf_key(b, true, "continue");
-		nd_buf_cstr(b, cont);
-		if (remaining)
-			nd_buf_printf(b, ",\"remainingItemCount\":%u", remaining);
-	}
-	nd_buf_adds(b, "},");
-	columns(b, p);
-	nd_buf_adds(b, ",\"rows\":[");
+	table_head(b, p, version, s->max_rv, cont, remaining);
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = row(b, s, r, p, cp, &s->objs[items[i]], inc, now_unix, i == 0);
+		rc = store_row(b, s, r, p, cp, &s->objs[items[i]], inc, now_unix, i == 0);
 	nd_buf_adds(b, "]}");
 	nd_arena_free(ca);
 	return rc < 0 || b->toobig ? -1 : 0;
+}
+
+/* Objects created over the bundle (serve --writable): the built-in kinds' printers only. */
+int nd_table_write_raw(struct nd_buf *b, const struct nd_sres *r, const char *const *raw,
+		       const size_t *len, size_t n, const char *version,
+		       enum nd_table_include inc, const char *cont, uint64_t rv, int64_t now_unix)
+{
+	const struct nd_tprinter *p = nd_tprinter_find(r->group, r->plural);
+
+	if (!now_unix)
+		now_unix = (int64_t)time(NULL);
+	table_head(b, p, version, rv, cont, 0);
+	for (size_t i = 0; i < n; i++)
+		if (row(b, r, p, NULL, raw[i], len[i], inc, now_unix, i == 0) < 0)
+			return -1;
+	nd_buf_adds(b, "]}");
+	return b->toobig ? -1 : 0;
 }

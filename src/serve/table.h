@@ -48,6 +48,14 @@ int nd_table_write(struct nd_buf *b, const struct nd_store *s, const struct nd_s
 		   enum nd_table_include inc, const char *cont, uint32_t remaining,
 		   int64_t now_unix);
 
+/*
+ * The same for objects given as their JSON (raw[i], len[i] bytes each):
+ * the objects serve --writable created (overlay.h), with resourceVersion rv.
+ */
+int nd_table_write_raw(struct nd_buf *b, const struct nd_sres *r, const char *const *raw,
+		       const size_t *len, size_t n, const char *version,
+		       enum nd_table_include inc, const char *cont, uint64_t rv, int64_t now_unix);
+
 /* Kubernetes' human duration of d seconds ("45s", "3m20s", "5h", "12d", "2y3d"). */
 void nd_table_duration(int64_t d, char *out, size_t outlen);
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # netdiag fleet without root: 'fleet manifest' (image, namespace, bad values),
-# 'fleet run' not built yet, and 'fleet report' against serve replaying agent
+# 'fleet run' without a cluster (tests/e2e/t_fleet_run.sh runs it), and 'fleet report' against serve replaying agent
 # logs in every state: a good line from a node root with a leak, a log whose
 # last report line is cut (unparsable), a log without any report line, a pod
 # without a log file, an evicted agent, a node without an agent pod. With
@@ -19,7 +19,8 @@ check "fleet manifest: the DaemonSet runs the agent with --stay" sh -c "'$ND' fl
 check "fleet manifest: --image and -n" sh -c "'$ND' fleet manifest --image reg.example/netdiag:9 -n ops | grep -q 'image: \"reg.example/netdiag:9\"' && '$ND' fleet manifest -n ops | grep -q '^  namespace: ops$'"
 check "fleet manifest: is deploy/fleet.yaml" sh -c "'$ND' fleet manifest | cmp - '$TOP/deploy/fleet.yaml'"
 check_rc "fleet manifest: a bad namespace is a usage error" 2 "$ND" fleet manifest -n Bad_NS
-check_rc "fleet run: not built yet, says how instead" 2 "$ND" fleet run
+check_rc "fleet run: no kubeconfig, a clear error and nothing tried" 3 "$ND" fleet run --kubeconfig "$WORK/none"
+check_rc "fleet run: a bad --wait is a usage error" 2 "$ND" fleet run --wait soon
 check_rc "fleet: an unknown subcommand" 2 "$ND" fleet reprot
 
 B="$WORK/b"

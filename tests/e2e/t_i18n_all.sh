@@ -136,7 +136,7 @@ if command -v kubectl >/dev/null 2>&1; then
 		i=$((i + 1))
 	done
 	italian "a list the API server keeps failing" \
-		"GET /api/v1/services: non elencato, la scadenza --timeout dell'esecuzione è passata durante i nuovi tentativi" \
+		"(ancora in errore dopo [0-9]+ tentativi|non ritentato: la scadenza --timeout dell'esecuzione arriva prima del prossimo tentativo|non elencato, la scadenza --timeout dell'esecuzione è passata durante i nuovi tentativi)" \
 		--timeout 3s --kubeconfig "$WORK/kc-500" diagnose
 	kill "$SPID" 2>/dev/null
 	wait "$SPID" 2>/dev/null

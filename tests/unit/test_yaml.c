@@ -14,6 +14,7 @@
 #include <yaml.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/banned.h"
 
@@ -163,6 +164,54 @@ static void test_documents_and_errors(void **state)
 }
 
 /* A YAML fix as the command that applies it: a quoted here-document. */
+/* nd_yaml_to_json: each case's YAML and the JSON array it must read as ("" = an error). */
+static void test_to_json(void **state)
+{
+	static const struct {
+		const char *yaml, *json;
+	} cases[] = {
+		{"a: 1\nb: x\n", "[{\"a\":1,\"b\":\"x\"}]"},
+		{"a: [\"\", x, 1.5, -2, 012, 1e3, +1]\n",
+		 "[{\"a\":[\"\",\"x\",1.5,-2,\"012\",1e3,\"+1\"]}]"},
+		{"t: [true, yes, On, y, false, no, OFF, n, null, ~, \"true\", !!str yes]\n",
+		 "[{\"t\":[true,true,true,true,false,false,false,false,null,null,\"true\",\"yes\"]}]"},
+		{"e:\nf: ''\n", "[{\"e\":null,\"f\":\"\"}]"},
+		{"# only a comment\n---\nkind: A\n---\n---\nkind: B\n",
+		 "[{\"kind\":\"A\"},{\"kind\":\"B\"}]"},
+		{"m:\n  - k: v\n    l: [1, {x: z}]\n  - 100%\n",
+		 "[{\"m\":[{\"k\":\"v\",\"l\":[1,{\"x\":\"z\"}]},\"100%\"]}]"},
+		{"1: one\ntrue: t\n", "[{\"1\":\"one\",\"true\":\"t\"}]"},
+		{"s: \"a\\\"b\\\\c\\n\"\n", "[{\"s\":\"a\\\"b\\\\c\\n\"}]"},
+		{"", "[]"},
+		{"a: &x 1\nb: *x\n", ""},
+		{"? [a]\n: b\n", ""},
+		{"a: [1, 2\n", ""},
+		{"a:\n\t- b\n", ""},
+	};
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct nd_buf b;
+		struct nd_err e;
+		int rc;
+
+		nd_buf_init(&b, 1u << 20);
+		nd_buf_adds(&b, "kept");
+		rc = nd_yaml_to_json(cases[i].yaml, strlen(cases[i].yaml), &b, &n, &e);
+		if (!cases[i].json[0]) {
+			assert_int_equal(rc, -1);
+			assert_true(strstr(e.msg, "YAML") != NULL);
+			assert_string_equal(b.p, "kept");   /* nothing new on an error */
+		} else {
+			if (rc != 0)
+				fail_msg("case %zu: %s", i, e.msg);
+			assert_string_equal(b.p + 4, cases[i].json);
+		}
+		nd_buf_release(&b);
+	}
+	(void)state;
+}
+
 static void test_apply_command(void **state)
 {
 	struct nd_arena *a = nd_arena_new(0);
@@ -186,6 +235,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_apply_command),
+		cmocka_unit_test(test_to_json),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_documents_and_errors),
 	};
