@@ -193,7 +193,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 		--snapshot "$B2" > "$WORK/crel.$i" 2>&1 &
 	rp=$!
 	add_pod "$R2" "$NODE2" "c$i" > "$WORK/ip_c$i" 2>"$WORK/cadd.$i" || lost="$lost add-c$i"
-	wait $rp || lost="$lost release-$i"
+	wait $rp || { rc=$?; lost="$lost release-$i(exit $rc)"; cp "$WORK/crel.$i" "$WORK/crel.failed"; }
 	live="$live c$i"
 done
 for c in $live; do
@@ -204,7 +204,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 	grep -lq "$(cid_of "l$i")" "$S2"/10.* 2>/dev/null && lost="$lost leak-l$i"
 done
 if [ -z "$lost" ]; then ok "lab: concurrent ADD during release never loses an entry"
-else not_ok "lab: concurrent ADD during release never loses an entry" "$lost $(cat "$WORK"/crel.* | tail -5)"; fi
+else not_ok "lab: concurrent ADD during release never loses an entry" "$lost $(cat "$WORK/crel.failed" 2>/dev/null || cat "$WORK"/crel.* | tail -5)"; fi
 n=$(ls "$S2" | grep -c '^10\.')
 check "lab: store consistent after the loop (one file per live pod)" test "$n" -eq 10
 for c in $live; do echo "$c $(cat "$WORK/ip_$c") x Running"; done |
