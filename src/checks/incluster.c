@@ -53,11 +53,8 @@ static const char *http_fail(const struct nd_http_stage *s, char *buf, size_t n)
 	return buf;
 }
 
-const char *nd_ic_classify(const struct nd_probe_result *p, const char **error, char *buf,
-			   size_t n)
+const char *nd_ic_transport_fail(const struct nd_probe_result *p, const char **error)
 {
-	const struct nd_http_stage *h;
-
 	*error = NULL;
 	if (p->dns.status != ND_STAGE_PASS) {
 		*error = "dns";
@@ -74,6 +71,17 @@ const char *nd_ic_classify(const struct nd_probe_result *p, const char **error, 
 			 ? "reset" : "tls";
 		return "tls";
 	}
+	return NULL;
+}
+
+const char *nd_ic_classify(const struct nd_probe_result *p, const char **error, char *buf,
+			   size_t n)
+{
+	const struct nd_http_stage *h;
+	const char *stage = nd_ic_transport_fail(p, error);
+
+	if (stage)
+		return stage;
 	h = p->version.status != ND_STAGE_PASS ? &p->version : &p->auth;
 	if (h->status == ND_STAGE_NOT_RUN) {
 		*error = "timeout";

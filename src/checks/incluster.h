@@ -59,6 +59,13 @@ struct nd_ic_path {
 const char *nd_ic_classify(const struct nd_probe_result *p, const char **error, char *buf,
 			   size_t n);
 
+/*
+ * The transport stages alone, shared with the node's probe (nodenet.h): "dns",
+ * "tcp" or "tls" with *error as above, or NULL (and *error NULL) when all three
+ * passed.
+ */
+const char *nd_ic_transport_fail(const struct nd_probe_result *p, const char **error);
+
 enum nd_ic_dns_role { ND_DNS_ROLE_POD = 0, ND_DNS_ROLE_SERVICE, ND_DNS_ROLE_RESOLV,
 		      ND_DNS_ROLE_UPSTREAM };
 const char *nd_ic_dns_role_name(enum nd_ic_dns_role r);  /* coredns-pod, kube-dns, resolv.conf, upstream */

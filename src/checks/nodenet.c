@@ -10,35 +10,14 @@
 #include "findings/finding.h"
 #include "core/banned.h"
 
-static bool tcp_any(const struct nd_probe_result *p, enum nd_tcp_state st)
-{
-	for (size_t i = 0; i < p->ntcp; i++)
-		if (p->tcp[i].state == st)
-			return true;
-	return false;
-}
-
 const char *nd_nodenet_classify(const struct nd_probe_result *p, const char **error, char *buf,
 				size_t n)
 {
 	const struct nd_http_stage *h = &p->version;
+	const char *stage = nd_ic_transport_fail(p, error);
 
-	*error = NULL;
-	if (p->dns.status != ND_STAGE_PASS) {
-		*error = "dns";
-		return "dns";
-	}
-	if (p->tcp_status != ND_STAGE_PASS) {
-		*error = tcp_any(p, ND_TCP_REFUSED) ? "refused"
-			 : tcp_any(p, ND_TCP_TIMEOUT) || !p->ntcp ? "timeout" : "unreachable";
-		return "tcp";
-	}
-	if (p->https && p->tls.status != ND_STAGE_PASS) {
-		*error = p->tls.reason == ND_TLS_TIMEOUT ? "timeout"
-			 : p->tls.reason == ND_TLS_HANDSHAKE && strstr(p->tls.verify_error, "reset")
-			 ? "reset" : "tls";
-		return "tls";
-	}
+	if (stage)
+		return stage;
 	/* /version without credentials: any answer of an API server (401, 403 too) */
 	if (h->status == ND_STAGE_PASS)
 		return NULL;

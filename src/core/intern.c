@@ -65,19 +65,6 @@ static uint64_t fmix(uint64_t h)
 	return h ^ (h >> 31);
 }
 
-/* The last n (1-7) bytes at c as one word, without a variable-length memcpy. */
-static inline uint64_t tail_word(const unsigned char *c, size_t n)
-{
-	uint32_t lo, hi;
-
-	if (n >= 4) {
-		memcpy(&lo, c, 4);
-		memcpy(&hi, c + n - 4, 4);
-		return lo | (uint64_t)hi << 32;
-	}
-	return (uint64_t)c[0] | (uint64_t)c[n / 2] << 8 | (uint64_t)c[n - 1] << 16;
-}
-
 static uint64_t ihash(const char *s, size_t len)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL * (len + 1), w;
@@ -89,7 +76,7 @@ static uint64_t ihash(const char *s, size_t len)
 		h ^= h >> 29;
 	}
 	if (i < len) {
-		w = tail_word((const unsigned char *)s + i, len - i);
+		w = nd_tail_word((const unsigned char *)s + i, len - i);
 		h = (h ^ w) * 0x9fb21c651e98df25ULL;
 	}
 	return fmix(h);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct nd_intern;
 
@@ -28,5 +29,19 @@ size_t nd_intern_count(const struct nd_intern *t);
 void nd_intern_set_shared(struct nd_intern *t, bool on);
 
 uint64_t nd_hash(const void *p, size_t n);
+
+/* The last n (1-7) bytes at c as one word, without a variable-length memcpy:
+ * the tail of the word-at-a-time hashes (interning, the bundle's content hash). */
+static inline uint64_t nd_tail_word(const unsigned char *c, size_t n)
+{
+	uint32_t lo, hi;
+
+	if (n >= 4) {
+		memcpy(&lo, c, 4);
+		memcpy(&hi, c + n - 4, 4);
+		return lo | (uint64_t)hi << 32;
+	}
+	return (uint64_t)c[0] | (uint64_t)c[n / 2] << 8 | (uint64_t)c[n - 1] << 16;
+}
 
 #endif

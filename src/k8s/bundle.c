@@ -71,19 +71,6 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-/* The last n (1-7) bytes at c as one word, without a variable-length memcpy. */
-static inline uint64_t tail_word(const unsigned char *c, size_t n)
-{
-	uint32_t lo, hi;
-
-	if (n >= 4) {
-		memcpy(&lo, c, 4);
-		memcpy(&hi, c + n - 4, 4);
-		return lo | (uint64_t)hi << 32;
-	}
-	return (uint64_t)c[0] | (uint64_t)c[n / 2] << 8 | (uint64_t)c[n - 1] << 16;
-}
-
 /* The same job as fnv for the bytes of a whole object, eight at a time (it
  * hashes every string of every object: byte-wise FNV was 7 % of a load). */
 static uint64_t whash(uint64_t h, const void *p, size_t n)
@@ -98,7 +85,7 @@ static uint64_t whash(uint64_t h, const void *p, size_t n)
 		h ^= h >> 29;
 	}
 	if (n) {
-		w = tail_word(c, n);
+		w = nd_tail_word(c, n);
 		h = (h ^ w) * 0x9fb21c651e98df25ULL;
 		h ^= h >> 29;
 	}

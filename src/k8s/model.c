@@ -44,18 +44,12 @@ static uint64_t key_hash(uint32_t tag, const void *a, const void *b, const void 
 	return h;
 }
 
-/* Room for n keys at least, so that building an index of known size never rehashes. */
-static void idx_reserve(struct nd_idx *x, size_t n)
+/* The table moved to ncap slots (a power of two), every key re-placed. */
+static void idx_grow(struct nd_idx *x, size_t ncap)
 {
-	size_t ncap = x->cap ? x->cap : 4096, j;
-	struct slot *ns;
+	struct slot *ns = nd_xcalloc(ncap, sizeof(*ns));
 
-	while (n * 4 > ncap * 3)
-		ncap *= 2;
-	if (ncap == x->cap)
-		return;
-	ns = nd_xcalloc(ncap, sizeof(*ns));
-	for (j = 0; j < x->cap; j++) {
+	for (size_t j = 0; j < x->cap; j++) {
 		struct slot *s = &x->slots[j];
 		size_t k;
 
@@ -71,30 +65,24 @@ static void idx_reserve(struct nd_idx *x, size_t n)
 	x->cap = ncap;
 }
 
+/* Room for n keys at least, so that building an index of known size never rehashes. */
+static void idx_reserve(struct nd_idx *x, size_t n)
+{
+	size_t ncap = x->cap ? x->cap : 4096;
+
+	while (n * 4 > ncap * 3)
+		ncap *= 2;
+	if (ncap != x->cap)
+		idx_grow(x, ncap);
+}
+
 static struct slot *idx_slot(struct nd_idx *x, uint32_t tag, const void *a, const void *b,
 			     const void *c, bool create)
 {
 	size_t i;
 
-	if (create && (x->n + 1) * 4 > x->cap * 3) {
-		size_t ncap = x->cap ? x->cap * 2 : 4096, j;
-		struct slot *ns = nd_xcalloc(ncap, sizeof(*ns));
-
-		for (j = 0; j < x->cap; j++) {
-			struct slot *s = &x->slots[j];
-			size_t k;
-
-			if (!s->tag)
-				continue;
-			k = key_hash(s->tag, s->a, s->b, s->c) & (ncap - 1);
-			while (ns[k].tag)
-				k = (k + 1) & (ncap - 1);
-			ns[k] = *s;
-		}
-		free(x->slots);
-		x->slots = ns;
-		x->cap = ncap;
-	}
+	if (create && (x->n + 1) * 4 > x->cap * 3)
+		idx_grow(x, x->cap ? x->cap * 2 : 4096);
 	if (!x->cap)
 		return NULL;
 	for (i = key_hash(tag, a, b, c) & (x->cap - 1); x->slots[i].tag; i = (i + 1) & (x->cap - 1)) {
