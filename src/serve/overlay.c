@@ -292,14 +292,7 @@ static void add_objects(struct nd_model *m, const struct nd_store *s, const stru
 		struct nd_json root;
 		struct nd_err e;
 
-		if ((size_t)o->len + 1 > cap) {
-			cap = (size_t)o->len + 1;
-			buf = nd_xrealloc(buf, cap);
-		}
-		if (nd_store_read(s, o, 0, buf, o->len) != (long)o->len)
-			continue;
-		nd_arena_reset(a);
-		if (nd_json_parse(buf, o->len, 0, a, &root, &e) == 0)
+		if (nd_store_parse(s, o, &buf, &cap, a, &root) == 0)
 			(void)nd_model_add_object(m, &root, kind, &e);
 	}
 	free(buf);

@@ -61,15 +61,8 @@ struct nd_serve_rbac *nd_serve_rbac_new(const struct nd_store *s)
 			struct nd_json root;
 			struct nd_err e;
 
-			if ((size_t)o->len + 1 > cap) {
-				cap = (size_t)o->len + 1;
-				buf = nd_xrealloc(buf, cap);
-			}
-			if (nd_store_read(s, o, 0, buf, o->len) != (long)o->len)
-				continue;
-			nd_arena_reset(a);
 			/* an object that does not decode grants nothing, as it would not exist */
-			if (nd_json_parse(buf, o->len, 0, a, &root, &e) == 0 &&
+			if (nd_store_parse(s, o, &buf, &cap, a, &root) == 0 &&
 			    nd_model_add_object(r->m, &root, res->kind, &e) == 0)
 				n++;
 		}

@@ -128,6 +128,14 @@ const char *nd_store_field(const struct nd_store *s, const struct nd_sobj *o, co
 long nd_store_read(const struct nd_store *s, const struct nd_sobj *o, uint64_t at, void *buf,
 		   size_t n);
 
+/*
+ * Object o read whole into *buf (grown to *cap as needed) and parsed into
+ * root, in arena a (reset first). 0, or -1 when it cannot be read or parsed.
+ */
+struct nd_arena;
+int nd_store_parse(const struct nd_store *s, const struct nd_sobj *o, char **buf, size_t *cap,
+		   struct nd_arena *a, struct nd_json *root);
+
 /* The built-in table (resources.c); nd_sres_builtin_count entries. */
 extern const struct nd_sres nd_sres_builtin[];
 extern const size_t nd_sres_builtin_count;
