@@ -158,38 +158,59 @@ static void nearest_pods(const struct nd_check_env *env, const struct nd_service
  * ({namespace, pods}): a Service selects pods of its own namespace only, so
  * these are the cause when its own namespace has none. Returns the count.
  */
+/*
+ * Live pods the selector matches in other namespaces, each namespace asked
+ * through the label index (nd_model_select_pods), so a mismatched Service
+ * costs the namespaces, not every pod of the cluster. The namespaces are
+ * listed in the order of their first matching pod.
+ */
+struct hit {
+	const char *ns;
+	size_t pods;
+	uint32_t first;
+};
+
+static int cmp_first(const void *a, const void *b)
+{
+	uint32_t x = ((const struct hit *)a)->first, y = ((const struct hit *)b)->first;
+
+	return x < y ? -1 : x > y;
+}
+
 static size_t elsewhere(const struct nd_check_env *env, const struct nd_service *s,
 			struct nd_val *ev, const char **first_ns)
 {
 	const struct nd_model *m = env->m;
 	struct nd_report *r = env->r;
-	struct hit {
-		const char *ns;
-		size_t pods;
-	} *hits = NULL;
+	struct hit *hits = NULL;
 	size_t nhits = 0, cap = 0, total = 0;
 
 	*first_ns = NULL;
-	/* one pass over the pods; the matching namespaces are few */
-	for (size_t k = 0; k < m->pods.n; k++) {
-		const struct nd_pod *p = &m->pods.v[k];
-		size_t j;
+	for (size_t k = 0; k < m->npod_ns; k++) {
+		const char *ns = m->pod_ns[k];
+		size_t n, live = 0;
+		uint32_t *ix, first = 0;
 
-		if (!p->m.ns || (s->m.ns && strcmp(p->m.ns, s->m.ns) == 0) || !pod_counts(p) ||
-		    !nd_selector_matches(&s->selector, &p->m.labels))
+		if (s->m.ns && strcmp(ns, s->m.ns) == 0)
 			continue;
-		for (j = 0; j < nhits && strcmp(hits[j].ns, p->m.ns) != 0; j++)
-			;
-		if (j == nhits) {
-			ND_GROW(hits, cap, nhits + 1);
-			hits[nhits++] = (struct hit){p->m.ns, 0};
+		ix = nd_model_select_pods(m, ns, &s->selector, &n);
+		for (size_t i = 0; i < n; i++) {
+			if (!pod_counts(&m->pods.v[ix[i]]))
+				continue;
+			if (!live++)
+				first = ix[i];
 		}
-		hits[j].pods++;
-		total++;
+		free(ix);
+		if (!live)
+			continue;
+		ND_GROW(hits, cap, nhits + 1);
+		hits[nhits++] = (struct hit){ns, live, first};
+		total += live;
 	}
 	if (nhits) {
 		struct nd_val *arr = nd_obj_arr(r, ev, "matches_in_other_namespaces");
 
+		qsort(hits, nhits, sizeof(*hits), cmp_first);
 		*first_ns = hits[0].ns;
 		for (size_t j = 0; j < nhits && j < MAX_LISTED; j++) {
 			struct nd_val *o = nd_arr_obj(r, arr);

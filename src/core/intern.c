@@ -36,7 +36,45 @@ struct shard {
 struct nd_intern {
 	struct shard sh[NSHARDS];
 	bool shared;
+	uint32_t gen;           /* this table's number, for the thread caches */
 };
+
+/*
+ * In front of the tables, a small cache per thread of the strings it
+ * interned last, direct-mapped by hash: the namespaces, label keys, node
+ * names and phases that most lookups ask for again are found there without
+ * the shard's lock or a miss in its large slot array. An entry names its
+ * table by number (never reused), so a freed table's strings are never
+ * returned for a new one at the same address.
+ */
+#define TC_BITS 12
+struct tcent {
+	const char *s;
+	uint32_t gen, h, len;
+};
+static __thread struct tcent tcache[1u << TC_BITS];
+static _Atomic uint32_t next_gen;
+
+static inline struct tcent *tc_slot(uint64_t h)
+{
+	return &tcache[(h >> 32) & ((1u << TC_BITS) - 1)];
+}
+
+static inline const char *tc_find(const struct nd_intern *t, const char *s, uint32_t len,
+				  uint64_t h)
+{
+	const struct tcent *c = tc_slot(h);
+
+	if (c->gen == t->gen && c->h == (uint32_t)h && c->len == len &&
+	    memcmp(c->s, s, len) == 0)
+		return c->s;
+	return NULL;
+}
+
+static inline void tc_put(const struct nd_intern *t, const char *s, uint32_t len, uint64_t h)
+{
+	*tc_slot(h) = (struct tcent){.s = s, .gen = t->gen, .h = (uint32_t)h, .len = len};
+}
 
 uint64_t nd_hash(const void *p, size_t n)
 {
@@ -90,6 +128,7 @@ struct nd_intern *nd_intern_new(void)
 	if (posix_memalign((void **)&t, 64, sizeof(*t)) != 0)
 		nd_oom(sizeof(*t));
 	memset(t, 0, sizeof(*t));
+	t->gen = ++next_gen;
 	/* a shard's slots and arena come with its first string: a table made for
 	 * one label selector stays small */
 	for (i = 0; i < NSHARDS; i++)
@@ -200,12 +239,17 @@ const char *nd_intern(struct nd_intern *t, const char *s, size_t len)
 	if (len > UINT32_MAX)
 		nd_oom(len);
 	h = ihash(s, len);
+	if ((r = tc_find(t, s, (uint32_t)len, h)))
+		return r;
 	sh = &t->sh[h >> (64 - SHARD_BITS)];
-	if (!t->shared)
-		return intern_in(sh, s, (uint32_t)len, (uint32_t)h);
-	pthread_mutex_lock(&sh->lock);
-	r = intern_in(sh, s, (uint32_t)len, (uint32_t)h);
-	pthread_mutex_unlock(&sh->lock);
+	if (!t->shared) {
+		r = intern_in(sh, s, (uint32_t)len, (uint32_t)h);
+	} else {
+		pthread_mutex_lock(&sh->lock);
+		r = intern_in(sh, s, (uint32_t)len, (uint32_t)h);
+		pthread_mutex_unlock(&sh->lock);
+	}
+	tc_put(t, r, (uint32_t)len, h);
 	return r;
 }
 
@@ -218,6 +262,8 @@ const char *nd_intern_find(const struct nd_intern *t, const char *s, size_t len)
 	if (len > UINT32_MAX)
 		return NULL;
 	h = ihash(s, len);
+	if ((r = tc_find(t, s, (uint32_t)len, h)))
+		return r;
 	sh = (struct shard *)&t->sh[h >> (64 - SHARD_BITS)];
 	if (t->shared)
 		pthread_mutex_lock(&sh->lock);

@@ -82,6 +82,13 @@ const char *dec_str(struct dec *d, const struct nd_json *v, const char *field)
 	return nd_intern(d->m->strings, v->u.s, v->n);
 }
 
+const char *dec_copy(struct dec *d, const struct nd_json *v, const char *field)
+{
+	const char *s = dec_cstr(d, v, field);
+
+	return s ? nd_arena_strndup(d->m->arena, s, v->n) : NULL;
+}
+
 const char *dec_cstr(struct dec *d, const struct nd_json *v, const char *field)
 {
 	if (!v || v->type == ND_JNULL)
@@ -187,9 +194,11 @@ void dec_meta(struct dec *d, const struct nd_json *obj, struct nd_meta *out)
 	d->name = out->name;
 	if (!out->name || !*out->name)   /* the API server names every object */
 		dec_fail(d, "metadata.name", out->name ? _("empty") : _("missing"));
-	out->uid = dec_str(d, nd_json_get(md, "uid"), "metadata.uid");
-	out->created = dec_str(d, nd_json_get(md, "creationTimestamp"),
-			       "metadata.creationTimestamp");
+	/* the uid is read by nothing: its type is checked, it is not kept; the
+	 * creation time is one string per object, copied rather than interned */
+	dec_cstr(d, nd_json_get(md, "uid"), "metadata.uid");
+	out->created = dec_copy(d, nd_json_get(md, "creationTimestamp"),
+				"metadata.creationTimestamp");
 	out->deleting = dec_str(d, nd_json_get(md, "deletionTimestamp"),
 				"metadata.deletionTimestamp") != NULL;
 	labels = nd_json_get(md, "labels");

@@ -101,7 +101,8 @@ static struct slot *idx_slot(struct nd_idx *x, uint32_t tag, const void *a, cons
 	return &x->slots[i];
 }
 
-static void idx_add(struct nd_idx *x, uint32_t tag, const void *a, const void *b,
+/* Add val under the key; true when the key is new. */
+static bool idx_add(struct nd_idx *x, uint32_t tag, const void *a, const void *b,
 		    const void *c, uint32_t val)
 {
 	struct slot *s = idx_slot(x, tag, a, b, c, true);
@@ -109,7 +110,7 @@ static void idx_add(struct nd_idx *x, uint32_t tag, const void *a, const void *b
 	if (s->n == 0) {
 		s->one = val;
 		s->n = 1;
-		return;
+		return true;
 	}
 	if (s->n >= s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 4;
@@ -118,6 +119,7 @@ static void idx_add(struct nd_idx *x, uint32_t tag, const void *a, const void *b
 			s->v[0] = s->one;
 	}
 	s->v[s->n++] = val;
+	return false;
 }
 
 static void idx_set(struct nd_idx *x, uint32_t tag, const void *a, const void *b, uint32_t val)
@@ -222,6 +224,7 @@ void nd_model_free(struct nd_model *m)
 		nd_arena_free(m->arenas[i]);
 	free(m->arenas);
 	free(m->pods.v);
+	free(m->pod_ns);
 	free(m->nodes.v);
 	free(m->namespaces.v);
 	free(m->services.v);
@@ -304,6 +307,7 @@ void nd_model_finish(struct nd_model *m)
 
 	idx_free(m->idx);
 	x = m->idx = nd_xcalloc(1, sizeof(*x));
+	m->npod_ns = 0;
 	/* the keys one per object (a pod's name and IP...): no rehash for them;
 	 * the shared ones (namespace, node, label) are far fewer */
 	idx_reserve(x, 2 * m->pods.n + m->services.n + m->nodes.n + m->namespaces.n +
@@ -312,7 +316,10 @@ void nd_model_finish(struct nd_model *m)
 		const struct nd_pod *p = &m->pods.v[i];
 
 		idx_set(x, T_POD, p->m.ns, p->m.name, (uint32_t)i);
-		idx_add(x, T_PODS_NS, p->m.ns, NULL, NULL, (uint32_t)i);
+		if (idx_add(x, T_PODS_NS, p->m.ns, NULL, NULL, (uint32_t)i) && p->m.ns) {
+			ND_GROW(m->pod_ns, m->pod_ns_cap, m->npod_ns + 1);
+			m->pod_ns[m->npod_ns++] = p->m.ns;
+		}
 		if (p->node)
 			idx_add(x, T_PODS_NODE, p->node, NULL, NULL, (uint32_t)i);
 		for (j = 0; j < p->nips; j++) {

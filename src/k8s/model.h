@@ -51,8 +51,7 @@ const char *nd_kind_name(enum nd_kind k);   /* "Pod", "NodeNetworkConfig", ... *
 struct nd_meta {
 	const char *ns;         /* NULL for cluster-scoped objects */
 	const char *name;
-	const char *uid;
-	const char *created;    /* RFC 3339 text as given, or NULL */
+	const char *created;    /* RFC 3339 text as given, or NULL (not interned) */
 	bool deleting;          /* deletionTimestamp set */
 	struct nd_labels labels;
 	const char *owner_kind; /* controller ownerReference, or NULL */
@@ -371,6 +370,9 @@ struct nd_model {
 	size_t duplicates;           /* same kind/ns/name seen again; last one kept */
 
 	struct nd_idx *idx;          /* built by nd_model_finish() */
+	const char **pod_ns;         /* by nd_model_finish(): the namespaces pods are in,
+				      * in the order of each one's first pod */
+	size_t npod_ns, pod_ns_cap;
 	bool child;                  /* strings belong to the parent */
 	struct nd_arena **arenas;    /* absorbed children's arenas */
 	size_t narenas;
