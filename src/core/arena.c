@@ -19,9 +19,16 @@ struct block {
 struct nd_arena {
 	struct block *head;     /* current block, newest first */
 	struct block *first;    /* the block made by nd_arena_new, kept by reset */
-	size_t block_size;
+	size_t block_size;      /* the next new block's size */
+	size_t block_first;     /* the size asked for */
 	size_t total;
 };
+
+/* Each new block is twice the last, up to this (or the size asked for, when
+ * larger): an arena that fills many blocks asks malloc less often, and a
+ * second thread's heap is grown (an mprotect, a TLB flush on every core)
+ * less often. */
+#define BLOCK_GROW_MAX ((size_t)1 << 20)
 
 static struct block *block_new(size_t size)
 {
@@ -37,7 +44,7 @@ struct nd_arena *nd_arena_new(size_t block_size)
 {
 	struct nd_arena *a = nd_xcalloc(1, sizeof(*a));
 
-	a->block_size = block_size ? block_size : 64 * 1024;
+	a->block_size = a->block_first = block_size ? block_size : 64 * 1024;
 	a->head = a->first = block_new(a->block_size);
 	a->total = a->block_size;
 	return a;
@@ -66,6 +73,7 @@ void nd_arena_reset(struct nd_arena *a)
 			free(b);
 	}
 	a->head = a->first;
+	a->block_size = a->block_first;
 	a->first->next = NULL;
 	a->first->used = 0;
 	a->total = a->first->size;
@@ -93,6 +101,8 @@ void *nd_arena_alloc(struct nd_arena *a, size_t n)
 			memset(big->data, 0, need);
 			return big->data;
 		}
+		if (size < BLOCK_GROW_MAX)
+			a->block_size = size * 2 < BLOCK_GROW_MAX ? size * 2 : BLOCK_GROW_MAX;
 		b = block_new(size);
 		b->next = a->head;
 		a->head = b;

@@ -17,8 +17,8 @@
  * table with one mutex cost more in futex waits than the lookups themselves
  * (bench/README.md, issue 16).
  */
-#define NSHARDS 64
-#define SHARD_BITS 6
+#define NSHARDS 256
+#define SHARD_BITS 8
 
 struct islot {
 	const char *s;
@@ -47,7 +47,7 @@ struct nd_intern {
  * table by number (never reused), so a freed table's strings are never
  * returned for a new one at the same address.
  */
-#define TC_BITS 12
+#define TC_BITS 13
 struct tcent {
 	const char *s;
 	uint32_t gen, h, len;
@@ -131,8 +131,18 @@ struct nd_intern *nd_intern_new(void)
 	t->gen = ++next_gen;
 	/* a shard's slots and arena come with its first string: a table made for
 	 * one label selector stays small */
+	/* a lookup holds its shard's lock for well under a microsecond: the
+	 * other thread spins a little before it sleeps (a futex call each time,
+	 * when it did not, cost more than the wait) */
+	pthread_mutexattr_t ma;
+
+	pthread_mutexattr_init(&ma);
+#ifdef PTHREAD_MUTEX_ADAPTIVE_NP
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
+#endif
 	for (i = 0; i < NSHARDS; i++)
-		pthread_mutex_init(&t->sh[i].lock, NULL);
+		pthread_mutex_init(&t->sh[i].lock, &ma);
+	pthread_mutexattr_destroy(&ma);
 	return t;
 }
 
@@ -161,7 +171,7 @@ size_t nd_intern_len(const char *s)
 static void grow(struct shard *s)
 {
 	size_t ncap = s->cap * 2, i;
-	struct islot *slots = nd_xcalloc(ncap, sizeof(*slots));
+	struct islot *slots = nd_xtable(ncap, sizeof(*slots));
 
 	for (i = 0; i < s->cap; i++) {
 		size_t j;
@@ -191,7 +201,8 @@ static struct islot *find_slot(const struct shard *s, const char *str, uint32_t 
 	return &s->slots[i];
 }
 
-static const char *intern_in(struct shard *s, const char *str, uint32_t len, uint32_t h)
+static const char *intern_in(struct shard *s, const char *str, uint32_t len, uint32_t h,
+			     bool *fresh)
 {
 	struct islot *x;
 	char *p;
@@ -205,6 +216,7 @@ static const char *intern_in(struct shard *s, const char *str, uint32_t len, uin
 
 	if (x->s)
 		return x->s;
+	*fresh = true;
 	p = nd_arena_alloc(s->arena, sizeof(len) + len + 1);
 	memcpy(p, &len, sizeof(len));
 	p += sizeof(len);
@@ -235,6 +247,7 @@ const char *nd_intern(struct nd_intern *t, const char *s, size_t len)
 	uint64_t h;
 	struct shard *sh;
 	const char *r;
+	bool fresh = false;
 
 	if (len > UINT32_MAX)
 		nd_oom(len);
@@ -243,13 +256,16 @@ const char *nd_intern(struct nd_intern *t, const char *s, size_t len)
 		return r;
 	sh = &t->sh[h >> (64 - SHARD_BITS)];
 	if (!t->shared) {
-		r = intern_in(sh, s, (uint32_t)len, (uint32_t)h);
+		r = intern_in(sh, s, (uint32_t)len, (uint32_t)h, &fresh);
 	} else {
 		pthread_mutex_lock(&sh->lock);
-		r = intern_in(sh, s, (uint32_t)len, (uint32_t)h);
+		r = intern_in(sh, s, (uint32_t)len, (uint32_t)h, &fresh);
 		pthread_mutex_unlock(&sh->lock);
 	}
-	tc_put(t, r, (uint32_t)len, h);
+	/* a string seen for the first time is often the only time (a pod's
+	 * name, an IP): it goes to the cache once it is asked for again */
+	if (!fresh)
+		tc_put(t, r, (uint32_t)len, h);
 	return r;
 }
 

@@ -153,7 +153,7 @@ static struct seen_obj *seen_slot(struct nd_bundle_seen *sn, uint64_t key)
 		struct nd_bundle_seen old = *sn;
 
 		sn->cap = old.cap ? old.cap * 2 : 1024;
-		sn->v = nd_xcalloc(sn->cap, sizeof(*sn->v));
+		sn->v = nd_xtable(sn->cap, sizeof(*sn->v));
 		sn->n = 0;
 		for (i = 0; i < old.cap; i++) {
 			size_t j;
