@@ -66,7 +66,7 @@ static inline const char *tc_find(const struct nd_intern *t, const char *s, uint
 	const struct tcent *c = tc_slot(h);
 
 	if (c->gen == t->gen && c->h == (uint32_t)h && c->len == len &&
-	    memcmp(c->s, s, len) == 0)
+	    nd_bytes_eq(c->s, s, len))
 		return c->s;
 	return NULL;
 }
@@ -195,7 +195,7 @@ static struct islot *find_slot(const struct shard *s, const char *str, uint32_t 
 	for (i = h & (s->cap - 1); s->slots[i].s; i = (i + 1) & (s->cap - 1)) {
 		const struct islot *x = &s->slots[i];
 
-		if (x->h == h && x->len == len && memcmp(x->s, str, len) == 0)
+		if (x->h == h && x->len == len && nd_bytes_eq(x->s, str, len))
 			break;
 	}
 	return &s->slots[i];

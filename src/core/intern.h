@@ -44,4 +44,25 @@ static inline uint64_t nd_tail_word(const unsigned char *c, size_t n)
 	return (uint64_t)c[0] | (uint64_t)c[n / 2] << 8 | (uint64_t)c[n - 1] << 16;
 }
 
+/* Whether n bytes at a and b are equal, inline for the short strings of a
+ * model (names, keys, IPs) where a call to memcmp costs more than the compare. */
+static inline bool nd_bytes_eq(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+	uint64_t u, v;
+
+	if (n < 8)
+		return n == 0 || nd_tail_word(x, n) == nd_tail_word(y, n);
+	for (; n > 8; n -= 8, x += 8, y += 8) {
+		memcpy(&u, x, 8);
+		memcpy(&v, y, 8);
+		if (u != v)
+			return false;
+	}
+	/* the last eight bytes, overlapping what was compared */
+	memcpy(&u, x + n - 8, 8);
+	memcpy(&v, y + n - 8, 8);
+	return u == v;
+}
+
 #endif
