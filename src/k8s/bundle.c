@@ -144,33 +144,55 @@ static const char *seen_file(struct nd_bundle_seen *sn, const char *file)
 	return sn->files[sn->nfiles - 1];
 }
 
-/* The slot of key in sn (an empty one when it is not there), the table grown first. */
-static struct seen_obj *seen_slot(struct nd_bundle_seen *sn, uint64_t key)
+/* Room for n entries at most half full: the table grown (re-placed) at most once. */
+static void seen_reserve(struct nd_bundle_seen *sn, size_t n)
+{
+	struct nd_bundle_seen old = *sn;
+	size_t i;
+
+	if (n * 2 <= sn->cap)
+		return;
+	sn->cap = old.cap ? old.cap : 1024;
+	while (n * 2 > sn->cap)
+		sn->cap *= 2;
+	sn->v = nd_xtable(sn->cap, sizeof(*sn->v));
+	sn->n = 0;
+	for (i = 0; i < old.cap; i++) {
+		size_t j;
+
+		if (!old.v[i].file)
+			continue;
+		for (j = old.v[i].key & (sn->cap - 1); sn->v[j].file; j = (j + 1) & (sn->cap - 1))
+			;
+		sn->v[j] = old.v[i];
+		sn->n++;
+	}
+	free(old.v);
+}
+
+/* Where the search for key starts, to fetch it ahead of the search. */
+static inline const struct seen_obj *seen_home(const struct nd_bundle_seen *sn, uint64_t key)
+{
+	return sn->cap ? &sn->v[key & (sn->cap - 1)] : NULL;
+}
+
+/* The slot of key in sn (an empty one when it is not there); room for one more
+ * is the caller's (seen_reserve). */
+static struct seen_obj *seen_find(struct nd_bundle_seen *sn, uint64_t key)
 {
 	size_t i;
 
-	if ((sn->n + 1) * 2 > sn->cap) {
-		struct nd_bundle_seen old = *sn;
-
-		sn->cap = old.cap ? old.cap * 2 : 1024;
-		sn->v = nd_xtable(sn->cap, sizeof(*sn->v));
-		sn->n = 0;
-		for (i = 0; i < old.cap; i++) {
-			size_t j;
-
-			if (!old.v[i].file)
-				continue;
-			for (j = old.v[i].key & (sn->cap - 1); sn->v[j].file; j = (j + 1) & (sn->cap - 1))
-				;
-			sn->v[j] = old.v[i];
-			sn->n++;
-		}
-		free(old.v);
-	}
 	for (i = key & (sn->cap - 1); sn->v[i].file && sn->v[i].key != key;
 	     i = (i + 1) & (sn->cap - 1))
 		;
 	return &sn->v[i];
+}
+
+/* The slot of key in sn (an empty one when it is not there), the table grown first. */
+static struct seen_obj *seen_slot(struct nd_bundle_seen *sn, uint64_t key)
+{
+	seen_reserve(sn, sn->n + 1);
+	return seen_find(sn, key);
 }
 
 static void note_object(struct nd_bundle *b, const struct nd_json *obj, const char *list_kind,
@@ -196,6 +218,10 @@ static void note_object(struct nd_bundle *b, const struct nd_json *obj, const ch
 	key = fnv(fnv(key, "@", 1), av ? av : "", slash ? (size_t)(slash - av) : 0);
 	key = fnv(fnv(key, "/", 1), ns ? ns : "", ns ? strlen(ns) : 0);
 	key = fnv(fnv(key, "/", 1), name, strlen(name));
+	/* the table is far larger than the caches: its slot is fetched while
+	 * the object is hashed */
+	if (seen_home(sn, key))
+		__builtin_prefetch(seen_home(sn, key), 1);
 	content = content_hash(obj);
 	file = seen_file(sn, file);
 	so = seen_slot(sn, key);
@@ -223,18 +249,27 @@ static void note_object(struct nd_bundle *b, const struct nd_json *obj, const ch
  */
 static void seen_merge(struct nd_bundle *b, const struct nd_bundle_seen *half, const char *file)
 {
+	/* how many entries ahead the merge fetches the slot it will probe */
+	enum { AHEAD = 16 };
 	struct nd_bundle_seen *sn = b->seen;
+	const struct seen_obj **q;
+	size_t nq = 0;
 
 	if (!sn || !half->n)
 		return;
 	file = seen_file(sn, file);
-	for (size_t i = 0; i < half->cap; i++) {
-		const struct seen_obj *h = &half->v[i];
+	seen_reserve(sn, sn->n + half->n);
+	q = nd_xmalloc(half->n * sizeof(*q));
+	for (size_t i = 0; i < half->cap; i++)
+		if (half->v[i].file)
+			q[nq++] = &half->v[i];
+	for (size_t i = 0; i < nq; i++) {
+		const struct seen_obj *h = q[i];
 		struct seen_obj *so;
 
-		if (!h->file)
-			continue;
-		so = seen_slot(sn, h->key);
+		if (i + AHEAD < nq)
+			__builtin_prefetch(seen_home(sn, q[i + AHEAD]->key), 1);
+		so = seen_find(sn, h->key);
 		if (!so->file) {
 			so->key = h->key;
 			sn->n++;
@@ -244,6 +279,7 @@ static void seen_merge(struct nd_bundle *b, const struct nd_bundle_seen *half, c
 		so->content = h->content;
 		so->file = file;
 	}
+	free(q);
 }
 
 struct load_ctx {
