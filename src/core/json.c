@@ -24,6 +24,7 @@ struct parser {
 	struct nd_err *e;
 	int depth;
 	const struct jskip *skip;  /* members not to build (stream option) */
+	const struct jskip *root;  /* the part of skip the next parse starts from */
 	struct nd_json *vs;      /* value stack */
 	size_t vn, vcap;
 	struct nd_jmember *ms;   /* member stack */
@@ -594,7 +595,7 @@ static int parse_whole(struct parser *ps, const char *buf, size_t len, size_t ba
 	ps->depth = 0;
 	ps->vn = ps->mn = 0;
 	skip_ws(ps);
-	if (parse_value(ps, out, ps->skip) < 0)
+	if (parse_value(ps, out, ps->root) < 0)
 		return -1;
 	skip_ws(ps);
 	if (ps->p != ps->end)
@@ -665,7 +666,7 @@ struct parser *nd_jparser_new(struct nd_arena *a, struct nd_err *e,
 
 		for (; *skip_paths; skip_paths++)
 			jskip_add(root, *skip_paths);
-		ps->skip = root;
+		ps->skip = ps->root = root;
 	}
 	return ps;
 }
@@ -699,7 +700,7 @@ int nd_jparser_parse_prefix(struct parser *ps, struct nd_arena *a, char *buf, si
 	memset(out, 0, sizeof(*out));
 	*incomplete = false;
 	skip_ws(ps);
-	if (parse_value(ps, out, ps->skip) < 0) {
+	if (parse_value(ps, out, ps->root) < 0) {
 		/* stopped at (or just before) the end of what we have: more may come */
 		ps->inplace = false;
 		*incomplete = ps->end - ps->p <= 16;
@@ -711,6 +712,22 @@ int nd_jparser_parse_prefix(struct parser *ps, struct nd_arena *a, char *buf, si
 		*ps->zs[i] = '\0';
 	*used = (size_t)(ps->p - buf);
 	return 0;
+}
+
+int nd_jparser_enter(struct parser *ps, const char *key, size_t klen)
+{
+	const struct jskip *kid = ps->skip && klen <= UINT32_MAX ?
+				  jskip_kid(ps->skip, key, (uint32_t)klen) : NULL;
+
+	if (kid && kid->skip)
+		return 1;
+	ps->root = kid;
+	return 0;
+}
+
+void nd_jparser_leave(struct parser *ps)
+{
+	ps->root = ps->skip;
 }
 
 int nd_jparser_parse(struct parser *ps, struct nd_arena *a, const char *buf, size_t len,

@@ -131,6 +131,15 @@ ssize_t nd_json_stream_file(const char *path,
 			    nd_json_item_fn fn, void *ctx, struct nd_err *e);
 
 /*
+ * The one value that begins at byte off of the file at path (white space
+ * before it allowed), parsed into a with the options' skip paths, as the
+ * stream built it: for looking at an object read earlier again. Returns 0,
+ * or -1 with e filled.
+ */
+int nd_json_parse_file_at(const char *path, size_t off, const struct nd_json_stream_opts *opts,
+			  struct nd_arena *a, struct nd_json *out, struct nd_err *e);
+
+/*
  * The same decoder, pushed: for bytes that arrive from elsewhere (an HTTP
  * body). Feed bytes in pieces of any size; each element of a List's
  * "items" is handed to fn as soon as its last byte has arrived; a document

@@ -32,6 +32,15 @@ int nd_jparser_parse_prefix(struct parser *ps, struct nd_arena *a, char *buf, si
 			    size_t base, struct nd_json *out, size_t *used, bool *incomplete,
 			    bool *at_end, bool inplace);
 
+/*
+ * For the members of a document parsed one at a time (the stream's top
+ * level): the skip paths below key apply to the next parses, as they would
+ * inside the whole document, until nd_jparser_leave(). Returns 1, and
+ * changes nothing, when the member itself is skipped.
+ */
+int nd_jparser_enter(struct parser *ps, const char *key, size_t klen);
+void nd_jparser_leave(struct parser *ps);
+
 struct nd_json_stream_opts;
 /* The skip paths the options ask for (json_stream.c). */
 const char *const *nd_json_skip_paths(const struct nd_json_stream_opts *o);

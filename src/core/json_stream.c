@@ -482,14 +482,21 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 			count += got;
 			seen_items = true;
 		} else {
+			/* as in the whole document: the skip paths below this member
+			 * (a single object's metadata.managedFields) */
+			int skip = nd_jparser_enter(ps, key.u.s, key.n);
+
 			if (take_value(r, ps, top, false, &val, &at) < 0)
 				goto fail;
+			nd_jparser_leave(ps);
 			if (strcmp(key.u.s, "kind") == 0 && val.type == ND_JSTR)
 				list_kind = val.u.s;
-			ND_GROW(mem, capmem, nmem + 1);
-			mem[nmem].key = key.u.s;
-			mem[nmem].val = val;
-			nmem++;
+			if (!skip) {
+				ND_GROW(mem, capmem, nmem + 1);
+				mem[nmem].key = key.u.s;
+				mem[nmem].val = val;
+				nmem++;
+			}
 		}
 		more = after_element(r, '}');
 		if (more < 0)
@@ -565,6 +572,44 @@ ssize_t nd_json_stream_file(const char *path,
 	n = nd_json_stream_fd(fd, path, opts, fn, ctx, e);
 	close(fd);
 	return n;
+}
+
+int nd_json_parse_file_at(const char *path, size_t off, const struct nd_json_stream_opts *opts,
+			  struct nd_arena *a, struct nd_json *out, struct nd_err *e)
+{
+	static const struct nd_json_stream_opts defaults;
+	const struct nd_json_stream_opts *o = opts ? opts : &defaults;
+	struct rd r = {.name = path, .e = e};
+	struct parser *ps = NULL;
+	size_t at;
+	int c, ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	r.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r.fd < 0)
+		return nd_err_set(e, _("cannot open '%s': %s"), path, strerror(errno));
+	/* one object of a List: most are a few KiB */
+	r.chunk = 64 << 10;
+	r.max_item = o->max_item ? o->max_item : 64 << 20;
+	r.cap = r.chunk * 2;
+	r.buf = nd_xmalloc(r.cap);
+	r.base = off;
+	if (lseek(r.fd, (off_t)off, SEEK_SET) < 0) {
+		nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
+		goto out;
+	}
+	c = peek(&r);
+	if (c == 0)
+		nd_err_set(e, _("'%s': no JSON value at byte %zu"), path, off);
+	if (c <= 0)
+		goto out;
+	ps = nd_jparser_new(a, e, nd_json_skip_paths(o));
+	ret = take_value_(&r, ps, a, false, out, &at);
+out:
+	nd_jparser_free(ps);
+	close(r.fd);
+	free(r.buf);
+	return ret;
 }
 
 /* ---- two threads on one large List ---- */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/arena.h"
 #include "core/err.h"
 #include "core/file.h"
 #include "core/intern.h"
@@ -46,20 +47,23 @@ static void add_error(struct nd_bundle *b, const char *file, const char *msg)
 	b->nerrors++;
 }
 
-/* Objects read so far: (kind, namespace, name) -> content hash, first file. */
+/*
+ * Objects read so far: (kind, namespace, name) -> where the last one read
+ * is, and its content hash. The hash is taken only when the same object
+ * comes again (a bundle rarely holds one twice, and hashing every object
+ * cost 8 % of a load): then the earlier one is read again from its file.
+ */
 struct seen_obj {
-	uint64_t key, content;
+	uint64_t key;
+	uint64_t content;        /* 0 until needed; content_hash() is never 0 */
 	const char *file;        /* in files[] */
-	const char *kind, *ns, *name;   /* interned, only in a split file's second half */
+	size_t off;              /* of the object in file */
 };
 struct nd_bundle_seen {
 	struct seen_obj *v;      /* open addressing, cap a power of two */
 	size_t n, cap;
 	char **files;
 	size_t nfiles;
-	/* set for the second half of a split file: its entries keep their
-	 * names (in the model's shared table) for seen_merge()'s messages */
-	struct nd_intern *names;
 };
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -117,6 +121,11 @@ static uint64_t content_hash(const struct nd_json *v)
 	default:
 		return h;
 	}
+}
+
+static uint64_t chash(const struct nd_json *v)
+{
+	return content_hash(v) | 1;
 }
 
 static void add_conflict(struct nd_bundle *b, int klen, const char *kind, const char *ns,
@@ -195,51 +204,92 @@ static struct seen_obj *seen_slot(struct nd_bundle_seen *sn, uint64_t key)
 	return seen_find(sn, key);
 }
 
-static void note_object(struct nd_bundle *b, const struct nd_json *obj, const char *list_kind,
-			const char *file)
+static const struct nd_json_stream_opts stream_opts;
+
+/* The object at off in file, read again into a; -1 with the problem added
+ * to the bundle's errors. */
+static int read_again(struct nd_bundle *b, const char *file, size_t off, struct nd_arena *a,
+		      struct nd_json *out)
 {
-	struct nd_bundle_seen *sn = b->seen;
+	struct nd_err e;
+
+	if (nd_json_parse_file_at(file, off, &stream_opts, a, out, &e) == 0)
+		return 0;
+	add_error(b, file, e.msg);
+	return -1;
+}
+
+/* The content hash of what so names, read again when it was not taken; 0
+ * when it cannot be read (the bundle then has an error). */
+static uint64_t seen_content(struct nd_bundle *b, struct seen_obj *so)
+{
+	struct nd_arena *a;
+	struct nd_json v;
+
+	if (so->content)
+		return so->content;
+	a = nd_arena_new(64 * 1024);
+	if (read_again(b, so->file, so->off, a, &v) == 0)
+		so->content = chash(&v);
+	nd_arena_free(a);
+	return so->content;
+}
+
+/* What names an object in messages and in the seen key. */
+struct obj_names {
+	const char *kind, *ns, *name;
+	size_t klen;
+};
+
+static bool obj_names(const struct nd_json *obj, const char *list_kind, struct obj_names *o)
+{
 	const struct nd_json *md = nd_json_get(obj, "metadata");
 	const char *kind = nd_json_str(nd_json_get(obj, "kind"));
-	const char *ns = nd_json_str(nd_json_get(md, "namespace"));
-	const char *name = nd_json_str(nd_json_get(md, "name"));
-	const char *av = nd_json_str(nd_json_get(obj, "apiVersion")), *slash;
-	struct seen_obj *so;
-	uint64_t key, content;
-	size_t klen;
 
-	if (!sn || !name)
+	o->ns = nd_json_str(nd_json_get(md, "namespace"));
+	o->name = nd_json_str(nd_json_get(md, "name"));
+	o->klen = kind ? strlen(kind) : list_kind ? strlen(list_kind) -
+		  (strlen(list_kind) > 4 ? 4 : 0) : 0;
+	o->kind = kind ? kind : list_kind ? list_kind : "object";
+	if (!kind && !list_kind)
+		o->klen = 6;
+	return o->name != NULL;
+}
+
+static void note_object(struct nd_bundle *b, const struct nd_json *obj, const char *list_kind,
+			const char *file, size_t off)
+{
+	struct nd_bundle_seen *sn = b->seen;
+	const char *kind = nd_json_str(nd_json_get(obj, "kind"));
+	const char *av = nd_json_str(nd_json_get(obj, "apiVersion")), *slash;
+	struct obj_names on;
+	struct seen_obj *so;
+	uint64_t key;
+
+	if (!sn || !obj_names(obj, list_kind, &on))
 		return;
-	klen = kind ? strlen(kind) : list_kind ? strlen(list_kind) - (strlen(list_kind) > 4 ? 4 : 0)
-						: 0;
-	key = fnv(1469598103934665603ULL, kind ? kind : list_kind ? list_kind : "", klen);
+	key = fnv(1469598103934665603ULL, kind ? kind : list_kind ? list_kind : "",
+		  kind || list_kind ? on.klen : 0);
 	/* the API group too: events.k8s.io/v1 and v1 Events are one object seen twice */
 	slash = av ? strchr(av, '/') : NULL;
 	key = fnv(fnv(key, "@", 1), av ? av : "", slash ? (size_t)(slash - av) : 0);
-	key = fnv(fnv(key, "/", 1), ns ? ns : "", ns ? strlen(ns) : 0);
-	key = fnv(fnv(key, "/", 1), name, strlen(name));
-	/* the table is far larger than the caches: its slot is fetched while
-	 * the object is hashed */
-	if (seen_home(sn, key))
-		__builtin_prefetch(seen_home(sn, key), 1);
-	content = content_hash(obj);
+	key = fnv(fnv(key, "/", 1), on.ns ? on.ns : "", on.ns ? strlen(on.ns) : 0);
+	key = fnv(fnv(key, "/", 1), on.name, strlen(on.name));
 	file = seen_file(sn, file);
 	so = seen_slot(sn, key);
 	if (!so->file) {
 		so->key = key;
+		so->content = 0;
 		sn->n++;
-	} else if (so->content != content) {
-		add_conflict(b, (int)klen, kind ? kind : list_kind ? list_kind : "object", ns, name,
-			     so->file, file);
+	} else {
+		uint64_t before = seen_content(b, so), now = chash(obj);
+
+		if (before && before != now)
+			add_conflict(b, (int)on.klen, on.kind, on.ns, on.name, so->file, file);
+		so->content = now;
 	}
-	so->content = content;
 	so->file = file;
-	if (sn->names) {
-		so->kind = nd_intern(sn->names, kind ? kind : list_kind ? list_kind : "object",
-				     kind || list_kind ? klen : 6);
-		so->ns = ns ? nd_intern_cstr(sn->names, ns) : NULL;
-		so->name = nd_intern_cstr(sn->names, name);
-	}
+	so->off = off;
 }
 
 /*
@@ -247,6 +297,30 @@ static void note_object(struct nd_bundle *b, const struct nd_json *obj, const ch
  * own table) after the first: each of its objects checked against what was
  * read before, as note_object() does, and kept as the last one read.
  */
+/* An object of the second half (h, in file) that was also read before (so). */
+static void merge_one(struct nd_bundle *b, struct seen_obj *so, const struct seen_obj *h,
+		      const char *file)
+{
+	struct nd_arena *a = nd_arena_new(64 * 1024);
+	uint64_t before = seen_content(b, so);
+	struct nd_json v;
+	struct obj_names on;
+
+	/* the names for the message, and its hash when it was not taken */
+	if (read_again(b, file, h->off, a, &v) == 0 && obj_names(&v, NULL, &on)) {
+		uint64_t now = h->content ? h->content : chash(&v);
+
+		if (before && before != now)
+			add_conflict(b, (int)on.klen, on.kind, on.ns, on.name, so->file, file);
+		so->content = now;
+	} else {
+		so->content = h->content;
+	}
+	so->file = file;
+	so->off = h->off;
+	nd_arena_free(a);
+}
+
 static void seen_merge(struct nd_bundle *b, const struct nd_bundle_seen *half, const char *file)
 {
 	/* how many entries ahead the merge fetches the slot it will probe */
@@ -271,13 +345,12 @@ static void seen_merge(struct nd_bundle *b, const struct nd_bundle_seen *half, c
 			__builtin_prefetch(seen_home(sn, q[i + AHEAD]->key), 1);
 		so = seen_find(sn, h->key);
 		if (!so->file) {
-			so->key = h->key;
+			*so = *h;
+			so->file = file;
 			sn->n++;
-		} else if (so->content != h->content) {
-			add_conflict(b, (int)strlen(h->kind), h->kind, h->ns, h->name, so->file, file);
+			continue;
 		}
-		so->content = h->content;
-		so->file = file;
+		merge_one(b, so, h, file);
 	}
 	free(q);
 }
@@ -348,7 +421,7 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 	struct nd_err oe;
 
 	lc->b->objects++;
-	note_object(lc->b, obj, list_kind, lc->file);
+	note_object(lc->b, obj, list_kind, lc->file, off);
 	if (progress_fn && lc->size && (lc->b->objects & 1023) == 0)
 		progress_fn(lc->file, off, lc->size, progress_arg);
 	if (nd_model_add_object(lc->m, obj, list_kind, &oe) < 0) {
@@ -421,7 +494,7 @@ static size_t split_min(void)
 static void load_split(struct nd_bundle *b, struct nd_model *m, const char *path, size_t size)
 {
 	struct nd_bundle b2 = {0};
-	struct nd_bundle_seen seen2 = {.names = m->strings};
+	struct nd_bundle_seen seen2 = {0};
 	struct nd_model *m2 = nd_model_new_child(m);
 	struct load_ctx lc = {.b = b, .m = m, .file = path, .size = size};
 	struct load_ctx lc2 = {.b = &b2, .m = m2, .file = path};

@@ -73,6 +73,18 @@ for split in 1 1000000000; do
 done
 check "duplicates: the same warnings whether read by one thread or two" sh -c "jq -c '[.findings[] | select(.code == \"bundle-duplicate-object\")]' dups2-1.json > dups2-a; jq -c '[.findings[] | select(.code == \"bundle-duplicate-object\")]' dups2-1000000000.json > dups2-b; cmp dups2-a dups2-b"
 
+# the same object as a file of its own (with managedFields, which are never
+# read) and in a List, indented: one object, no conflict; and the earlier copy
+# read again from its file when the third copy differs
+mkdir -p dups3/cluster
+printf '{"apiVersion":"v1","kind":"Service","metadata":{"name":"s","namespace":"n","managedFields":[{"manager":"kubectl","operation":"Update"}]},"spec":{"ports":[{"port":80}]}}' > dups3/cluster/a.json
+printf '{"kind":"ServiceList","apiVersion":"v1","items":[\n  {"kind":"Service","apiVersion":"v1",\n   "metadata":{"namespace":"n","name":"s"},"spec":{"ports":[{"port":80}]}}\n]}' > dups3/cluster/b.json
+"$ND" diagnose --snapshot dups3 -o json > dups3.json 2>/dev/null
+check "one object as a file of its own and in a List: no conflict" jq -e '[.findings[] | select(.code == "bundle-duplicate-object")] | length == 0' dups3.json
+printf '{"kind":"ServiceList","apiVersion":"v1","items":[{"kind":"Service","apiVersion":"v1","metadata":{"namespace":"n","name":"s"},"spec":{"ports":[{"port":81}]}}]}' > dups3/cluster/c.json
+"$ND" diagnose --snapshot dups3 -o json > dups3c.json 2>/dev/null
+check "a third copy that differs: one conflict, against the second" jq -e '[.findings[] | select(.code == "bundle-duplicate-object") | .evidence.conflict] | length == 1 and (.[0] | test("Service n/s is in .*b.json. and, different, in .*c.json"))' dups3c.json
+
 # a broken CNI conflist in a node's files: a finding naming it, the node's store not dropped in silence
 cp -R "$TOP/examples/aks-kubenet-broken" cnibad
 printf '{"cniVersion": "1.0.0", "name": ' > cnibad/nodes/aks-nodepool1-12345678-vmss000001/cni/net.d/05-broken.conflist
