@@ -11,6 +11,7 @@
 #include "core/num.h"
 #include "core/banned.h"
 #include "core/i18n.h"
+#include "core/intern.h"
 
 /*
  * A recursive-descent parser over a complete buffer. Children of arrays and
@@ -51,9 +52,12 @@ static int fail(struct parser *ps, const char *fmt, ...)
 			  ps->base + (size_t)(ps->p - ps->start), what);
 }
 
+/* JSON white space, by byte: one load where four compares were. */
+static const bool ws_byte[256] = {[' '] = true, ['\n'] = true, ['\r'] = true, ['\t'] = true};
+
 static inline bool is_ws(char c)
 {
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+	return ws_byte[(unsigned char)c];
 }
 
 static inline void skip_ws(struct parser *ps)
@@ -393,6 +397,8 @@ static int parse_number(struct parser *ps, struct nd_json *v)
 	return 0;
 }
 
+#define JSKIP_BUCKETS 32
+
 /*
  * Members to skip, as a trie of keys: a node with skip set is validated
  * but not built (measured: a structure-only skipper was slower than the
@@ -405,14 +411,35 @@ struct jskip {
 	bool skip;
 	struct jskip *kids;
 	uint32_t nkids;
+	/* the kids by a hash of the key (jskip_finish): the first with each
+	 * hash + 1, then each one's next + 1; 0 ends a chain */
+	uint16_t head[JSKIP_BUCKETS];
+	uint16_t next;
 };
+
+static inline unsigned jskip_hash(const char *key, uint32_t klen)
+{
+	return klen ? (klen + (unsigned char)key[0] * 3u + (unsigned char)key[klen - 1] * 5u) &
+		      (JSKIP_BUCKETS - 1) : 0;
+}
 
 static const struct jskip *jskip_kid(const struct jskip *t, const char *key, uint32_t klen)
 {
 	uint32_t i;
 
-	for (i = 0; t && i < t->nkids; i++)
-		if (t->kids[i].klen == klen && memcmp(t->kids[i].key, key, klen) == 0)
+	if (!t)
+		return NULL;
+	if (t->nkids <= UINT16_MAX - 1) {
+		for (i = t->head[jskip_hash(key, klen)]; i; i = t->kids[i - 1].next) {
+			const struct jskip *k = &t->kids[i - 1];
+
+			if (k->klen == klen && nd_bytes_eq(k->key, key, klen))
+				return k;
+		}
+		return NULL;
+	}
+	for (i = 0; i < t->nkids; i++)
+		if (t->kids[i].klen == klen && nd_bytes_eq(t->kids[i].key, key, klen))
 			return &t->kids[i];
 	return NULL;
 }
@@ -496,6 +523,15 @@ static int parse_object(struct parser *ps, struct nd_json *v, const struct jskip
 		if (kid && kid->skip) {
 			if (parse_value(ps, NULL, NULL) < 0)
 				return -1;
+		} else if (ps->p < ps->end && *ps->p == '"') {
+			/* most values are strings: no call to parse_value for them */
+			if (v) {
+				m.val.type = ND_JSTR;
+				if (parse_string(ps, &m.val.u.s, &m.val.n) < 0)
+					return -1;
+			} else if (parse_string(ps, NULL, NULL) < 0) {
+				return -1;
+			}
 		} else if (parse_value(ps, v ? &m.val : NULL, kid) < 0) {
 			return -1;
 		}
@@ -535,7 +571,7 @@ done:
 static int literal(struct parser *ps, const char *word, size_t n, enum nd_jtype t,
 		   struct nd_json *v)
 {
-	if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n) != 0)
+	if ((size_t)(ps->end - ps->p) < n || !nd_bytes_eq(ps->p, word, n))
 		return fail(ps, _("unexpected '%c'"), *ps->p >= 0x20 && *ps->p < 0x7f ? *ps->p : '?');
 	ps->p += n;
 	if (v)
@@ -630,13 +666,22 @@ static void jskip_free(struct jskip *t)
 	free(t->kids);
 }
 
+/* A kid of t by key, before jskip_finish has made the chains. */
+static struct jskip *jskip_kid_linear(struct jskip *t, const char *key, uint32_t klen)
+{
+	for (uint32_t i = 0; i < t->nkids; i++)
+		if (t->kids[i].klen == klen && memcmp(t->kids[i].key, key, klen) == 0)
+			return &t->kids[i];
+	return NULL;
+}
+
 /* Add a dotted path ("spec.containers.env") to the trie. */
 static void jskip_add(struct jskip *t, const char *path)
 {
 	while (*path) {
 		const char *dot = strchr(path, '.');
 		uint32_t n = (uint32_t)(dot ? (size_t)(dot - path) : strlen(path));
-		struct jskip *k = (struct jskip *)jskip_kid(t, path, n);
+		struct jskip *k = jskip_kid_linear(t, path, n);
 
 		if (!k) {
 			t->kids = nd_xrealloc(t->kids, (t->nkids + 1) * sizeof(*t->kids));
@@ -654,6 +699,21 @@ static void jskip_add(struct jskip *t, const char *path)
 	t->skip = true;
 }
 
+/* The hash chains of every node, once the paths are in. */
+static void jskip_finish(struct jskip *t)
+{
+	memset(t->head, 0, sizeof(t->head));
+	for (uint32_t i = t->nkids; i-- > 0;) {
+		unsigned h = jskip_hash(t->kids[i].key, t->kids[i].klen);
+
+		jskip_finish(&t->kids[i]);
+		if (t->nkids <= UINT16_MAX - 1) {
+			t->kids[i].next = t->head[h];
+			t->head[h] = (uint16_t)(i + 1);
+		}
+	}
+}
+
 struct parser *nd_jparser_new(struct nd_arena *a, struct nd_err *e,
 			      const char *const *skip_paths)
 {
@@ -666,6 +726,7 @@ struct parser *nd_jparser_new(struct nd_arena *a, struct nd_err *e,
 
 		for (; *skip_paths; skip_paths++)
 			jskip_add(root, *skip_paths);
+		jskip_finish(root);
 		ps->skip = ps->root = root;
 	}
 	return ps;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/intern.h"
 #include "core/num.h"
 #include "core/banned.h"
 
@@ -21,7 +22,7 @@ const struct nd_json *nd_json_get(const struct nd_json *obj, const char *key)
 	for (i = obj->n; i-- > 0;) {
 		const struct nd_jmember *m = &obj->u.members[i];
 
-		if (m->klen == klen && memcmp(m->key, key, klen) == 0)
+		if (m->klen == klen && nd_bytes_eq(m->key, key, klen))
 			return &m->val;
 	}
 	return NULL;
