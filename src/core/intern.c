@@ -183,8 +183,9 @@ static void grow(struct shard *s)
 		slots[j] = s->slots[i];
 	}
 	free(s->slots);
-	s->slots = slots;
-	s->cap = ncap;
+	/* atomic only for nd_intern_prefetch, which reads them without the lock */
+	__atomic_store_n(&s->slots, slots, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->cap, ncap, __ATOMIC_RELAXED);
 }
 
 /* The slot of s in its shard: the string's, or the empty one where it goes. */
@@ -208,8 +209,8 @@ static const char *intern_in(struct shard *s, const char *str, uint32_t len, uin
 	char *p;
 
 	if (!s->slots) {
-		s->cap = 64;
-		s->slots = nd_xcalloc(s->cap, sizeof(*s->slots));
+		__atomic_store_n(&s->cap, 64, __ATOMIC_RELAXED);
+		__atomic_store_n(&s->slots, nd_xtable(64, sizeof(*s->slots)), __ATOMIC_RELAXED);
 		s->arena = nd_arena_new(16 * 1024);
 	}
 	x = find_slot(s, str, len, h);
@@ -226,6 +227,26 @@ static const char *intern_in(struct shard *s, const char *str, uint32_t len, uin
 	if (++s->n * 4 > s->cap * 3)
 		grow(s);
 	return p;
+}
+
+void nd_intern_prefetch(const struct nd_intern *t, const char *s, size_t len)
+{
+	uint64_t h;
+	const struct shard *sh;
+	const struct islot *slots;
+	size_t cap;
+
+	if (len > UINT32_MAX)
+		return;
+	h = ihash(s, len);
+	sh = &t->sh[h >> (64 - SHARD_BITS)];
+	/* read without the lock: a slot array being replaced only makes the
+	 * fetch useless, never wrong (a prefetch does not fault) */
+	slots = __atomic_load_n(&sh->slots, __ATOMIC_RELAXED);
+	cap = __atomic_load_n(&sh->cap, __ATOMIC_RELAXED);
+	if (slots && cap)
+		__builtin_prefetch((const void *)((uintptr_t)slots +
+						  ((uint32_t)h & (cap - 1)) * sizeof(*slots)));
 }
 
 const char *nd_intern_cstr(struct nd_intern *t, const char *s)

@@ -421,6 +421,17 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 	struct nd_err oe;
 
 	lc->b->objects++;
+	/* the object's own name and IP are new to the string table: their slots
+	 * are fetched while the object is noted */
+	{
+		const struct nd_json *nm = nd_json_path(obj, "metadata", "name", NULL);
+		const struct nd_json *ip = nd_json_path(obj, "status", "podIP", NULL);
+
+		if (nm && nm->type == ND_JSTR)
+			nd_intern_prefetch(lc->m->strings, nm->u.s, nm->n);
+		if (ip && ip->type == ND_JSTR)
+			nd_intern_prefetch(lc->m->strings, ip->u.s, ip->n);
+	}
 	note_object(lc->b, obj, list_kind, lc->file, off);
 	if (progress_fn && lc->size && (lc->b->objects & 1023) == 0)
 		progress_fn(lc->file, off, lc->size, progress_arg);

@@ -6,6 +6,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/intern.h"
 #include "core/num.h"
 #include "core/banned.h"
 #include "core/i18n.h"
@@ -33,6 +34,12 @@ static void ep_ports(struct dec *d, const struct nd_json *ports, const char *fie
 	}
 }
 
+static void prefetch_str(struct dec *d, const struct nd_json *v)
+{
+	if (v && v->type == ND_JSTR)
+		nd_intern_prefetch(d->m->strings, v->u.s, v->n);
+}
+
 static void ep_target(struct dec *d, const struct nd_json *ref, struct nd_epaddr *a)
 {
 	const char *k = dec_str(d, nd_json_get(ref, "kind"), "targetRef.kind");
@@ -46,6 +53,14 @@ static void add_addrs(struct dec *d, const struct nd_json *list, bool ready,
 {
 	uint32_t i;
 
+	/* the IPs and pod names are met again here after the pods, far apart in a
+	 * large table: all of them asked for first, then looked up */
+	for (i = 0; list && i < list->n; i++) {
+		const struct nd_json *a = &list->u.items[i];
+
+		prefetch_str(d, nd_json_get(a, "ip"));
+		prefetch_str(d, nd_json_path(a, "targetRef", "name", NULL));
+	}
 	for (i = 0; list && i < list->n; i++) {
 		const struct nd_json *a = &list->u.items[i];
 		struct nd_epaddr *ea = &out[(*n)++];
@@ -114,6 +129,13 @@ int dec_endpointslice(struct dec *d, const struct nd_json *o)
 		total += a ? a->n : 0;
 	}
 	s.addrs = dec_alloc(d, total, sizeof(*s.addrs));
+	for (i = 0; eps && i < eps->n; i++) {
+		const struct nd_json *ep = &eps->u.items[i], *a = nd_json_get(ep, "addresses");
+
+		for (j = 0; a && a->type == ND_JARR && j < a->n; j++)
+			prefetch_str(d, &a->u.items[j]);
+		prefetch_str(d, nd_json_path(ep, "targetRef", "name", NULL));
+	}
 	for (i = 0; eps && i < eps->n; i++) {
 		const struct nd_json *ep = &eps->u.items[i];
 		const struct nd_json *addrs = dec_arr(d, nd_json_get(ep, "addresses"),
