@@ -256,25 +256,34 @@ static bool obj_names(const struct nd_json *obj, const char *list_kind, struct o
 	return o->name != NULL;
 }
 
-static void note_object(struct nd_bundle *b, const struct nd_json *obj, const char *list_kind,
-			const char *file, size_t off)
+/* The key an object is seen under, and its names; false when it has no name. */
+static bool note_key(const struct nd_json *obj, const char *list_kind, struct obj_names *on,
+		     uint64_t *key)
 {
-	struct nd_bundle_seen *sn = b->seen;
 	const char *kind = nd_json_str(nd_json_get(obj, "kind"));
 	const char *av = nd_json_str(nd_json_get(obj, "apiVersion")), *slash;
-	struct obj_names on;
-	struct seen_obj *so;
-	uint64_t key;
+	uint64_t k;
 
-	if (!sn || !obj_names(obj, list_kind, &on))
-		return;
-	key = fnv(1469598103934665603ULL, kind ? kind : list_kind ? list_kind : "",
-		  kind || list_kind ? on.klen : 0);
+	if (!obj_names(obj, list_kind, on))
+		return false;
+	k = fnv(1469598103934665603ULL, kind ? kind : list_kind ? list_kind : "",
+		kind || list_kind ? on->klen : 0);
 	/* the API group too: events.k8s.io/v1 and v1 Events are one object seen twice */
 	slash = av ? strchr(av, '/') : NULL;
-	key = fnv(fnv(key, "@", 1), av ? av : "", slash ? (size_t)(slash - av) : 0);
-	key = fnv(fnv(key, "/", 1), on.ns ? on.ns : "", on.ns ? strlen(on.ns) : 0);
-	key = fnv(fnv(key, "/", 1), on.name, strlen(on.name));
+	k = fnv(fnv(k, "@", 1), av ? av : "", slash ? (size_t)(slash - av) : 0);
+	k = fnv(fnv(k, "/", 1), on->ns ? on->ns : "", on->ns ? strlen(on->ns) : 0);
+	*key = fnv(fnv(k, "/", 1), on->name, strlen(on->name));
+	return true;
+}
+
+/* The object under key, at off in file: a conflict when it was read before,
+ * different. */
+static void note_object(struct nd_bundle *b, const struct nd_json *obj, const struct obj_names *on,
+			uint64_t key, const char *file, size_t off)
+{
+	struct nd_bundle_seen *sn = b->seen;
+	struct seen_obj *so;
+
 	file = seen_file(sn, file);
 	so = seen_slot(sn, key);
 	if (!so->file) {
@@ -285,7 +294,7 @@ static void note_object(struct nd_bundle *b, const struct nd_json *obj, const ch
 		uint64_t before = seen_content(b, so), now = chash(obj);
 
 		if (before && before != now)
-			add_conflict(b, (int)on.klen, on.kind, on.ns, on.name, so->file, file);
+			add_conflict(b, (int)on->klen, on->kind, on->ns, on->name, so->file, file);
 		so->content = now;
 	}
 	so->file = file;
@@ -420,9 +429,14 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 	struct load_ctx *lc = ctx;
 	struct nd_err oe;
 
+	struct obj_names on;
+	uint64_t key;
+	bool noted;
+
 	lc->b->objects++;
-	/* the object's own name and IP are new to the string table: their slots
-	 * are fetched while the object is noted */
+	/* the tables the object goes into are far larger than the caches: the
+	 * slots of its own name and IP in the string table, and its own in the
+	 * seen table, are fetched while it is decoded */
 	{
 		const struct nd_json *nm = nd_json_path(obj, "metadata", "name", NULL);
 		const struct nd_json *ip = nd_json_path(obj, "status", "podIP", NULL);
@@ -432,7 +446,9 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 		if (ip && ip->type == ND_JSTR)
 			nd_intern_prefetch(lc->m->strings, ip->u.s, ip->n);
 	}
-	note_object(lc->b, obj, list_kind, lc->file, off);
+	noted = lc->b->seen && note_key(obj, list_kind, &on, &key);
+	if (noted && seen_home(lc->b->seen, key))
+		__builtin_prefetch(seen_home(lc->b->seen, key), 1);
 	if (progress_fn && lc->size && (lc->b->objects & 1023) == 0)
 		progress_fn(lc->file, off, lc->size, progress_arg);
 	if (nd_model_add_object(lc->m, obj, list_kind, &oe) < 0) {
@@ -442,6 +458,8 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 			 oe.msg);
 		add_error(lc->b, lc->file, msg);
 	}
+	if (noted)
+		note_object(lc->b, obj, &on, key, lc->file, off);
 	return 0;
 }
 

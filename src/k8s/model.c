@@ -66,6 +66,15 @@ static void idx_grow(struct nd_idx *x, size_t ncap)
 }
 
 /* Room for n keys at least, so that building an index of known size never rehashes. */
+#define IDX_AHEAD 8
+
+static inline void idx_prefetch(const struct nd_idx *x, uint32_t tag, const void *a,
+				const void *b, const void *c)
+{
+	if (x->cap)
+		__builtin_prefetch(&x->slots[key_hash(tag, a, b, c) & (x->cap - 1)], 1);
+}
+
 static void idx_reserve(struct nd_idx *x, size_t n)
 {
 	size_t ncap = x->cap ? x->cap : 4096;
@@ -315,6 +324,18 @@ void nd_model_finish(struct nd_model *m)
 	for (i = 0; i < m->pods.n; i++) {
 		const struct nd_pod *p = &m->pods.v[i];
 
+		/* the table is far larger than the caches: the next pods' slots are
+		 * fetched while this one's are filled */
+		if (i + IDX_AHEAD < m->pods.n) {
+			const struct nd_pod *q = &m->pods.v[i + IDX_AHEAD];
+
+			idx_prefetch(x, T_POD, q->m.ns, q->m.name, NULL);
+			if (q->nips)
+				idx_prefetch(x, T_PODS_IP, q->ips[0], NULL, NULL);
+			for (j = 0; j < q->m.labels.n; j++)
+				idx_prefetch(x, T_LABEL, q->m.ns, q->m.labels.kv[j].k,
+					     q->m.labels.kv[j].v);
+		}
 		idx_set(x, T_POD, p->m.ns, p->m.name, (uint32_t)i);
 		if (idx_add(x, T_PODS_NS, p->m.ns, NULL, NULL, (uint32_t)i) && p->m.ns) {
 			ND_GROW(m->pod_ns, m->pod_ns_cap, m->npod_ns + 1);
