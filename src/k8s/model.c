@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "k8s/model.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -246,6 +247,7 @@ void nd_model_free(struct nd_model *m)
 	free(m->bindings.v);
 	free(m->nncs.v);
 	idx_free(m->idx);
+	idx_free(m->lidx);
 	if (!m->child)
 		nd_intern_free(m->strings);
 	nd_arena_free(m->arena);
@@ -299,8 +301,39 @@ static size_t dedupe(void *vec, size_t n, size_t sz, uint32_t tag)
 	(m)->duplicates += before_ - (m)->vec.n; \
 } while (0)
 
+/* (namespace, label key, value) -> pods, in m->lidx (its own table, so that
+ * it is built at the same time as m->idx) */
+static void *label_index(void *arg)
+{
+	struct nd_model *m = arg;
+	struct nd_idx *x = m->lidx;
+	size_t i, total = 0;
+
+	for (i = 0; i < m->pods.n; i++)
+		total += m->pods.v[i].m.labels.n;
+	/* far fewer distinct than in all: pods of one workload share them */
+	idx_reserve(x, total / 8 + 1024);
+	for (i = 0; i < m->pods.n; i++) {
+		const struct nd_pod *p = &m->pods.v[i];
+
+		if (i + IDX_AHEAD < m->pods.n) {
+			const struct nd_pod *q = &m->pods.v[i + IDX_AHEAD];
+
+			for (uint32_t j = 0; j < q->m.labels.n; j++)
+				idx_prefetch(x, T_LABEL, q->m.ns, q->m.labels.kv[j].k,
+					     q->m.labels.kv[j].v);
+		}
+		for (uint32_t j = 0; j < p->m.labels.n; j++)
+			idx_add(x, T_LABEL, p->m.ns, p->m.labels.kv[j].k, p->m.labels.kv[j].v,
+				(uint32_t)i);
+	}
+	return NULL;
+}
+
 void nd_model_finish(struct nd_model *m)
 {
+	pthread_t labels;
+	bool labels_started;
 	struct nd_idx *x;
 	size_t i;
 	uint32_t j, k;
@@ -315,8 +348,14 @@ void nd_model_finish(struct nd_model *m)
 	DEDUPE(m, nncs, T_NNC);
 
 	idx_free(m->idx);
+	idx_free(m->lidx);
 	x = m->idx = nd_xcalloc(1, sizeof(*x));
+	m->lidx = nd_xcalloc(1, sizeof(*m->lidx));
 	m->npod_ns = 0;
+	/* the label index on a second core while this one builds the rest */
+	labels_started = pthread_create(&labels, NULL, label_index, m) == 0;
+	if (!labels_started)
+		label_index(m);
 	/* the keys one per object (a pod's name and IP...): no rehash for them;
 	 * the shared ones (namespace, node, label) are far fewer */
 	idx_reserve(x, 2 * m->pods.n + m->services.n + m->nodes.n + m->namespaces.n +
@@ -332,9 +371,6 @@ void nd_model_finish(struct nd_model *m)
 			idx_prefetch(x, T_POD, q->m.ns, q->m.name, NULL);
 			if (q->nips)
 				idx_prefetch(x, T_PODS_IP, q->ips[0], NULL, NULL);
-			for (j = 0; j < q->m.labels.n; j++)
-				idx_prefetch(x, T_LABEL, q->m.ns, q->m.labels.kv[j].k,
-					     q->m.labels.kv[j].v);
 		}
 		idx_set(x, T_POD, p->m.ns, p->m.name, (uint32_t)i);
 		if (idx_add(x, T_PODS_NS, p->m.ns, NULL, NULL, (uint32_t)i) && p->m.ns) {
@@ -350,9 +386,6 @@ void nd_model_finish(struct nd_model *m)
 			if (k == j)
 				idx_add(x, T_PODS_IP, p->ips[j], NULL, NULL, (uint32_t)i);
 		}
-		for (j = 0; j < p->m.labels.n; j++)
-			idx_add(x, T_LABEL, p->m.ns, p->m.labels.kv[j].k, p->m.labels.kv[j].v,
-				(uint32_t)i);
 	}
 	for (i = 0; i < m->services.n; i++)
 		idx_set(x, T_SVC, m->services.v[i].m.ns, m->services.v[i].m.name, (uint32_t)i);
@@ -373,6 +406,8 @@ void nd_model_finish(struct nd_model *m)
 
 		idx_add(x, T_EVENTS, ev->obj_kind, ev->obj_ns, ev->obj_name, (uint32_t)i);
 	}
+	if (labels_started)
+		pthread_join(labels, NULL);
 }
 
 /* Interned copy of a query string, or NULL when the model never saw it. */
@@ -482,14 +517,14 @@ uint32_t *nd_model_select_pods(const struct nd_model *m, const char *ns,
 		v = known(m, r->vals[0]);
 		if (!k || !v)
 			return NULL;          /* nothing carries this label */
-		idx_get(m->idx, T_LABEL, ns, k, v, &cnt);
+		idx_get(m->lidx, T_LABEL, ns, k, v, &cnt);
 		if (cnt < best) {
 			best = cnt;
 			pick = r;
 		}
 	}
 	if (pick)
-		cand = idx_get(m->idx, T_LABEL, ns, known(m, pick->key),
+		cand = idx_get(m->lidx, T_LABEL, ns, known(m, pick->key),
 			       known(m, pick->vals[0]), &ncand);
 	else
 		cand = idx_get(m->idx, T_PODS_NS, ns, NULL, NULL, &ncand);
