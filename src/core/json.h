@@ -169,21 +169,38 @@ bool nd_json_push_is_list(const struct nd_json_push *p);
 void nd_json_push_free(struct nd_json_push *p);
 
 /*
- * nd_json_stream_file on two cores, for a large List. A second thread
- * starts half-way through the file, finds an element (an object with
- * "kind" and "metadata" after "}," in the text) and decodes from there to
- * the List's end with fn2/ctx2, while this thread decodes from the start
- * with fn/ctx. The guess is checked, never trusted: only when this thread
- * reaches exactly the element where the second began, and the second
- * finished cleanly at the List's own ']', is its work used (*used2 set,
- * and this thread skips to after that ']'). Otherwise *used2 is false: the
- * caller must forget everything fn2 was given, and this thread has read
- * the whole file itself. Either way fn saw a prefix, fn2 (when used) the
- * rest, in order. fn and fn2 run at the same time on different threads.
+ * nd_json_stream_file on several cores, for a large List (json_pieces.c).
+ * The file is cut into pieces (pc->piece bytes each, 32 MiB when 0; 2 to 64
+ * of them). This thread decodes from the start with fn/ctx; the others (as
+ * many as there are cores, up to 8, less this one) each take the next piece
+ * no one has begun, start at the first element after its cut (an object
+ * with "kind" and "metadata" after "}," in the text) and decode with pc->fn
+ * and a context pc->open(pc->arg) makes for it, until they reach the start
+ * of a later piece. The guesses are checked, never trusted: a piece's work
+ * is used only when the piece before it, itself used, stopped exactly at
+ * the element where it began, and the last one used finished the List at
+ * its own ']'. A reader past a piece's cut that nobody began reads that
+ * piece itself. When a piece cannot be used, this thread decodes from
+ * where it began on itself. Either way every object is handed over once,
+ * in order: fn/ctx's first, then those of the used contexts in the order of
+ * pc->ctx; the functions run at the same time on different threads.
+ *
+ * On return pc->ctx[0..pc->n) are all the contexts opened, in file order,
+ * and pc->used[i] says whether ctx[i]'s objects count; the caller forgets
+ * the others, and frees both arrays. Errors are as nd_json_stream_file's.
  */
-ssize_t nd_json_stream_file_split(const char *path, const struct nd_json_stream_opts *opts,
-				  nd_json_item_fn fn, void *ctx, nd_json_item_fn fn2, void *ctx2,
-				  bool *used2, struct nd_err *e);
+struct nd_json_pieces {
+	nd_json_item_fn fn;             /* for the objects of the other pieces */
+	void *(*open)(void *arg);       /* called under a lock, from any thread */
+	void *arg;
+	size_t piece;
+	void **ctx;                     /* set by the call */
+	bool *used;
+	size_t n;
+};
+ssize_t nd_json_stream_file_pieces(const char *path, const struct nd_json_stream_opts *opts,
+				   nd_json_item_fn fn, void *ctx, struct nd_json_pieces *pc,
+				   struct nd_err *e);
 
 /*
  * Write s (n bytes, may contain NUL) as a JSON string literal with quotes

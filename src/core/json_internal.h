@@ -81,4 +81,54 @@ enum nd_jscan_level nd_jscan_best(void);
 /* The set in use: "avx2", "sse4.2", "sse2" or "portable". */
 const char *nd_jscan_name(void);
 
+/*
+ * The stream's reader (json_stream.c), shared with the split of a large
+ * List over threads (json_pieces.c). The reader keeps unconsumed bytes in
+ * buf[start, end). The value being looked at always begins at buf[start];
+ * offsets inside it are relative to start, so they survive the buffer being
+ * moved or grown.
+ */
+#include <sys/types.h>
+#include "core/json.h"
+
+struct nd_jpieces;
+struct rd {
+	int fd;
+	const char *name;
+	char *buf;
+	size_t cap, start, end;
+	size_t base;           /* file offset of buf[0] */
+	bool eof;
+	size_t chunk, max_item;
+	struct nd_err *e;
+	struct nd_jpieces *ps; /* other threads reading the rest of the List, or NULL */
+	size_t pk;             /* the piece this reader watches for (json_pieces.c) */
+	size_t size;           /* of the file, when known */
+};
+
+size_t nd_jrd_off(const struct rd *r, size_t i);
+bool nd_jrd_is_ws(char c);
+/* Read more: 1 got some, 0 end of file, -1 error. */
+int nd_jrd_fill(struct rd *r);
+/* Skip white space: the next byte, 0 at end of file, -1 on error. */
+int nd_jrd_peek(struct rd *r);
+/* Parse the value at buf[start] into a and consume it; *at its offset. */
+int nd_jrd_take(struct rd *r, struct parser *ps, struct nd_arena *a, bool scratch,
+		struct nd_json *out, size_t *at);
+/* The caller's function on one object, timed as the "model" phase. */
+int nd_jrd_call(nd_json_item_fn fn, const struct nd_json *obj, size_t off,
+		const char *list_kind, void *ctx, struct nd_err *e);
+/* After an element: ',' (not followed by close) or close. 1: more, 0: closed. */
+int nd_jrd_after(struct rd *r, char close);
+/* A whole document from the reader (json.h: nd_json_stream_fd). */
+ssize_t nd_jrd_stream(struct rd *r, const struct nd_json_stream_opts *o, nd_json_item_fn fn,
+		      void *ctx);
+/*
+ * Called by the first thread before each element of the List at offset at
+ * (json_pieces.c). 0: decode it. 1: the other pieces did the rest and the
+ * reader is after the List's ']'. 2: decode it, and the rest, with *fn and
+ * *ctx, which it changed (a piece after this one could not be used).
+ */
+int nd_jpieces_meet(struct rd *r, size_t at, nd_json_item_fn *fn, void **ctx);
+
 #endif

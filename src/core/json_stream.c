@@ -16,24 +16,6 @@
 #include "core/banned.h"
 #include "core/i18n.h"
 
-/*
- * The reader keeps unconsumed bytes in buf[start, end). The value being
- * looked at always begins at buf[start]; offsets inside it are relative to
- * start, so they survive the buffer being moved or grown.
- */
-struct rd {
-	int fd;
-	const char *name;
-	char *buf;
-	size_t cap, start, end;
-	size_t base;           /* file offset of buf[0] */
-	bool eof;
-	size_t chunk, max_item;
-	struct nd_err *e;
-	struct spec *sp;       /* a second thread reading the second half, or NULL */
-	size_t size;           /* of the file, when known */
-};
-
 static const char *const default_skip[] = {"metadata.managedFields", NULL};
 
 const char *const *nd_json_skip_paths(const struct nd_json_stream_opts *o)
@@ -46,13 +28,13 @@ const char *const *nd_json_skip_paths(const struct nd_json_stream_opts *o)
 /* reads done by this thread, so a parse that read more can leave them out */
 static _Thread_local uint64_t tl_read_wall, tl_read_cpu;
 
-static size_t off_of(const struct rd *r, size_t i)
+size_t nd_jrd_off(const struct rd *r, size_t i)
 {
 	return r->base + i;
 }
 
 /* Read more bytes. 1: got some, 0: end of file, -1: error. */
-static int fill(struct rd *r)
+int nd_jrd_fill(struct rd *r)
 {
 	ssize_t n;
 
@@ -69,7 +51,7 @@ static int fill(struct rd *r)
 
 		if (r->end - r->start > r->max_item)
 			return nd_err_set(r->e, _("'%s': a JSON value at byte %zu is larger than "
-					  "the %zu-byte limit"), r->name, off_of(r, r->start),
+					  "the %zu-byte limit"), r->name, nd_jrd_off(r, r->start),
 					  r->max_item);
 		r->buf = nd_xrealloc(r->buf, ncap);
 		r->cap = ncap;
@@ -108,21 +90,21 @@ static int fill(struct rd *r)
 	return 1;
 }
 
-static bool is_ws(char c)
+bool nd_jrd_is_ws(char c)
 {
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
 /* Skip white space. Returns the next byte, 0 at end of file, -1 on error. */
-static int peek(struct rd *r)
+int nd_jrd_peek(struct rd *r)
 {
 	for (;;) {
-		while (r->start < r->end && is_ws(r->buf[r->start]))
+		while (r->start < r->end && nd_jrd_is_ws(r->buf[r->start]))
 			r->start++;
 		if (r->start < r->end)
 			return (unsigned char)r->buf[r->start];
 		{
-			int f = fill(r);
+			int f = nd_jrd_fill(r);
 
 			if (f <= 0)
 				return f;
@@ -133,7 +115,7 @@ static int peek(struct rd *r)
 static int unexpected(struct rd *r, const char *what)
 {
 	return nd_err_set(r->e, _("'%s': invalid JSON at byte %zu: %s"), r->name,
-			  off_of(r, r->start), what);
+			  nd_jrd_off(r, r->start), what);
 }
 
 /*
@@ -184,7 +166,7 @@ static int scan_value(struct rd *r, size_t *len)
 				continue;
 			}
 			if (scalar) {
-				if (is_ws(c) || c == ',' || c == ']' || c == '}' || c == '{' ||
+				if (nd_jrd_is_ws(c) || c == ',' || c == ']' || c == '}' || c == '{' ||
 				    c == '[' || c == '"' || c == ':')
 					goto done_at;
 				p++;
@@ -213,7 +195,7 @@ static int scan_value(struct rd *r, size_t *len)
 		}
 		off = (size_t)(p - (r->buf + r->start));
 		{
-			int f = fill(r);
+			int f = nd_jrd_fill(r);
 
 			if (f < 0)
 				return -1;
@@ -224,8 +206,8 @@ static int scan_value(struct rd *r, size_t *len)
 				}
 				return nd_err_set(r->e, _("'%s': invalid JSON at byte %zu: unexpected "
 						  "end of file inside a value that starts at byte %zu "
-						  "(truncated file?)"), r->name, off_of(r, r->end),
-						  off_of(r, r->start));
+						  "(truncated file?)"), r->name, nd_jrd_off(r, r->end),
+						  nd_jrd_off(r, r->start));
 			}
 		}
 		continue;
@@ -247,7 +229,7 @@ struct member {
 static int fill_to(struct rd *r, size_t want)
 {
 	while (r->end - r->start < want) {
-		int f = fill(r);
+		int f = nd_jrd_fill(r);
 
 		if (f <= 0)
 			return f;
@@ -273,7 +255,7 @@ static int take_value_(struct rd *r, struct parser *ps, struct nd_arena *a, bool
 			size_t avail = r->end - r->start;
 			int f;
 
-			*at = off_of(r, r->start);
+			*at = nd_jrd_off(r, r->start);
 			if (scratch)
 				nd_arena_reset(a);
 			if (nd_jparser_parse_prefix(ps, a, r->buf + r->start, avail, *at, out, &len,
@@ -282,7 +264,7 @@ static int take_value_(struct rd *r, struct parser *ps, struct nd_arena *a, bool
 			if (at_end && r->eof)
 				return nd_err_set(r->e, _("'%s': invalid JSON at byte %zu: unexpected "
 						  "end of file inside a value that starts at byte %zu "
-						  "(truncated file?)"), r->name, off_of(r, r->end), *at);
+						  "(truncated file?)"), r->name, nd_jrd_off(r, r->end), *at);
 			if (!incomplete || r->eof)
 				return nd_err_prefix(r->e, "'%s'", r->name);
 			f = fill_to(r, avail * 2 > avail + 4096 ? avail * 2 : avail + 4096);
@@ -294,14 +276,14 @@ static int take_value_(struct rd *r, struct parser *ps, struct nd_arena *a, bool
 	}
 	if (scan_value(r, &len) < 0)
 		return -1;
-	*at = off_of(r, r->start);
+	*at = nd_jrd_off(r, r->start);
 	if (nd_jparser_parse(ps, a, r->buf + r->start, len, *at, out) < 0)
 		return nd_err_prefix(r->e, "'%s'", r->name);
 	r->start += len;
 	return 0;
 }
 
-static int take_value(struct rd *r, struct parser *ps, struct nd_arena *a, bool scratch,
+int nd_jrd_take(struct rd *r, struct parser *ps, struct nd_arena *a, bool scratch,
 		      struct nd_json *out, size_t *at)
 {
 	uint64_t w0, c0, rw, rc;
@@ -320,7 +302,7 @@ static int take_value(struct rd *r, struct parser *ps, struct nd_arena *a, bool 
 }
 
 /* The caller's function on one decoded object, timed as the "model" phase. */
-static int call_fn(nd_json_item_fn fn, const struct nd_json *obj, size_t off,
+int nd_jrd_call(nd_json_item_fn fn, const struct nd_json *obj, size_t off,
 		   const char *list_kind, void *ctx, struct nd_err *e)
 {
 	uint64_t w0, c0;
@@ -336,15 +318,15 @@ static int call_fn(nd_json_item_fn fn, const struct nd_json *obj, size_t off,
 }
 
 /* After an element: ',' (not followed by close) or close. 1: more, 0: closed. */
-static int after_element(struct rd *r, char close)
+int nd_jrd_after(struct rd *r, char close)
 {
-	int c = peek(r);
+	int c = nd_jrd_peek(r);
 
 	if (c < 0)
 		return -1;
 	if (c == ',') {
 		r->start++;
-		c = peek(r);
+		c = nd_jrd_peek(r);
 		if (c < 0)
 			return -1;
 		if (c == close)
@@ -363,8 +345,6 @@ static int after_element(struct rd *r, char close)
 					  : _("expected ',' or '}' in object"));
 }
 
-static bool spec_meets(struct rd *r, size_t at);
-
 /* Stream the elements of an array whose '[' is at buf[start]. */
 static ssize_t stream_array(struct rd *r, struct parser *ps, struct nd_arena *scratch,
 			    const char *list_kind, nd_json_item_fn fn, void *ctx)
@@ -373,7 +353,7 @@ static ssize_t stream_array(struct rd *r, struct parser *ps, struct nd_arena *sc
 	int c, more;
 
 	r->start++;
-	c = peek(r);
+	c = nd_jrd_peek(r);
 	if (c < 0)
 		return -1;
 	if (c == ']') {
@@ -386,22 +366,28 @@ static ssize_t stream_array(struct rd *r, struct parser *ps, struct nd_arena *sc
 		struct nd_json item;
 		size_t at;
 
-		if (r->sp && spec_meets(r, off_of(r, r->start)))
-			return count;   /* the second thread did the rest, up to the ']' */
+		if (r->ps) {
+			int w = nd_jpieces_meet(r, nd_jrd_off(r, r->start), &fn, &ctx);
+
+			if (w == 1)
+				return count;   /* the other threads did the rest, up to the ']' */
+			if (w < 0)
+				return -1;
+		}
 		nd_arena_reset(scratch);
-		if (take_value(r, ps, scratch, true, &item, &at) < 0)
+		if (nd_jrd_take(r, ps, scratch, true, &item, &at) < 0)
 			return -1;
-		if (call_fn(fn, &item, at, list_kind, ctx, r->e) < 0)
+		if (nd_jrd_call(fn, &item, at, list_kind, ctx, r->e) < 0)
 			return -1;
 		count++;
-		more = after_element(r, ']');
+		more = nd_jrd_after(r, ']');
 		if (more < 0)
 			return -1;
 	} while (more);
 	return count;
 }
 
-static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
+ssize_t nd_jrd_stream(struct rd *r, const struct nd_json_stream_opts *o,
 		      nd_json_item_fn fn, void *ctx)
 {
 	struct nd_arena *top = nd_arena_new(64 * 1024);
@@ -414,13 +400,13 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 	ssize_t count = 0, got;
 	int c, more;
 
-	c = peek(r);
+	c = nd_jrd_peek(r);
 	if (c <= 0) {
 		if (c == 0)
 			unexpected(r, _("the file is empty"));
 		goto fail;
 	}
-	obj_at = off_of(r, r->start);
+	obj_at = nd_jrd_off(r, r->start);
 	if (c == '[') {
 		/* a bare array of objects (jq '.items' output) */
 		count = stream_array(r, ps, scratch, NULL, fn, ctx);
@@ -434,7 +420,7 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 		goto fail;
 	}
 	r->start++;
-	c = peek(r);
+	c = nd_jrd_peek(r);
 	if (c < 0)
 		goto fail;
 	more = 1;
@@ -446,7 +432,7 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 		struct nd_json key, val;
 		size_t at;
 
-		c = peek(r);
+		c = nd_jrd_peek(r);
 		if (c < 0)
 			goto fail;
 		if (c != '"') {
@@ -454,9 +440,9 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 					     : _("expected a string key in object"));
 			goto fail;
 		}
-		if (take_value(r, ps, top, false, &key, &at) < 0)
+		if (nd_jrd_take(r, ps, top, false, &key, &at) < 0)
 			goto fail;
-		c = peek(r);
+		c = nd_jrd_peek(r);
 		if (c < 0)
 			goto fail;
 		if (c != ':') {
@@ -464,7 +450,7 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 			goto fail;
 		}
 		r->start++;
-		c = peek(r);
+		c = nd_jrd_peek(r);
 		if (c < 0)
 			goto fail;
 		if (c == 0) {
@@ -486,7 +472,7 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 			 * (a single object's metadata.managedFields) */
 			int skip = nd_jparser_enter(ps, key.u.s, key.n);
 
-			if (take_value(r, ps, top, false, &val, &at) < 0)
+			if (nd_jrd_take(r, ps, top, false, &val, &at) < 0)
 				goto fail;
 			nd_jparser_leave(ps);
 			if (strcmp(key.u.s, "kind") == 0 && val.type == ND_JSTR)
@@ -498,12 +484,12 @@ static ssize_t stream(struct rd *r, const struct nd_json_stream_opts *o,
 				nmem++;
 			}
 		}
-		more = after_element(r, '}');
+		more = nd_jrd_after(r, '}');
 		if (more < 0)
 			goto fail;
 	}
 trailer:
-	c = peek(r);
+	c = nd_jrd_peek(r);
 	if (c < 0)
 		goto fail;
 	if (c != 0) {
@@ -521,7 +507,7 @@ trailer:
 			obj.u.members[i].klen = (uint32_t)strlen(mem[i].key);
 			obj.u.members[i].val = mem[i].val;
 		}
-		if (call_fn(fn, &obj, obj_at, NULL, ctx, r->e) < 0)
+		if (nd_jrd_call(fn, &obj, obj_at, NULL, ctx, r->e) < 0)
 			goto fail;
 		count = 1;
 	}
@@ -553,7 +539,7 @@ ssize_t nd_json_stream_fd(int fd, const char *name,
 	r.cap = r.chunk * 2;
 	r.buf = nd_xmalloc(r.cap);
 	t0 = nd_jphase_enabled > 0 ? nd_jphase_clock() : 0;
-	n = stream(&r, o, fn, ctx);
+	n = nd_jrd_stream(&r, o, fn, ctx);
 	if (nd_jphase_enabled > 0)
 		nd_jphase_stream(t0, nd_jphase_clock());
 	free(r.buf);
@@ -598,7 +584,7 @@ int nd_json_parse_file_at(const char *path, size_t off, const struct nd_json_str
 		nd_err_set(e, _("cannot read '%s': %s"), path, strerror(errno));
 		goto out;
 	}
-	c = peek(&r);
+	c = nd_jrd_peek(&r);
 	if (c == 0)
 		nd_err_set(e, _("'%s': no JSON value at byte %zu"), path, off);
 	if (c <= 0)
@@ -612,223 +598,3 @@ out:
 	return ret;
 }
 
-/* ---- two threads on one large List ---- */
-
-enum { SP_SEARCHING, SP_RUNNING, SP_DONE, SP_FAILED };
-
-struct spec {
-	pthread_t th;
-	bool joined;
-	const char *path;
-	size_t mid, size;
-	const struct nd_json_stream_opts *o;
-	nd_json_item_fn fn;
-	void *ctx;
-	atomic_int state;
-	atomic_size_t start;    /* offset of the element the thread began with */
-	size_t end;             /* offset just past the List's ']' (SP_DONE) */
-	atomic_int stop;
-	ssize_t count;
-	bool used;
-	struct nd_err e;
-};
-
-#define SPEC_SEARCH_LIMIT ((size_t)16 << 20)
-#define SPEC_TAIL_LIMIT ((size_t)64 << 10)
-
-/* A plausible element: an object with a "kind" string and a "metadata" object. */
-static bool looks_like_item(const struct nd_json *v)
-{
-	return v->type == ND_JOBJ && nd_json_is(nd_json_get(v, "kind"), ND_JSTR) &&
-	       nd_json_is(nd_json_get(v, "metadata"), ND_JOBJ);
-}
-
-/*
- * The next candidate at or after r->start: a '{' whose previous non-blank
- * bytes are '}' and ','. Leaves r->start on it. 0 when found, -1 when not.
- */
-static int next_candidate(struct rd *r, struct spec *sp)
-{
-	char prev1 = 0, prev2 = 0;
-
-	for (;;) {
-		while (r->start < r->end) {
-			char c = r->buf[r->start];
-
-			if (!is_ws(c)) {
-				if (c == '{' && prev1 == ',' && prev2 == '}')
-					return 0;
-				prev2 = prev1;
-				prev1 = c;
-			}
-			r->start++;
-		}
-		if (off_of(r, r->start) - sp->mid > SPEC_SEARCH_LIMIT || atomic_load(&sp->stop))
-			return -1;
-		/* keep nothing: the candidate is always at r->start when found */
-		r->base += r->start;
-		r->start = r->end = 0;
-		if (fill(r) <= 0)
-			return -1;
-	}
-}
-
-static void *spec_main(void *arg)
-{
-	struct spec *sp = arg;
-	struct rd r = {.name = sp->path, .e = &sp->e};
-	struct nd_arena *scratch = nd_arena_new(256 * 1024);
-	struct parser *ps = nd_jparser_new(scratch, &sp->e, nd_json_skip_paths(sp->o));
-	struct nd_json item;
-	size_t at;
-	int state = SP_FAILED, more;
-
-	r.chunk = sp->o->chunk ? sp->o->chunk : 1 << 20;
-	r.max_item = sp->o->max_item ? sp->o->max_item : 64 << 20;
-	r.cap = r.chunk * 2;
-	r.buf = nd_xmalloc(r.cap);
-	r.fd = open(sp->path, O_RDONLY | O_CLOEXEC);
-	if (r.fd < 0 || lseek(r.fd, (off_t)sp->mid, SEEK_SET) < 0)
-		goto out;
-	r.base = sp->mid;
-	/* find an element that parses and looks like a Kubernetes object */
-	for (;;) {
-		if (next_candidate(&r, sp) < 0)
-			goto out;
-		at = off_of(&r, r.start);
-		nd_arena_reset(scratch);
-		if (take_value(&r, ps, scratch, true, &item, &at) == 0 && looks_like_item(&item))
-			break;
-		/* not one: look again just after the '{' that misled us */
-		r.start = at - r.base + 1;
-		if (r.start > r.end) {
-			r.base += r.end;
-			r.start = r.end = 0;
-		}
-	}
-	atomic_store(&sp->start, at);
-	atomic_store(&sp->state, SP_RUNNING);
-	for (;;) {
-		if (call_fn(sp->fn, &item, at, NULL, sp->ctx, &sp->e) < 0)
-			goto out;
-		sp->count++;
-		more = after_element(&r, ']');
-		if (more < 0)
-			goto out;
-		if (!more)
-			break;
-		if (atomic_load(&sp->stop))
-			goto out;
-		nd_arena_reset(scratch);
-		if (take_value(&r, ps, scratch, true, &item, &at) < 0)
-			goto out;
-	}
-	/* the List's own ']' is close to the end of the file; a nested one is not */
-	sp->end = off_of(&r, r.start);
-	if (sp->size - sp->end <= SPEC_TAIL_LIMIT)
-		state = SP_DONE;
-out:
-	if (r.fd >= 0)
-		close(r.fd);
-	free(r.buf);
-	nd_jparser_free(ps);
-	nd_arena_free(scratch);
-	atomic_store(&sp->state, state);
-	return NULL;
-}
-
-static void spec_join(struct spec *sp)
-{
-	if (!sp->joined) {
-		pthread_join(sp->th, NULL);
-		sp->joined = true;
-	}
-}
-
-/*
- * Called by the first thread before each element at offset at. True when
- * the second thread began exactly there and finished the List: the reader
- * then continues after the List's ']'.
- */
-static bool spec_meets(struct rd *r, size_t at)
-{
-	struct spec *sp = r->sp;
-	int st = atomic_load(&sp->state);
-	size_t s;
-
-	if (st == SP_SEARCHING)
-		return false;
-	if (st == SP_FAILED) {
-		r->sp = NULL;
-		return false;
-	}
-	s = atomic_load(&sp->start);
-	if (at < s)
-		return false;
-	if (at > s) {
-		/* the second thread began inside an element: its work is void */
-		atomic_store(&sp->stop, 1);
-		r->sp = NULL;
-		return false;
-	}
-	spec_join(sp);
-	r->sp = NULL;
-	if (atomic_load(&sp->state) != SP_DONE)
-		return false;
-	/* go on after the ']' the second thread consumed */
-	if (lseek(r->fd, (off_t)sp->end, SEEK_SET) < 0)
-		return false;
-	r->base = sp->end;
-	r->start = r->end = 0;
-	r->eof = false;
-	sp->used = true;
-	return true;
-}
-
-ssize_t nd_json_stream_file_split(const char *path, const struct nd_json_stream_opts *opts,
-				  nd_json_item_fn fn, void *ctx, nd_json_item_fn fn2, void *ctx2,
-				  bool *used2, struct nd_err *e)
-{
-	static const struct nd_json_stream_opts defaults;
-	const struct nd_json_stream_opts *o = opts ? opts : &defaults;
-	struct spec sp = {.path = path, .o = o, .fn = fn2, .ctx = ctx2};
-	struct rd r = {.name = path, .e = e};
-	struct stat st;
-	ssize_t n;
-	uint64_t t0;
-
-	*used2 = false;
-	r.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r.fd < 0)
-		return nd_err_set(e, _("cannot open '%s': %s"), path, strerror(errno));
-	r.chunk = o->chunk ? o->chunk : 1 << 20;
-	r.max_item = o->max_item ? o->max_item : 64 << 20;
-	r.cap = r.chunk * 2;
-	r.buf = nd_xmalloc(r.cap);
-	if (fstat(r.fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		sp.size = (size_t)st.st_size;
-		sp.mid = sp.size / 2;
-		atomic_init(&sp.state, SP_SEARCHING);
-		atomic_init(&sp.start, SIZE_MAX);
-		atomic_init(&sp.stop, 0);
-		if (pthread_create(&sp.th, NULL, spec_main, &sp) == 0)
-			r.sp = &sp;
-		else
-			sp.joined = true;
-	} else {
-		sp.joined = true;
-	}
-	t0 = nd_jphase_enabled > 0 ? nd_jphase_clock() : 0;
-	n = stream(&r, o, fn, ctx);
-	atomic_store(&sp.stop, 1);
-	spec_join(&sp);
-	if (nd_jphase_enabled > 0)
-		nd_jphase_stream(t0, nd_jphase_clock());
-	close(r.fd);
-	free(r.buf);
-	if (sp.used && n >= 0) {
-		*used2 = true;
-		n += sp.count;
-	}
-	return n;
-}

@@ -505,7 +505,7 @@ static void free_names(char **names, size_t n)
 }
 
 /*
- * Files this large are read by two threads (nd_json_stream_file_split):
+ * Files this large are read by several threads (nd_json_stream_file_pieces):
  * 1 MiB, so that nodes, endpoints, EndpointSlices and Services are split
  * like pods and the second core is not idle while they load (its start
  * costs well under a millisecond). NETDIAG_SPLIT_MIN (bytes) sets it, for tests.
@@ -520,56 +520,108 @@ static size_t split_min(void)
 	return (size_t)1 << 20;
 }
 
+/* What one piece of a file read by several threads decodes into: its own
+ * bundle (problems, seen table) and model, added to the real ones in order. */
+struct piece_ctx {
+	struct load_ctx lc;     /* first: the stream's context is this */
+	struct nd_bundle b;
+	struct nd_bundle_seen seen;
+	struct nd_model *m;
+};
+
+struct pieces_arg {
+	struct nd_model *m;
+	const char *path;
+};
+
+static void *piece_open(void *arg)
+{
+	struct pieces_arg *pa = arg;
+	struct piece_ctx *pc = nd_xcalloc(1, sizeof(*pc));
+
+	pc->m = nd_model_new_child(pa->m);
+	pc->b.seen = &pc->seen;
+	pc->lc = (struct load_ctx){.b = &pc->b, .m = pc->m, .file = pa->path};
+	return pc;
+}
+
+/* A used piece after what was read before it: its objects, problems and
+ * duplicates (within it, then against everything before it). */
+static void piece_absorb(struct nd_bundle *b, struct nd_model *m, struct piece_ctx *pc,
+			 const char *path)
+{
+	size_t i;
+
+	nd_model_absorb(m, pc->m);
+	pc->m = NULL;
+	b->objects += pc->b.objects;
+	for (i = 0; i < pc->b.nerrors; i++)
+		add_error(b, pc->b.errors[i].file, pc->b.errors[i].msg);
+	b->errors_dropped += pc->b.errors_dropped;
+	for (i = 0; i < pc->b.nconflicts; i++)
+		if (b->nconflicts < MAX_ERRORS) {
+			b->conflicts = nd_xrealloc(b->conflicts, (b->nconflicts + 1) *
+						   sizeof(*b->conflicts));
+			b->conflicts[b->nconflicts++] = pc->b.conflicts[i];
+			pc->b.conflicts[i] = (struct nd_bundle_error){0};
+		}
+	seen_merge(b, &pc->seen, path);
+}
+
+static void piece_free(struct piece_ctx *pc)
+{
+	size_t i;
+
+	nd_model_free(pc->m);
+	for (i = 0; i < pc->b.nerrors; i++) {
+		free(pc->b.errors[i].file);
+		free(pc->b.errors[i].msg);
+	}
+	free(pc->b.errors);
+	for (i = 0; i < pc->b.nconflicts; i++) {
+		free(pc->b.conflicts[i].file);
+		free(pc->b.conflicts[i].msg);
+	}
+	free(pc->b.conflicts);
+	for (i = 0; i < pc->seen.nfiles; i++)
+		free(pc->seen.files[i]);
+	free(pc->seen.files);
+	free(pc->seen.v);
+	free(pc);
+}
+
+/* Bytes per piece of a file read by several threads; NETDIAG_SPLIT_PIECE
+ * sets it, for tests (1: as many pieces as there may be). */
+static size_t split_piece(void)
+{
+	const char *v = getenv("NETDIAG_SPLIT_PIECE");
+	int64_t n;
+
+	if (v && nd_parse_i64(v, strlen(v), 1, INT64_MAX, &n) == 0)
+		return (size_t)n;
+	return 0;
+}
+
 static void load_split(struct nd_bundle *b, struct nd_model *m, const char *path, size_t size)
 {
-	struct nd_bundle b2 = {0};
-	struct nd_bundle_seen seen2 = {0};
-	struct nd_model *m2 = nd_model_new_child(m);
 	struct load_ctx lc = {.b = b, .m = m, .file = path, .size = size};
-	struct load_ctx lc2 = {.b = &b2, .m = m2, .file = path};
+	struct pieces_arg pa = {.m = m, .path = path};
+	struct nd_json_pieces pcs = {.fn = on_object, .open = piece_open, .arg = &pa,
+				     .piece = split_piece()};
 	struct nd_err e;
-	bool used2;
 	ssize_t n;
 	size_t i;
 
-	b2.seen = &seen2;
 	nd_intern_set_shared(m->strings, true);
-	n = nd_json_stream_file_split(path, &stream_opts, on_object, &lc, on_object, &lc2,
-				      &used2, &e);
+	n = nd_json_stream_file_pieces(path, &stream_opts, on_object, &lc, &pcs, &e);
 	nd_intern_set_shared(m->strings, false);
-	if (used2) {
-		/* the second half's objects and problems come after the first's */
-		nd_model_absorb(m, m2);
-		b->objects += b2.objects;
-		for (i = 0; i < b2.nerrors; i++)
-			add_error(b, b2.errors[i].file, b2.errors[i].msg);
-		b->errors_dropped += b2.errors_dropped;
-		/* duplicates within the second half, then against everything before it */
-		for (i = 0; i < b2.nconflicts; i++)
-			if (b->nconflicts < MAX_ERRORS) {
-				b->conflicts = nd_xrealloc(b->conflicts, (b->nconflicts + 1) *
-							   sizeof(*b->conflicts));
-				b->conflicts[b->nconflicts++] = b2.conflicts[i];
-				b2.conflicts[i] = (struct nd_bundle_error){0};
-			}
-		seen_merge(b, &seen2, path);
-	} else {
-		nd_model_free(m2);
+	for (i = 0; i < pcs.n; i++) {
+		if (pcs.used[i])
+			piece_absorb(b, m, pcs.ctx[i], path);
+		piece_free(pcs.ctx[i]);
 	}
-	for (i = 0; i < b2.nerrors; i++) {
-		free(b2.errors[i].file);
-		free(b2.errors[i].msg);
-	}
-	free(b2.errors);
-	for (i = 0; i < b2.nconflicts; i++) {
-		free(b2.conflicts[i].file);
-		free(b2.conflicts[i].msg);
-	}
-	free(b2.conflicts);
-	for (i = 0; i < seen2.nfiles; i++)
-		free(seen2.files[i]);
-	free(seen2.files);
-	free(seen2.v);
+	free(pcs.ctx);
+	free(pcs.used);
 	if (n < 0)
 		add_error(b, path, e.msg);
 }
