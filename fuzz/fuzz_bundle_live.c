@@ -165,8 +165,8 @@ struct lines {
 
 static void meta(struct nd_buf *b, const char *kind, const struct nd_meta *m)
 {
-	nd_buf_printf(b, "%s %s/%s uid=%s created=%s del=%d owner=%s/%s labels=", kind,
-		      m->ns ? m->ns : "", m->name ? m->name : "", m->uid ? m->uid : "",
+	nd_buf_printf(b, "%s %s/%s created=%s del=%d owner=%s/%s labels=", kind,
+		      m->ns ? m->ns : "", m->name ? m->name : "",
 		      m->created ? m->created : "", m->deleting, m->owner_kind ? m->owner_kind : "",
 		      m->owner_name ? m->owner_name : "");
 	for (uint32_t i = 0; i < m->labels.n; i++)

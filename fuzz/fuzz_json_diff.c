@@ -4,7 +4,10 @@
  * each SIMD set the CPU has (json_simd.c) must give the same accept/reject,
  * the same error message (which names the byte offset) and the same decoded
  * tree: nd_json_parse, the stream's in-place prefix parse with skip paths,
- * and the stream itself over a pipe in small reads.
+ * and the stream itself over a pipe in small reads. And the decoder's skip
+ * (json_skip.c, nd_json_skip) against the parser with each set: the same
+ * verdict on the value at the start of the input and the same end, at
+ * depth 0 and 250 levels deep (the parser sees it inside 250 arrays).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -153,6 +156,55 @@ static void streamed(const uint8_t *data, size_t size, struct result *r)
 	close(p[0]);
 }
 
+static void skip_vs_parse(const uint8_t *data, size_t size, const char *level)
+{
+	struct nd_arena *a = nd_arena_new(0);
+	struct nd_err e = {{0}};
+	struct parser *ps = nd_jparser_new(a, &e, NULL);
+	char *buf = malloc(size ? size : 1);
+	const char *after = NULL;
+	struct nd_json v;
+	bool inc = false, at_end = false;
+	size_t used = 0, lead = 0;
+	int prc, src;
+
+	memcpy(buf, data, size);
+	prc = nd_jparser_parse_prefix(ps, a, buf, size, 0, &v, &used, &inc, &at_end, false);
+	while (lead < size && (data[lead] == ' ' || data[lead] == '\n' || data[lead] == '\r' ||
+			       data[lead] == '\t'))
+		lead++;
+	src = nd_json_skip((const char *)data + lead, (const char *)data + size, 0, &after);
+	if ((prc == 0) != (src == 0) ||
+	    (src == 0 && (size_t)(after - (const char *)data) != used)) {
+		fprintf(stderr, "nd_json_skip differs from the parser with %s: %d/%d, end %zu/%zu\n",
+			level, src, prc, src == 0 ? (size_t)(after - (const char *)data) : 0, used);
+		abort();
+	}
+	if (prc == 0 && used < 20000) {
+		/* the same value 250 arrays deep */
+		enum { D = 250 };
+		size_t n = used - lead;
+		char *w = malloc(2 * D + n);
+		struct nd_json wv;
+
+		memset(w, '[', D);
+		memcpy(w + D, data + lead, n);
+		memset(w + D + n, ']', D);
+		nd_arena_reset(a);
+		prc = nd_json_parse(w, 2 * D + n, 0, a, &wv, &e);
+		src = nd_json_skip((const char *)data + lead, (const char *)data + size, D, &after);
+		if ((prc == 0) != (src == 0)) {
+			fprintf(stderr, "nd_json_skip at depth %d differs from the parser with %s: "
+				"%d/%d\n", D, level, src, prc);
+			abort();
+		}
+		free(w);
+	}
+	nd_jparser_free(ps);
+	free(buf);
+	nd_arena_free(a);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct result base[3], got[3];
@@ -162,12 +214,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	whole(data, size, &base[0]);
 	prefix(data, size, &base[1]);
 	streamed(data, size, &base[2]);
+	skip_vs_parse(data, size, "portable");
 	for (lv = ND_JSCAN_PORTABLE + 1; lv < ND_JSCAN_NLEVELS; lv++) {
 		if (nd_jscan_set((enum nd_jscan_level)lv) < 0)
 			continue;
 		whole(data, size, &got[0]);
 		prefix(data, size, &got[1]);
 		streamed(data, size, &got[2]);
+		skip_vs_parse(data, size, nd_jscan_name());
 		same(&base[0], &got[0], "nd_json_parse", nd_jscan_name());
 		same(&base[1], &got[1], "nd_jparser_parse_prefix", nd_jscan_name());
 		same(&base[2], &got[2], "nd_json_stream_fd", nd_jscan_name());

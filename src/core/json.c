@@ -521,7 +521,13 @@ static int parse_object(struct parser *ps, struct nd_json *v, const struct jskip
 		if (v && sk)
 			kid = jskip_kid(sk, m.key, m.klen);
 		if (kid && kid->skip) {
-			if (parse_value(ps, NULL, NULL) < 0)
+			const char *after;
+
+			/* the fast skip decides; when it finds the value bad, the
+			 * parser goes over it for the message and its byte */
+			if (nd_json_skip(ps->p, ps->end, ps->depth, &after) == 0)
+				ps->p = after;
+			else if (parse_value(ps, NULL, NULL) < 0)
 				return -1;
 		} else if (ps->p < ps->end && *ps->p == '"') {
 			/* most values are strings: no call to parse_value for them */

@@ -41,6 +41,15 @@ int nd_jparser_parse_prefix(struct parser *ps, struct nd_arena *a, char *buf, si
 int nd_jparser_enter(struct parser *ps, const char *key, size_t klen);
 void nd_jparser_leave(struct parser *ps);
 
+/*
+ * Validate the one value at start (no white space before it), nested
+ * depth deep already, as the parser would, building nothing (json_skip.c):
+ * 0 with *after just past it, or -1 when the parser would not accept it
+ * (it says why). The same answer as the parser's on every input
+ * (fuzz/fuzz_json_diff.c).
+ */
+int nd_json_skip(const char *start, const char *end, int depth, const char **after);
+
 struct nd_json_stream_opts;
 /* The skip paths the options ask for (json_stream.c). */
 const char *const *nd_json_skip_paths(const struct nd_json_stream_opts *o);

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The decoder's skip (json_internal.h: nd_json_skip): one JSON value
+ * validated as strictly as the parser does, without building it, in one
+ * loop with its own stack of open containers instead of a call per value.
+ * It only answers "valid, and it ends here" or "not valid"; for the
+ * message and the byte it names, the parser goes over the value again
+ * (json.c), so both always say the same.
+ */
+#include "core/json_internal.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "core/banned.h"
+
+static const bool ws_byte[256] = {[' '] = true, ['\n'] = true, ['\r'] = true, ['\t'] = true};
+
+static inline const unsigned char *ws(const unsigned char *p, const unsigned char *end)
+{
+	if (p < end && !ws_byte[*p])
+		return p;
+	if (end - p >= 2 && *p == ' ' && !ws_byte[p[1]])
+		return p + 1;
+	return (const unsigned char *)nd_jscan->ws((const char *)p, (const char *)end);
+}
+
+static inline bool is_hex(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+static unsigned hex4(const unsigned char *p)
+{
+	unsigned v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned char c = p[i];
+
+		v = v << 4 | (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+/* The first string byte that needs a look (as nd_jscan->str), the first
+ * word inline: most keys and values end within it. */
+static inline const unsigned char *scan(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (end - p >= 8) {
+		uint64_t w, q, b, m;
+
+		memcpy(&w, p, 8);
+		q = w ^ (ONES * '"');
+		b = w ^ (ONES * '\\');
+		q = (q - ONES) & ~q;
+		b = (b - ONES) & ~b;
+		m = (q | b | (w - ONES * 0x20) | w) & HIGH;
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+#endif
+	return nd_jscan->str(p, end);
+}
+
+/* The rest of a string from p, the first byte that needed a look: the byte
+ * after its closing quote, or NULL. */
+static const unsigned char *string_rest(const unsigned char *p, const unsigned char *end)
+	__attribute__((noinline));
+
+/* A string whose opening quote is at p; the byte after its closing quote, or NULL. */
+static inline const unsigned char *string(const unsigned char *p, const unsigned char *end)
+{
+	p = scan(p + 1, end);
+	if (p < end && *p == '"')
+		return p + 1;
+	return string_rest(p, end);
+}
+
+static const unsigned char *string_rest(const unsigned char *p, const unsigned char *end)
+{
+	for (;;) {
+		unsigned c;
+
+		p = scan(p, end);
+		if (p >= end)
+			return NULL;
+		c = *p;
+		if (c == '"')
+			return p + 1;
+		if (c < 0x20)
+			return NULL;
+		if (c == '\\') {
+			if (end - p < 2)
+				return NULL;
+			switch (p[1]) {
+			case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+				p += 2;
+				continue;
+			case 'u': {
+				unsigned cp;
+
+				if (end - p < 6 || !is_hex(p[2]) || !is_hex(p[3]) || !is_hex(p[4]) ||
+				    !is_hex(p[5]))
+					return NULL;
+				cp = hex4(p + 2);
+				if (cp >= 0xDC00 && cp <= 0xDFFF)
+					return NULL;
+				if (cp >= 0xD800 && cp <= 0xDBFF) {
+					unsigned lo;
+
+					if (end - p < 12 || p[6] != '\\' || p[7] != 'u' || !is_hex(p[8]) ||
+					    !is_hex(p[9]) || !is_hex(p[10]) || !is_hex(p[11]))
+						return NULL;
+					lo = hex4(p + 8);
+					if (lo < 0xDC00 || lo > 0xDFFF)
+						return NULL;
+					p += 6;
+				}
+				p += 6;
+				continue;
+			}
+			default:
+				return NULL;
+			}
+		}
+		/* c >= 0x80 */
+		{
+			size_t n = nd_utf8_len(p, end);
+
+			if (!n)
+				return NULL;
+			p += n;
+		}
+	}
+}
+
+static inline bool digit(const unsigned char *p, const unsigned char *end)
+{
+	return p < end && *p >= '0' && *p <= '9';
+}
+
+/* A number at p (on '-' or a digit); the byte after it, or NULL. */
+static const unsigned char *number(const unsigned char *p, const unsigned char *end)
+{
+	if (*p == '-')
+		p++;
+	if (!digit(p, end))
+		return NULL;
+	if (*p == '0')
+		p++;
+	else
+		while (digit(p, end))
+			p++;
+	if (p < end && *p == '.') {
+		p++;
+		if (!digit(p, end))
+			return NULL;
+		while (digit(p, end))
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (!digit(p, end))
+			return NULL;
+		while (digit(p, end))
+			p++;
+	}
+	return p;
+}
+
+int nd_json_skip(const char *start, const char *stop, int depth, const char **after)
+{
+	const unsigned char *p = (const unsigned char *)start, *end = (const unsigned char *)stop;
+	/* one bit per open container, 1 for an object */
+	uint64_t open[(ND_JSON_MAX_DEPTH + 63) / 64 + 1] = {0};
+	int n = 0;      /* containers open */
+
+	for (;;) {
+		/* a value */
+		if (p >= end)
+			return -1;
+		switch (*p) {
+		case '{':
+		case '[':
+			if (depth + n + 1 > ND_JSON_MAX_DEPTH)
+				return -1;
+			if (*p == '{')
+				open[n / 64] |= (uint64_t)1 << (n % 64);
+			else
+				open[n / 64] &= ~((uint64_t)1 << (n % 64));
+			n++;
+			p = ws(p + 1, end);
+			if (p >= end)
+				return -1;
+			if (*p == (open[(n - 1) / 64] >> ((n - 1) % 64) & 1 ? '}' : ']')) {
+				p++;
+				n--;
+				break;          /* an empty one: go on after it */
+			}
+			if (open[(n - 1) / 64] >> ((n - 1) % 64) & 1)
+				goto key;
+			continue;               /* the array's first value */
+		case '"':
+			if (!(p = string(p, end)))
+				return -1;
+			break;
+		case 't':
+			if (end - p < 4 || memcmp(p, "true", 4) != 0)
+				return -1;
+			p += 4;
+			break;
+		case 'f':
+			if (end - p < 5 || memcmp(p, "false", 5) != 0)
+				return -1;
+			p += 5;
+			break;
+		case 'n':
+			if (end - p < 4 || memcmp(p, "null", 4) != 0)
+				return -1;
+			p += 4;
+			break;
+		default:
+			if (*p != '-' && (*p < '0' || *p > '9'))
+				return -1;
+			if (!(p = number(p, end)))
+				return -1;
+			break;
+		}
+		/* after a value: the end, ',' or a close */
+		for (;;) {
+			bool obj;
+
+			if (!n) {
+				*after = (const char *)p;
+				return 0;
+			}
+			obj = open[(n - 1) / 64] >> ((n - 1) % 64) & 1;
+			p = ws(p, end);
+			if (p >= end)
+				return -1;
+			if (*p == ',') {
+				p = ws(p + 1, end);
+				if (obj)
+					goto key;
+				break;          /* the next value of the array */
+			}
+			if (*p != (obj ? '}' : ']'))
+				return -1;
+			p++;
+			n--;
+		}
+		continue;
+key:
+		/* a member: "key" ':' and its value */
+		if (p >= end || *p != '"' || !(p = string(p, end)))
+			return -1;
+		p = ws(p, end);
+		if (p >= end || *p != ':')
+			return -1;
+		p = ws(p + 1, end);
+	}
+}
