@@ -77,17 +77,6 @@ void *nd_xcalloc(size_t n, size_t size)
 	return p;
 }
 
-void *nd_xtable(size_t n, size_t size)
-{
-	void *p;
-
-	if (size && n > SIZE_MAX / size)
-		nd_oom(SIZE_MAX);
-	p = nd_xmalloc(n * size);
-	memset(p, 0, n * size);
-	return p;
-}
-
 void *nd_xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);

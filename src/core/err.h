@@ -25,13 +25,6 @@ int nd_err_prefix(struct nd_err *e, const char *fmt, ...)
 _Noreturn void nd_oom(size_t n);
 void *nd_xmalloc(size_t n);
 void *nd_xcalloc(size_t n, size_t size);
-/*
- * Zeroed memory for a large hash table, freed with free(): written at once
- * rather than calloc'd, so that probing it never maps the shared zero page
- * only to copy it on the first store (a fault and a TLB flush on every core
- * per page). (Huge pages for these measured slower: bench/README.md.)
- */
-void *nd_xtable(size_t n, size_t size);
 void *nd_xrealloc(void *p, size_t n);
 char *nd_xstrdup(const char *s);
 /* Grow *arr (of *cap elements of size sz) so that it holds at least need. */

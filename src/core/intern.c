@@ -171,7 +171,7 @@ size_t nd_intern_len(const char *s)
 static void grow(struct shard *s)
 {
 	size_t ncap = s->cap * 2, i;
-	struct islot *slots = nd_xtable(ncap, sizeof(*slots));
+	struct islot *slots = nd_xcalloc(ncap, sizeof(*slots));
 
 	for (i = 0; i < s->cap; i++) {
 		size_t j;
@@ -210,7 +210,7 @@ static const char *intern_in(struct shard *s, const char *str, uint32_t len, uin
 
 	if (!s->slots) {
 		__atomic_store_n(&s->cap, 64, __ATOMIC_RELAXED);
-		__atomic_store_n(&s->slots, nd_xtable(64, sizeof(*s->slots)), __ATOMIC_RELAXED);
+		__atomic_store_n(&s->slots, nd_xcalloc(64, sizeof(*s->slots)), __ATOMIC_RELAXED);
 		s->arena = nd_arena_new(16 * 1024);
 	}
 	x = find_slot(s, str, len, h);

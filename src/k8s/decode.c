@@ -194,11 +194,10 @@ void dec_meta(struct dec *d, const struct nd_json *obj, struct nd_meta *out)
 	d->name = out->name;
 	if (!out->name || !*out->name)   /* the API server names every object */
 		dec_fail(d, "metadata.name", out->name ? _("empty") : _("missing"));
-	/* the uid is read by nothing: its type is checked, it is not kept; the
-	 * creation time is one string per object, copied rather than interned */
+	/* the uid is read by nothing: its type is checked, it is not kept */
 	dec_cstr(d, nd_json_get(md, "uid"), "metadata.uid");
-	out->created = dec_copy(d, nd_json_get(md, "creationTimestamp"),
-				"metadata.creationTimestamp");
+	out->created = dec_str(d, nd_json_get(md, "creationTimestamp"),
+			       "metadata.creationTimestamp");
 	out->deleting = dec_str(d, nd_json_get(md, "deletionTimestamp"),
 				"metadata.deletionTimestamp") != NULL;
 	labels = nd_json_get(md, "labels");

@@ -48,7 +48,7 @@ static uint64_t key_hash(uint32_t tag, const void *a, const void *b, const void 
 /* The table moved to ncap slots (a power of two), every key re-placed. */
 static void idx_grow(struct nd_idx *x, size_t ncap)
 {
-	struct slot *ns = nd_xtable(ncap, sizeof(*ns));
+	struct slot *ns = nd_xcalloc(ncap, sizeof(*ns));
 
 	for (size_t j = 0; j < x->cap; j++) {
 		struct slot *s = &x->slots[j];

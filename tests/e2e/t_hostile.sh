@@ -41,7 +41,8 @@ hostile() {
 command -v /usr/bin/time >/dev/null 2>&1 || { echo "hostile: skipped (needs /usr/bin/time)" >&2; exit 0; }
 hostile endless-list "more than [0-9]* objects in all\|cut after [0-9]* objects .* a list that never ends"
 hostile gzip-bomb "inflates more than 200 times.*compression bomb"
-hostile endless-continue "cut after [0-9]* pages.*continue tokens that never end"
+# the deadline, or (a faster client) the page limit first: either says why
+hostile endless-continue "cut after [0-9]* pages.*continue tokens that never end\|more than [0-9]* pages (continue tokens that never end?)"
 hostile repeat-continue "a continue token it gave before.*a loop"
 hostile retry-after "429 TooManyRequests from the API server.*wait 86400 s (Retry-After), more than .* left of --timeout"
 hostile drip "no complete answer within"

@@ -1,8 +1,10 @@
 #!/bin/sh
-# Large Lists are read by two threads; the second's guess of where an
-# element starts is checked, never trusted. Forcing the split on every file
-# (NETDIAG_SPLIT_MIN=1) must give byte-identical reports, on every bundle,
-# including the broken ones and a file whose middle is full of decoys.
+# Large Lists are cut into pieces read by several threads; each guess of
+# where an element starts is checked, never trusted. Forcing the split on
+# every file (NETDIAG_SPLIT_MIN=1), in two pieces and in as many as there
+# may be (NETDIAG_SPLIT_PIECE=1: a cut every few bytes, 64 of them), must give
+# byte-identical reports, on every bundle, including the broken ones and a
+# file whose middle is full of decoys.
 . "$TOP/tests/e2e/lib.sh"
 
 for dir in "$TOP"/examples/*/ "$TOP"/tests/bundles/*/; do
@@ -16,6 +18,13 @@ for dir in "$TOP"/examples/*/ "$TOP"/tests/bundles/*/; do
 		ok "split $name"
 	else
 		not_ok "split $name" "$out"
+	fi
+	(cd "$WORK" && NETDIAG_SPLIT_MIN=1 NETDIAG_SPLIT_PIECE=1 "$ND" diagnose --snapshot "$name" \
+		-o json 2>&1) | normalize_json > "$WORK/many.json"
+	if out=$(diff -u "$WORK/one.json" "$WORK/many.json"); then
+		ok "split $name in 64 pieces"
+	else
+		not_ok "split $name in 64 pieces" "$out"
 	fi
 done
 
@@ -39,4 +48,7 @@ mkdir -p "$WORK/decoy/cluster"
 (cd "$WORK" && "$ND" diagnose --snapshot decoy -o json) | normalize_json > "$WORK/one.json"
 (cd "$WORK" && NETDIAG_SPLIT_MIN=1 "$ND" diagnose --snapshot decoy -o json) | normalize_json > "$WORK/two.json"
 check "split with decoys" cmp "$WORK/one.json" "$WORK/two.json"
+(cd "$WORK" && NETDIAG_SPLIT_MIN=1 NETDIAG_SPLIT_PIECE=1 "$ND" diagnose --snapshot decoy -o json) |
+	normalize_json > "$WORK/many.json"
+check "split with decoys, in 64 pieces" cmp "$WORK/one.json" "$WORK/many.json"
 check "decoy bundle read whole" sh -c "jq -e '.findings | length == 40' '$WORK/two.json'"
