@@ -79,7 +79,7 @@ void nd_arena_reset(struct nd_arena *a)
 	a->total = a->first->size;
 }
 
-void *nd_arena_alloc(struct nd_arena *a, size_t n)
+void *nd_arena_alloc_raw(struct nd_arena *a, size_t n)
 {
 	struct block *b = a->head;
 	size_t need = (n + 7) & ~(size_t)7;
@@ -98,7 +98,6 @@ void *nd_arena_alloc(struct nd_arena *a, size_t n)
 			big->next = b->next;
 			b->next = big;
 			a->total += need;
-			memset(big->data, 0, need);
 			return big->data;
 		}
 		if (size < BLOCK_GROW_MAX)
@@ -110,13 +109,20 @@ void *nd_arena_alloc(struct nd_arena *a, size_t n)
 	}
 	p = (char *)b->data + b->used;
 	b->used += need;
-	memset(p, 0, need);
+	return p;
+}
+
+void *nd_arena_alloc(struct nd_arena *a, size_t n)
+{
+	void *p = nd_arena_alloc_raw(a, n);
+
+	memset(p, 0, n);
 	return p;
 }
 
 char *nd_arena_strndup(struct nd_arena *a, const char *s, size_t n)
 {
-	char *p = nd_arena_alloc(a, n + 1);
+	char *p = nd_arena_alloc_raw(a, n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';

@@ -19,6 +19,8 @@ void nd_arena_free(struct nd_arena *a);
 /* Forget every allocation but keep the first block for reuse. */
 void nd_arena_reset(struct nd_arena *a);
 void *nd_arena_alloc(struct nd_arena *a, size_t n);
+/* The same, not zeroed: for memory the caller fills at once. */
+void *nd_arena_alloc_raw(struct nd_arena *a, size_t n);
 /* Copy n bytes and add a NUL. */
 char *nd_arena_strndup(struct nd_arena *a, const char *s, size_t n);
 char *nd_arena_strdup(struct nd_arena *a, const char *s);

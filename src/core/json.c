@@ -486,7 +486,7 @@ done:
 		v->n = (uint32_t)n;
 		v->u.items = NULL;
 		if (n) {
-			v->u.items = nd_arena_alloc(ps->a, n * sizeof(*v->u.items));
+			v->u.items = nd_arena_alloc_raw(ps->a, n * sizeof(*v->u.items));
 			memcpy(v->u.items, ps->vs + mark, n * sizeof(*v->u.items));
 		}
 		ps->vn = mark;
@@ -566,7 +566,7 @@ done:
 		v->n = (uint32_t)n;
 		v->u.members = NULL;
 		if (n) {
-			v->u.members = nd_arena_alloc(ps->a, n * sizeof(*v->u.members));
+			v->u.members = nd_arena_alloc_raw(ps->a, n * sizeof(*v->u.members));
 			memcpy(v->u.members, ps->ms + mark, n * sizeof(*v->u.members));
 		}
 		ps->mn = mark;

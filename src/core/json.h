@@ -81,7 +81,13 @@ int nd_json_parse(const char *buf, size_t len, size_t base_off,
 		  struct nd_arena *a, struct nd_json *out, struct nd_err *e);
 
 /* Member of an object by key (last duplicate wins), or NULL. */
-const struct nd_json *nd_json_get(const struct nd_json *obj, const char *key);
+const struct nd_json *nd_json_getn(const struct nd_json *obj, const char *key, size_t klen);
+/* The same for a NUL-terminated key; inline, so a literal's length is known
+ * when it is compiled. */
+static inline const struct nd_json *nd_json_get(const struct nd_json *obj, const char *key)
+{
+	return nd_json_getn(obj, key, __builtin_strlen(key));
+}
 /* Follow a path of keys: nd_json_path(o, "status", "podIP", NULL). */
 const struct nd_json *nd_json_path(const struct nd_json *v, ...);
 /* The string, or NULL when v is NULL or not a string. */

@@ -11,14 +11,12 @@
 #include "core/num.h"
 #include "core/banned.h"
 
-const struct nd_json *nd_json_get(const struct nd_json *obj, const char *key)
+const struct nd_json *nd_json_getn(const struct nd_json *obj, const char *key, size_t klen)
 {
-	size_t klen;
 	uint32_t i;
 
 	if (!obj || obj->type != ND_JOBJ)
 		return NULL;
-	klen = strlen(key);
 	for (i = obj->n; i-- > 0;) {
 		const struct nd_jmember *m = &obj->u.members[i];
 
