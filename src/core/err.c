@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "core/err.h"
 
+#include <sys/mman.h>
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -74,6 +76,25 @@ void *nd_xcalloc(size_t n, size_t size)
 
 	if (!p)
 		nd_oom(n * size);
+	return p;
+}
+
+void *nd_xtable_dense(size_t n, size_t size)
+{
+	size_t bytes, huge = (size_t)2 << 20;
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		nd_oom(SIZE_MAX);
+	bytes = n * size;
+	if (bytes < 4 * huge)
+		return nd_xcalloc(n, size);
+	if (posix_memalign(&p, huge, bytes) != 0)
+		nd_oom(bytes);
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	memset(p, 0, bytes);
 	return p;
 }
 

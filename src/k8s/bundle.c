@@ -164,7 +164,7 @@ static void seen_reserve(struct nd_bundle_seen *sn, size_t n)
 	sn->cap = old.cap ? old.cap : 1024;
 	while (n * 2 > sn->cap)
 		sn->cap *= 2;
-	sn->v = nd_xcalloc(sn->cap, sizeof(*sn->v));
+	sn->v = nd_xtable_dense(sn->cap, sizeof(*sn->v));
 	sn->n = 0;
 	for (i = 0; i < old.cap; i++) {
 		size_t j;

@@ -32,6 +32,7 @@ struct slot {
 struct nd_idx {
 	struct slot *slots;
 	size_t cap, n;
+	bool dense;         /* to be filled at once: nd_xtable_dense */
 };
 
 static uint64_t key_hash(uint32_t tag, const void *a, const void *b, const void *c)
@@ -48,7 +49,8 @@ static uint64_t key_hash(uint32_t tag, const void *a, const void *b, const void 
 /* The table moved to ncap slots (a power of two), every key re-placed. */
 static void idx_grow(struct nd_idx *x, size_t ncap)
 {
-	struct slot *ns = nd_xcalloc(ncap, sizeof(*ns));
+	struct slot *ns = x->dense ? nd_xtable_dense(ncap, sizeof(*ns))
+				   : nd_xcalloc(ncap, sizeof(*ns));
 
 	for (size_t j = 0; j < x->cap; j++) {
 		struct slot *s = &x->slots[j];
@@ -66,7 +68,6 @@ static void idx_grow(struct nd_idx *x, size_t ncap)
 	x->cap = ncap;
 }
 
-/* Room for n keys at least, so that building an index of known size never rehashes. */
 #define IDX_AHEAD 8
 
 static inline void idx_prefetch(const struct nd_idx *x, uint32_t tag, const void *a,
@@ -76,6 +77,7 @@ static inline void idx_prefetch(const struct nd_idx *x, uint32_t tag, const void
 		__builtin_prefetch(&x->slots[key_hash(tag, a, b, c) & (x->cap - 1)], 1);
 }
 
+/* Room for n keys at least, so that building an index of known size never rehashes. */
 static void idx_reserve(struct nd_idx *x, size_t n)
 {
 	size_t ncap = x->cap ? x->cap : 4096;
@@ -351,6 +353,7 @@ void nd_model_finish(struct nd_model *m)
 	idx_free(m->lidx);
 	x = m->idx = nd_xcalloc(1, sizeof(*x));
 	m->lidx = nd_xcalloc(1, sizeof(*m->lidx));
+	x->dense = true;
 	m->npod_ns = 0;
 	/* the label index on a second core while this one builds the rest */
 	labels_started = pthread_create(&labels, NULL, label_index, m) == 0;
