@@ -265,6 +265,12 @@ fi
 
 # (f) live: netdiag serve on the bundle, then live netdiag and kubectl against it
 SERVE_PID=""
+serve_cpu() {
+	# utime + stime of serve in clock ticks (fields 14 and 15 of /proc/PID/stat,
+	# counted after the ") " that ends the command name)
+	sed 's/.*) //' "/proc/$SERVE_PID/stat" 2>/dev/null | awk '{ print $12 + $13 }'
+}
+
 stop_serve() {
 	if [ -n "$SERVE_PID" ]; then
 		kill "$SERVE_PID" 2>/dev/null || true
@@ -274,7 +280,7 @@ stop_serve() {
 }
 trap stop_serve EXIT
 trap 'stop_serve; exit 130' INT TERM
-LV_S="" LV_MB="" KC_S="" KC_MB="" KC_NOTE="" LV_NOTE=""
+LV_S="" LV_MB="" LV_SERVE_S="" KC_S="" KC_MB="" KC_NOTE="" LV_NOTE=""
 KC_TIMEOUT=${BENCH_KUBECTL_TIMEOUT:-1800}
 if [ "${BENCH_SKIP_LIVE:-0}" != 1 ]; then
 	if [ -z "$ND_S" ]; then
@@ -302,11 +308,17 @@ if [ "${BENCH_SKIP_LIVE:-0}" != 1 ]; then
 			SERVE_RSS=$(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVE_PID/status")
 			row "netdiag serve: ready (index + spool)" "$SERVE_READY" "$SERVE_RSS" \
 				"$(head -n 1 "$LOG/serve.url"); $(sed -n 's/.*(\(spool [^,]*\),.*/\1/p' "$LOG/serve.err")"
+			# serve's own CPU over the live runs (utime + stime, /proc/PID/stat),
+			# per run: issue 16 compares live with offline plus this
+			cpu0=$(serve_cpu)
 			repeat_measure live sh -c 'ulimit -v "$1" && exec "$2" --kubeconfig "$3" diagnose -o json > /dev/null' \
 				sh "$MEM_LIMIT_KB" "$NETDIAG" "$SKC"
+			LV_SERVE_S=$(awk -v a="$cpu0" -v b="$(serve_cpu)" -v n="$REPEAT" -v hz="$(getconf CLK_TCK)" \
+				'BEGIN { printf "%.3f", (b - a) / hz / n }')
 			if [ "$RC" = 0 ] || [ "$RC" = 1 ]; then
 				LV_S=$WALL LV_MB=$RSS
 				row "netdiag live diagnose -o json (over serve)" "$LV_S" "$LV_MB" "exit $RC (0/1 = ran)"
+				row "netdiag serve: CPU s per live run" "$LV_SERVE_S" "-" "utime + stime of serve over the $REPEAT runs, / $REPEAT"
 			else
 				LV_NOTE="live netdiag failed ($RC), see $LOG/live.1.time"
 				row "netdiag live diagnose -o json (over serve)" "-" "-" "$LV_NOTE"
@@ -538,6 +550,13 @@ PBYTES=$(wc -c < "$PODS_JSON")
 		printf '  %-36s %7s MB target < 300 MB %s\n' "netdiag peak RSS" "$ND_MB" "$(verdict "$ND_MB" "<" 300)"
 	else
 		echo "  netdiag: $ND_NOTE"
+	fi
+	if [ -n "$LV_S" ] && [ -n "$ND_S" ] && [ -n "$LV_SERVE_S" ]; then
+		# issue 16: live within 2x of the offline time plus serve's own time
+		lim=$(awk -v o="$ND_S" -v c="$LV_SERVE_S" 'BEGIN { printf "%.3f", 2 * o + c }')
+		printf '  %-36s %7s s  target <= %s s %s (2 x offline %s s + serve %s s)\n' \
+			"live netdiag over serve, wall" "$LV_S" "$lim" "$(verdict "$LV_S" "<=" "$lim")" \
+			"$ND_S" "$LV_SERVE_S"
 	fi
 	if [ -n "$LV_S" ] && [ -n "$KC_S" ]; then
 		r3=$(ratio "$KC_S" "$LV_S")
