@@ -397,32 +397,6 @@ static int parse_number(struct parser *ps, struct nd_json *v)
 	return 0;
 }
 
-#define JSKIP_BUCKETS 32
-
-/*
- * Members to skip, as a trie of keys: a node with skip set is validated
- * but not built (measured: a structure-only skipper was slower than the
- * parser on managedFields, which are all short keys and brackets); its kids
- * apply to the member's value, and through arrays to each element.
- */
-struct jskip {
-	const char *key;
-	uint32_t klen;
-	bool skip;
-	struct jskip *kids;
-	uint32_t nkids;
-	/* the kids by a hash of the key (jskip_finish): the first with each
-	 * hash + 1, then each one's next + 1; 0 ends a chain */
-	uint16_t head[JSKIP_BUCKETS];
-	uint16_t next;
-};
-
-static inline unsigned jskip_hash(const char *key, uint32_t klen)
-{
-	return klen ? (klen + (unsigned char)key[0] * 3u + (unsigned char)key[klen - 1] * 5u) &
-		      (JSKIP_BUCKETS - 1) : 0;
-}
-
 static const struct jskip *jskip_kid(const struct jskip *t, const char *key, uint32_t klen)
 {
 	uint32_t i;
@@ -659,67 +633,6 @@ int nd_json_parse(const char *buf, size_t len, size_t base_off,
 
 /* ---- a reusable parser, for the stream (json_internal.h) ---- */
 
-static void jskip_free(struct jskip *t)
-{
-	uint32_t i;
-
-	if (!t)
-		return;
-	for (i = 0; i < t->nkids; i++) {
-		jskip_free(&t->kids[i]);
-		free((char *)t->kids[i].key);
-	}
-	free(t->kids);
-}
-
-/* A kid of t by key, before jskip_finish has made the chains. */
-static struct jskip *jskip_kid_linear(struct jskip *t, const char *key, uint32_t klen)
-{
-	for (uint32_t i = 0; i < t->nkids; i++)
-		if (t->kids[i].klen == klen && memcmp(t->kids[i].key, key, klen) == 0)
-			return &t->kids[i];
-	return NULL;
-}
-
-/* Add a dotted path ("spec.containers.env") to the trie. */
-static void jskip_add(struct jskip *t, const char *path)
-{
-	while (*path) {
-		const char *dot = strchr(path, '.');
-		uint32_t n = (uint32_t)(dot ? (size_t)(dot - path) : strlen(path));
-		struct jskip *k = jskip_kid_linear(t, path, n);
-
-		if (!k) {
-			t->kids = nd_xrealloc(t->kids, (t->nkids + 1) * sizeof(*t->kids));
-			k = &t->kids[t->nkids++];
-			memset(k, 0, sizeof(*k));
-			k->key = nd_xstrdup(path);
-			((char *)k->key)[n] = '\0';
-			k->klen = n;
-		}
-		t = k;
-		path += n;
-		if (*path == '.')
-			path++;
-	}
-	t->skip = true;
-}
-
-/* The hash chains of every node, once the paths are in. */
-static void jskip_finish(struct jskip *t)
-{
-	memset(t->head, 0, sizeof(t->head));
-	for (uint32_t i = t->nkids; i-- > 0;) {
-		unsigned h = jskip_hash(t->kids[i].key, t->kids[i].klen);
-
-		jskip_finish(&t->kids[i]);
-		if (t->nkids <= UINT16_MAX - 1) {
-			t->kids[i].next = t->head[h];
-			t->head[h] = (uint16_t)(i + 1);
-		}
-	}
-}
-
 struct parser *nd_jparser_new(struct nd_arena *a, struct nd_err *e,
 			      const char *const *skip_paths)
 {
@@ -728,12 +641,7 @@ struct parser *nd_jparser_new(struct nd_arena *a, struct nd_err *e,
 	ps->a = a;
 	ps->e = e;
 	if (skip_paths && *skip_paths) {
-		struct jskip *root = nd_xcalloc(1, sizeof(*root));
-
-		for (; *skip_paths; skip_paths++)
-			jskip_add(root, *skip_paths);
-		jskip_finish(root);
-		ps->skip = ps->root = root;
+		ps->skip = ps->root = nd_jskip_build(skip_paths);
 	}
 	return ps;
 }
@@ -742,10 +650,7 @@ void nd_jparser_free(struct parser *ps)
 {
 	if (!ps)
 		return;
-	if (ps->skip) {
-		jskip_free((struct jskip *)ps->skip);
-		free((struct jskip *)ps->skip);
-	}
+	nd_jskip_free((struct jskip *)ps->skip);
 	parser_release(ps);
 	free(ps);
 }

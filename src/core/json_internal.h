@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #ifndef ND_JSON_INTERNAL_H
 #define ND_JSON_INTERNAL_H
-/* Shared by json.c and json_stream.c only. */
+/* Shared by the decoder's files (json*.c) and its fuzz targets only. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct parser;
 struct nd_arena;
@@ -49,6 +50,35 @@ void nd_jparser_leave(struct parser *ps);
  * (fuzz/fuzz_json_diff.c).
  */
 int nd_json_skip(const char *start, const char *end, int depth, const char **after);
+
+#define JSKIP_BUCKETS 32
+
+/*
+ * Members to skip, as a trie of keys: a node with skip set is validated
+ * (nd_json_skip) but not built; its kids apply to the member's value, and
+ * through arrays to each element. Built from the dotted paths of
+ * nd_json_stream_opts.skip_paths by nd_jskip_build (json_skip.c).
+ */
+struct jskip {
+	const char *key;
+	uint32_t klen;
+	bool skip;
+	struct jskip *kids;
+	uint32_t nkids;
+	/* the kids by a hash of the key (jskip_finish): the first with each
+	 * hash + 1, then each one's next + 1; 0 ends a chain */
+	uint16_t head[JSKIP_BUCKETS];
+	uint16_t next;
+};
+
+static inline unsigned jskip_hash(const char *key, uint32_t klen)
+{
+	return klen ? (klen + (unsigned char)key[0] * 3u + (unsigned char)key[klen - 1] * 5u) &
+		      (JSKIP_BUCKETS - 1) : 0;
+}
+
+struct jskip *nd_jskip_build(const char *const *paths);
+void nd_jskip_free(struct jskip *root);
 
 struct nd_json_stream_opts;
 /* The skip paths the options ask for (json_stream.c). */

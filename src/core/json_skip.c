@@ -10,8 +10,10 @@
 #include "core/json_internal.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "core/json.h"
 #include "core/banned.h"
 
@@ -267,4 +269,85 @@ key:
 			return -1;
 		p = ws(p + 1, end);
 	}
+}
+
+/* ---- the trie of skip paths ---- */
+
+static void jskip_free_kids(struct jskip *t)
+{
+	uint32_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nkids; i++) {
+		jskip_free_kids(&t->kids[i]);
+		free((char *)t->kids[i].key);
+	}
+	free(t->kids);
+}
+
+/* A kid of t by key, before jskip_finish has made the chains. */
+static struct jskip *jskip_kid_linear(struct jskip *t, const char *key, uint32_t klen)
+{
+	for (uint32_t i = 0; i < t->nkids; i++)
+		if (t->kids[i].klen == klen && memcmp(t->kids[i].key, key, klen) == 0)
+			return &t->kids[i];
+	return NULL;
+}
+
+/* Add a dotted path ("spec.containers.env") to the trie. */
+static void jskip_add(struct jskip *t, const char *path)
+{
+	while (*path) {
+		const char *dot = strchr(path, '.');
+		uint32_t n = (uint32_t)(dot ? (size_t)(dot - path) : strlen(path));
+		struct jskip *k = jskip_kid_linear(t, path, n);
+
+		if (!k) {
+			t->kids = nd_xrealloc(t->kids, (t->nkids + 1) * sizeof(*t->kids));
+			k = &t->kids[t->nkids++];
+			memset(k, 0, sizeof(*k));
+			k->key = nd_xstrdup(path);
+			((char *)k->key)[n] = '\0';
+			k->klen = n;
+		}
+		t = k;
+		path += n;
+		if (*path == '.')
+			path++;
+	}
+	t->skip = true;
+}
+
+/* The hash chains of every node, once the paths are in. */
+static void jskip_finish(struct jskip *t)
+{
+	memset(t->head, 0, sizeof(t->head));
+	for (uint32_t i = t->nkids; i-- > 0;) {
+		unsigned h = jskip_hash(t->kids[i].key, t->kids[i].klen);
+
+		jskip_finish(&t->kids[i]);
+		if (t->nkids <= UINT16_MAX - 1) {
+			t->kids[i].next = t->head[h];
+			t->head[h] = (uint16_t)(i + 1);
+		}
+	}
+}
+
+struct jskip *nd_jskip_build(const char *const *paths)
+{
+	struct jskip *root = nd_xcalloc(1, sizeof(*root));
+
+	for (; *paths; paths++)
+		jskip_add(root, *paths);
+	jskip_finish(root);
+	return root;
+}
+
+void nd_jskip_free(struct jskip *root)
+{
+	if (!root)
+		return;
+	jskip_free_kids(root);
+	free(root);
 }

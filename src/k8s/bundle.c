@@ -16,12 +16,12 @@
 #include "core/intern.h"
 #include "core/num.h"
 #include "core/json.h"
+#include "k8s/bundle_int.h"
 #include "k8s/model.h"
 #include "k8s/snapshot.h"
 #include "core/banned.h"
 #include "core/i18n.h"
 
-#define MAX_ERRORS 200
 #define MAX_DEPTH 8
 
 static char *path_join(const char *a, const char *b)
@@ -35,7 +35,7 @@ static char *path_join(const char *a, const char *b)
 	return p;
 }
 
-static void add_error(struct nd_bundle *b, const char *file, const char *msg)
+void nd_bundle_add_error(struct nd_bundle *b, const char *file, const char *msg)
 {
 	if (b->nerrors >= MAX_ERRORS) {
 		b->errors_dropped++;
@@ -45,323 +45,6 @@ static void add_error(struct nd_bundle *b, const char *file, const char *msg)
 	b->errors[b->nerrors].file = nd_xstrdup(file);
 	b->errors[b->nerrors].msg = nd_xstrdup(msg);
 	b->nerrors++;
-}
-
-/*
- * Objects read so far: (kind, namespace, name) -> where the last one read
- * is, and its content hash. The hash is taken only when the same object
- * comes again (a bundle rarely holds one twice, and hashing every object
- * cost 8 % of a load): then the earlier one is read again from its file.
- */
-struct seen_obj {
-	uint64_t key;
-	uint64_t content;        /* 0 until needed; content_hash() is never 0 */
-	const char *file;        /* in files[] */
-	size_t off;              /* of the object in file */
-};
-struct nd_bundle_seen {
-	struct seen_obj *v;      /* open addressing, cap a power of two */
-	size_t n, cap;
-	char **files;
-	size_t nfiles;
-};
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ c[i]) * 1099511628211ULL;
-	return h;
-}
-
-/* The same job as fnv for the bytes of a whole object, eight at a time (it
- * hashes every string of every object: byte-wise FNV was 7 % of a load). */
-static uint64_t whash(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-	uint64_t w;
-
-	h ^= n * 0x9e3779b97f4a7c15ULL;
-	for (; n >= 8; n -= 8, c += 8) {
-		memcpy(&w, c, 8);
-		h = (h ^ w) * 0x9fb21c651e98df25ULL;
-		h ^= h >> 29;
-	}
-	if (n) {
-		w = nd_tail_word(c, n);
-		h = (h ^ w) * 0x9fb21c651e98df25ULL;
-		h ^= h >> 29;
-	}
-	h *= 0xbf58476d1ce4e5b9ULL;
-	return h ^ (h >> 31);
-}
-
-/* A hash of a JSON value in which the order of an object's members does not count. */
-static uint64_t content_hash(const struct nd_json *v)
-{
-	uint64_t h = (1469598103934665603ULL ^ v->type) * 0x9fb21c651e98df25ULL, sum = 0;
-
-	switch (v->type) {
-	case ND_JSTR:
-	case ND_JNUM:
-		return whash(h, v->u.s, v->n);
-	case ND_JARR:
-		for (uint32_t i = 0; i < v->n; i++) {
-			h = (h ^ content_hash(&v->u.items[i])) * 0x9fb21c651e98df25ULL;
-			h ^= h >> 29;
-		}
-		return h;
-	case ND_JOBJ:
-		for (uint32_t i = 0; i < v->n; i++)
-			sum += whash(content_hash(&v->u.members[i].val), v->u.members[i].key,
-				     v->u.members[i].klen);
-		h = (h ^ sum) * 0x9fb21c651e98df25ULL;
-		return h ^ (h >> 29);
-	default:
-		return h;
-	}
-}
-
-static uint64_t chash(const struct nd_json *v)
-{
-	return content_hash(v) | 1;
-}
-
-static void add_conflict(struct nd_bundle *b, int klen, const char *kind, const char *ns,
-			 const char *name, const char *first, const char *file)
-{
-	char msg[2400];
-
-	if (b->nconflicts >= MAX_ERRORS)
-		return;
-	snprintf(msg, sizeof(msg), _("%.*s %s%s%s is in '%.900s' and, different, in "
-		 "'%.900s': the last one read is used"), klen, kind, ns ? ns : "",
-		 ns ? "/" : "", name, first, file);
-	b->conflicts = nd_xrealloc(b->conflicts, (b->nconflicts + 1) * sizeof(*b->conflicts));
-	b->conflicts[b->nconflicts].file = nd_xstrdup(file);
-	b->conflicts[b->nconflicts].msg = nd_xstrdup(msg);
-	b->nconflicts++;
-}
-
-static const char *seen_file(struct nd_bundle_seen *sn, const char *file)
-{
-	if (!sn->nfiles || strcmp(sn->files[sn->nfiles - 1], file) != 0) {
-		sn->files = nd_xrealloc(sn->files, (sn->nfiles + 1) * sizeof(*sn->files));
-		sn->files[sn->nfiles++] = nd_xstrdup(file);
-	}
-	return sn->files[sn->nfiles - 1];
-}
-
-/* Room for n entries at most half full: the table grown (re-placed) at most once. */
-static void seen_reserve(struct nd_bundle_seen *sn, size_t n)
-{
-	struct nd_bundle_seen old = *sn;
-	size_t i;
-
-	if (n * 2 <= sn->cap)
-		return;
-	sn->cap = old.cap ? old.cap : 1024;
-	while (n * 2 > sn->cap)
-		sn->cap *= 2;
-	sn->v = nd_xtable_dense(sn->cap, sizeof(*sn->v));
-	sn->n = 0;
-	for (i = 0; i < old.cap; i++) {
-		size_t j;
-
-		if (!old.v[i].file)
-			continue;
-		for (j = old.v[i].key & (sn->cap - 1); sn->v[j].file; j = (j + 1) & (sn->cap - 1))
-			;
-		sn->v[j] = old.v[i];
-		sn->n++;
-	}
-	free(old.v);
-}
-
-/* Where the search for key starts, to fetch it ahead of the search. */
-static inline const struct seen_obj *seen_home(const struct nd_bundle_seen *sn, uint64_t key)
-{
-	return sn->cap ? &sn->v[key & (sn->cap - 1)] : NULL;
-}
-
-/* The slot of key in sn (an empty one when it is not there); room for one more
- * is the caller's (seen_reserve). */
-static struct seen_obj *seen_find(struct nd_bundle_seen *sn, uint64_t key)
-{
-	size_t i;
-
-	for (i = key & (sn->cap - 1); sn->v[i].file && sn->v[i].key != key;
-	     i = (i + 1) & (sn->cap - 1))
-		;
-	return &sn->v[i];
-}
-
-/* The slot of key in sn (an empty one when it is not there), the table grown first. */
-static struct seen_obj *seen_slot(struct nd_bundle_seen *sn, uint64_t key)
-{
-	seen_reserve(sn, sn->n + 1);
-	return seen_find(sn, key);
-}
-
-static const struct nd_json_stream_opts stream_opts;
-
-/* The object at off in file, read again into a; -1 with the problem added
- * to the bundle's errors. */
-static int read_again(struct nd_bundle *b, const char *file, size_t off, struct nd_arena *a,
-		      struct nd_json *out)
-{
-	struct nd_err e;
-
-	if (nd_json_parse_file_at(file, off, &stream_opts, a, out, &e) == 0)
-		return 0;
-	add_error(b, file, e.msg);
-	return -1;
-}
-
-/* The content hash of what so names, read again when it was not taken; 0
- * when it cannot be read (the bundle then has an error). */
-static uint64_t seen_content(struct nd_bundle *b, struct seen_obj *so)
-{
-	struct nd_arena *a;
-	struct nd_json v;
-
-	if (so->content)
-		return so->content;
-	a = nd_arena_new(64 * 1024);
-	if (read_again(b, so->file, so->off, a, &v) == 0)
-		so->content = chash(&v);
-	nd_arena_free(a);
-	return so->content;
-}
-
-/* What names an object in messages and in the seen key. */
-struct obj_names {
-	const char *kind, *ns, *name;
-	size_t klen;
-};
-
-static bool obj_names(const struct nd_json *obj, const char *list_kind, struct obj_names *o)
-{
-	const struct nd_json *md = nd_json_get(obj, "metadata");
-	const char *kind = nd_json_str(nd_json_get(obj, "kind"));
-
-	o->ns = nd_json_str(nd_json_get(md, "namespace"));
-	o->name = nd_json_str(nd_json_get(md, "name"));
-	o->klen = kind ? strlen(kind) : list_kind ? strlen(list_kind) -
-		  (strlen(list_kind) > 4 ? 4 : 0) : 0;
-	o->kind = kind ? kind : list_kind ? list_kind : "object";
-	if (!kind && !list_kind)
-		o->klen = 6;
-	return o->name != NULL;
-}
-
-/* The key an object is seen under, and its names; false when it has no name. */
-static bool note_key(const struct nd_json *obj, const char *list_kind, struct obj_names *on,
-		     uint64_t *key)
-{
-	const char *kind = nd_json_str(nd_json_get(obj, "kind"));
-	const char *av = nd_json_str(nd_json_get(obj, "apiVersion")), *slash;
-	uint64_t k;
-
-	if (!obj_names(obj, list_kind, on))
-		return false;
-	k = fnv(1469598103934665603ULL, kind ? kind : list_kind ? list_kind : "",
-		kind || list_kind ? on->klen : 0);
-	/* the API group too: events.k8s.io/v1 and v1 Events are one object seen twice */
-	slash = av ? strchr(av, '/') : NULL;
-	k = fnv(fnv(k, "@", 1), av ? av : "", slash ? (size_t)(slash - av) : 0);
-	k = fnv(fnv(k, "/", 1), on->ns ? on->ns : "", on->ns ? strlen(on->ns) : 0);
-	*key = fnv(fnv(k, "/", 1), on->name, strlen(on->name));
-	return true;
-}
-
-/* The object under key, at off in file: a conflict when it was read before,
- * different. */
-static void note_object(struct nd_bundle *b, const struct nd_json *obj, const struct obj_names *on,
-			uint64_t key, const char *file, size_t off)
-{
-	struct nd_bundle_seen *sn = b->seen;
-	struct seen_obj *so;
-
-	file = seen_file(sn, file);
-	so = seen_slot(sn, key);
-	if (!so->file) {
-		so->key = key;
-		so->content = 0;
-		sn->n++;
-	} else {
-		uint64_t before = seen_content(b, so), now = chash(obj);
-
-		if (before && before != now)
-			add_conflict(b, (int)on->klen, on->kind, on->ns, on->name, so->file, file);
-		so->content = now;
-	}
-	so->file = file;
-	so->off = off;
-}
-
-/*
- * The second half of a split file (half, read by another thread into its
- * own table) after the first: each of its objects checked against what was
- * read before, as note_object() does, and kept as the last one read.
- */
-/* An object of the second half (h, in file) that was also read before (so). */
-static void merge_one(struct nd_bundle *b, struct seen_obj *so, const struct seen_obj *h,
-		      const char *file)
-{
-	struct nd_arena *a = nd_arena_new(64 * 1024);
-	uint64_t before = seen_content(b, so);
-	struct nd_json v;
-	struct obj_names on;
-
-	/* the names for the message, and its hash when it was not taken */
-	if (read_again(b, file, h->off, a, &v) == 0 && obj_names(&v, NULL, &on)) {
-		uint64_t now = h->content ? h->content : chash(&v);
-
-		if (before && before != now)
-			add_conflict(b, (int)on.klen, on.kind, on.ns, on.name, so->file, file);
-		so->content = now;
-	} else {
-		so->content = h->content;
-	}
-	so->file = file;
-	so->off = h->off;
-	nd_arena_free(a);
-}
-
-static void seen_merge(struct nd_bundle *b, const struct nd_bundle_seen *half, const char *file)
-{
-	/* how many entries ahead the merge fetches the slot it will probe */
-	enum { AHEAD = 16 };
-	struct nd_bundle_seen *sn = b->seen;
-	const struct seen_obj **q;
-	size_t nq = 0;
-
-	if (!sn || !half->n)
-		return;
-	file = seen_file(sn, file);
-	seen_reserve(sn, sn->n + half->n);
-	q = nd_xmalloc(half->n * sizeof(*q));
-	for (size_t i = 0; i < half->cap; i++)
-		if (half->v[i].file)
-			q[nq++] = &half->v[i];
-	for (size_t i = 0; i < nq; i++) {
-		const struct seen_obj *h = q[i];
-		struct seen_obj *so;
-
-		if (i + AHEAD < nq)
-			__builtin_prefetch(seen_home(sn, q[i + AHEAD]->key), 1);
-		so = seen_find(sn, h->key);
-		if (!so->file) {
-			*so = *h;
-			so->file = file;
-			sn->n++;
-			continue;
-		}
-		merge_one(b, so, h, file);
-	}
-	free(q);
 }
 
 struct load_ctx {
@@ -412,7 +95,7 @@ static const char *const skip_paths[] = {
 	"status.startTime",
 	NULL,
 };
-static const struct nd_json_stream_opts stream_opts = {.skip_paths = skip_paths};
+const struct nd_json_stream_opts nd_bundle_stream_opts = {.skip_paths = skip_paths};
 
 static nd_bundle_progress_fn progress_fn;
 static void *progress_arg;
@@ -446,9 +129,9 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 		if (ip && ip->type == ND_JSTR)
 			nd_intern_prefetch(lc->m->strings, ip->u.s, ip->n);
 	}
-	noted = lc->b->seen && note_key(obj, list_kind, &on, &key);
-	if (noted && seen_home(lc->b->seen, key))
-		__builtin_prefetch(seen_home(lc->b->seen, key), 1);
+	noted = lc->b->seen && nd_seen_key(obj, list_kind, &on, &key);
+	if (noted && nd_seen_home(lc->b->seen, key))
+		__builtin_prefetch(nd_seen_home(lc->b->seen, key), 1);
 	if (progress_fn && lc->size && (lc->b->objects & 1023) == 0)
 		progress_fn(lc->file, off, lc->size, progress_arg);
 	if (nd_model_add_object(lc->m, obj, list_kind, &oe) < 0) {
@@ -456,10 +139,10 @@ static int on_object(const struct nd_json *obj, size_t off, const char *list_kin
 
 		snprintf(msg, sizeof(msg), _("'%.*s': object at byte %zu: %s"), 1000, lc->file, off,
 			 oe.msg);
-		add_error(lc->b, lc->file, msg);
+		nd_bundle_add_error(lc->b, lc->file, msg);
 	}
 	if (noted)
-		note_object(lc->b, obj, &on, key, lc->file, off);
+		nd_seen_note(lc->b, obj, &on, key, lc->file, off);
 	return 0;
 }
 
@@ -556,7 +239,7 @@ static void piece_absorb(struct nd_bundle *b, struct nd_model *m, struct piece_c
 	pc->m = NULL;
 	b->objects += pc->b.objects;
 	for (i = 0; i < pc->b.nerrors; i++)
-		add_error(b, pc->b.errors[i].file, pc->b.errors[i].msg);
+		nd_bundle_add_error(b, pc->b.errors[i].file, pc->b.errors[i].msg);
 	b->errors_dropped += pc->b.errors_dropped;
 	for (i = 0; i < pc->b.nconflicts; i++)
 		if (b->nconflicts < MAX_ERRORS) {
@@ -565,7 +248,7 @@ static void piece_absorb(struct nd_bundle *b, struct nd_model *m, struct piece_c
 			b->conflicts[b->nconflicts++] = pc->b.conflicts[i];
 			pc->b.conflicts[i] = (struct nd_bundle_error){0};
 		}
-	seen_merge(b, &pc->seen, path);
+	nd_seen_merge(b, &pc->seen, path);
 }
 
 static void piece_free(struct piece_ctx *pc)
@@ -613,7 +296,7 @@ static void load_split(struct nd_bundle *b, struct nd_model *m, const char *path
 	size_t i;
 
 	nd_intern_set_shared(m->strings, true);
-	n = nd_json_stream_file_pieces(path, &stream_opts, on_object, &lc, &pcs, &e);
+	n = nd_json_stream_file_pieces(path, &nd_bundle_stream_opts, on_object, &lc, &pcs, &e);
 	nd_intern_set_shared(m->strings, false);
 	for (i = 0; i < pcs.n; i++) {
 		if (pcs.used[i])
@@ -623,7 +306,7 @@ static void load_split(struct nd_bundle *b, struct nd_model *m, const char *path
 	free(pcs.ctx);
 	free(pcs.used);
 	if (n < 0)
-		add_error(b, path, e.msg);
+		nd_bundle_add_error(b, path, e.msg);
 }
 
 static void load_tree(struct nd_bundle *b, struct nd_model *m, struct nd_walk *w,
@@ -634,7 +317,7 @@ static void load_tree(struct nd_bundle *b, struct nd_model *m, struct nd_walk *w
 	char **names = list_dir(dir, &n, &e);
 
 	if (!names) {
-		add_error(b, dir, e.msg);
+		nd_bundle_add_error(b, dir, e.msg);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -645,7 +328,7 @@ static void load_tree(struct nd_bundle *b, struct nd_model *m, struct nd_walk *w
 		enum nd_walk_verdict wv = nd_walk_entry(w, p, &st, msg, sizeof(msg));
 
 		if (wv == ND_WALK_BAD) {
-			add_error(b, p, msg);
+			nd_bundle_add_error(b, p, msg);
 		} else if (wv == ND_WALK_AGAIN) {
 			/* the same file under a second name: its objects are in already */
 		} else if (S_ISDIR(st.st_mode)) {
@@ -658,24 +341,13 @@ static void load_tree(struct nd_bundle *b, struct nd_model *m, struct nd_walk *w
 			b->files++;
 			if ((size_t)st.st_size >= split_min()) {
 				load_split(b, m, p, (size_t)st.st_size);
-			} else if (nd_json_stream_file(p, &stream_opts, on_object, &lc, &e) < 0) {
-				add_error(b, p, e.msg);
+			} else if (nd_json_stream_file(p, &nd_bundle_stream_opts, on_object, &lc, &e) < 0) {
+				nd_bundle_add_error(b, p, e.msg);
 			}
 		}
 		free(p);
 	}
 	free_names(names, n);
-}
-
-static void free_seen(struct nd_bundle_seen *sn)
-{
-	if (!sn)
-		return;
-	for (size_t i = 0; i < sn->nfiles; i++)
-		free(sn->files[i]);
-	free(sn->files);
-	free(sn->v);
-	free(sn);
 }
 
 static int cmp_conflict(const void *a, const void *b)
@@ -741,7 +413,7 @@ int nd_bundle_load(const char *arg, struct nd_model *m, struct nd_bundle **out,
 		char msg[8400];
 
 		if (nd_walk_init(&w, dir, e) < 0) {
-			add_error(b, cluster, e->msg);
+			nd_bundle_add_error(b, cluster, e->msg);
 		} else {
 			nd_walk_entry(&w, cluster, &cst, msg, sizeof(msg));   /* cluster/ itself */
 			load_tree(b, m, &w, cluster, 0);
@@ -771,7 +443,7 @@ int nd_bundle_load(const char *arg, struct nd_model *m, struct nd_bundle **out,
 		if (names)
 			free_names(names, n);
 		else
-			add_error(b, nodes, e->msg);
+			nd_bundle_add_error(b, nodes, e->msg);
 	}
 	display_errors(b);
 	/* in one order whether a file was read by one thread or two */
@@ -786,7 +458,7 @@ int nd_bundle_load(const char *arg, struct nd_model *m, struct nd_bundle **out,
 		b->conflicts[i].file = f;
 		b->conflicts[i].msg = msg;
 	}
-	free_seen(b->seen);
+	nd_seen_free(b->seen);
 	b->seen = NULL;
 	nd_model_finish(m);
 	free(cluster);
@@ -811,7 +483,7 @@ void nd_bundle_free(struct nd_bundle *b)
 		free(b->conflicts[i].msg);
 	}
 	free(b->conflicts);
-	free_seen(b->seen);
+	nd_seen_free(b->seen);
 	for (i = 0; i < b->nnodes; i++) {
 		free(b->nodes[i].name);
 		free(b->nodes[i].dir);
