@@ -21,44 +21,7 @@
 #include "core/json.h"
 #include "core/json_internal.h"
 
-/* FNV-1a over a canonical walk of the tree */
-static void h_bytes(uint64_t *h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		*h ^= b[i];
-		*h *= 0x100000001b3ULL;
-	}
-}
-
-static void h_tree(uint64_t *h, const struct nd_json *v)
-{
-	uint32_t i;
-
-	h_bytes(h, &v->type, 1);
-	h_bytes(h, &v->n, sizeof(v->n));
-	switch (v->type) {
-	case ND_JSTR:
-	case ND_JNUM:
-		h_bytes(h, v->u.s, v->n);
-		break;
-	case ND_JARR:
-		for (i = 0; i < v->n; i++)
-			h_tree(h, &v->u.items[i]);
-		break;
-	case ND_JOBJ:
-		for (i = 0; i < v->n; i++) {
-			h_bytes(h, &v->u.members[i].klen, sizeof(uint32_t));
-			h_bytes(h, v->u.members[i].key, v->u.members[i].klen);
-			h_tree(h, &v->u.members[i].val);
-		}
-		break;
-	default:
-		break;
-	}
-}
+#include "tree_hash.h"
 
 struct result {
 	int rc;

@@ -16,45 +16,12 @@
 
 #include "core/err.h"
 #include "core/json.h"
+#include "tree_hash.h"
 
 struct seq {
 	uint64_t *h;            /* one hash per object, in the order handed over */
 	size_t n, cap;
 };
-
-static void h_bytes(uint64_t *h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	for (size_t i = 0; i < n; i++) {
-		*h ^= b[i];
-		*h *= 0x100000001b3ULL;
-	}
-}
-
-static void h_tree(uint64_t *h, const struct nd_json *v)
-{
-	h_bytes(h, &v->type, 1);
-	h_bytes(h, &v->n, sizeof(v->n));
-	switch (v->type) {
-	case ND_JSTR:
-	case ND_JNUM:
-		h_bytes(h, v->u.s, v->n);
-		break;
-	case ND_JARR:
-		for (uint32_t i = 0; i < v->n; i++)
-			h_tree(h, &v->u.items[i]);
-		break;
-	case ND_JOBJ:
-		for (uint32_t i = 0; i < v->n; i++) {
-			h_bytes(h, v->u.members[i].key, v->u.members[i].klen);
-			h_tree(h, &v->u.members[i].val);
-		}
-		break;
-	default:
-		break;
-	}
-}
 
 static void push(struct seq *s, uint64_t h)
 {

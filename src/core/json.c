@@ -75,31 +75,6 @@ static inline void skip_ws(struct parser *ps)
 	ps->p = nd_jscan->ws(p, ps->end);
 }
 
-#define ONES 0x0101010101010101ULL
-#define HIGH 0x8080808080808080ULL
-
-/* The first string byte that needs a look (as nd_jscan->str), the first
- * word inline. */
-static inline const unsigned char *scan_str(const unsigned char *p, const unsigned char *end)
-{
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (end - p >= 8) {
-		uint64_t w, q, b, m;
-
-		memcpy(&w, p, 8);
-		q = w ^ (ONES * '"');
-		b = w ^ (ONES * '\\');
-		q = (q - ONES) & ~q;
-		b = (b - ONES) & ~b;
-		m = (q | b | (w - ONES * 0x20) | w) & HIGH;
-		if (m)
-			return p + (__builtin_ctzll(m) >> 3);
-		p += 8;
-	}
-#endif
-	return nd_jscan->str(p, end);
-}
-
 static int hex4(const char *p, unsigned *out)
 {
 	unsigned v = 0;
@@ -198,7 +173,7 @@ static inline __attribute__((always_inline)) int parse_string(struct parser *ps,
 	/* fast path, inline in the callers: plain ASCII up to the closing quote;
 	 * short keys end within the first eight bytes, longer strings go to the
 	 * scanner (json_simd.c); escapes and UTF-8 to parse_string_rest */
-	p = scan_str(p, end);
+	p = nd_jscan_str_first(p, end);
 	if (p < end && *p == '"') {
 		if (out && ps->a) {
 			size_t n = (size_t)(p - s0);
@@ -235,7 +210,7 @@ static int parse_string_rest(struct parser *ps, const unsigned char *s0,
 		size_t raw;
 
 		for (;;) {
-			q = scan_str(q, end);
+			q = nd_jscan_str_first(q, end);
 			if (q >= end || *q == '"')
 				break;
 			if (*q == '\\' && q + 1 < end)
@@ -334,7 +309,7 @@ static int parse_string_rest(struct parser *ps, const unsigned char *s0,
 		}
 		{
 			/* a run of plain bytes up to the next one that needs a look */
-			const unsigned char *q = scan_str(p + 1, end);
+			const unsigned char *q = nd_jscan_str_first(p + 1, end);
 
 			if (want) {
 				memcpy(d, p, (size_t)(q - p));

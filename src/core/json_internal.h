@@ -113,6 +113,30 @@ struct nd_jscan_ops {
 	const char *(*ws)(const char *p, const char *end);
 };
 extern const struct nd_jscan_ops *nd_jscan;
+
+#include <string.h>
+/* The first string byte that needs a look (as nd_jscan->str), the first
+ * eight bytes inline in the caller: most keys and values end within them. */
+static inline const unsigned char *nd_jscan_str_first(const unsigned char *p,
+						       const unsigned char *end)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (end - p >= 8) {
+		uint64_t w, q, b, m;
+
+		memcpy(&w, p, 8);
+		q = w ^ (0x0101010101010101ULL * '"');
+		b = w ^ (0x0101010101010101ULL * '\\');
+		q = (q - 0x0101010101010101ULL) & ~q;
+		b = (b - 0x0101010101010101ULL) & ~b;
+		m = (q | b | (w - 0x0101010101010101ULL * 0x20) | w) & 0x8080808080808080ULL;
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+#endif
+	return nd_jscan->str(p, end);
+}
 bool nd_jscan_supported(enum nd_jscan_level level);
 /* Use level from now on (all threads): 0, or -1 when the CPU lacks it. */
 int nd_jscan_set(enum nd_jscan_level level);

@@ -45,31 +45,6 @@ static unsigned hex4(const unsigned char *p)
 	return v;
 }
 
-#define ONES 0x0101010101010101ULL
-#define HIGH 0x8080808080808080ULL
-
-/* The first string byte that needs a look (as nd_jscan->str), the first
- * word inline: most keys and values end within it. */
-static inline const unsigned char *scan(const unsigned char *p, const unsigned char *end)
-{
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (end - p >= 8) {
-		uint64_t w, q, b, m;
-
-		memcpy(&w, p, 8);
-		q = w ^ (ONES * '"');
-		b = w ^ (ONES * '\\');
-		q = (q - ONES) & ~q;
-		b = (b - ONES) & ~b;
-		m = (q | b | (w - ONES * 0x20) | w) & HIGH;
-		if (m)
-			return p + (__builtin_ctzll(m) >> 3);
-		p += 8;
-	}
-#endif
-	return nd_jscan->str(p, end);
-}
-
 /* The rest of a string from p, the first byte that needed a look: the byte
  * after its closing quote, or NULL. */
 static const unsigned char *string_rest(const unsigned char *p, const unsigned char *end)
@@ -78,7 +53,7 @@ static const unsigned char *string_rest(const unsigned char *p, const unsigned c
 /* A string whose opening quote is at p; the byte after its closing quote, or NULL. */
 static inline const unsigned char *string(const unsigned char *p, const unsigned char *end)
 {
-	p = scan(p + 1, end);
+	p = nd_jscan_str_first(p + 1, end);
 	if (p < end && *p == '"')
 		return p + 1;
 	return string_rest(p, end);
@@ -89,7 +64,7 @@ static const unsigned char *string_rest(const unsigned char *p, const unsigned c
 	for (;;) {
 		unsigned c;
 
-		p = scan(p, end);
+		p = nd_jscan_str_first(p, end);
 		if (p >= end)
 			return NULL;
 		c = *p;
