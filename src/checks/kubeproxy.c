@@ -17,11 +17,14 @@
 
 static bool is_kube_proxy_pod(const struct nd_pod *p)
 {
-	const char *c = nd_labels_get(&p->m.labels, "component");
-	const char *k = nd_labels_get(&p->m.labels, "k8s-app");
+	const char *c, *k;
 
+	/* the namespace first: it rules out nearly every pod of a large cluster
+	 * before its labels are looked up */
 	if (!p->m.ns || strcmp(p->m.ns, "kube-system") != 0)
 		return false;
+	c = nd_labels_get(&p->m.labels, "component");
+	k = nd_labels_get(&p->m.labels, "k8s-app");
 	if ((c && strcmp(c, "kube-proxy") == 0) || (k && strcmp(k, "kube-proxy") == 0))
 		return true;
 	if (p->m.owner_kind && strcmp(p->m.owner_kind, "DaemonSet") == 0 && p->m.owner_name &&
