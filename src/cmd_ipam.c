@@ -302,7 +302,7 @@ static int cmd_release(struct nd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (nd_node_hostlocal_store(ctx->node_root, a, &net, &store_dir, &e) < 0 ||
-	    nd_hostlocal_read(store_dir, a, &st, &e) < 0) {
+	    nd_store_read_locked(store_dir, o.lock_timeout_ms, a, &st, &e) < 0) {
 		ret = fail("release", nd_report_printf(r, _("%s; nothing was removed"), e.msg));
 		goto out;
 	}

@@ -76,6 +76,34 @@ int nd_store_lock(const char *store_dir, int timeout_ms, int *out, struct nd_err
 	return 0;
 }
 
+int nd_store_read_locked(const char *store_dir, int timeout_ms, struct nd_arena *a,
+			 struct nd_hl_store *st, struct nd_err *e)
+{
+	char path[4096];
+	struct timespec nap = {0, 20 * 1000 * 1000};
+	int fd, waited = 0, r;
+
+	if (timeout_ms <= 0)
+		timeout_ms = 10000;
+	snprintf(path, sizeof(path), "%s/lock", store_dir);
+	/* no lock file: no plugin has used the store, nobody writes it; the lock
+	 * is not made here, so that a plan changes nothing on the node */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return nd_hostlocal_read(store_dir, a, st, e);
+	while (flock(fd, LOCK_SH | LOCK_NB) < 0) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= timeout_ms) {
+			close(fd);
+			return nd_hostlocal_read(store_dir, a, st, e);
+		}
+		nanosleep(&nap, NULL);
+		waited += 20;
+	}
+	r = nd_hostlocal_read(store_dir, a, st, e);
+	close(fd);      /* drops the flock */
+	return r;
+}
+
 /* The exact bytes of an entry, read without following links. */
 static int read_raw(int dfd, const char *dir, const char *name, char *buf, size_t *len,
 		    struct stat *st, struct nd_err *e)

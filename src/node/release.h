@@ -102,6 +102,15 @@ struct nd_rel_journal {
 int nd_release_journal_parse(const char *journal, const char *buf, size_t len,
 			     struct nd_arena *a, struct nd_rel_journal *out, struct nd_err *e);
 
+/*
+ * The store read under its lock, shared (host-local holds it while it writes
+ * an entry: read without it, an ADD at that moment shows an empty file), for
+ * a plan; without a lock file, or when the lock cannot be had within
+ * timeout_ms, a plain read. Creates nothing.
+ */
+struct nd_hl_store;
+int nd_store_read_locked(const char *store_dir, int timeout_ms, struct nd_arena *a,
+			 struct nd_hl_store *st, struct nd_err *e);
 /* flock(LOCK_EX) on <store>/lock within timeout_ms; *fd to close to unlock. */
 int nd_store_lock(const char *store_dir, int timeout_ms, int *fd, struct nd_err *e);
 

@@ -22,6 +22,7 @@
 #include "node/cni.h"
 #include "node/conntrack.h"
 #include "node/hostlocal.h"
+#include "node/release.h"
 #include "node/nodeenv.h"
 #include "core/banned.h"
 
@@ -281,7 +282,9 @@ int nd_node_src_hostlocal(const struct nd_node_src *s, size_t i, size_t k, struc
 		if (!is_dir(*store_dir))
 			return ND_NS_SKIP;
 	}
-	rc = nd_hostlocal_read(*store_dir, a, st, e) < 0 ? ND_NS_ERROR : ND_NS_OK;
+	/* this node's store may be written while it is read: under its lock */
+	rc = (s->local ? nd_store_read_locked(*store_dir, 0, a, st, e)
+		       : nd_hostlocal_read(*store_dir, a, st, e)) < 0 ? ND_NS_ERROR : ND_NS_OK;
 	if (!s->local) {
 		*store_dir = shown(s, i, a, *store_dir);
 		if (rc == ND_NS_ERROR)
