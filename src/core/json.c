@@ -52,49 +52,9 @@ static int fail(struct parser *ps, const char *fmt, ...)
 			  ps->base + (size_t)(ps->p - ps->start), what);
 }
 
-/* JSON white space, by byte: one load where four compares were. */
-static const bool ws_byte[256] = {[' '] = true, ['\n'] = true, ['\r'] = true, ['\t'] = true};
-
-static inline bool is_ws(char c)
-{
-	return ws_byte[(unsigned char)c];
-}
-
 static inline void skip_ws(struct parser *ps)
 {
-	const char *p = ps->p;
-
-	/* most calls find a value at once or after the one space of ": "; the
-	 * rest are newline and indentation, left to the scanner (json_simd.c) */
-	if (p < ps->end && !is_ws(*p))
-		return;
-	if (ps->end - p >= 2 && *p == ' ' && !is_ws(p[1])) {
-		ps->p = p + 1;
-		return;
-	}
-	ps->p = nd_jscan->ws(p, ps->end);
-}
-
-static int hex4(const char *p, unsigned *out)
-{
-	unsigned v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		char c = p[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = v;
-	return 0;
+	ps->p = nd_json_ws_skip(ps->p, ps->end);
 }
 
 size_t nd_utf8_len(const unsigned char *p, const unsigned char *end)
@@ -261,7 +221,7 @@ static int parse_string_rest(struct parser *ps, const unsigned char *s0,
 			case 'r': cp = '\r'; break;
 			case 't': cp = '\t'; break;
 			case 'u':
-				if (end - p < 6 || hex4((const char *)p + 2, &cp) < 0) {
+				if (end - p < 6 || nd_json_hex4((const char *)p + 2, &cp) < 0) {
 					ps->p = (const char *)p;
 					return fail(ps, _("bad \\u escape"));
 				}
@@ -269,7 +229,7 @@ static int parse_string_rest(struct parser *ps, const unsigned char *s0,
 					unsigned lo;
 
 					if (end - p < 12 || p[6] != '\\' || p[7] != 'u' ||
-					    hex4((const char *)p + 8, &lo) < 0 ||
+					    nd_json_hex4((const char *)p + 8, &lo) < 0 ||
 					    lo < 0xDC00 || lo > 0xDFFF) {
 						ps->p = (const char *)p;
 						return fail(ps, _("unpaired UTF-16 surrogate in \\u escape"));

@@ -114,6 +114,45 @@ struct nd_jscan_ops {
 };
 extern const struct nd_jscan_ops *nd_jscan;
 
+/* JSON white space by byte (json_simd.c): one load where four compares were. */
+extern const bool nd_json_ws[256];
+
+/*
+ * The first byte at or after p that is not white space: most calls find a
+ * value at once or after the one space of ": "; the rest (a line break and
+ * its indentation) go to the scanner. For the parser and the skip.
+ */
+static inline const char *nd_json_ws_skip(const char *p, const char *end)
+{
+	if (p < end && !nd_json_ws[(unsigned char)*p])
+		return p;
+	if (end - p >= 2 && *p == ' ' && !nd_json_ws[(unsigned char)p[1]])
+		return p + 1;
+	return nd_jscan->ws(p, end);
+}
+
+/* The four hex digits of a \u escape at p: 0 with *out, or -1. */
+static inline int nd_json_hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 #include <string.h>
 /* The first string byte that needs a look (as nd_jscan->str), the first
  * eight bytes inline in the caller: most keys and values end within them. */
@@ -170,7 +209,6 @@ struct rd {
 };
 
 size_t nd_jrd_off(const struct rd *r, size_t i);
-bool nd_jrd_is_ws(char c);
 /* Read more: 1 got some, 0 end of file, -1 error. */
 int nd_jrd_fill(struct rd *r);
 /* Skip white space: the next byte, 0 at end of file, -1 on error. */

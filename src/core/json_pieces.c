@@ -94,7 +94,7 @@ static int next_candidate(struct rd *r, struct piece *p)
 		while (r->start < r->end) {
 			char c = r->buf[r->start];
 
-			if (!nd_jrd_is_ws(c)) {
+			if (!nd_json_ws[(unsigned char)c]) {
 				if (c == '{' && prev1 == ',' && prev2 == '}')
 					return 0;
 				prev2 = prev1;

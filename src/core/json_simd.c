@@ -32,9 +32,11 @@ static inline bool str_special(unsigned char c)
 	return c == '"' || c == '\\' || c < 0x20 || c >= 0x80;
 }
 
+const bool nd_json_ws[256] = {[' '] = true, ['\n'] = true, ['\r'] = true, ['\t'] = true};
+
 static inline bool ws(unsigned char c)
 {
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+	return nd_json_ws[c];
 }
 
 /* ---- portable ---- */

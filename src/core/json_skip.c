@@ -17,32 +17,9 @@
 #include "core/json.h"
 #include "core/banned.h"
 
-static const bool ws_byte[256] = {[' '] = true, ['\n'] = true, ['\r'] = true, ['\t'] = true};
-
 static inline const unsigned char *ws(const unsigned char *p, const unsigned char *end)
 {
-	if (p < end && !ws_byte[*p])
-		return p;
-	if (end - p >= 2 && *p == ' ' && !ws_byte[p[1]])
-		return p + 1;
-	return (const unsigned char *)nd_jscan->ws((const char *)p, (const char *)end);
-}
-
-static inline bool is_hex(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-}
-
-static unsigned hex4(const unsigned char *p)
-{
-	unsigned v = 0;
-
-	for (int i = 0; i < 4; i++) {
-		unsigned char c = p[i];
-
-		v = v << 4 | (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-	}
-	return v;
+	return (const unsigned char *)nd_json_ws_skip((const char *)p, (const char *)end);
 }
 
 /* The rest of a string from p, the first byte that needed a look: the byte
@@ -82,20 +59,16 @@ static const unsigned char *string_rest(const unsigned char *p, const unsigned c
 			case 'u': {
 				unsigned cp;
 
-				if (end - p < 6 || !is_hex(p[2]) || !is_hex(p[3]) || !is_hex(p[4]) ||
-				    !is_hex(p[5]))
+				if (end - p < 6 || nd_json_hex4((const char *)p + 2, &cp) < 0)
 					return NULL;
-				cp = hex4(p + 2);
 				if (cp >= 0xDC00 && cp <= 0xDFFF)
 					return NULL;
 				if (cp >= 0xD800 && cp <= 0xDBFF) {
 					unsigned lo;
 
-					if (end - p < 12 || p[6] != '\\' || p[7] != 'u' || !is_hex(p[8]) ||
-					    !is_hex(p[9]) || !is_hex(p[10]) || !is_hex(p[11]))
-						return NULL;
-					lo = hex4(p + 8);
-					if (lo < 0xDC00 || lo > 0xDFFF)
+					if (end - p < 12 || p[6] != '\\' || p[7] != 'u' ||
+					    nd_json_hex4((const char *)p + 8, &lo) < 0 ||
+					    lo < 0xDC00 || lo > 0xDFFF)
 						return NULL;
 					p += 6;
 				}

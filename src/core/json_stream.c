@@ -90,16 +90,11 @@ int nd_jrd_fill(struct rd *r)
 	return 1;
 }
 
-bool nd_jrd_is_ws(char c)
-{
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
-
 /* Skip white space. Returns the next byte, 0 at end of file, -1 on error. */
 int nd_jrd_peek(struct rd *r)
 {
 	for (;;) {
-		while (r->start < r->end && nd_jrd_is_ws(r->buf[r->start]))
+		while (r->start < r->end && nd_json_ws[(unsigned char)r->buf[r->start]])
 			r->start++;
 		if (r->start < r->end)
 			return (unsigned char)r->buf[r->start];
@@ -166,7 +161,7 @@ static int scan_value(struct rd *r, size_t *len)
 				continue;
 			}
 			if (scalar) {
-				if (nd_jrd_is_ws(c) || c == ',' || c == ']' || c == '}' || c == '{' ||
+				if (nd_json_ws[(unsigned char)c] || c == ',' || c == ']' || c == '}' || c == '{' ||
 				    c == '[' || c == '"' || c == ':')
 					goto done_at;
 				p++;

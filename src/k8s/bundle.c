@@ -193,14 +193,20 @@ static void free_names(char **names, size_t n)
  * like pods and the second core is not idle while they load (its start
  * costs well under a millisecond). NETDIAG_SPLIT_MIN (bytes) sets it, for tests.
  */
-static size_t split_min(void)
+/* The bytes an environment variable gives (for tests), or def. */
+static size_t env_bytes(const char *name, size_t def)
 {
-	const char *v = getenv("NETDIAG_SPLIT_MIN");
+	const char *v = getenv(name);
 	int64_t n;
 
 	if (v && nd_parse_i64(v, strlen(v), 1, INT64_MAX, &n) == 0)
 		return (size_t)n;
-	return (size_t)1 << 20;
+	return def;
+}
+
+static size_t split_min(void)
+{
+	return env_bytes("NETDIAG_SPLIT_MIN", (size_t)1 << 20);
 }
 
 /* What one piece of a file read by several threads decodes into: its own
@@ -277,12 +283,7 @@ static void piece_free(struct piece_ctx *pc)
  * sets it, for tests (1: as many pieces as there may be). */
 static size_t split_piece(void)
 {
-	const char *v = getenv("NETDIAG_SPLIT_PIECE");
-	int64_t n;
-
-	if (v && nd_parse_i64(v, strlen(v), 1, INT64_MAX, &n) == 0)
-		return (size_t)n;
-	return 0;
+	return env_bytes("NETDIAG_SPLIT_PIECE", 0);
 }
 
 static void load_split(struct nd_bundle *b, struct nd_model *m, const char *path, size_t size)

@@ -82,13 +82,6 @@ const char *dec_str(struct dec *d, const struct nd_json *v, const char *field)
 	return nd_intern(d->m->strings, v->u.s, v->n);
 }
 
-const char *dec_copy(struct dec *d, const struct nd_json *v, const char *field)
-{
-	const char *s = dec_cstr(d, v, field);
-
-	return s ? nd_arena_strndup(d->m->arena, s, v->n) : NULL;
-}
-
 const char *dec_cstr(struct dec *d, const struct nd_json *v, const char *field)
 {
 	if (!v || v->type == ND_JNULL)

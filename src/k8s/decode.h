@@ -29,8 +29,6 @@ void dec_fail(struct dec *d, const char *field, const char *fmt, ...)
 const char *dec_str(struct dec *d, const struct nd_json *v, const char *field);
 /* The same, not interned: the tree's own text, for a value only compared, never kept. */
 const char *dec_cstr(struct dec *d, const struct nd_json *v, const char *field);
-/* A string copied into the model (not interned: for the one-per-object strings). */
-const char *dec_copy(struct dec *d, const struct nd_json *v, const char *field);
 bool dec_bool(struct dec *d, const struct nd_json *v, const char *field);
 int64_t dec_int(struct dec *d, const struct nd_json *v, const char *field,
 		int64_t min, int64_t max);

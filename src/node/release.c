@@ -36,12 +36,31 @@ const char *nd_rel_status_name(enum nd_rel_status s)
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
+/* flock(op | LOCK_NB) on fd, tried every 20 ms for timeout_ms: 0, or -1 with
+ * errno (EWOULDBLOCK: still held at the end). */
+static int flock_wait(int fd, int op, int timeout_ms)
+{
+	struct timespec nap = {0, 20 * 1000 * 1000};
+	int waited = 0;
+
+	while (flock(fd, op | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if (waited >= timeout_ms) {
+			errno = EWOULDBLOCK;
+			return -1;
+		}
+		nanosleep(&nap, NULL);
+		waited += 20;
+	}
+	return 0;
+}
+
 int nd_store_lock(const char *store_dir, int timeout_ms, int *out, struct nd_err *e)
 {
 	char path[4096];
 	struct stat st;
-	struct timespec nap = {0, 20 * 1000 * 1000};
-	int fd, waited = 0;
+	int fd;
 
 	if (timeout_ms <= 0)
 		timeout_ms = 10000;
@@ -57,20 +76,15 @@ int nd_store_lock(const char *store_dir, int timeout_ms, int *out, struct nd_err
 		return nd_err_set(e, _("the store's lock '%s' is not a regular file; nothing was "
 				  "changed"), path);
 	}
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			nd_err_set(e, _("cannot lock '%s': %s; nothing was changed"), path,
-				   strerror(errno));
-			close(fd);
-			return -1;
-		}
-		if (waited >= timeout_ms) {
-			close(fd);
+	if (flock_wait(fd, LOCK_EX, timeout_ms) < 0) {
+		int err = errno;
+
+		close(fd);
+		if (err == EWOULDBLOCK)
 			return nd_err_set(e, _("'%s' stayed locked for %d ms (a CNI plugin is "
 					  "running?); nothing was changed"), path, timeout_ms);
-		}
-		nanosleep(&nap, NULL);
-		waited += 20;
+		return nd_err_set(e, _("cannot lock '%s': %s; nothing was changed"), path,
+				  strerror(err));
 	}
 	*out = fd;
 	return 0;
@@ -80,8 +94,7 @@ int nd_store_read_locked(const char *store_dir, int timeout_ms, struct nd_arena 
 			 struct nd_hl_store *st, struct nd_err *e)
 {
 	char path[4096];
-	struct timespec nap = {0, 20 * 1000 * 1000};
-	int fd, waited = 0, r;
+	int fd, r;
 
 	if (timeout_ms <= 0)
 		timeout_ms = 10000;
@@ -91,13 +104,9 @@ int nd_store_read_locked(const char *store_dir, int timeout_ms, struct nd_arena 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return nd_hostlocal_read(store_dir, a, st, e);
-	while (flock(fd, LOCK_SH | LOCK_NB) < 0) {
-		if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= timeout_ms) {
-			close(fd);
-			return nd_hostlocal_read(store_dir, a, st, e);
-		}
-		nanosleep(&nap, NULL);
-		waited += 20;
+	if (flock_wait(fd, LOCK_SH, timeout_ms) < 0) {
+		close(fd);
+		return nd_hostlocal_read(store_dir, a, st, e);
 	}
 	r = nd_hostlocal_read(store_dir, a, st, e);
 	close(fd);      /* drops the flock */
