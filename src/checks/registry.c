@@ -273,30 +273,3 @@ uint32_t nd_check_node_kinds(void)
 			k |= nd_check_defs[i].kinds;
 	return k;
 }
-
-void nd_checks_run(struct nd_check_env *env, unsigned which)
-{
-	struct nd_report *r = env->r;
-
-	for (size_t i = 0; i < nd_ncheck_defs; i++) {
-		const struct nd_check_def *d = &nd_check_defs[i];
-		const char *why = NULL, *unmet;
-		enum nd_check_status st;
-		bool silenced;
-
-		if (!d->fn || !(d->run & which))
-			continue;
-		if ((which & ND_RUN_NODE) && d->node == ND_NODE_NONE && d->at != ND_AT_NODE)
-			continue;
-		if ((which & ND_RUN_CLUSTER) && (d->node != ND_NODE_NONE || d->at == ND_AT_NODE))
-			continue;
-		unmet = nd_check_unmet(d, env, &silenced);
-		if (unmet) {
-			nd_check_skip_unmet(r, d, unmet, silenced);
-			continue;
-		}
-		nd_check_begin(r, d->id, d->scenario);
-		st = d->fn(env, &why);
-		nd_check_end(r, st, why);
-	}
-}

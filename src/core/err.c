@@ -87,13 +87,15 @@ void *nd_xtable_dense(size_t n, size_t size)
 	if (size && n > SIZE_MAX / size)
 		nd_oom(SIZE_MAX);
 	bytes = n * size;
-	if (bytes < 4 * huge)
-		return nd_xcalloc(n, size);
-	if (posix_memalign(&p, huge, bytes) != 0)
-		nd_oom(bytes);
+	if (bytes < 4 * huge) {
+		p = nd_xmalloc(bytes);
+	} else {
+		if (posix_memalign(&p, huge, bytes) != 0)
+			nd_oom(bytes);
 #ifdef MADV_HUGEPAGE
-	madvise(p, bytes, MADV_HUGEPAGE);
+		madvise(p, bytes, MADV_HUGEPAGE);
 #endif
+	}
 	memset(p, 0, bytes);
 	return p;
 }

@@ -171,7 +171,8 @@ size_t nd_intern_len(const char *s)
 static void grow(struct shard *s)
 {
 	size_t ncap = s->cap * 2, i;
-	struct islot *slots = nd_xcalloc(ncap, sizeof(*slots));
+	/* written before it is probed (err.h: nd_xtable_dense) */
+	struct islot *slots = nd_xtable_dense(ncap, sizeof(*slots));
 
 	for (i = 0; i < s->cap; i++) {
 		size_t j;

@@ -176,8 +176,8 @@ void nd_json_push_free(struct nd_json_push *p);
 
 /*
  * nd_json_stream_file on several cores, for a large List (json_pieces.c).
- * The file is cut into pieces (pc->piece bytes each, 32 MiB when 0; 2 to 64
- * of them). This thread decodes from the start with fn/ctx; the others (as
+ * The file is cut into pieces (pc->piece bytes each; when 0, 32 MiB, or
+ * eight of 2 MiB or more in a smaller file; 2 to 64 of them). This thread decodes from the start with fn/ctx; the others (as
  * many as there are cores, up to 8, less this one) each take the next piece
  * no one has begun, start at the first element after its cut (an object
  * with "kind" and "metadata" after "}," in the text) and decode with pc->fn

@@ -45,6 +45,8 @@ enum {
 };
 
 #define MAX_PIECES 64
+#define MIN_PIECES 8
+#define MIN_PIECE_BYTES ((size_t)2 << 20)
 #define MAX_THREADS 8
 #define SEARCH_LIMIT ((size_t)16 << 20)
 #define TAIL_LIMIT ((size_t)64 << 10)
@@ -342,6 +344,12 @@ ssize_t nd_json_stream_file_pieces(const char *path, const struct nd_json_stream
 		ps->o = o;
 		ps->pc = pc;
 		ps->n = ps->size / piece;
+		/* a file of a few pieces in all (nodes, endpoints: 10-100 MB) in
+		 * eight at least, of 2 MiB or more: with two, the thread that ends
+		 * first waits for the other (a fifth of that file's time) */
+		if (!pc->piece && ps->n < MIN_PIECES)
+			ps->n = ps->size / MIN_PIECE_BYTES < MIN_PIECES ? ps->size / MIN_PIECE_BYTES
+								       : MIN_PIECES;
 		ps->n = ps->n < 2 ? 2 : ps->n > MAX_PIECES ? MAX_PIECES : ps->n;
 		for (i = 0; i < ps->n; i++) {
 			ps->v[i].cut = ps->size / ps->n * i;

@@ -62,8 +62,53 @@ void nd_report_free(struct nd_report *r)
 	free(r->findings);
 	free(r->checks);
 	free(r->unread);
+	for (size_t i = 0; i < r->ntaken; i++)
+		nd_arena_free(r->taken[i]);
+	free(r->taken);
 	nd_arena_free(r->arena);
 	free(r);
+}
+
+struct nd_report *nd_report_new_for(const struct nd_report *r)
+{
+	struct nd_report *sub = nd_report_new();
+
+	sub->source = r->source;
+	sub->source_flags = r->source_flags;
+	sub->self = r->self;
+	sub->nself = r->nself;
+	sub->finding_checks = r->finding_checks;
+	return sub;
+}
+
+void nd_report_take(struct nd_report *r, struct nd_report *sub)
+{
+	const struct nd_check *c = &sub->checks[0];
+	size_t at;
+
+	/* a check adds findings and unread inputs; the rest is a command's */
+	if (sub->nchecks != 1 || sub->verdict || sub->document || sub->answer || sub->node_files ||
+	    sub->ntaken) {
+		fprintf(stderr, "netdiag: BUG: check '%s' on a thread of its own set more than "
+			"its findings\n", sub->nchecks ? c->id : "?");
+		abort();
+	}
+	nd_check_begin(r, c->id, c->scenario);
+	at = r->cur_check;
+	ND_GROW(r->findings, r->capf, r->nfindings + sub->nfindings);
+	for (size_t i = 0; i < sub->nfindings; i++) {
+		sub->findings[i]->seq = (uint32_t)r->nfindings;
+		r->findings[r->nfindings++] = sub->findings[i];
+	}
+	ND_GROW(r->unread, r->capu, r->nunread + sub->nunread);
+	for (size_t i = 0; i < sub->nunread; i++)
+		r->unread[r->nunread++] = sub->unread[i];
+	r->checks[at] = *c;
+	r->cur_check = SIZE_MAX;
+	r->taken = nd_xrealloc(r->taken, (r->ntaken + 1) * sizeof(*r->taken));
+	r->taken[r->ntaken++] = sub->arena;
+	sub->arena = NULL;
+	nd_report_free(sub);
 }
 
 const char *nd_report_strdup(struct nd_report *r, const char *s)

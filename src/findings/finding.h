@@ -140,6 +140,10 @@ struct nd_report {
 	const struct nd_cause *causes;
 	size_t ncauses;
 	bool causes_done;
+	/* the arenas of the reports checks ran in on other threads, whose
+	 * findings were moved here (nd_report_take) */
+	struct nd_arena **taken;
+	size_t ntaken;
 	/* internal: the check being run */
 	size_t cur_check;
 	size_t findings_at_start;
@@ -176,6 +180,16 @@ const char *nd_report_printf(struct nd_report *r, const char *fmt, ...)
 /* Unix seconds as RFC 3339 UTC ("2025-05-02T09:24:40Z") in the report's
  * arena; NULL for 0 (unknown). */
 const char *nd_report_time(struct nd_report *r, int64_t t);
+
+/*
+ * For a check run on another thread: a report of its own, with r's source
+ * and invocation (read, not copied: r must not change meanwhile). Its one
+ * check and what it added go into r with nd_report_take, which frees it.
+ */
+struct nd_report *nd_report_new_for(const struct nd_report *r);
+/* The one check of sub (begun and ended in it), its findings and the inputs
+ * it could not read, added to r as if run there; sub is freed. */
+void nd_report_take(struct nd_report *r, struct nd_report *sub);
 
 /*
  * Start a check; every finding added until nd_check_end belongs to it.

@@ -270,6 +270,7 @@ static size_t dedupe(void *vec, size_t n, size_t sz, uint32_t tag)
 
 	if (n < 2)
 		return n;
+	seen.dense = true;
 	idx_reserve(&seen, n);
 	drop = nd_xcalloc(n, sizeof(*drop));
 	for (i = n; i-- > 0;) {
@@ -354,6 +355,7 @@ void nd_model_finish(struct nd_model *m)
 	x = m->idx = nd_xcalloc(1, sizeof(*x));
 	m->lidx = nd_xcalloc(1, sizeof(*m->lidx));
 	x->dense = true;
+	m->lidx->dense = true;
 	m->npod_ns = 0;
 	/* the label index on a second core while this one builds the rest */
 	labels_started = pthread_create(&labels, NULL, label_index, m) == 0;
