@@ -304,9 +304,10 @@ static size_t dedupe(void *vec, size_t n, size_t sz, uint32_t tag)
 	(m)->duplicates += before_ - (m)->vec.n; \
 } while (0)
 
-/* (namespace, label key, value) -> pods, in m->lidx (its own table, so that
- * it is built at the same time as m->idx) */
-static void *label_index(void *arg)
+/* The keys pods share, in m->lidx (its own table, so that it is built at
+ * the same time as m->idx, which has those of one pod each): (namespace,
+ * label key, value), namespace and node -> pods; and m->pod_ns. */
+static void *shared_index(void *arg)
 {
 	struct nd_model *m = arg;
 	struct nd_idx *x = m->lidx;
@@ -315,7 +316,7 @@ static void *label_index(void *arg)
 	for (i = 0; i < m->pods.n; i++)
 		total += m->pods.v[i].m.labels.n;
 	/* far fewer distinct than in all: pods of one workload share them */
-	idx_reserve(x, total / 8 + 1024);
+	idx_reserve(x, total / 8 + m->namespaces.n + m->nodes.n + 1024);
 	for (i = 0; i < m->pods.n; i++) {
 		const struct nd_pod *p = &m->pods.v[i];
 
@@ -329,6 +330,12 @@ static void *label_index(void *arg)
 		for (uint32_t j = 0; j < p->m.labels.n; j++)
 			idx_add(x, T_LABEL, p->m.ns, p->m.labels.kv[j].k, p->m.labels.kv[j].v,
 				(uint32_t)i);
+		if (idx_add(x, T_PODS_NS, p->m.ns, NULL, NULL, (uint32_t)i) && p->m.ns) {
+			ND_GROW(m->pod_ns, m->pod_ns_cap, m->npod_ns + 1);
+			m->pod_ns[m->npod_ns++] = p->m.ns;
+		}
+		if (p->node)
+			idx_add(x, T_PODS_NODE, p->node, NULL, NULL, (uint32_t)i);
 	}
 	return NULL;
 }
@@ -357,12 +364,11 @@ void nd_model_finish(struct nd_model *m)
 	x->dense = true;
 	m->lidx->dense = true;
 	m->npod_ns = 0;
-	/* the label index on a second core while this one builds the rest */
-	labels_started = pthread_create(&labels, NULL, label_index, m) == 0;
+	/* the keys pods share on a second core while this one builds the rest */
+	labels_started = pthread_create(&labels, NULL, shared_index, m) == 0;
 	if (!labels_started)
-		label_index(m);
-	/* the keys one per object (a pod's name and IP...): no rehash for them;
-	 * the shared ones (namespace, node, label) are far fewer */
+		shared_index(m);
+	/* the keys one per object (a pod's name and IP...): no rehash for them */
 	idx_reserve(x, 2 * m->pods.n + m->services.n + m->nodes.n + m->namespaces.n +
 		       m->nncs.n + m->epsets.n);
 	for (i = 0; i < m->pods.n; i++) {
@@ -378,12 +384,6 @@ void nd_model_finish(struct nd_model *m)
 				idx_prefetch(x, T_PODS_IP, q->ips[0], NULL, NULL);
 		}
 		idx_set(x, T_POD, p->m.ns, p->m.name, (uint32_t)i);
-		if (idx_add(x, T_PODS_NS, p->m.ns, NULL, NULL, (uint32_t)i) && p->m.ns) {
-			ND_GROW(m->pod_ns, m->pod_ns_cap, m->npod_ns + 1);
-			m->pod_ns[m->npod_ns++] = p->m.ns;
-		}
-		if (p->node)
-			idx_add(x, T_PODS_NODE, p->node, NULL, NULL, (uint32_t)i);
 		for (j = 0; j < p->nips; j++) {
 			/* dual-stack pods list each IP once */
 			for (k = 0; k < j && p->ips[k] != p->ips[j]; k++)
@@ -461,14 +461,14 @@ const uint32_t *nd_model_pods_in_ns(const struct nd_model *m, const char *ns, si
 {
 	*n = 0;
 	ns = known(m, ns);
-	return ns ? idx_get(m->idx, T_PODS_NS, ns, NULL, NULL, n) : NULL;
+	return ns ? idx_get(m->lidx, T_PODS_NS, ns, NULL, NULL, n) : NULL;
 }
 
 const uint32_t *nd_model_pods_on_node(const struct nd_model *m, const char *node, size_t *n)
 {
 	*n = 0;
 	node = known(m, node);
-	return node ? idx_get(m->idx, T_PODS_NODE, node, NULL, NULL, n) : NULL;
+	return node ? idx_get(m->lidx, T_PODS_NODE, node, NULL, NULL, n) : NULL;
 }
 
 const uint32_t *nd_model_pods_by_ip(const struct nd_model *m, const char *ip, size_t *n)
@@ -532,7 +532,7 @@ uint32_t *nd_model_select_pods(const struct nd_model *m, const char *ns,
 		cand = idx_get(m->lidx, T_LABEL, ns, known(m, pick->key),
 			       known(m, pick->vals[0]), &ncand);
 	else
-		cand = idx_get(m->idx, T_PODS_NS, ns, NULL, NULL, &ncand);
+		cand = idx_get(m->lidx, T_PODS_NS, ns, NULL, NULL, &ncand);
 	if (!ncand)
 		return NULL;
 	res = nd_xmalloc(ncand * sizeof(*res));

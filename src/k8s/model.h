@@ -370,7 +370,7 @@ struct nd_model {
 	size_t duplicates;           /* same kind/ns/name seen again; last one kept */
 
 	struct nd_idx *idx;          /* built by nd_model_finish() */
-	struct nd_idx *lidx;         /* the same, for the pods' labels */
+	struct nd_idx *lidx;         /* the same, for the keys pods share (labels, namespace, node) */
 	const char **pod_ns;         /* by nd_model_finish(): the namespaces pods are in,
 				      * in the order of each one's first pod */
 	size_t npod_ns, pod_ns_cap;
