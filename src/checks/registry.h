@@ -7,7 +7,8 @@
  * kinds, node data, where netdiag must stand), every finding code it may
  * add, and its function.
  *
- * nd_checks_run() runs the rows of the scenarios asked for, in table order.
+ * nd_checks_run() (run.c) runs the rows of the scenarios asked for; their
+ * results are in table order, whether they ran on one thread or several.
  * Before calling a check it skips it, with the reason, when a need is
  * missing or could not be read (the source says which kinds it could not
  * list, and why); a check then only decides on data it has. It aborts when

@@ -109,7 +109,9 @@ typedef int (*nd_json_item_fn)(const struct nd_json *obj, size_t off,
 			       const char *list_kind, void *ctx, struct nd_err *e);
 
 struct nd_json_stream_opts {
-	size_t chunk;      /* read size; default 1 MiB */
+	size_t chunk;      /* read size, default 1 MiB; for the push decoder the
+			    * bytes gathered before an element cut short by the
+			    * end of what came is parsed again, default 256 KiB */
 	size_t max_item;   /* largest single element in bytes; default 64 MiB */
 	bool keep_managed_fields;  /* default: "managedFields" members are
 				    * validated and dropped (never read, and

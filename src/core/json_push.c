@@ -18,6 +18,9 @@ static bool is_ws(char c)
 
 /* ---- push API: the same grammar, fed bytes as they arrive ---- */
 
+/* the bytes gathered before an element cut short is parsed again */
+#define PUSH_BATCH ((size_t)256 << 10)
+
 enum pstate {
 	P_BEGIN, P_OBJ_FIRST, P_KEY, P_COLON, P_VALUE, P_OBJ_AFTER, P_OBJ_COMMA,
 	P_ARR_FIRST, P_ELEM, P_ARR_AFTER, P_ARR_COMMA, P_TRAILER,
@@ -46,6 +49,9 @@ struct nd_json_push {
 	size_t obj_at;
 	ssize_t count;
 	bool failed;
+	bool finishing;         /* nd_json_push_finish: no more bytes will come */
+	size_t want;            /* an element is parsed once this much is buffered */
+	size_t batch;           /* bytes gathered before an element is tried again */
 	nd_json_item_fn fn;
 	void *ctx;
 };
@@ -59,6 +65,7 @@ struct nd_json_push *nd_json_push_new(const char *name, const struct nd_json_str
 
 	p->name = name;
 	p->max_item = o->max_item ? o->max_item : 64 << 20;
+	p->batch = o->chunk ? o->chunk : PUSH_BATCH;
 	p->cap = 64 * 1024;
 	p->buf = nd_xmalloc(p->cap);
 	p->top = nd_arena_new(16 * 1024);
@@ -88,12 +95,13 @@ static int p_bad(struct nd_json_push *p, struct nd_err *e, const char *what)
 			  what);
 }
 
-/* Next non-blank byte, or 0 when the buffer is used up. */
+/* Next non-blank byte, or -1 when the buffer is used up (a NUL byte is a
+ * byte: the states reject it, where 0 for both let one after the value by). */
 static int p_peek(struct nd_json_push *p)
 {
 	while (p->start < p->end && is_ws(p->buf[p->start]))
 		p->start++;
-	return p->start < p->end ? (unsigned char)p->buf[p->start] : 0;
+	return p->start < p->end ? (unsigned char)p->buf[p->start] : -1;
 }
 
 /* 1: the value at start is complete (*len), 0: need more bytes. */
@@ -184,6 +192,46 @@ static int p_take(struct nd_json_push *p, struct nd_arena *a, struct nd_json *ou
 	return 1;
 }
 
+/*
+ * An element that is an object or an array, parsed straight from the
+ * buffer (no scan for its end first: that was as much work as the parse).
+ * A parse that runs out of bytes is tried again only once a batch more
+ * have come (p->batch, PUSH_BATCH), so an element costs at most one wasted
+ * partial parse per batch of many. 1: done, 0: need more, -1: error.
+ */
+static int p_take_container(struct nd_json_push *p, struct nd_json *out, size_t *at,
+			    struct nd_err *e)
+{
+	size_t avail = p->end - p->start, len = 0;
+	bool incomplete = false, at_end = false;
+
+	if (!p->finishing && avail < p->want)
+		return 0;
+	*at = p->base + p->start;
+	nd_arena_reset(p->scratch);
+	if (nd_jparser_parse_prefix(p->ps, p->scratch, p->buf + p->start, avail, *at, out, &len,
+				    &incomplete, &at_end, true) == 0) {
+		p->start += len;
+		p->want = 0;
+		return 1;
+	}
+	if (!incomplete) {
+		p->failed = true;
+		*e = p->pe;
+		return nd_err_prefix(e, "'%s'", p->name);
+	}
+	if (avail > p->max_item) {
+		p->failed = true;
+		return nd_err_set(e, _("'%s': a JSON value at byte %zu is larger than the "
+				  "%zu-byte limit"), p->name, p->base + p->start, p->max_item);
+	}
+	/* at the end of the body, nd_json_push_finish says it is cut short; the
+	 * bytes waiting never pass the limit for one value */
+	p->want = avail + (p->batch < p->max_item + 1 - avail ? p->batch
+							     : p->max_item + 1 - avail);
+	return 0;
+}
+
 /* Run the state machine over the buffered bytes. 0: needs more, -1: error. */
 static int p_run(struct nd_json_push *p, struct nd_err *e)
 {
@@ -192,7 +240,7 @@ static int p_run(struct nd_json_push *p, struct nd_err *e)
 		size_t at;
 		int c = p_peek(p), r;
 
-		if (c == 0)
+		if (c < 0)
 			return 0;
 		switch (p->st) {
 		case P_BEGIN:
@@ -278,9 +326,13 @@ static int p_run(struct nd_json_push *p, struct nd_err *e)
 			}
 			break;
 		case P_ELEM:
-			if (!p->scanning)
-				nd_arena_reset(p->scratch);
-			r = p_take(p, p->scratch, &v, &at, e);
+			if (c == '{' || c == '[') {
+				r = p_take_container(p, &v, &at, e);
+			} else {
+				if (!p->scanning)
+					nd_arena_reset(p->scratch);
+				r = p_take(p, p->scratch, &v, &at, e);
+			}
 			if (r <= 0)
 				return r;
 			if (p->fn(&v, at, p->list_kind, p->ctx, e) < 0) {
@@ -320,8 +372,8 @@ int nd_json_push_feed(struct nd_json_push *p, const char *data, size_t n, struct
 	while (n > 0) {
 		size_t room, take;
 
-		if (p->start > 0) {
-			/* keep only the value being looked at */
+		if (p->start > 0 && p->end == p->cap) {
+			/* full: keep only what is not parsed yet */
 			memmove(p->buf, p->buf + p->start, p->end - p->start);
 			p->base += p->start;
 			p->end -= p->start;
@@ -352,6 +404,10 @@ ssize_t nd_json_push_finish(struct nd_json_push *p, struct nd_err *e)
 {
 	if (p->failed)
 		return nd_err_set(e, _("'%s': the JSON stream already failed"), p->name);
+	/* the elements still waiting for a batch of bytes */
+	p->finishing = true;
+	if (p_run(p, e) < 0)
+		return -1;
 	if (p->st == P_BEGIN) {
 		p->failed = true;
 		return nd_err_set(e, _("'%s': the body is empty"), p->name);

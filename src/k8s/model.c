@@ -270,7 +270,8 @@ static size_t dedupe(void *vec, size_t n, size_t sz, uint32_t tag)
 
 	if (n < 2)
 		return n;
-	seen.dense = true;
+	/* not written at once: copies of one object may be most of them, and the
+	 * table then stays sparse (err.h: nd_xtable_dense) */
 	idx_reserve(&seen, n);
 	drop = nd_xcalloc(n, sizeof(*drop));
 	for (i = n; i-- > 0;) {
@@ -311,12 +312,12 @@ static void *shared_index(void *arg)
 {
 	struct nd_model *m = arg;
 	struct nd_idx *x = m->lidx;
-	size_t i, total = 0;
+	size_t i;
 
-	for (i = 0; i < m->pods.n; i++)
-		total += m->pods.v[i].m.labels.n;
-	/* far fewer distinct than in all: pods of one workload share them */
-	idx_reserve(x, total / 8 + m->namespaces.n + m->nodes.n + 1024);
+	/* the labels' keys grow it: pods of one workload share them, so how many
+	 * there are is not known, and a table too large for them would stay
+	 * sparse (err.h: nd_xtable_dense) */
+	idx_reserve(x, m->namespaces.n + m->nodes.n + 1024);
 	for (i = 0; i < m->pods.n; i++) {
 		const struct nd_pod *p = &m->pods.v[i];
 
